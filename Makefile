@@ -1,0 +1,49 @@
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE ARGS）
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+INPUTS  ?= inputs
+OUTPUTS ?= outputs
+YEAR    ?=
+TEMPLATE ?=
+ARGS    ?=
+
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+
+.PHONY: report check init test bench golden template sample clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(PY) -m pipeline report $(COMMON) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)")
+
+check: $(STAMP)
+	$(PY) -m pipeline check $(COMMON) --outputs "$(OUTPUTS)"
+
+init: $(STAMP)
+	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+# Regenerate golden files after an intended change of output (review the diff!).
+golden: $(STAMP)
+	$(PY) -m pytest tests/test_golden.py --update-golden
+
+bench: $(STAMP)
+	$(PY) tools/bench.py
+
+# Maintainer tools: rebuild the default template / the sample ledgers from code.
+template: $(STAMP)
+	$(PY) tools/build_template.py
+
+sample: $(STAMP)
+	$(PY) tools/make_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

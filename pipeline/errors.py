@@ -1,0 +1,25 @@
+"""The one exception tree. Messages are Chinese because users read them verbatim."""
+
+
+class PipelineError(Exception):
+    """Base of every error the CLI maps to an exit code."""
+
+    exit_code = 1
+
+
+class UsageError(PipelineError):
+    """Bad command-line usage or a missing/invalid input folder or template (exit 2)."""
+
+    exit_code = 2
+
+
+class TemplateError(UsageError):
+    """A Word template that cannot be used: unknown variable, broken tags, unreadable file."""
+
+
+class DataError(PipelineError):
+    """The ledgers hold errors, so no report is written (exit 1)."""
+
+
+class ConfigError(UsageError):
+    """The project file (pipeline.toml) is invalid."""

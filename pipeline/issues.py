@@ -1,0 +1,82 @@
+"""Data problems as records: collected, never raised one at a time, never swallowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "错误"
+WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the inputs, located as precisely as Excel shows it."""
+
+    severity: str
+    file: str
+    reason: str
+    action: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    code: str = ""  # stable machine-readable kind, e.g. "bad-date"; used for summaries and tests
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
+        if self.row:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(f"「{self.column}」列")
+        return "，".join(parts)
+
+    def message(self) -> str:
+        """One line for the console and the validation report."""
+        text = f"[{self.severity}] {self.location()}："
+        if self.value not in (None, ""):
+            text += f"值「{self.value}」"
+        text += self.reason
+        if self.action:
+            text += f"。{self.action}"
+        if not text.endswith(("。", "！", "？")):
+            text += "。"
+        return text
+
+
+@dataclass
+class IssueLog:
+    """Collects issues in the order found; the pipeline reads the counts at the end."""
+
+    items: list[Issue] = field(default_factory=list)
+
+    def add(self, severity: str, file: str, reason: str, action: str = "", *, sheet=None,
+            row=None, column=None, value=None, code: str = "") -> None:
+        if value is not None and not isinstance(value, str):
+            value = _show(value)
+        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, code))
+
+    def error(self, file: str, reason: str, action: str = "", **where) -> None:
+        self.add(ERROR, file, reason, action, **where)
+
+    def warning(self, file: str, reason: str, action: str = "", **where) -> None:
+        self.add(WARNING, file, reason, action, **where)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.items if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.items if i.severity == WARNING]
+
+    def counts(self) -> dict[str, int]:
+        return {"错误": len(self.errors), "警告": len(self.warnings)}
+
+
+def _show(value) -> str:
+    """Render a cell value the way the user typed it (no trailing .0 on whole numbers)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

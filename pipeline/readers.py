@@ -1,0 +1,224 @@
+"""Reading spreadsheet files into plain grids of cell values (the only module using calamine).
+
+Every format becomes a list of `Sheet`s whose `rows` start at cell A1, so a row index + 1
+is the row number Excel shows. Merged ranges are filled with their value. Files that
+cannot be read become `Issue`s, never exceptions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as calamine
+from defusedxml import ElementTree
+
+from pipeline.issues import IssueLog
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+# Refuse workbooks that would unpack to more than this (zip bombs, runaway exports).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 100 * 1024 * 1024
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class Sheet:
+    """One sheet as a grid of values (str, float, int, date, datetime, time or '')."""
+
+    file: str
+    name: str
+    rows: list[list]
+    # 0-based (row, col) of formula cells that carry no computed value.
+    formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
+
+
+def list_input_files(folder: Path) -> list[Path]:
+    """Spreadsheet-like files directly in `folder`, sorted; lock and hidden files skipped."""
+    out = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        out.append(path)
+    return out
+
+
+def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
+    """Read every worksheet of one file; unreadable files are logged as errors."""
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        log.error(display, f"不是可读取的表格文件（支持 {'、'.join(SPREADSHEET_SUFFIXES)}）",
+                  "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹",
+                  code="unsupported-file")
+        return []
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        log.error(display, f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限",
+                  "请删除无关的工作表或数据后重试", code="too-large")
+        return []
+    if size == 0:
+        log.error(display, "文件是空的（0 字节）", "请重新保存该文件，或将其移出输入文件夹",
+                  code="unreadable")
+        return []
+    if suffix == ".csv":
+        return _read_csv(path, display, log)
+    if suffix in (".xlsx", ".xlsm") and not _zip_is_safe(path, display, log):
+        return []
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        log.error(display, "文件设置了打开密码，无法读取", "请在 Excel/WPS 中取消密码后另存，再重试",
+                  code="encrypted")
+        return []
+    except Exception:  # calamine raises several unrelated types for damaged files
+        if _is_encrypted_ooxml(path):
+            log.error(display, "文件设置了打开密码，无法读取", "请在 Excel/WPS 中取消密码后另存，再重试",
+                      code="encrypted")
+        else:
+            log.error(display, "文件已损坏或不是真正的表格文件，无法读取",
+                      "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹",
+                      code="unreadable")
+        return []
+    missing = _formula_cells_without_value(path) if suffix in (".xlsx", ".xlsm") else {}
+    sheets = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+        except Exception:
+            log.error(display, "工作表无法读取（内容已损坏）", "请用 Excel/WPS 打开并重新保存该文件",
+                      sheet=meta.name, code="unreadable")
+            continue
+        _fill_merged(rows, merged)
+        sheets.append(Sheet(display, meta.name, rows, sorted(missing.get(meta.name, ()))))
+    workbook.close()
+    return sheets
+
+
+def _fill_merged(rows: list[list], merged) -> None:
+    """Give every cell of a merged range the value of its top-left cell."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+
+
+def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        if _is_encrypted_ooxml(path):
+            log.error(display, "文件设置了打开密码，无法读取", "请在 Excel/WPS 中取消密码后另存，再重试",
+                      code="encrypted")
+        else:
+            log.error(display, "文件已损坏或不是真正的表格文件，无法读取",
+                      "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹",
+                      code="unreadable")
+        return False
+    if total > MAX_UNPACKED_BYTES:
+        log.error(display, f"文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，拒绝读取（可能已损坏或含有异常内容）",
+                  "请删除无关的工作表或数据后重新保存", code="too-large")
+        return False
+    return True
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """Password-protected .xlsx files are OLE containers holding an EncryptedPackage."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+        if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            return False
+        handle.seek(0)
+        blob = handle.read(min(path.stat().st_size, 1 << 20))
+    return "EncryptedPackage".encode("utf-16-le") in blob
+
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# A formula cell closed without a cached value: <c r="D4"><f>1+2</f></c> or <v></v>.
+_FORMULA_NO_VALUE = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)'
+    rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+
+
+def _formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Map sheet name -> formula cells lacking a cached value (calamine reads them as blank)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in book.iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                target = targets.get(sheet.get(_REL_NS), "")
+                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if member not in names:
+                    continue
+                data = archive.read(member)
+                if b"<f" not in data and b":f" not in data:
+                    continue
+                cells = [(int(row) - 1, _column_index(col.decode()))
+                         for col, row in _FORMULA_NO_VALUE.findall(data)]
+                if cells:
+                    found[sheet.get("name")] = cells
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        pass  # calamine reports a damaged workbook on its own
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _read_csv(path: Path, display: str, log: IssueLog) -> list[Sheet]:
+    raw = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        log.error(display, "无法识别文件编码（既不是 UTF-8 也不是 GBK）",
+                  "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 格式", code="unreadable")
+        return []
+    if "\x00" in text:
+        log.error(display, "文件内容不是文本表格，无法读取",
+                  "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹", code="unreadable")
+        return []
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    return [Sheet(display, path.stem, rows)]

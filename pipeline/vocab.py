@@ -1,0 +1,215 @@
+"""Vocabularies: ledger kinds, header synonyms, value synonyms. Pure data, extend freely.
+
+A maintainer adds a synonym by appending to a tuple here; no parser code needs reading.
+Headers and values are matched after normalisation (white space removed, full-width to
+half-width, a trailing unit in brackets dropped), so list synonyms in their plain form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger kind: its canonical header, accepted synonyms and value type.
+
+    Types: text, date (an event date, must fall in the report year), month (a roster
+    year-month), number, int, names (a list of names in one cell), activity, speaker,
+    category, yesno, level, problem, quarter, paymonth (the month a due is paid for).
+    """
+
+    name: str
+    synonyms: tuple[str, ...] = ()
+    type: str = "text"
+    required: bool = False
+    width: int = 14  # column width in blank ledgers written by `init`
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A ledger kind, recognised by its header row."""
+
+    name: str
+    columns: tuple[Column, ...]
+    # Columns whose normalised values identify a record; the same key twice is a duplicate.
+    key: tuple[str, ...]
+    title: str = ""  # title row of blank ledgers written by `init`
+    help: str = ""  # one line for the 填表说明 sheet and the README
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+C = Column
+
+KINDS: tuple[Kind, ...] = (
+    Kind("基本信息", (
+        C("党支部名称", ("支部名称", "党组织名称", "支部全称"), required=True, width=30),
+        C("支部书记", ("书记", "书记姓名", "党支部书记"), required=True),
+        C("年度", ("报告年度", "述职年度"), "int"),
+        C("上级党组织", ("上级党委", "上级党组织名称")),
+        C("报告日期", ("述职日期",), "anydate"),
+    ), key=("党支部名称",), title="基本信息",
+        help="支部名称、书记、年度等，每项一行：左列写项目名，右列写内容。"),
+    Kind("党员名册", (
+        C("姓名", ("党员姓名",), required=True),
+        C("性别"),
+        C("出生日期", ("出生年月",), "month"),
+        C("入党时间", ("入党日期", "入党年月"), "month"),
+        C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
+        C("党内职务", ("职务", "支部职务")),
+        C("党小组", ("所在党小组", "党小组名称")),
+    ), key=("姓名",), title="党员名册",
+        help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
+    Kind("组织生活台账", (
+        C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期"),
+          "date", required=True),
+        C("类型", ("活动类型", "会议类型", "类别", "形式", "活动形式"), "activity", required=True),
+        C("主题", ("内容", "会议主题", "活动主题", "议题", "活动内容", "会议内容"), width=36),
+        C("主讲人", ("主持人", "领学人", "授课人")),
+        C("主讲人类别", ("主讲人身份", "授课人类别"), "speaker"),
+        C("应到人数", ("应到",), "int"),
+        C("实到人数", ("参加人数", "实到", "参会人数"), "int"),
+        C("地点", ("活动地点", "会议地点")),
+        C("备注"),
+    ), key=("日期", "类型", "主题"), title="组织生活台账",
+        help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
+    Kind("谈心谈话记录", (
+        C("日期", ("谈话时间", "谈话日期", "时间"), "date"),
+        C("谈话人", ("谈话者",), required=True),
+        C("谈话对象", ("对象", "被谈话人", "谈话对象姓名"), "names", required=True),
+        C("谈话形式", ("形式", "方式", "谈话方式")),
+        C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
+    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录",
+        help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
+    Kind("学习笔记检查", (
+        C("姓名", ("党员姓名",), required=True),
+        C("季度", ("检查季度",), "quarter"),
+        C("检查日期", ("检查时间", "日期"), "date"),
+        C("学习笔记", ("笔记字数", "学习笔记字数", "笔记"), "number", required=True),
+        C("心得体会", ("心得体会篇数", "心得", "心得篇数"), "number"),
+    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查",
+        help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
+    Kind("党费收缴台账", (
+        C("姓名", ("党员姓名",), required=True),
+        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
+        C("合计", ("全年合计", "总计"), "number"),
+    ), key=("姓名",), title="党费收缴台账",
+        help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
+    Kind("党费收缴台账（逐笔）", (
+        C("姓名", ("党员姓名",), required=True),
+        C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
+        C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True),
+        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
+    ), key=("姓名", "月份", "金额"), title="党费收缴台账（逐笔）",
+        help="每笔党费一行：姓名、所属月份、金额。"),
+    Kind("信息报送台账", (
+        C("日期", ("报送日期", "报送时间", "时间"), "date"),
+        C("标题", ("信息标题", "题目", "信息题目"), required=True, width=40),
+        C("报送单位", ("报送对象",)),
+        C("是否采用", ("采用情况", "采用"), "yesno"),
+        C("采用级别", ("采用层级", "级别"), "level"),
+        C("刊载媒体", ("采用媒体", "刊物", "媒体")),
+    ), key=("标题",), title="信息报送台账",
+        help="每篇信息一行；被采用的填“是”并选择采用级别。"),
+    Kind("帮扶共建台账", (
+        C("日期", ("时间",), "date"),
+        C("对象", ("帮扶对象", "共建对象", "帮扶村", "村"), required=True),
+        C("事项", ("帮扶事项", "内容", "帮扶内容"), required=True, width=36),
+        C("数量", (), "number", required=True),
+        C("单位", ("计量单位",), required=True),
+        C("备注"),
+    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账",
+        help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
+    Kind("问题清单", (
+        C("类型", ("类别", "问题类型"), "problem", required=True),
+        C("标题", ("问题", "方面"), required=True, width=24),
+        C("内容", ("具体表现", "原因分析", "表现", "具体内容"), width=60),
+    ), key=("类型", "标题"), title="问题清单",
+        help="类型填“问题”或“原因”；按要写进报告的顺序排列。"),
+    Kind("任务清单", (
+        C("标题", ("方面", "目标", "任务"), required=True, width=24),
+        C("内容", ("具体措施", "措施", "具体内容"), width=60),
+    ), key=("标题",), title="任务清单",
+        help="下一年度工作打算，每条一行，按报告顺序排列。"),
+    Kind("其他事项", (
+        C("事项", ("项目", "名称"), required=True, width=30),
+        C("数量", (), "number", required=True),
+        C("单位"),
+    ), key=("事项",), title="其他事项",
+        help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
+)
+
+KIND_BY_NAME = {k.name: k for k in KINDS}
+
+# Dues ledgers in the wide form carry one column per month; these header forms name a month.
+# (Handled by a pattern in recognise.py: 1月, 一月, 01月, 2023年1月, 2023-01, 2023.1, 1.)
+DUES_WIDE = "党费收缴台账"
+
+# 组织生活台账.类型: canonical -> accepted synonyms.
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "支委会": ("支部委员会", "支委会议", "支部委员会会议", "支委委员会"),
+    "党员大会": ("支部党员大会", "全体党员大会", "党员大会会议"),
+    "党小组会": ("党小组会议",),
+    "党课": ("讲党课", "专题党课", "上党课", "党课学习"),
+    "主题党日": ("主题党日活动", "固定党日", "党员活动日", "固定党日活动", "主题党日学习"),
+    "专题研讨": ("研讨交流", "学习研讨", "专题研讨会", "研讨"),
+    "专题研究党建": ("专题研究党建工作", "党建工作专题会", "研究党建工作"),
+    "知识测试": ("知识竞赛", "测试", "知识测验"),
+    "结对共建": ("结对共建活动", "联建共建", "共建活动"),
+    "爱国主义影片": ("观看爱国主义影片", "爱国主义教育影片", "观看爱国主义教育影片"),
+    "警示教育片": ("观看警示教育片", "警示教育", "观看警示教育影片"),
+    "观摩学习": ("观摩", "现场观摩"),
+    "组织生活会": ("专题组织生活会",),
+    "民主评议党员": ("民主评议",),
+    "谈心谈话": ("谈话", "谈心"),
+}
+OTHER_ACTIVITY = "其他"
+
+# 党课.主讲人类别 -> canonical; blank counts as 未注明.
+SPEAKER_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "书记": ("支部书记", "党支部书记", "书记讲党课"),
+    "领导干部": ("领导", "党员领导干部", "领导班子成员", "单位领导"),
+    "专家": ("专家学者", "特邀专家", "邀请专家", "外请专家"),
+    "党员": ("普通党员", "党员代表"),
+}
+UNSPECIFIED_SPEAKER = "未注明"
+
+# 党员名册.人员类别 -> canonical; blank counts as 正式党员.
+MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "正式党员": ("正式",),
+    "预备党员": ("预备",),
+}
+
+YES: tuple[str, ...] = ("是", "已采用", "采用", "√", "✓", "✔", "y", "yes", "已", "有")
+NO: tuple[str, ...] = ("否", "未采用", "不采用", "×", "✗", "✘", "n", "no", "未", "无")
+
+# 信息报送.采用级别 -> canonical level, in the report's order.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "中央": ("国家", "中央级", "国家级", "全国"),
+    "省": ("省级", "省部级", "省委"),
+    "市": ("市级", "州", "地市", "市州", "州级", "地市级", "市委"),
+    "县": ("县级", "区", "县区", "县区级", "区级", "县委"),
+}
+
+PROBLEM_TYPES: dict[str, tuple[str, ...]] = {
+    "问题": ("存在问题", "主要问题"),
+    "原因": ("问题原因", "原因分析", "产生原因"),
+}
+
+# A row whose first non-empty cell is one of these is a totals row, not data.
+TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")
+
+# Columns that are never data.
+IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")
+
+# An example row written by `init` starts with this marker and is never counted.
+EXAMPLE_MARKER = "示例"
+
+# How many leading rows are searched for the header row.
+HEADER_SEARCH_ROWS = 15
