@@ -36,6 +36,8 @@ class Kind:
     key: tuple[str, ...]
     title: str = ""  # title row of blank ledgers written by `init`
     help: str = ""  # one line for the 填表说明 sheet and the README
+    # Words in a sheet or file name that point to this kind (breaks ties between kinds).
+    hints: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -54,7 +56,7 @@ KINDS: tuple[Kind, ...] = (
         C("年度", ("报告年度", "述职年度"), "int"),
         C("上级党组织", ("上级党委", "上级党组织名称")),
         C("报告日期", ("述职日期",), "anydate"),
-    ), key=("党支部名称",), title="基本信息",
+    ), key=("党支部名称",), title="基本信息", hints=("基本信息", "基本情况"),
         help="支部名称、书记、年度等，每项一行：左列写项目名，右列写内容。"),
     Kind("党员名册", (
         C("姓名", ("党员姓名",), required=True),
@@ -64,7 +66,7 @@ KINDS: tuple[Kind, ...] = (
         C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
         C("党内职务", ("职务", "支部职务")),
         C("党小组", ("所在党小组", "党小组名称")),
-    ), key=("姓名",), title="党员名册",
+    ), key=("姓名",), title="党员名册", hints=("名册", "花名册", "党员信息"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
     Kind("组织生活台账", (
         C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期"),
@@ -77,7 +79,7 @@ KINDS: tuple[Kind, ...] = (
         C("实到人数", ("参加人数", "实到", "参会人数"), "int"),
         C("地点", ("活动地点", "会议地点")),
         C("备注"),
-    ), key=("日期", "类型", "主题"), title="组织生活台账",
+    ), key=("日期", "类型", "主题"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
     Kind("谈心谈话记录", (
         C("日期", ("谈话时间", "谈话日期", "时间"), "date"),
@@ -85,7 +87,7 @@ KINDS: tuple[Kind, ...] = (
         C("谈话对象", ("对象", "被谈话人", "谈话对象姓名"), "names", required=True),
         C("谈话形式", ("形式", "方式", "谈话方式")),
         C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
-    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录",
+    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"),
         help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
     Kind("学习笔记检查", (
         C("姓名", ("党员姓名",), required=True),
@@ -93,20 +95,20 @@ KINDS: tuple[Kind, ...] = (
         C("检查日期", ("检查时间", "日期"), "date"),
         C("学习笔记", ("笔记字数", "学习笔记字数", "笔记"), "number", required=True),
         C("心得体会", ("心得体会篇数", "心得", "心得篇数"), "number"),
-    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查",
+    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
         C("姓名", ("党员姓名",), required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
         C("合计", ("全年合计", "总计"), "number"),
-    ), key=("姓名",), title="党费收缴台账",
+    ), key=("姓名",), title="党费收缴台账", hints=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
         C("姓名", ("党员姓名",), required=True),
         C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
         C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
-    ), key=("姓名", "月份", "金额"), title="党费收缴台账（逐笔）",
+    ), key=("姓名", "月份", "金额"), title="党费收缴台账（逐笔）", hints=("党费",),
         help="每笔党费一行：姓名、所属月份、金额。"),
     Kind("信息报送台账", (
         C("日期", ("报送日期", "报送时间", "时间"), "date"),
@@ -115,7 +117,7 @@ KINDS: tuple[Kind, ...] = (
         C("是否采用", ("采用情况", "采用"), "yesno"),
         C("采用级别", ("采用层级", "级别"), "level"),
         C("刊载媒体", ("采用媒体", "刊物", "媒体")),
-    ), key=("标题",), title="信息报送台账",
+    ), key=("标题",), title="信息报送台账", hints=("信息", "报送"),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
     Kind("帮扶共建台账", (
         C("日期", ("时间",), "date"),
@@ -124,24 +126,24 @@ KINDS: tuple[Kind, ...] = (
         C("数量", (), "number", required=True),
         C("单位", ("计量单位",), required=True),
         C("备注"),
-    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账",
+    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账", hints=("帮扶", "共建"),
         help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
     Kind("问题清单", (
         C("类型", ("类别", "问题类型"), "problem", required=True),
         C("标题", ("问题", "方面"), required=True, width=24),
         C("内容", ("具体表现", "原因分析", "表现", "具体内容"), width=60),
-    ), key=("类型", "标题"), title="问题清单",
+    ), key=("类型", "标题"), title="问题清单", hints=("问题",),
         help="类型填“问题”或“原因”；按要写进报告的顺序排列。"),
     Kind("任务清单", (
         C("标题", ("方面", "目标", "任务"), required=True, width=24),
         C("内容", ("具体措施", "措施", "具体内容"), width=60),
-    ), key=("标题",), title="任务清单",
+    ), key=("标题",), title="任务清单", hints=("任务", "打算", "计划"),
         help="下一年度工作打算，每条一行，按报告顺序排列。"),
     Kind("其他事项", (
         C("事项", ("项目", "名称"), required=True, width=30),
         C("数量", (), "number", required=True),
         C("单位"),
-    ), key=("事项",), title="其他事项",
+    ), key=("事项",), title="其他事项", hints=("其他",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
 )
 
@@ -150,6 +152,7 @@ KIND_BY_NAME = {k.name: k for k in KINDS}
 # Dues ledgers in the wide form carry one column per month; these header forms name a month.
 # (Handled by a pattern in recognise.py: 1月, 一月, 01月, 2023年1月, 2023-01, 2023.1, 1.)
 DUES_WIDE = "党费收缴台账"
+DUES_LONG = "党费收缴台账（逐笔）"
 
 # 组织生活台账.类型: canonical -> accepted synonyms.
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,269 @@
+"""Aggregate: records -> the figures of metrics.json, each with the rows it came from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from pipeline import vocab
+from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_standards
+
+ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
+SPEAKER_NAMES = [*vocab.SPEAKER_CATEGORIES, vocab.UNSPECIFIED_SPEAKER]
+
+
+class Provenance:
+    """Dotted metric key -> sorted, distinct `file / sheet / row` strings."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, set[Source]] = defaultdict(set)
+
+    def add(self, key: str, sources) -> None:
+        bucket = self._rows[key]
+        for src in sources:
+            bucket.add(src.src if isinstance(src, Record) else src)
+
+    def as_dict(self, metrics: dict | None = None) -> dict[str, list[str]]:
+        """Sorted mapping; with `metrics`, every figure's key is present, empty when no row."""
+        keys = set(self._rows)
+        if metrics is not None:
+            keys |= set(_leaf_keys(metrics))
+        return {k: [str(s) for s in sorted(self._rows.get(k, ()), key=lambda s: (s.file, s.sheet, s.row))]
+                for k in sorted(keys)}
+
+
+def _leaf_keys(data: dict, prefix: str = ""):
+    """Dotted keys down to figures; lists and 按月-style tables stop the descent."""
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and key not in ("按月",) and not prefix.startswith("其他事项"):
+            yield from _leaf_keys(value, path + ".")
+        else:
+            yield path
+
+
+def whole(number):
+    """JSON integers where the value is whole; money to 2 decimals at most."""
+    if number is None:
+        return None
+    number = round(float(number), 2)
+    return int(number) if number.is_integer() else number
+
+
+def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
+    """Every figure of metrics.md (检查发现 and 校验 are filled by later stages)."""
+    prov = Provenance()
+    metrics = {
+        "年度": ledgers.year,
+        "支部": _branch(ledgers, prov),
+        "党员": _members(ledgers, prov),
+        "组织生活": _activities(ledgers, prov),
+        "党课": _lessons(ledgers, prov),
+        "谈心谈话": _talks(ledgers, prov),
+        "学习": _study(ledgers, prov),
+        "党费": _dues(ledgers, prov),
+        "信息报送": _submissions(ledgers, prov),
+        "帮扶": _assistance(ledgers, prov),
+        "其他事项": _others(ledgers, prov),
+        "问题": _items(ledgers, prov, "问题"),
+        "原因": _items(ledgers, prov, "原因"),
+        "打算": _plans(ledgers, prov),
+        "检查发现": [],
+        "校验": {"错误": 0, "警告": 0},
+    }
+    if "年度" in ledgers.info_src:
+        prov.add("年度", [ledgers.info_src["年度"]])
+    return metrics, prov
+
+
+def _branch(ledgers: Ledgers, prov: Provenance) -> dict:
+    out = {}
+    for key, column in (("名称", "党支部名称"), ("书记", "支部书记"), ("上级党组织", "上级党组织")):
+        out[key] = ledgers.info.get(column, "")
+        if column in ledgers.info_src:
+            prov.add(f"支部.{key}", [ledgers.info_src[column]])
+    return out
+
+
+def roster(ledgers: Ledgers) -> list[Record]:
+    return ledgers.of("党员名册")
+
+
+def _members(ledgers: Ledgers, prov: Provenance) -> dict:
+    members = roster(ledgers)
+    full = [m for m in members if m["人员类别"] in (None, "正式党员")]
+    probation = [m for m in members if m["人员类别"] == "预备党员"]
+    prov.add("党员.总数", members)
+    prov.add("党员.正式党员", full)
+    prov.add("党员.预备党员", probation)
+    return {"总数": len(members), "正式党员": len(full), "预备党员": len(probation)}
+
+
+def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
+    counts = {name: 0 for name in ACTIVITY_NAMES}
+    monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
+    for record in ledgers.of("组织生活台账"):
+        kind = record["类型"]
+        counts[kind] += 1
+        monthly[kind][record["日期"].month - 1] += 1
+        prov.add(f"组织生活.{kind}", [record])
+        prov.add("组织生活.按月", [record])
+    return {**counts, "按月": monthly, "主题党日日期": _theme_days(ledgers)}
+
+
+def _theme_days(ledgers: Ledgers) -> list[list[int]]:
+    """Day of the month each 主题党日 was held, per month (the appendix shows them)."""
+    days: list[list[int]] = [[] for _ in range(12)]
+    for record in ledgers.of("组织生活台账"):
+        if record["类型"] == "主题党日":
+            days[record["日期"].month - 1].append(record["日期"].day)
+    return [sorted(d) for d in days]
+
+
+def lessons(ledgers: Ledgers) -> list[Record]:
+    return [r for r in ledgers.of("组织生活台账") if r["类型"] == "党课"]
+
+
+def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
+    out = {"总数": 0, **{name: 0 for name in SPEAKER_NAMES}}
+    for record in lessons(ledgers):
+        speaker = record["主讲人类别"] or vocab.UNSPECIFIED_SPEAKER
+        out[speaker] += 1
+        out["总数"] += 1
+        prov.add(f"党课.{speaker}", [record])
+        prov.add("党课.总数", [record])
+    return out
+
+
+def talk_records(ledgers: Ledgers) -> list[Record]:
+    """Rows of 谈心谈话记录 plus 组织生活台账 rows of type 谈心谈话."""
+    return [*ledgers.of("谈心谈话记录"),
+            *(r for r in ledgers.of("组织生活台账") if r["类型"] == "谈心谈话")]
+
+
+def secretary(ledgers: Ledgers) -> str:
+    return ledgers.info.get("支部书记", "")
+
+
+def _talks(ledgers: Ledgers, prov: Provenance) -> dict:
+    records = talk_records(ledgers)
+    prov.add("谈心谈话.次数", records)
+    names = [m["姓名"] for m in roster(ledgers)]
+    talked: dict[str, list[Record]] = defaultdict(list)
+    for record in ledgers.of("谈心谈话记录"):
+        for name in record["谈话对象"] or ():
+            talked[name].append(record)
+    covered = [n for n in names if n in talked]
+    for name in covered:
+        prov.add("谈心谈话.覆盖党员", talked[name])
+    missing = [n for n in names if n not in talked and n != secretary(ledgers)]
+    prov.add("谈心谈话.未覆盖党员", [m for m in roster(ledgers) if m["姓名"] in missing])
+    return {"次数": len(records), "覆盖党员": len(covered), "未覆盖党员": missing}
+
+
+def _study(ledgers: Ledgers, prov: Provenance) -> dict:
+    checks = ledgers.of("学习笔记检查")
+    words = sum(r["学习笔记"] or 0 for r in checks)
+    essays = sum(r["心得体会"] or 0 for r in checks)
+    members = len(roster(ledgers))
+    occasions = {r["检查日期"] or ("季度", r["季度"]) for r in checks
+                 if r["检查日期"] is not None or r["季度"] is not None}
+    for key in ("笔记总字数", "人均笔记字数", "心得体会总篇数", "人均心得体会篇数", "检查次数"):
+        prov.add(f"学习.{key}", checks)
+    if members:
+        prov.add("学习.人均笔记字数", roster(ledgers))
+        prov.add("学习.人均心得体会篇数", roster(ledgers))
+    return {
+        "笔记总字数": whole(words),
+        "人均笔记字数": int(_round_half_up(words / members)) if members else None,
+        "心得体会总篇数": whole(essays),
+        "人均心得体会篇数": round(_round_half_up(essays / members, 1), 1) if members else None,
+        "检查次数": len(occasions),
+    }
+
+
+def _round_half_up(value: float, digits: int = 0) -> float:
+    """Round as people do (2.5 -> 3), not banker's rounding."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
+    standards = dues_standards(ledgers)
+    payments = dues_payments(ledgers)
+    monthly = [0.0] * 12
+    paid: dict[str, set[int]] = defaultdict(set)
+    for name, month, amount, src in payments:
+        monthly[month - 1] += amount
+        paid[name].add(month)
+        prov.add("党费.实缴总额", [src])
+        prov.add("党费.按月", [src])
+    due = sum(standard * 12 for standard, _ in standards.values()) if standards else None
+    prov.add("党费.应缴总额", [src for _, src in standards.values()])
+    arrears = []
+    for name, (standard, src) in standards.items():
+        if not standard:
+            continue
+        for month in range(1, 13):
+            if month not in paid.get(name, ()):
+                arrears.append({"姓名": name, "月份": month})
+                prov.add("党费.欠缴", [src])
+    return {
+        "实缴总额": whole(sum(monthly)),
+        "应缴总额": whole(due),
+        "按月": [whole(m) for m in monthly],
+        "欠缴": arrears,
+    }
+
+
+def adopted(record: Record) -> bool:
+    return bool(record["是否采用"]) or record["采用级别"] is not None
+
+
+def _submissions(ledgers: Ledgers, prov: Provenance) -> dict:
+    records = ledgers.of("信息报送台账")
+    chosen = [r for r in records if adopted(r)]
+    levels = {name: 0 for name in vocab.LEVELS}
+    for record in chosen:
+        if record["采用级别"]:
+            levels[record["采用级别"]] += 1
+            prov.add(f"信息报送.按级别.{record['采用级别']}", [record])
+    prov.add("信息报送.报送篇数", records)
+    prov.add("信息报送.采用篇数", chosen)
+    return {"报送篇数": len(records), "采用篇数": len(chosen), "按级别": levels}
+
+
+def _assistance(ledgers: Ledgers, prov: Provenance) -> list[dict]:
+    merged: dict[tuple, dict] = {}
+    for record in ledgers.of("帮扶共建台账"):
+        key = (record["对象"], record["事项"], record["单位"])
+        item = merged.setdefault(key, {"对象": key[0], "事项": key[1], "数量": 0, "单位": key[2],
+                                       "约数": False})
+        item["数量"] += record["数量"]
+        item["约数"] = item["约数"] or "数量" in record.approx
+        prov.add(f"帮扶.{list(merged).index(key)}", [record])
+        prov.add("帮扶", [record])
+    for item in merged.values():
+        item["数量"] = whole(item["数量"])
+    return list(merged.values())
+
+
+def _others(ledgers: Ledgers, prov: Provenance) -> dict:
+    out: dict[str, dict] = {}
+    for record in ledgers.of("其他事项"):
+        out[record["事项"]] = {"数量": whole(record["数量"]), "单位": record["单位"] or "",
+                             "约数": "数量" in record.approx}
+        prov.add(f"其他事项.{record['事项']}", [record])
+    return out
+
+
+def _items(ledgers: Ledgers, prov: Provenance, kind: str) -> list[dict]:
+    records = [r for r in ledgers.of("问题清单") if r["类型"] == kind]
+    prov.add(kind, records)
+    return [{"标题": r["标题"], "内容": r["内容"] or ""} for r in records]
+
+
+def _plans(ledgers: Ledgers, prov: Provenance) -> list[dict]:
+    records = ledgers.of("任务清单")
+    prov.add("打算", records)
+    return [{"标题": r["标题"], "内容": r["内容"] or ""} for r in records]

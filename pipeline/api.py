@@ -1,0 +1,135 @@
+"""The pipeline on one screen: ingest -> normalise -> aggregate -> check -> render -> write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import rules, settings as settings_mod
+from pipeline.aggregate import aggregate
+from pipeline.errors import UsageError
+from pipeline.ingest import ingest
+from pipeline.issues import IssueLog
+from pipeline.normalise import Ledgers, guess_year, normalise, read_info
+from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
+from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.validation import render_validation_md
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
+VALIDATION_MD = "校验报告.md"
+
+
+@dataclass
+class BranchRun:
+    """Everything one branch's run produced; the CLI turns it into console lines."""
+
+    name: str  # branch folder in multi-branch mode, "" for a single branch
+    folder: Path
+    log: IssueLog = field(default_factory=IssueLog)
+    ledgers: Ledgers | None = None
+    metrics: dict | None = None
+    provenance: dict = field(default_factory=dict)
+    findings: list = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    report_written: bool = False
+
+
+def analyse(folder: Path, name: str, year: int | None, config: settings_mod.Settings) -> BranchRun:
+    """Ingest, normalise, aggregate and rule-check one branch folder (no file is written)."""
+    run = BranchRun(name, folder)
+    ingested = ingest(folder, run.log)
+    if year is None:
+        # The year decides which rows count, so it is settled before normalising.
+        info, _ = read_info(ingested.tables, IssueLog())
+        year = info.get("年度") or guess_year(ingested.tables)
+    if year is None:
+        raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
+                         "或在命令中指定，如 make report YEAR=2023")
+    run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
+    run.metrics, provenance = aggregate(run.ledgers)
+    run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
+    run.metrics["检查发现"] = run.findings
+    run.metrics["校验"] = run.log.counts()
+    run.provenance = provenance.as_dict(run.metrics)
+    return run
+
+
+def branches(inputs: Path) -> list[tuple[str, Path]]:
+    """One branch per sub-folder holding spreadsheets (multi-branch mode), else the folder."""
+    if not inputs.is_dir():
+        raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
+    subs = [p for p in sorted(inputs.iterdir()) if p.is_dir() and not p.name.startswith(".")
+            and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
+    if subs:
+        return [(p.name, p) for p in subs]
+    if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
+        raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")
+    return [("", inputs)]
+
+
+def _check_folders(inputs: Path, outputs: Path | None) -> None:
+    if outputs is None:
+        return
+    i, o = inputs.resolve(), outputs.resolve()
+    if o == i or i in o.parents:
+        raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
+
+
+def run_check(inputs: Path, outputs: Path | None, year: int | None,
+              config_path: Path | None = None) -> list[BranchRun]:
+    """Validation only; writes 校验报告 per branch when `outputs` is given."""
+    _check_folders(inputs, outputs)
+    config = settings_mod.load(config_path)
+    runs = [analyse(folder, name, year, config) for name, folder in branches(inputs)]
+    if outputs is not None:
+        for run in runs:
+            _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+    return runs
+
+
+def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
+               keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
+    """The whole job: every branch's report, metrics, provenance and validation report."""
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+    from pipeline.context import build_context
+
+    _check_folders(inputs, outputs)
+    template = template or DEFAULT_TEMPLATE
+    if not template.is_file():
+        raise UsageError(f"找不到模板文件：{template}")
+    config = settings_mod.load(config_path)
+    runs = [analyse(folder, name, year, config) for name, folder in branches(inputs)]
+    for run in runs:
+        target = outputs / run.name if run.name else outputs
+        if run.log.errors and not keep_going:
+            _write_validation(run, target, keep_going)
+            continue
+        # Render in memory first: a template error must leave no file behind.
+        docx = render.render_docx(template, build_context(run.metrics))
+        title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+        files = {
+            safe_filename(title) + ".docx": docx,
+            "report.md": render.docx_to_markdown(docx).encode("utf-8"),
+            "metrics.json": dumps_json(run.metrics).encode("utf-8"),
+            "provenance.json": dumps_json(run.provenance).encode("utf-8"),
+        }
+        for name, data in files.items():
+            write_bytes(target / name, data)
+            run.written.append(target / name)
+        run.report_written = True
+        _write_validation(run, target, keep_going)
+    if len(runs) > 1 or runs[0].name:
+        from pipeline.summary import write_summary
+        run_paths = write_summary(runs, outputs)
+        runs[0].written.extend(run_paths)
+    return runs
+
+
+def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
+    branch = run.metrics["支部"]["名称"] if run.metrics else run.name
+    text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
+                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
+                                keep_going=keep_going)
+    write_text(target / VALIDATION_MD, text)
+    run.written.append(target / VALIDATION_MD)

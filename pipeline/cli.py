@@ -1,0 +1,116 @@
+"""Command line: parse options, call one library function, map typed errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import api
+from pipeline.errors import PipelineError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+_inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
+                       show_default=True, help="台账所在文件夹")
+_year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
+_config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+                       help="规则设置文件（默认使用根目录的 pipeline.toml）")
+
+
+@click.group(help="党支部书记抓党建工作述职报告生成工具。")
+def cli() -> None:
+    pass
+
+
+@cli.command(help="读取台账、生成述职报告（Word）、指标和校验报告。")
+@_inputs
+@click.option("--outputs", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="输出文件夹")
+@_year
+@click.option("--template", type=click.Path(path_type=Path), default=None, help="自定义 Word 模板")
+@click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
+@_config
+def report(inputs, outputs, year, template, keep_going, config) -> None:
+    runs = api.run_report(inputs, outputs, year, template, keep_going, config)
+    _finish(runs, outputs, report=True, keep_going=keep_going)
+
+
+@cli.command(help="只校验台账，列出全部问题（指定 --outputs 时写出校验报告）。")
+@_inputs
+@click.option("--outputs", type=click.Path(path_type=Path), default=None, help="校验报告的输出文件夹")
+@_year
+@_config
+def check(inputs, outputs, year, config) -> None:
+    runs = api.run_check(inputs, outputs, year, config)
+    _finish(runs, outputs, report=False, keep_going=False)
+
+
+def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool) -> None:
+    """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
+    failed = False
+    for run in runs:
+        label = f"【{run.name}】" if run.name else ""
+        for issue in run.log.items:
+            click.echo(label + issue.message())
+        counts = run.log.counts()
+        findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
+        click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{findings}。")
+        if counts["错误"]:
+            failed = True
+            if report and run.report_written:
+                click.echo(f"{label}已按 --keep-going 生成报告，出错的行未计入，详见校验报告。")
+            elif report:
+                click.echo(f"{label}因有错误，未生成报告。请按上面的提示改正台账后重新运行 make report。")
+            else:
+                click.echo(f"{label}请按上面的提示改正台账后重新运行 make check。")
+        elif report and run.report_written:
+            click.echo(f"{label}报告已生成。")
+    written = [p for run in runs for p in run.written]
+    if written:
+        folder = outputs if outputs is not None else written[0].parent
+        click.echo(f"输出文件在 {folder}：")
+        for path in written:
+            click.echo(f"  {path}")
+    if not failed:
+        click.echo("下一步：打开 .docx 报告审阅修改；校验报告列出了需要核对的警告。" if report
+                   else "下一步：运行 make report 生成述职报告。")
+    if failed:
+        sys.exit(EXIT_DATA)
+
+
+_USAGE_HINT = "运行 python -m pipeline --help 查看用法。"
+
+
+def _usage_message(exc: click.ClickException) -> str:
+    if isinstance(exc, click.NoSuchOption):
+        return f"没有这个选项：{exc.option_name}。{_USAGE_HINT}"
+    if isinstance(exc, click.MissingParameter):
+        return f"缺少参数：{exc.param.name if exc.param else ''}。{_USAGE_HINT}"
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.opts[0] if exc.param is not None and exc.param.opts else ""
+        return f"参数 {name} 的值无效（{exc.message}）。{_USAGE_HINT}"
+    if isinstance(exc, click.UsageError) and "No such command" in exc.message:
+        return f"没有这个命令（可用：report、check、init）。{_USAGE_HINT}"
+    return f"命令用法有误：{exc.format_message()}。{_USAGE_HINT}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for `python -m pipeline`; never shows a traceback for user mistakes."""
+    try:
+        cli.main(args=argv, prog_name="python -m pipeline", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        click.echo(f"用法错误：{_usage_message(exc)}", err=True)
+        sys.exit(EXIT_USAGE)
+    except PipelineError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断，未写出不完整的文件。", err=True)
+        sys.exit(130)

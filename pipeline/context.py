@@ -1,0 +1,321 @@
+"""Template context: the metrics plus derived sentences and flags the Word template quotes.
+
+Word tags stay short and readable because every sentence with several optional parts is
+assembled here; a part whose figure is 0 or missing is left out, never printed as 0次.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.cnfmt import FILTERS
+
+_num = FILTERS["数字"]
+_approx = FILTERS["约数"]
+_qty = FILTERS["数量"]
+
+# Every derived name the template may use, with what it holds (feeds the README table).
+DERIVED: dict[str, str] = {
+    "学习句": "学习笔记、心得体会和调阅检查一句，如“督促机关党员人均记写学习笔记3万余字，撰写心得体会3篇，"
+              "每季度对党员学习情况进行1次调阅检查”（检查4次写“每季度…1次”，否则写“全年…N次”）；"
+              "无数字时为空",
+    "党课句": "党课按主讲人分列，如“邀请专家讲党课2次，领导干部讲专题党课4次，书记讲党课4次”；为0的部分略去，全为0时为空",
+    "帮扶句": "帮扶事项连成一句，相邻同一对象合并，如“在石门村栽植油松1500余棵，在柳沟村协调…280万元、…190件”；无帮扶时为空",
+    "其他事项句": "其他事项中默认模板未单独引用的事项（默认模板单独引用“购买规定学习读本”“对标星级指标”），"
+                "如“开展志愿服务6次”，以“、”连接；没有时为空",
+    "三会一课句": "“召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次”，为0的部分略去，全为0时为空",
+    "组织生活形式句": "“观看爱国主义影片3次、警示教育片2次、开展支部结对共建活动4次、参加观摩学习2次”，为0的部分略去，全为0时为空",
+    "采用级别": "采用篇数大于0的级别，按中央、省、市、县用“、”连接，如“中央、省、市”；没有时为空",
+    "问题句": "问题清单连成一段：“一是标题。内容二是标题。内容…”；没有问题时为空",
+    "原因句": "原因连成一句：“一是标题。内容；二是标题。内容；…。”；没有原因时为空",
+    "问题项": "问题清单逐条，标题去掉末尾标点，内容以“。”结尾（供模板自行循环）",
+    "原因项": "原因逐条，格式同“问题项”",
+    "打算项": "任务清单逐条，格式同“问题项”，默认模板每条一段“（一）标题。内容”",
+    "检查发现句": "规则检查结论作为佐证：“经对全年台账核查，7月主题党日在10日后召开（7月12日）。”；"
+                "无发现时说明“三会一课”等制度均按规定落实；未做检查（无“检查发现”）时为空",
+    "附件表": "附件统计表各行：{项目, 月(12个：次数或“—”), 底色(12个：未按规定开展的月份为灰色), 合计}；"
+            "行为支委会、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、党课、主题党日",
+    "附件说明": "附件表下方的注释，说明“—”和底色的含义",
+    "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空且覆盖人数大于0），为真时写“和全体党员开展谈心谈话”",
+    "学习按季度检查": "真/假：学习笔记检查次数为4，写“每季度…进行1次调阅检查”",
+    "党费无欠缴": "真/假：实缴总额大于0且无欠缴，为真时写“按月足额缴纳党费”“已全部上缴”",
+    "显示党小组会": "真/假：附件表是否列出党小组会一行",
+}
+
+# 其他事项 the default template quotes by name; the rest go into 其他事项句.
+TEMPLATE_QUOTED_OTHER = ("购买规定学习读本", "对标星级指标")
+
+GAP_MARK = "—"
+GAP_FILL = "D9D9D9"
+NO_FILL = "auto"
+_TRAILING_PUNCT = "。；;，,.、：:！!？? \u3000"
+
+
+def _n(value: Any) -> float:
+    """Treat None, missing and non-numbers as 0 so an absent figure drops its sentence."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    return value
+
+
+def _get(d: Any, *keys: str) -> Any:
+    """Nested .get that tolerates missing levels and non-dict values."""
+    for key in keys:
+        if not isinstance(d, Mapping):
+            return None
+        d = d.get(key)
+    return d
+
+
+def _times(n: Any) -> str:
+    """Print a count with 次 (integers as such, 2.0 -> 2)."""
+    return f"{_num(n)}次"
+
+
+def _strip_end(text: Any) -> str:
+    """Trim text and drop trailing punctuation so the template adds its own."""
+    return str(text or "").strip().rstrip(_TRAILING_PUNCT)
+
+
+def _sentence(text: Any) -> str:
+    """Trim text and make it end with 。 (empty stays empty)."""
+    body = _strip_end(text)
+    return f"{body}。" if body else ""
+
+
+def _items(rows: Any) -> list[dict]:
+    """Normalise 问题/原因/打算 rows to {标题 without end punctuation, 内容 ending with 。}."""
+    out = []
+    for row in rows or []:
+        if not isinstance(row, Mapping):
+            continue
+        title = _strip_end(row.get("标题"))
+        if title:
+            out.append({"标题": title, "内容": _sentence(row.get("内容"))})
+    return out
+
+
+def study_sentence(m: Mapping) -> str:
+    """学习句: notes per member (约数), reflections per member and reading checks."""
+    words = _n(_get(m, "学习", "人均笔记字数"))
+    essays = _n(_get(m, "学习", "人均心得体会篇数"))
+    checks = _n(_get(m, "学习", "检查次数"))
+    parts = []
+    if words:
+        parts.append(f"人均记写学习笔记{_approx(words)}字")
+    if essays:
+        parts.append(f"{'撰写' if parts else '人均撰写'}心得体会{_num(essays)}篇")
+    clauses = ["督促机关党员" + "，".join(parts)] if parts else []
+    if checks == 4:
+        clauses.append("每季度对党员学习情况进行1次调阅检查")
+    elif checks:
+        clauses.append(f"全年对党员学习情况进行调阅检查{_times(checks)}")
+    return "，".join(clauses)
+
+
+def lecture_sentence(m: Mapping) -> str:
+    """党课句: lectures by speaker, experts first as in the model report."""
+    phrases = (
+        ("专家", "邀请专家讲党课"),
+        ("领导干部", "领导干部讲专题党课"),
+        ("书记", "书记讲党课"),
+        ("党员", "党员讲党课"),
+    )
+    return "，".join(
+        f"{text}{_times(_get(m, '党课', key))}" for key, text in phrases if _n(_get(m, "党课", key))
+    )
+
+
+def _quantity(item: Mapping) -> str:
+    """Print a ledger quantity, or nothing when the figure is 0 or missing."""
+    if not _n(item.get("数量")):
+        return ""
+    return _qty({"数量": item["数量"], "单位": item.get("单位") or "", "约数": bool(item.get("约数"))})
+
+
+def assistance_sentence(m: Mapping) -> str:
+    """帮扶句: one clause per run of items with the same 对象 ("在石门村栽植油松1500余棵")."""
+    groups: list[tuple[str, list[str]]] = []
+    for item in m.get("帮扶") or []:
+        if not isinstance(item, Mapping):
+            continue
+        target = str(item.get("对象") or "").strip()
+        what = str(item.get("事项") or "").strip()
+        if not what:
+            continue
+        phrase = what + _quantity(item)
+        if groups and groups[-1][0] == target:
+            groups[-1][1].append(phrase)
+        else:
+            groups.append((target, [phrase]))
+    return "，".join((f"在{t}" if t else "") + "、".join(p) for t, p in groups)
+
+
+def other_sentence(m: Mapping) -> str:
+    """其他事项句: 其他事项 not quoted by name in the default template, "事项数量单位"."""
+    items = m.get("其他事项") or {}
+    parts = []
+    for name, item in items.items():
+        if name in TEMPLATE_QUOTED_OTHER or not isinstance(item, Mapping):
+            continue
+        amount = _quantity(item)
+        if amount:
+            parts.append(f"{name}{amount}")
+    return "、".join(parts)
+
+
+def meetings_sentence(m: Mapping) -> str:
+    """三会一课句: committee, general and group meetings, theme days and lectures of the year."""
+    life = m.get("组织生活") or {}
+    parts = []
+    if _n(life.get("支委会")):
+        parts.append(f"召开支委会{_times(life['支委会'])}")
+    for key in ("党员大会", "党小组会"):
+        if _n(life.get(key)):
+            parts.append(f"{'' if parts else '召开'}{key}{_times(life[key])}")
+    if _n(life.get("主题党日")):
+        parts.append(f"开展主题党日活动{_times(life['主题党日'])}")
+    if _n(life.get("党课")):
+        parts.append(f"讲党课{_times(life['党课'])}")
+    return "，".join(parts)
+
+
+def forms_sentence(m: Mapping) -> str:
+    """组织生活形式句: films, twinning and study visits ("观看爱国主义影片3次、警示教育片2次…")."""
+    life = m.get("组织生活") or {}
+    films = [f"{k}{_times(life[k])}" for k in ("爱国主义影片", "警示教育片") if _n(life.get(k))]
+    parts = ["观看" + "、".join(films)] if films else []
+    if _n(life.get("结对共建")):
+        parts.append(f"开展支部结对共建活动{_times(life['结对共建'])}")
+    if _n(life.get("观摩学习")):
+        parts.append(f"参加观摩学习{_times(life['观摩学习'])}")
+    return "、".join(parts)
+
+
+def adoption_levels(m: Mapping) -> str:
+    """采用级别: levels with at least one adopted piece, highest first."""
+    levels = _get(m, "信息报送", "按级别") or {}
+    return "、".join(k for k in ("中央", "省", "市", "县") if _n(levels.get(k)))
+
+
+def problems_sentence(items: list[dict]) -> str:
+    """问题句: "一是标题。内容二是标题。内容…" as one paragraph."""
+    enum = FILTERS["一是"]
+    return "".join(f"{enum(i)}{it['标题']}。{it['内容']}" for i, it in enumerate(items, 1))
+
+
+def causes_sentence(items: list[dict]) -> str:
+    """原因句: "一是标题。内容；二是…。" with 内容 joined by semicolons, full stop at the end."""
+    enum = FILTERS["一是"]
+    parts = []
+    for i, it in enumerate(items, 1):
+        body = it["内容"].rstrip("。")
+        parts.append(f"{enum(i)}{it['标题']}" + (f"。{body}" if body else ""))
+    return "；".join(parts) + "。" if parts else ""
+
+
+def findings_sentence(m: Mapping) -> str:
+    """检查发现句: the rule-check findings as evidence, or that the rules were met."""
+    if "检查发现" not in m or m.get("检查发现") is None:
+        return ""
+    notes = [_strip_end(f.get("说明") or f.get("规则")) for f in m["检查发现"] if isinstance(f, Mapping)]
+    notes = [n for n in notes if n]
+    if not notes:
+        return "经对全年台账核查，“三会一课”、主题党日、组织生活会、民主评议党员、谈心谈话和党费收缴等制度均按规定落实，未发现缺项漏项。"
+    return "经对全年台账核查，" + "；".join(notes) + "。"
+
+
+_MONTHLY = ("支委会", "党小组会", "主题党日")
+_QUARTERLY = ("党员大会", "党课")
+_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _finding_months(m: Mapping, kind: str) -> set[int]:
+    """Months (1..12) named in 检查发现.涉及 of findings whose rule mentions `kind`."""
+    months: set[int] = set()
+    for f in m.get("检查发现") or []:
+        if not isinstance(f, Mapping) or kind not in str(f.get("规则") or ""):
+            continue
+        for where in f.get("涉及") or []:
+            text = str(where)
+            for q in re.findall(r"第?([一二三四1-4])季度", text):
+                start = 3 * (_CN_QUARTER[q] - 1) + 1
+                months.update(range(start, start + 3))
+            text = re.sub(r"第?[一二三四1-4]季度", "", text)
+            months.update(int(x) for x in re.findall(r"(\d{1,2})月", text) if 1 <= int(x) <= 12)
+    return months
+
+
+def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
+    """附件表: 三会一课 and 主题党日 per month, gaps ("—") and shortfalls (grey) marked."""
+    life = m.get("组织生活") or {}
+    by_month = life.get("按月") or {}
+    committee_monthly = _n(_get(m, "党员", "正式党员")) >= 7
+    rows = []
+    for kind in ("支委会", "党员大会", "党小组会", "党课", "主题党日"):
+        if kind == "党小组会" and not show_party_groups:
+            continue
+        counts = [_n(c) for c in (by_month.get(kind) or [])][:12]
+        counts += [0] * (12 - len(counts))
+        short = _finding_months(m, kind)
+        if kind in _MONTHLY and (kind != "支委会" or committee_monthly):
+            short.update(i + 1 for i, c in enumerate(counts) if not c)
+        elif kind in _QUARTERLY:
+            for q in range(4):
+                if not any(counts[3 * q:3 * q + 3]):
+                    short.update(range(3 * q + 1, 3 * q + 4))
+        rows.append({
+            "项目": kind,
+            "月": [_num(c) if c else GAP_MARK for c in counts],
+            "底色": [GAP_FILL if i + 1 in short else NO_FILL for i in range(12)],
+            "合计": _num(sum(counts)) if sum(counts) else GAP_MARK,
+        })
+    return rows
+
+
+APPENDIX_NOTE = (
+    "注：表中数字为当月开展次数，“—”表示当月未开展；灰色底纹标示未按规定开展或未按时开展的月份"
+    "（支委会、主题党日每月至少1次，党员大会、党课每季度至少1次）。"
+)
+
+
+def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) -> dict:
+    """Return the template context: every metrics key unchanged plus the DERIVED names.
+
+    show_party_groups forces the 党小组会 row of the appendix on or off (default: when held).
+    """
+    m = dict(metrics)
+    clash = set(DERIVED) & set(m)
+    if clash:
+        raise ValueError(f"指标中已有同名键，无法生成派生变量：{'、'.join(sorted(clash))}")
+    talks = m.get("谈心谈话") or {}
+    dues = m.get("党费") or {}
+    if show_party_groups is None:
+        show_party_groups = bool(_n(_get(m, "组织生活", "党小组会")))
+    problems, causes = _items(m.get("问题")), _items(m.get("原因"))
+    derived = {
+        "学习句": study_sentence(m),
+        "党课句": lecture_sentence(m),
+        "帮扶句": assistance_sentence(m),
+        "其他事项句": other_sentence(m),
+        "三会一课句": meetings_sentence(m),
+        "组织生活形式句": forms_sentence(m),
+        "采用级别": adoption_levels(m),
+        "问题句": problems_sentence(problems),
+        "原因句": causes_sentence(causes),
+        "问题项": problems,
+        "原因项": causes,
+        "打算项": _items(m.get("打算")),
+        "检查发现句": findings_sentence(m),
+        "附件表": appendix_rows(m, show_party_groups),
+        "附件说明": APPENDIX_NOTE,
+        "谈心谈话全覆盖": not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员"))),
+        "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,
+        "党费无欠缴": bool(_n(dues.get("实缴总额"))) and not dues.get("欠缴"),
+        "显示党小组会": show_party_groups,
+    }
+    assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
+    m.update(derived)
+    return m

@@ -1,0 +1,204 @@
+"""Ingest: files -> sheets -> recognised ledger tables (by header row, never by name alone)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import vocab
+from pipeline.issues import IssueLog
+from pipeline.readers import Sheet, list_input_files, read_file
+from pipeline.values import is_blank, month_of_header, norm_header, norm_key
+
+# kind name -> {normalised synonym -> canonical column}
+_LOOKUP: dict[str, dict[str, str]] = {
+    kind.name: {norm_header(s): col.name for col in kind.columns for s in (col.name, *col.synonyms)}
+    for kind in vocab.KINDS
+}
+_IGNORED = {norm_header(h) for h in vocab.IGNORED_HEADERS}
+_TOTALS = set(vocab.TOTAL_MARKERS)
+_INFO = vocab.KIND_BY_NAME["基本信息"]
+_TABLE_KINDS = [k for k in vocab.KINDS if k.name != "基本信息"]
+
+
+@dataclass
+class Table:
+    """A sheet recognised as one ledger kind, with its data rows located."""
+
+    kind: vocab.Kind
+    sheet: Sheet
+    columns: dict[str, int]  # canonical column -> 0-based index
+    headers: dict[int, str]  # 0-based index -> header as typed (for messages)
+    data_rows: list[int] = field(default_factory=list)  # 0-based indexes of rows holding data
+    months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # dues wide: col -> (year, month)
+    pairs: list[tuple[int, str, object]] = field(default_factory=list)  # 基本信息: (row, column, value)
+
+
+@dataclass
+class Ingested:
+    tables: list[Table]
+    files: list[str]
+
+
+def ingest(folder: Path, log: IssueLog) -> Ingested:
+    """Read every file of one branch folder and recognise its sheets."""
+    tables: list[Table] = []
+    files: list[str] = []
+    for path in list_input_files(folder):
+        display = path.name
+        files.append(display)
+        for sheet in read_file(path, display, log):
+            table = recognise(sheet, log)
+            if table is not None:
+                tables.append(table)
+    return Ingested(tables, files)
+
+
+def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[int, tuple]]:
+    lookup = _LOOKUP[kind.name]
+    columns: dict[str, int] = {}
+    months: dict[int, tuple] = {}
+    for index, header in enumerate(headers):
+        if not header or header in _IGNORED:
+            continue
+        name = lookup.get(header)
+        if name is not None:
+            columns.setdefault(name, index)
+        elif kind.name == vocab.DUES_WIDE and (month := month_of_header(header)):
+            months[index] = month
+    return columns, months
+
+
+def _candidates(headers: list[str]):
+    """(score, kind, columns, months) for every kind whose required columns are all present."""
+    found = []
+    for kind in _TABLE_KINDS:
+        columns, months = _match(kind, headers)
+        if not all(r in columns for r in kind.required):
+            continue
+        if kind.name == vocab.DUES_WIDE and not months:
+            continue
+        found.append((len(columns) + len(months), kind, columns, months))
+    return found
+
+
+def _hinted(kind: vocab.Kind, sheet: Sheet) -> bool:
+    names = norm_key(sheet.name) + "|" + norm_key(sheet.file)
+    return any(h in names for h in kind.hints)
+
+
+def _choose(found, sheet: Sheet, row: int, log: IssueLog):
+    best = max(score for score, *_ in found)
+    top = [f for f in found if f[0] == best]
+    if len(top) > 1:
+        hinted = [f for f in top if _hinted(f[1], sheet)]
+        if len(hinted) == 1:
+            return hinted[0]
+        names = "、".join(f[1].name for f in top)
+        log.warning(sheet.file, f"无法确定该表是哪一种台账（可能是：{names}），未读取",
+                    "请在工作表名称中写明台账种类（如“信息报送台账”），或补全表头", sheet=sheet.name,
+                    row=row + 1, code="ambiguous-sheet")
+        return None
+    return top[0]
+
+
+def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
+    """Find the header row among the first rows and the ledger kind it belongs to."""
+    rows = sheet.rows
+    if not any(not is_blank(v) for row in rows for v in row):
+        return None  # an empty sheet (Excel's default Sheet2) holds nothing to read
+    limit = min(len(rows), vocab.HEADER_SEARCH_ROWS)
+    normalised = [[norm_header(v) for v in rows[i]] for i in range(limit)]
+    for index in range(limit):
+        found = _candidates(normalised[index])
+        if not found:
+            continue
+        header_row, headers = index, normalised[index]
+        # A two-level header (a merged group title over month columns) continues below.
+        if index + 1 < limit:
+            below = [lo or up for up, lo in _zip_longest(headers, normalised[index + 1])]
+            deeper = _candidates(below)
+            if deeper and max(f[0] for f in deeper) > max(f[0] for f in found):
+                found, header_row, headers = deeper, index + 1, below
+        choice = _choose(found, sheet, header_row, log)
+        if choice is None:
+            return None
+        _, kind, columns, months = choice
+        typed = {i: str(v).strip() for i, v in enumerate(rows[header_row]) if not is_blank(v)}
+        if header_row != index:
+            for i, v in enumerate(rows[index]):
+                if not is_blank(v):
+                    typed.setdefault(i, str(v).strip())
+        table = Table(kind, sheet, columns, typed, months=months)
+        _warn_unknown_columns(table, headers, log, header_row)
+        table.data_rows = _data_rows(sheet, header_row + 1, set(columns.values()) | set(months))
+        return table
+    info = _recognise_info(sheet)
+    if info is not None:
+        return info
+    log.warning(sheet.file, "未识别为任何一种台账（表头中找不到必填列），已跳过",
+                "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示",
+                sheet=sheet.name, code="unknown-sheet")
+    return None
+
+
+def _zip_longest(a: list[str], b: list[str]):
+    n = max(len(a), len(b))
+    return [(a[i] if i < len(a) else "", b[i] if i < len(b) else "") for i in range(n)]
+
+
+def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, header_row: int) -> None:
+    used = set(table.columns.values()) | set(table.months)
+    if table.kind.name == vocab.DUES_WIDE:
+        used |= {i for i, h in enumerate(headers) if h in _LOOKUP[vocab.DUES_WIDE]}
+    unknown = [table.headers.get(i, h) for i, h in enumerate(headers)
+               if h and h not in _IGNORED and i not in used]
+    if unknown:
+        log.warning(table.sheet.file, f"以下列不属于“{table.kind.name}”的识别范围，未参与统计：{'、'.join(unknown)}",
+                    "如果这些列有需要统计的内容，请把表头改为 README 中列出的名称", sheet=table.sheet.name,
+                    row=header_row + 1, code="unknown-columns")
+
+
+def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
+    """Rows after the header that hold data: not blank, not totals, not the `init` example."""
+    out = []
+    for index in range(start, len(sheet.rows)):
+        row = sheet.rows[index]
+        values = [(i, v) for i, v in enumerate(row) if not is_blank(v)]
+        if not any(i in data_columns for i, _ in values):
+            continue  # blank, or only a pre-filled 序号
+        first = str(values[0][1]).strip().replace(" ", "").replace("\u3000", "")
+        if first in _TOTALS or first.startswith(vocab.EXAMPLE_MARKER):
+            continue
+        # A totals row may keep its number in 序号 and the word in the next cell.
+        if len(values) > 1 and str(values[1][1]).strip() in _TOTALS and values[0][0] not in data_columns:
+            continue
+        out.append(index)
+    return out
+
+
+_INFO_LOOKUP = _LOOKUP["基本信息"]
+
+
+def _recognise_info(sheet: Sheet) -> Table | None:
+    """基本信息 as label/value pairs (label in one cell, value in the next) or as a table."""
+    pairs: list[tuple[int, str, object]] = []
+    for r, row in enumerate(sheet.rows[:60]):
+        cells = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
+        labels = [(c, _INFO_LOOKUP.get(norm_header(v))) for c, v in cells]
+        named = [(c, n) for c, n in labels if n]
+        if len(named) >= 2 and r + 1 < len(sheet.rows):
+            # Table form: labels across a row, values in the row below.
+            below = sheet.rows[r + 1]
+            pairs = [(r + 1, n, below[c] if c < len(below) else "") for c, n in named]
+            break
+        for position, (c, name) in enumerate(labels):
+            if name and position + 1 < len(cells):
+                pairs.append((r, name, cells[position + 1][1]))
+                break
+    names = {n for _, n, _ in pairs}
+    if not all(req in names for req in _INFO.required) and not _hinted(_INFO, sheet):
+        return None
+    if not pairs:
+        return None
+    return Table(_INFO, sheet, {}, {}, pairs=pairs)

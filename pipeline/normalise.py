@@ -1,0 +1,376 @@
+"""Normalise: recognised tables -> typed records of the report year, de-duplicated.
+
+Every cell goes through the parser of its column type (vocab.Column.type). A value that
+cannot be read is a row error and the row stays out of the figures; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline import vocab
+from pipeline.ingest import Table
+from pipeline.issues import IssueLog
+from pipeline.readers import column_letter
+from pipeline.values import (clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
+                             parse_number, parse_pay_month, parse_quarter, split_names)
+
+_FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
+_FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from, as a reviewer finds it in Excel."""
+
+    file: str
+    sheet: str
+    row: int  # as Excel numbers it
+
+    def __str__(self) -> str:
+        return f"{self.file} / {self.sheet} / {self.row}"
+
+    def where(self) -> str:
+        return f"{self.file}「{self.sheet}」第{self.row}行"
+
+
+@dataclass
+class Record:
+    kind: str
+    values: dict
+    src: Source
+    approx: frozenset = frozenset()  # columns typed as approximate (`1500余`)
+
+    def __getitem__(self, key):
+        return self.values.get(key)
+
+
+@dataclass
+class Ledgers:
+    """All records of one branch for one report year."""
+
+    year: int
+    info: dict = field(default_factory=dict)  # 基本信息 column -> value
+    info_src: dict = field(default_factory=dict)  # 基本信息 column -> Source
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Record]:
+        return self.records.get(kind, [])
+
+
+_ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}
+_SPEAKER = {norm_key(s): canon for canon, syns in vocab.SPEAKER_CATEGORIES.items() for s in (canon, *syns)}
+_CATEGORY = {norm_key(s): canon for canon, syns in vocab.MEMBER_CATEGORIES.items() for s in (canon, *syns)}
+_LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (canon, *syns)}
+_PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
+_YES = {norm_key(s) for s in vocab.YES}
+_NO = {norm_key(s) for s in vocab.NO}
+_EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
+
+
+class _Skip(Exception):
+    """A cell value that keeps its row out of the figures (already logged)."""
+
+
+def _lookup(table: dict, value, what: str, choices) -> str:
+    found = table.get(norm_key(value))
+    if found is None:
+        raise ValueError(f"不是可识别的{what}（可填：{'、'.join(choices)}）")
+    return found
+
+
+def _parse_yesno(value) -> bool:
+    key = norm_key(value)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError("应填“是”或“否”")
+
+
+def guess_year(tables: list[Table]) -> int | None:
+    """The year most dated event rows fall in, for runs with no --year and no 基本信息 year."""
+    years: Counter = Counter()
+    for table in tables:
+        for name, index in table.columns.items():
+            if (table.kind.name, name) not in _EVENT_DATE_COLUMNS:
+                continue
+            for r in table.data_rows:
+                row = table.sheet.rows[r]
+                if index < len(row) and not is_blank(row[index]):
+                    try:
+                        years[parse_date(row[index], None).year] += 1
+                    except ValueError:
+                        pass
+    if not years:
+        return None
+    return min(years.items(), key=lambda kv: (-kv[1], -kv[0]))[0]
+
+
+def read_info(tables: list[Table], log: IssueLog) -> tuple[dict, dict]:
+    """基本信息 values (first seen wins; a conflicting second value is a warning)."""
+    info: dict = {}
+    sources: dict = {}
+    kind = vocab.KIND_BY_NAME["基本信息"]
+    for table in (t for t in tables if t.kind.name == "基本信息"):
+        sheet = table.sheet
+        for r, name, raw in table.pairs:
+            src = Source(sheet.file, sheet.name, r + 1)
+            if is_blank(raw):
+                continue
+            try:
+                value = _parse(kind.column(name).type, raw, None)
+                if name == "年度" and not 1949 <= value <= 2100:
+                    raise ValueError("不是有效的年度")
+            except ValueError as exc:
+                log.error(sheet.file, str(exc), "请按 README 的说明改正", sheet=sheet.name, row=r + 1,
+                          column=name, value=raw, code="bad-value")
+                continue
+            if name in info and info[name] != value:
+                log.warning(sheet.file, f"与{sources[name].where()}的“{name}”（{info[name]}）不一致，采用前者",
+                            "请统一各文件中的基本信息", sheet=sheet.name, row=r + 1, column=name,
+                            value=raw, code="info-conflict")
+                continue
+            info.setdefault(name, value)
+            sources.setdefault(name, src)
+        for required in kind.required:
+            if required not in info:
+                log.error(sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
+                          sheet=sheet.name, code="missing-value")
+    return info, sources
+
+
+def _parse(kind_of_value: str, raw, year: int | None):
+    """Parse one cell by its column type; returns the value (approx flag handled by caller)."""
+    if kind_of_value == "text":
+        return clean_text(raw)
+    if kind_of_value == "date":
+        return parse_date(raw, year)
+    if kind_of_value == "anydate":
+        return parse_date(raw, year)
+    if kind_of_value == "month":
+        return parse_month(raw)
+    if kind_of_value == "number":
+        return parse_number(raw)
+    if kind_of_value == "int":
+        text = clean_text(raw)
+        for suffix in ("年度", "年", "人", "名"):
+            text = text.removesuffix(suffix)
+        return parse_int(text)
+    if kind_of_value == "names":
+        return tuple(split_names(raw))
+    if kind_of_value == "activity":
+        return _ACTIVITY.get(norm_key(raw), vocab.OTHER_ACTIVITY)
+    if kind_of_value == "speaker":
+        return _lookup(_SPEAKER, raw, "主讲人类别", vocab.SPEAKER_CATEGORIES)
+    if kind_of_value == "category":
+        return _lookup(_CATEGORY, raw, "人员类别", vocab.MEMBER_CATEGORIES)
+    if kind_of_value == "yesno":
+        return _parse_yesno(raw)
+    if kind_of_value == "level":
+        return _lookup(_LEVEL, raw, "采用级别", vocab.LEVELS)
+    if kind_of_value == "problem":
+        return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
+    if kind_of_value == "quarter":
+        return parse_quarter(raw)
+    if kind_of_value == "paymonth":
+        return parse_pay_month(raw, year)
+    raise AssertionError(f"unknown column type {kind_of_value}")
+
+
+_ACTIONS = {
+    "date": "请写成 2023年3月5日 或 2023-03-05 这样的日期",
+    "number": "请填写数字（可带单位，如 50元、1500棵）",
+    "int": "请填写整数",
+    "month": "请写成 1975年1月 或 1975.01 这样的年月",
+    "paymonth": "请写成 1月 或 2023年1月 这样的月份",
+    "quarter": "请写成 第一季度 或 1 至 4",
+    "yesno": "请填写“是”或“否”",
+}
+
+
+def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -> Ledgers:
+    """Typed records of `year`, in file/sheet/row order, duplicates counted once."""
+    info, info_src = read_info(tables, log)
+    ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
+    seen: dict[tuple, Record] = {}
+    for table in tables:
+        if table.kind.name == "基本信息":
+            continue
+        for record in _table_records(table, log, year):
+            _add(ledgers, seen, record, log)
+    _check_roster_names(ledgers, log)
+    return ledgers
+
+
+def _add(ledgers: Ledgers, seen: dict, record: Record, log: IssueLog) -> None:
+    kind = vocab.KIND_BY_NAME[record.kind]
+    key = (record.kind, *(record.values.get(c) for c in kind.key))
+    first = seen.get(key)
+    if first is not None:
+        differs = "；两处其余内容不一致，请核对" if first.values != record.values else ""
+        log.warning(record.src.file, f"与{first.src.where()}是同一条记录，只计一次{differs}",
+                    "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
+                    row=record.src.row, code="duplicate")
+        return
+    seen[key] = record
+    ledgers.records.setdefault(record.kind, []).append(record)
+
+
+def _table_records(table: Table, log: IssueLog, year: int):
+    kind = table.kind
+    sheet = table.sheet
+    missing = set(sheet.formulas_without_value)
+    for r in table.data_rows:
+        row = sheet.rows[r]
+        src = Source(sheet.file, sheet.name, r + 1)
+        values: dict = {}
+        approx = set()
+        ok = True
+        for column in kind.columns:
+            index = table.columns.get(column.name)
+            if index is None:
+                continue
+            raw = row[index] if index < len(row) else ""
+            header = table.headers.get(index, column.name)
+            if (r, index) in missing:
+                log.error(sheet.file, _FORMULA_REASON, _FORMULA_ACTION, sheet=sheet.name,
+                          row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）",
+                          code="formula-no-value")
+                ok = False
+                continue
+            if is_blank(raw):
+                if column.required:
+                    log.error(sheet.file, f"缺少必填内容“{column.name}”", "请补填，或删除这一行",
+                              sheet=sheet.name, row=r + 1, column=header, code="missing-value")
+                    ok = False
+                continue
+            try:
+                value = _parse(column.type, raw, year)
+            except ValueError as exc:
+                log.error(sheet.file, str(exc), _ACTIONS.get(column.type, "请按 README 的说明改正"),
+                          sheet=sheet.name, row=r + 1, column=header, value=raw,
+                          code=f"bad-{column.type}")
+                ok = False
+                continue
+            if column.type == "number":
+                value, is_approx = value
+                if is_approx:
+                    approx.add(column.name)
+            if column.type == "activity" and value == vocab.OTHER_ACTIVITY and norm_key(raw) != "其他":
+                log.warning(sheet.file, "不是已知的活动类型，按“其他”统计",
+                            f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称",
+                            sheet=sheet.name, row=r + 1, column=header, value=raw, code="unknown-type")
+            values[column.name] = value
+        if not ok:
+            continue
+        if kind.name == vocab.DUES_WIDE:
+            values["各月"] = _dues_months(table, row, r, values, src, log, year)
+        elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
+            continue
+        if not _in_year(kind, values, src, log, year, table):
+            continue
+        yield Record(kind.name, values, src, frozenset(approx))
+
+
+def _in_year(kind, values, src: Source, log: IssueLog, year: int, table: Table) -> bool:
+    for column in kind.columns:
+        if column.type != "date" or column.name not in values:
+            continue
+        day: dt.date = values[column.name]
+        if day.year != year:
+            header = table.headers.get(table.columns[column.name], column.name)
+            log.warning(src.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
+                        "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=src.sheet,
+                        row=src.row, column=header, value=day.isoformat(), code="out-of-year")
+            return False
+    return True
+
+
+def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: IssueLog,
+                 year: int) -> dict[int, float]:
+    """The month columns of a wide dues row: {month: amount paid}; blank months are unpaid."""
+    paid: dict[int, float] = {}
+    for index, (col_year, month) in sorted(table.months.items(), key=lambda kv: kv[1][1]):
+        raw = row[index] if index < len(row) else ""
+        header = table.headers.get(index, f"{month}月")
+        if (r, index) in table.sheet.formulas_without_value:
+            log.error(src.file, _FORMULA_REASON, _FORMULA_ACTION, sheet=src.sheet, row=src.row,
+                      column=f"{header}（{column_letter(index)}{src.row}）", code="formula-no-value")
+            continue
+        if is_blank(raw):
+            continue
+        if col_year is not None and col_year != year:
+            log.warning(src.file, f"该列不在报告年度（{year}年）内，不计入统计", "如果年份写错，请改正表头",
+                        sheet=src.sheet, row=src.row, column=header, value=raw, code="out-of-year")
+            continue
+        try:
+            amount, _ = parse_number(raw)
+        except ValueError as exc:
+            log.error(src.file, str(exc), "请填写实缴金额（数字），未缴的月份留空", sheet=src.sheet,
+                      row=src.row, column=header, value=raw, code="bad-number")
+            continue
+        paid[month] = paid.get(month, 0) + amount
+    declared = values.get("合计")
+    total = round(sum(paid.values()), 2)
+    if declared is not None and abs(declared - total) > 0.005:
+        index = table.columns["合计"]
+        log.warning(src.file, f"合计与各月金额之和（{total:g}）不一致，以各月金额为准",
+                    "请核对各月金额和合计", sheet=src.sheet, row=src.row,
+                    column=table.headers.get(index, "合计"), value=declared, code="dues-total")
+    return paid
+
+
+def _pay_month_in_year(values: dict, src: Source, log: IssueLog, year: int, table: Table) -> bool:
+    pay_year, month = values["月份"]
+    if pay_year is not None and pay_year != year:
+        header = table.headers.get(table.columns["月份"], "月份")
+        log.warning(src.file, f"所属月份不在报告年度（{year}年）内，本行不计入统计",
+                    "如果年份写错，请改正；如果是往年记录，可忽略此提示", sheet=src.sheet,
+                    row=src.row, column=header, value=f"{pay_year}年{month}月", code="out-of-year")
+        return False
+    values["月份"] = month
+    return True
+
+
+def dues_standards(ledgers: Ledgers) -> dict[str, tuple[float, Source]]:
+    """Each member's monthly standard from either dues form (first seen wins)."""
+    out: dict[str, tuple[float, Source]] = {}
+    for kind in (vocab.DUES_WIDE, vocab.DUES_LONG):
+        for record in ledgers.of(kind):
+            if record["缴纳标准"] is not None:
+                out.setdefault(record["姓名"], (record["缴纳标准"], record.src))
+    return out
+
+
+def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
+    """Every payment as (name, month, amount, source), from either dues form."""
+    out = []
+    for record in ledgers.of(vocab.DUES_WIDE):
+        out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
+    for record in ledgers.of(vocab.DUES_LONG):
+        out.append((record["姓名"], record["月份"], record["金额"], record.src))
+    return out
+
+
+def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
+    """Names in other ledgers that are not on the roster are likely typos: warn once each."""
+    roster = {r["姓名"] for r in ledgers.of("党员名册")}
+    if not roster:
+        return
+    checks = [("谈心谈话记录", "谈话对象"), ("学习笔记检查", "姓名"), (vocab.DUES_WIDE, "姓名"),
+              (vocab.DUES_LONG, "姓名")]
+    warned = set()
+    for kind, column in checks:
+        for record in ledgers.of(kind):
+            names = record[column]
+            for name in (names if isinstance(names, tuple) else (names,)):
+                if name and name not in roster and (name, record.src) not in warned:
+                    warned.add((name, record.src))
+                    log.warning(record.src.file, f"“{name}”不在党员名册中，不计入党员覆盖情况",
+                                "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册",
+                                sheet=record.src.sheet, row=record.src.row, column=column,
+                                value=name, code="not-in-roster")

@@ -1,0 +1,59 @@
+"""The validation report (校验报告.md): every error and warning, then the rule-check findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.issues import ERROR, WARNING, IssueLog
+
+
+def verdict(log: IssueLog, keep_going: bool = False) -> str:
+    if not log.errors:
+        return "未发现错误，可以生成报告。"
+    if keep_going:
+        return "有错误；已按 --keep-going 跳过出错的行和文件生成报告，报告中的数字不含这些内容。"
+    return "有错误，改正后才能生成报告。"
+
+
+def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files: list[str],
+                         findings: list[dict] | None = None, keep_going: bool = False) -> str:
+    """Markdown a secretary can read and a reviewer can diff (no timestamps)."""
+    counts = log.counts()
+    lines = [f"# 校验报告{f'：{branch}' if branch else ''}", ""]
+    lines.append(f"- 读取文件：{len(files)} 个" + (f"（{'、'.join(files)}）" if files else ""))
+    if year:
+        lines.append(f"- 报告年度：{year}年")
+    lines.append(f"- 结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}")
+    lines.append("")
+    if log.items:
+        per_file: dict[str, Counter] = {}
+        for issue in log.items:
+            per_file.setdefault(issue.file, Counter())[issue.severity] += 1
+        lines += ["## 按文件统计", "", "| 文件 | 错误 | 警告 |", "| --- | --- | --- |"]
+        for name, c in per_file.items():
+            lines.append(f"| {_cell(name)} | {c[ERROR]} | {c[WARNING]} |")
+        lines.append("")
+    for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）")):
+        items = [i for i in log.items if i.severity == severity]
+        if not items:
+            continue
+        lines += [f"## {title}：{len(items)} 个", ""]
+        lines += [f"{n}. {issue.message()}" for n, issue in enumerate(items, 1)]
+        lines.append("")
+    if findings is not None:
+        lines += [f"## 规则检查发现：{len(findings)} 项", ""]
+        if findings:
+            for n, finding in enumerate(findings, 1):
+                source = f"（依据：{finding['依据']}）" if finding.get("依据") else ""
+                lines.append(f"{n}. 【{finding['规则']}】{finding['说明']}{source}")
+        else:
+            lines.append("全年台账核查未发现不符合规则的情况。")
+        lines.append("")
+    if keep_going and log.errors:
+        lines += ["## 未计入报告的内容", "",
+                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字。改正后请重新生成报告。", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")

@@ -1,0 +1,273 @@
+"""Parsing the values people type: dates, months, numbers, names, headers.
+
+Each parser returns a value or raises `ValueError` with a Chinese reason; the caller turns
+that into a row error. Nothing is ever guessed: a form not listed here is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial numbers that are plausible dates (1954..2064); others are not taken as dates.
+SERIAL_MIN, SERIAL_MAX = 20000, 60000
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
+def half_width(text: str) -> str:
+    """Full-width ASCII forms (digits, letters, punctuation) to their half-width forms."""
+    return text.translate(_FULLWIDTH)
+
+
+_SPACE = re.compile(r"\s+")
+_UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def norm_header(value) -> str:
+    """A header cell as compared with the vocabularies: no spaces, half-width, no unit."""
+    if value is None:
+        return ""
+    text = half_width(str(value))
+    text = _SPACE.sub("", text)
+    text = _UNIT_SUFFIX.sub("", text)
+    return text.replace("（", "(").replace("）", ")")
+
+
+def norm_key(value) -> str:
+    """A value compared with a vocabulary (types, categories): no spaces, half-width, lower."""
+    return _SPACE.sub("", half_width(str(value))).lower()
+
+
+def clean_text(value) -> str:
+    """Text as typed, trimmed of ordinary and full-width spaces at the ends."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().strip("\u3000").strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip().strip("\u3000"))
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_FULL = re.compile(r"^(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})\s*(?:月|[./\-])\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_NOYEAR = re.compile(r"^(\d{1,2})\s*(?:月|[./\-])\s*(\d{1,2})\s*日?$")
+_MONTH_FULL = re.compile(r"^(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})\s*月?$")
+_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+_TIME_TAIL = re.compile(r"[\sT]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def _make_date(y: int, m: int, d: int, text: str) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise ValueError(f"不是有效的日期（{y}年没有{m}月{d}日）") from None
+
+
+def serial_to_date(serial: float) -> dt.date:
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_date(value, year: int | None) -> dt.date:
+    """A day: date cells, Excel serials, and the text forms of inputs.md.
+
+    Year-less forms (`3月5日`, `3.5`) take `year`, the report year.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if SERIAL_MIN <= value <= SERIAL_MAX:
+            return serial_to_date(value)
+        if 19000101 <= value <= 21001231 and float(value).is_integer():
+            return parse_date(str(int(value)), year)
+        if 1 <= value < 13 and not float(value).is_integer():
+            # `3.5` typed into a General cell became the number 3.5; 3.10 would show as 3.1,
+            # so a one-digit day of 1-3 cannot be told from 10-30 and is not guessed.
+            day_text = repr(float(value)).partition(".")[2]
+            if len(day_text) == 1 and day_text in "123":
+                raise ValueError("日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）")
+            return parse_date(f"{int(value)}.{day_text}", year)
+        raise ValueError("不是日期")
+    text = _TIME_TAIL.sub("", half_width(str(value)).strip())
+    text = text.replace("号", "日")
+    if m := _DATE_FULL.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _DATE_COMPACT.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _DATE_NOYEAR.match(text):
+        if year is None:
+            raise ValueError("日期缺少年份，且无法确定报告年度")
+        return _make_date(year, int(m[1]), int(m[2]), text)
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        serial = float(text)
+        if SERIAL_MIN <= serial <= SERIAL_MAX:
+            return serial_to_date(serial)
+    raise ValueError("无法识别的日期")
+
+
+def parse_month(value) -> tuple[int, int]:
+    """A year-month (出生年月, 入党时间): `1975.01`, `1975年1月`, `1975-01`, `197501`, dates."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year, value.month
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if SERIAL_MIN <= value <= SERIAL_MAX:
+            d = serial_to_date(value)
+            return d.year, d.month
+        if 190001 <= value <= 210012 and float(value).is_integer():
+            value = str(int(value))
+        elif 1900 <= value < 2101:
+            # 1975.01 typed into a number cell: the decimals as Excel shows them are the
+            # month (1975.10 shows as 1975.1 and so reads as January, like the typed text).
+            year_text, _, month_text = repr(float(value)).partition(".")
+            year, month = int(year_text), int(month_text or 0)
+            if 1 <= month <= 12:
+                return year, month
+            raise ValueError("无法识别的年月")
+        else:
+            raise ValueError("无法识别的年月")
+    text = _TIME_TAIL.sub("", half_width(str(value)).strip())
+    for pattern in (_MONTH_FULL, _MONTH_COMPACT):
+        if m := pattern.match(text):
+            y, mo = int(m[1]), int(m[2])
+            if 1 <= mo <= 12 and 1900 <= y <= 2100:
+                return y, mo
+            raise ValueError("不是有效的年月")
+    try:
+        d = parse_date(text, None)
+    except ValueError:
+        raise ValueError("无法识别的年月") from None
+    return d.year, d.month
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_CURRENCY = re.compile(r"^(?:¥|￥|RMB|人民币)")
+_TRAILING_UNIT = re.compile(r"[^\d.]+$")
+
+
+def parse_number(value) -> tuple[float | int, bool]:
+    """A number and whether it was approximate (`1500余`).
+
+    Accepts numeric cells, `7,250`, full-width digits, units (`50元`, `¥50`, `1500棵`),
+    `万` (`1.2万` = 12000) and `余`/`多`. Whole values come back as int.
+    """
+    if isinstance(value, bool):
+        raise ValueError("不是数字")
+    if isinstance(value, (int, float)):
+        return _whole(value), False
+    text = half_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+    text = _CURRENCY.sub("", text)
+    approx = False
+    multiplier = 1
+    # Strip a unit word at the end, but keep 万/余 which change the value's meaning.
+    m = re.match(r"^([-+]?[\d.]+)\s*(万|亿)?\s*(余|多)?(.*)$", text)
+    if not m or not _NUMBER.match(m[1]):
+        raise ValueError("无法识别的数字")
+    if m[2] == "万":
+        multiplier = 10000
+    elif m[2] == "亿":
+        multiplier = 100000000
+    if m[3]:
+        approx = True
+    tail = m[4]
+    if tail and re.search(r"\d", tail):
+        raise ValueError("无法识别的数字")
+    number = float(m[1]) * multiplier
+    return _whole(round(number, 6)), approx
+
+
+def _whole(number):
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def parse_int(value) -> int:
+    number, _ = parse_number(value)
+    if not float(number).is_integer():
+        raise ValueError("应为整数")
+    return int(number)
+
+
+# ---------------------------------------------------------------- lists, quarters, months
+
+_NAME_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+
+
+def split_names(value) -> list[str]:
+    """Names listed in one cell, in order, without empties."""
+    return [n for n in _NAME_SEPARATORS.split(clean_text(value)) if n]
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+              "十": 10, "十一": 11, "十二": 12}
+
+
+def parse_quarter(value) -> int:
+    """`第一季度`, `一季度`, `Q1`, `1`, `2023年第1季度` -> 1..4."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value in (1, 2, 3, 4):
+            return int(value)
+        raise ValueError("季度应为1至4")
+    text = half_width(str(value)).strip().upper()
+    text = re.sub(r"^\d{4}年?度?", "", text)
+    m = re.fullmatch(r"(?:第|Q)?([1-4一二三四])(?:季度|季)?", text)
+    if not m:
+        raise ValueError("无法识别的季度")
+    return int(m[1]) if m[1].isdigit() else _CN_DIGITS[m[1]]
+
+
+_MONTH_HEADER = re.compile(r"^(?:(\d{4})(?:年|[-./]))?(\d{1,2}|十[一二]?|[一二三四五六七八九])月?(?:份)?$")
+
+
+def month_of_header(header: str) -> tuple[int | None, int] | None:
+    """A wide dues column header naming a month: `1月`, `一月`, `01月`, `2023年1月`, `2023-01`."""
+    m = _MONTH_HEADER.match(header)
+    if not m:
+        return None
+    raw = m[2]
+    if raw.isdigit():
+        if not header.endswith(("月", "份")) and m[1] is None:
+            return None  # a bare number is not a month header
+        month = int(raw)
+    else:
+        if not header.endswith(("月", "份")):
+            return None
+        month = _CN_DIGITS[raw]
+    if not 1 <= month <= 12:
+        return None
+    return (int(m[1]) if m[1] else None), month
+
+
+def parse_pay_month(value, year: int | None) -> tuple[int | None, int]:
+    """The month a due is paid for: `1月`, `一月`, `2023-01`, `2023年1月`, a date, or 1..12."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= value <= 12:
+            return None, int(value)
+        if 190001 <= value <= 210012 and float(value).is_integer():
+            y, m = parse_month(value)
+            return y, m
+        d = parse_date(value, year)
+        return d.year, d.month
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year, value.month
+    text = norm_header(value)
+    if (found := month_of_header(text)) is not None:
+        return found
+    try:
+        return parse_month(text)
+    except ValueError:
+        pass
+    d = parse_date(text, year)
+    return d.year, d.month
