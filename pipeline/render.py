@@ -1,0 +1,337 @@
+"""Render the Word report from a docxtpl template, in memory and byte-for-byte reproducibly.
+
+This is the only module that imports docxtpl. Template problems become TemplateError with a
+Chinese message naming the template file and the variable or tag, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
+from lxml import etree
+
+from pipeline.cnfmt import FILTERS
+from pipeline.errors import TemplateError
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+_THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+DEFAULT_FONT = "仿宋_GB2312"
+PIPELINE_NAME = "党建述职报告流水线"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_HINT = "请对照 README 中的变量表修改模板"
+
+
+# --------------------------------------------------------------------------- jinja setup
+class _MissingVariable(UndefinedError):
+    """UndefinedError that remembers which object lacked which name, to name the variable."""
+
+    def __init__(self, message: str, obj: Any, name: Any) -> None:
+        super().__init__(message)
+        self.obj, self.name = obj, name
+
+
+class _Missing(StrictUndefined):
+    """StrictUndefined whose failures carry the missing object and name."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        raise _MissingVariable(self._undefined_message, self._undefined_obj, self._undefined_name)
+
+
+# StrictUndefined binds its dunders to the base class's function: rebind them to ours.
+for _cls in (Undefined, StrictUndefined):
+    for _attr, _value in list(vars(_cls).items()):
+        if _value is Undefined._fail_with_undefined_error and _attr != "_fail_with_undefined_error":
+            setattr(_Missing, _attr, _Missing._fail_with_undefined_error)
+
+
+def make_environment() -> Environment:
+    """The one Jinja environment for reports: strict undefined, XML escaping, cnfmt filters."""
+    env = Environment(undefined=_Missing, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+# --------------------------------------------------------------------------- checks
+def _paths(context: Mapping) -> dict[int, str]:
+    """Map id() of every dict/list inside the context to its dotted path, to name misses."""
+    found: dict[int, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if id(value) in found:
+            return
+        if isinstance(value, Mapping):
+            found[id(value)] = path
+            for k, v in value.items():
+                walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(value, (list, tuple)):
+            found[id(value)] = path
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]")
+
+    for key, value in context.items():
+        walk(value, str(key))
+    return found
+
+
+def _missing_name(exc: UndefinedError, context: Mapping) -> str:
+    """Best dotted name for a missing variable: 组织生活.不存在, or the bare name."""
+    if isinstance(exc, _MissingVariable) and exc.name is not None:
+        owner = _paths(context).get(id(exc.obj)) if exc.obj is not None else None
+        return f"{owner}.{exc.name}" if owner else str(exc.name)
+    m = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(exc))
+    return (m.group(1) or m.group(2)) if m else str(exc)
+
+
+def _translate(message: str) -> str:
+    """Turn Jinja's English syntax messages into Chinese where they are common."""
+    m = re.match(r"No filter named '([^']+)'", message or "")
+    if m:
+        return f"没有名为「{m.group(1)}」的过滤器（可用：{'、'.join(FILTERS)}）"
+    m = re.match(r"Encountered unknown tag '([^']+)'", message or "")
+    if m:
+        return f"无法识别的标签「{m.group(1)}」（{message}）"
+    if message and "end of template" in message:
+        return f"标签没有结束，缺少对应的 endif / endfor（{message}）"
+    return f"标签写法有误（{message}）"
+
+
+def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """The patched Jinja sources of the body, headers and footers, one paragraph a line."""
+    parts = [("正文", tpl.patch_xml(tpl.get_xml()))]
+    for rel in tpl.docx.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and not rel.is_external:
+            where = "页眉" if rel.reltype == tpl.HEADER_URI else "页脚"
+            xml = tpl.xml_to_string(etree.fromstring(rel.target_part.blob))
+            parts.append((where, tpl.patch_xml(xml)))
+    return [(where, re.sub(r"<w:p([ >])", r"\n<w:p\1", src)) for where, src in parts]
+
+
+def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> None:
+    """Compile every part so a broken tag is reported with the text around it."""
+    for where, src in _template_parts(tpl):
+        try:
+            env.from_string(src)
+        except TemplateSyntaxError as exc:
+            lines = src.splitlines()
+            line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+            text = re.sub(r"<[^>]+>", "", line).strip()
+            snippet = text if len(text) <= 80 else text[:80] + "…"
+            raise TemplateError(
+                f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
+                f"出错处的文字：「{snippet}」。请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
+            ) from None
+
+
+def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: str) -> None:
+    """Every top-level name the template uses must be in the context."""
+    missing = sorted(tpl.get_undeclared_template_variables(env) - set(context))
+    if missing:
+        names = "」「".join(missing)
+        raise TemplateError(f"模板 {name} 使用了不存在的变量「{names}」，{_HINT}")
+
+
+# --------------------------------------------------------------------------- rendering
+def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
+    """Render template_path with context and return the .docx bytes (nothing is written)."""
+    name = os.path.basename(os.fspath(template_path))
+    try:
+        tpl = DocxTemplate(os.fspath(template_path))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several kinds for a bad file
+        raise TemplateError(f"无法打开模板 {name}：不是有效的 Word（.docx）文件（{exc}）。请用 Word 或 WPS 另存为 .docx 后重试") from None
+    env = make_environment()
+    _check_syntax(tpl, env, name)
+    _check_names(tpl, env, context, name)
+    try:
+        tpl.render(dict(context), env, autoescape=True)
+    except UndefinedError as exc:
+        var = _missing_name(exc, context)
+        raise TemplateError(f"模板 {name} 使用了不存在的变量「{var}」，{_HINT}") from None
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"模板 {name} 中有写错的标签：{_translate(exc.message)}") from None
+    except (ValueError, TypeError) as exc:
+        raise TemplateError(f"模板 {name} 渲染时出错：{exc}。请检查该处使用的变量和过滤器") from None
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return finalize_docx(buf.getvalue(), core_properties(context))
+
+
+# --------------------------------------------------------------------------- post-processing
+def core_properties(context: Mapping) -> dict[str, str]:
+    """Fixed document properties so two renders are identical: dated 1 January after the year."""
+    year = context.get("年度")
+    ok = isinstance(year, int) and not isinstance(year, bool)
+    return {
+        "title": f"{year}年度党支部书记抓党建工作述职报告" if ok else "党支部书记抓党建工作述职报告",
+        "date": f"{year + 1}-01-01T00:00:00Z" if ok else "2000-01-01T00:00:00Z",
+    }
+
+
+def _core_xml(props: Mapping[str, str]) -> bytes:
+    """docProps/core.xml with constant author, revision and dates."""
+    from xml.sax.saxutils import escape
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(props['title'])}</dc:title>"
+        f"<dc:creator>{PIPELINE_NAME}</dc:creator>"
+        f"<cp:lastModifiedBy>{PIPELINE_NAME}</cp:lastModifiedBy>"
+        "<cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode("utf-8")
+
+
+def _style_fonts(styles_root: etree._Element) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Resolve each style's rFonts through basedOn; also return the document default fonts."""
+    default: dict[str, str] = {}
+    rf = styles_root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    if rf is not None:
+        default = {k: v for k, v in rf.attrib.items() if not k.endswith("Theme") and not k.endswith("theme")}
+    by_id = {s.get(f"{W}styleId"): s for s in styles_root.iter(f"{W}style")}
+    cache: dict[str, dict[str, str]] = {}
+
+    def fonts(style_id: str, depth: int = 0) -> dict[str, str]:
+        if style_id in cache or depth > 20:
+            return cache.get(style_id, {})
+        style = by_id.get(style_id)
+        out: dict[str, str] = {}
+        if style is not None:
+            based = style.find(f"{W}basedOn")
+            if based is not None:
+                out.update(fonts(based.get(f"{W}val"), depth + 1))
+            own = style.find(f"{W}rPr/{W}rFonts")
+            if own is not None:
+                out.update({k: v for k, v in own.attrib.items() if "heme" not in k})
+        cache[style_id] = out
+        return out
+
+    return {sid: fonts(sid) for sid in by_id}, default
+
+
+def _strip_theme(root: etree._Element) -> None:
+    """Remove theme font references, which make Word ignore the named East Asian font."""
+    for rf in root.iter(f"{W}rFonts"):
+        for attr in _THEME_ATTRS:
+            rf.attrib.pop(f"{W}{attr}", None)
+
+
+def _fix_run_fonts(root: etree._Element, style_fonts: dict, default: dict) -> None:
+    """Give every run an explicit w:rFonts with eastAsia, from its run/paragraph style."""
+    for run in root.iter(f"{W}r"):
+        rpr = run.find(f"{W}rPr")
+        if rpr is None:
+            rpr = etree.Element(f"{W}rPr")
+            run.insert(0, rpr)
+        rf = rpr.find(f"{W}rFonts")
+        if rf is not None and rf.get(f"{W}eastAsia"):
+            continue
+        wanted: dict[str, str] = dict(default)
+        para = next((a for a in run.iterancestors(f"{W}p")), None)
+        pstyle = para.find(f"{W}pPr/{W}pStyle") if para is not None else None
+        if pstyle is not None:
+            wanted.update(style_fonts.get(pstyle.get(f"{W}val"), {}))
+        rstyle = rpr.find(f"{W}rStyle")
+        if rstyle is not None:
+            wanted.update(style_fonts.get(rstyle.get(f"{W}val"), {}))
+        east = wanted.get(f"{W}eastAsia") or DEFAULT_FONT
+        if rf is None:
+            rf = etree.Element(f"{W}rFonts")
+            # rStyle must stay first inside rPr
+            rpr.insert(1 if rstyle is not None else 0, rf)
+        for attr in ("ascii", "hAnsi", "eastAsia"):
+            if not rf.get(f"{W}{attr}"):
+                rf.set(f"{W}{attr}", wanted.get(f"{W}{attr}") or east)
+
+
+def _serialize(root: etree._Element) -> bytes:
+    """Serialize an XML part the way Word writes it."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def finalize_docx(data: bytes, props: Mapping[str, str] | None = None) -> bytes:
+    """Fix fonts, set fixed properties and rewrite the zip with fixed times, order, compression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        infos = src.infolist()
+        blobs = {i.filename: src.read(i) for i in infos}
+    styles_root = etree.fromstring(blobs["word/styles.xml"]) if "word/styles.xml" in blobs else None
+    if styles_root is not None:
+        _strip_theme(styles_root)
+        blobs["word/styles.xml"] = _serialize(styles_root)
+        style_fonts, default = _style_fonts(styles_root)
+    else:
+        style_fonts, default = {}, {}
+    for name in blobs:
+        if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
+            root = etree.fromstring(blobs[name])
+            _strip_theme(root)
+            _fix_run_fonts(root, style_fonts, default)
+            blobs[name] = _serialize(root)
+    if props is not None and "docProps/core.xml" in blobs:
+        blobs["docProps/core.xml"] = _core_xml(props)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in infos:
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            dst.writestr(entry, blobs[info.filename], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- markdown
+_MD_PREFIX = {
+    "报告标题": "# ", "Title": "# ",
+    "一级标题": "## ", "附件标题": "## ", "Heading 1": "## ",
+    "二级标题": "### ", "Heading 2": "### ",
+}
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、\S{1,30}$")
+
+
+def _md_cell(text: str) -> str:
+    """One table cell on one Markdown line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def docx_to_markdown(docx_bytes: bytes) -> str:
+    """The report as Markdown: one paragraph a line, headings as #, tables as Markdown tables."""
+    document = docx.Document(io.BytesIO(docx_bytes))
+    blocks: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{W}p":
+            para = Paragraph(child, document)
+            text = para.text.strip()
+            if not text:
+                continue
+            prefix = _MD_PREFIX.get(para.style.name if para.style is not None else "", "")
+            if not prefix and _LEVEL1.match(text) and not text.endswith(("。", "；", "：")):
+                prefix = "## "
+            blocks.append(prefix + text)
+        elif child.tag == f"{W}tbl":
+            rows = [[_md_cell(c.text) for c in row.cells] for row in Table(child, document).rows]
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+            lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

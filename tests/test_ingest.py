@@ -1,0 +1,388 @@
+"""Reading ledgers as secretaries fill them in: formats, headers, values, and every bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline import vocab
+from pipeline.api import analyse
+from pipeline.settings import load
+from pipeline.values import (month_of_header, norm_header, parse_date, parse_month, parse_number,
+                             parse_quarter, split_names)
+from tests.builders import BASIC, ROSTER, branch, write_csv, write_ods, write_xls, write_xlsx
+
+
+def run(folder: Path, year: int | None = 2023):
+    return analyse(folder, "", year, load(None))
+
+
+def messages(result, code: str | None = None) -> list[str]:
+    return [i.message() for i in result.log.items if code is None or i.code == code]
+
+
+# ---------------------------------------------------------------- value forms
+
+@pytest.mark.parametrize("raw", [
+    dt.date(2023, 3, 5), dt.datetime(2023, 3, 5, 9, 30), 44990, 44990.0, "44990",
+    "2023年3月5日", "2023.3.5", "2023/3/5", "2023-03-05", "2023-3-5", "20230305", 20230305,
+    "3月5日", "3.5", 3.5, "３月５日", " 2023年3月5号 ", "2023-03-05 00:00:00",
+])
+def test_date_forms(raw):
+    assert parse_date(raw, 2023) == dt.date(2023, 3, 5)
+
+
+@pytest.mark.parametrize("raw,reason", [
+    ("2023-02-30", "不是有效的日期（2023年没有2月30日）"),
+    ("2023年13月1日", "不是有效的日期（2023年没有13月1日）"),
+    ("上旬", "无法识别的日期"),
+    (3.1, "日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）"),
+])
+def test_bad_dates(raw, reason):
+    with pytest.raises(ValueError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        parse_date(raw, 2023)
+
+
+@pytest.mark.parametrize("raw", ["1975.01", "1975.1", 1975.01, "1975年1月", "1975-01", "197501", 197501,
+                                 dt.date(1975, 1, 20), "1975/1"])
+def test_month_forms(raw):
+    assert parse_month(raw) == (1975, 1)
+
+
+@pytest.mark.parametrize("raw,value,approx", [
+    (50, 50, False), (50.0, 50, False), (3.5, 3.5, False), ("7,250", 7250, False),
+    ("７２５０", 7250, False), ("50元", 50, False), ("¥50", 50, False), ("￥50", 50, False),
+    ("1500棵", 1500, False), ("1.2万", 12000, False), ("1500余", 1500, True),
+    ("1500余棵", 1500, True), ("3万余字", 30000, True), (" 12 ", 12, False), ("2.5万元", 25000, False),
+])
+def test_number_forms(raw, value, approx):
+    assert parse_number(raw) == (value, approx)
+
+
+@pytest.mark.parametrize("raw", ["一千五", "约100", "12-15", "1.2.3"])
+def test_bad_numbers(raw):
+    with pytest.raises(ValueError, match="无法识别的数字"):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize("raw,names", [
+    ("张三、李四", ["张三", "李四"]), ("张三，李四", ["张三", "李四"]), ("张三,李四", ["张三", "李四"]),
+    ("张三;李四", ["张三", "李四"]), ("张三；李四", ["张三", "李四"]), ("张三/李四", ["张三", "李四"]),
+    ("张三 李四", ["张三", "李四"]), ("张三\n李四", ["张三", "李四"]), (" 张三 ", ["张三"]),
+])
+def test_name_lists(raw, names):
+    assert split_names(raw) == names
+
+
+@pytest.mark.parametrize("raw,month", [("1月", 1), ("一月", 1), ("01月", 1), ("2023年1月", 1),
+                                       ("2023-01", 1), ("十二月", 12), ("12月份", 12)])
+def test_month_headers(raw, month):
+    assert month_of_header(norm_header(raw))[1] == month
+
+
+@pytest.mark.parametrize("raw,quarter", [("第一季度", 1), ("一季度", 1), ("Q2", 2), (3, 3), ("4", 4),
+                                         ("2023年第4季度", 4)])
+def test_quarters(raw, quarter):
+    assert parse_quarter(raw) == quarter
+
+
+@pytest.mark.parametrize("raw,normal", [
+    (" 学 习 笔 记（字）", "学习笔记"), ("缴纳标准（元/月）", "缴纳标准"), ("姓\n名", "姓名"),
+    ("姓　名", "姓名"), ("ＡＢＣ", "ABC"), ("实到人数(人)", "实到人数"),
+])
+def test_header_normalisation(raw, normal):
+    assert norm_header(raw) == normal
+
+
+# ---------------------------------------------------------------- header synonyms, every kind
+
+def _synonym_cases():
+    for kind in vocab.KINDS:
+        if kind.name == "基本信息":
+            continue
+        for column in kind.columns:
+            for synonym in (column.name, *column.synonyms):
+                yield pytest.param(kind, column, synonym, id=f"{kind.name}-{synonym}")
+
+
+_SAMPLE_VALUES = {
+    "text": "文本", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
+    "int": "9", "names": "张三、李四", "activity": "支委会", "speaker": "书记", "category": "正式党员",
+    "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月",
+}
+
+
+@pytest.mark.parametrize("kind,column,synonym", list(_synonym_cases()))
+def test_header_synonyms(tmp_path, kind, column, synonym):
+    """Every listed synonym is recognised as its column in its own kind of ledger."""
+    header, row = [], []
+    for other in kind.columns:
+        if other.required or other is column:
+            header.append(synonym if other is column else other.name)
+            row.append(_SAMPLE_VALUES[other.type])
+    if kind.name == vocab.DUES_WIDE:
+        header.append("5月")
+        row.append("30")
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, kind.name: [header, row]})
+    result = run(tmp_path)
+    assert not result.log.errors, messages(result)
+    records = result.ledgers.of(kind.name)
+    assert len(records) == 1, messages(result)
+    assert column.name in records[0].values
+
+
+@pytest.mark.parametrize("typed,canonical", [
+    (s, canon) for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)
+] + [("支 委 会", "支委会"), ("主题党日活动 ", "主题党日")])
+def test_activity_synonyms(tmp_path, typed, canonical):
+    result = run(branch(tmp_path, [["2023-05-06", typed, "学习"]]))
+    assert [r["类型"] for r in result.ledgers.of("组织生活台账")] == [canonical]
+    assert not result.log.warnings
+
+
+def test_unknown_activity_type_counts_as_other(tmp_path):
+    result = run(branch(tmp_path, [["2023-05-06", "读书会", "学习"]]))
+    assert result.metrics["组织生活"]["其他"] == 1
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「组织生活」，第2行，「类型」列：值「读书会」不是已知的活动类型，按“其他”统计。"
+        "如属于支委会、党员大会、党小组会、党课、主题党日、专题研讨等类型，请改用标准名称。"]
+
+
+# ---------------------------------------------------------------- sheet layout
+
+def test_title_rows_merged_cells_totals_and_serial_numbers(tmp_path):
+    rows = [
+        ["2023年度组织生活台账", None, None, None],
+        [None, None, None, None],
+        ["序号", "活动\n日期", "会议 类型", "主题"],
+        [1, dt.date(2023, 1, 5), "支委会", "学习一"],
+        [2, 44962, "支委会", "学习二"],  # serial number typed in a General cell: 2023-02-05
+        [3, "2023.3.5", "党课", "学习三"],
+        [4, None, None, None],  # pre-numbered empty row
+        [5, "4月5日", "党课", "学习四"],
+        ["合计", 4, None, None],
+    ]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "组织生活": rows}, {"组织生活": ["A1:D1"]})
+    result = run(tmp_path)
+    records = result.ledgers.of("组织生活台账")
+    assert [r["日期"] for r in records] == [dt.date(2023, 1, 5), dt.date(2023, 2, 5), dt.date(2023, 3, 5),
+                                           dt.date(2023, 4, 5)]
+    assert [r.src.row for r in records] == [4, 5, 6, 8]
+    assert not result.log.items
+
+
+def test_vertically_merged_type_applies_to_every_row(tmp_path):
+    rows = [["日期", "类型", "主题"], ["2023-01-05", "支委会", "一"], ["2023-02-05", None, "二"]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "组织生活": rows}, {"组织生活": ["B2:B3"]})
+    result = run(tmp_path)
+    assert result.metrics["组织生活"]["支委会"] == 2
+
+
+def test_most_columns_wins_and_two_level_dues_header(tmp_path):
+    notes = [["姓名", "学习笔记（字）"], ["张三", "1,200"]]
+    dues = [["党费收缴台账", None, None, None, None],
+            ["姓名", "缴纳标准（元/月）", "缴纳情况", "缴纳情况", "合计"],
+            ["姓名", "缴纳标准（元/月）", "1月", "2月", "合计"],
+            ["张三", 10, 10, 10, 20]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "笔记": notes, "党费": dues},
+               {"党费": ["A2:A3", "B2:B3", "C2:D2", "E2:E3"]})
+    result = run(tmp_path)
+    assert result.metrics["学习"]["笔记总字数"] == 1200
+    assert result.metrics["党费"]["按月"][:3] == [10, 10, 0]
+    assert not result.log.errors, messages(result)
+
+
+def test_dues_total_mismatch_is_a_warning(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月", "2月", "合计"], ["张三", 10, 10, 10, 30]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "党费": dues})
+    assert messages(run(tmp_path), "dues-total") == [
+        "[警告] 台账.xlsx，工作表「党费」，第2行，「合计」列：值「30」合计与各月金额之和（20）不一致，以各月金额为准。请核对各月金额和合计。"]
+
+
+def test_basic_info_as_table_and_year_forms(tmp_path):
+    info = [["党支部名称", "支部书记", "年度"], ["第二党支部", "赵书记", "2022年度"]]
+    write_xlsx(tmp_path / "a.xlsx", {"信息": info, "党员名册": ROSTER})
+    result = run(tmp_path, year=None)
+    assert result.metrics["年度"] == 2022
+    assert result.metrics["支部"]["名称"] == "第二党支部"
+
+
+def test_year_falls_back_to_most_event_rows(tmp_path):
+    rows = [["日期", "类型"], ["2021-12-30", "支委会"], ["2022-01-05", "支委会"], ["2022-02-05", "支委会"]]
+    write_xlsx(tmp_path / "a.xlsx", {"组织生活": rows})
+    result = run(tmp_path, year=None)
+    assert result.metrics["年度"] == 2022
+    assert result.metrics["组织生活"]["支委会"] == 2
+    assert messages(result, "out-of-year") == [
+        "[警告] a.xlsx，工作表「组织生活」，第2行，「日期」列：值「2021-12-30」日期不在报告年度（2022年）内，"
+        "本行不计入统计。如果日期写错，请改正；如果是往年记录，可忽略此提示。"]
+
+
+def test_ambiguous_sheet_is_a_warning_and_name_breaks_ties(tmp_path):
+    sheets = {"基本信息": BASIC, "Sheet1": [["标题"], ["第一篇"]], "信息报送": [["标题"], ["第二篇"]]}
+    write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run(tmp_path)
+    assert [r["标题"] for r in result.ledgers.of("信息报送台账")] == ["第二篇"]
+    assert messages(result, "ambiguous-sheet") == [
+        "[警告] a.xlsx，工作表「Sheet1」，第1行：无法确定该表是哪一种台账（可能是：信息报送台账、任务清单），未读取。"
+        "请在工作表名称中写明台账种类（如“信息报送台账”），或补全表头。"]
+
+
+# ---------------------------------------------------------------- formats
+
+SHEET = [["日期", "类型", "主题"], [dt.date(2023, 5, 6), "支委会", "学习"], ["2023年6月7日", "党课", "党课"]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm", ".xls", ".ods"])
+def test_workbook_formats(tmp_path, suffix):
+    sheets = {"基本信息": BASIC, "组织生活": SHEET}
+    path = tmp_path / f"台账{suffix}"
+    {".xls": write_xls, ".ods": write_ods}.get(suffix, write_xlsx)(path, sheets)
+    result = run(tmp_path)
+    assert not result.log.items, messages(result)
+    assert result.metrics["组织生活"]["支委会"] == 1 and result.metrics["组织生活"]["党课"] == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    branch(tmp_path)
+    write_csv(tmp_path / "信息报送.csv", [["报送日期", "信息标题", "是否采用", "采用级别"],
+                                          ["2023-05-06", "支部开展主题党日活动", "是", "省级"],
+                                          ["2023/6/7", "党员志愿服务", "否", ""]], encoding)
+    result = run(tmp_path)
+    assert not result.log.items, messages(result)
+    assert result.metrics["信息报送"]["报送篇数"] == 2
+    assert result.metrics["信息报送"]["按级别"]["省"] == 1
+
+
+# ---------------------------------------------------------------- bad input, exact messages
+
+def test_lock_and_hidden_files_are_skipped(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "~$台账.xlsx").write_bytes(b"lock")
+    (tmp_path / ".hidden.xlsx").write_bytes(b"junk")
+    result = run(tmp_path)
+    assert not result.log.items
+    assert result.ledgers.files == ["台账.xlsx"]
+
+
+def test_corrupt_file(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "坏文件.xlsx").write_bytes(b"this is not a workbook")
+    assert messages(run(tmp_path)) == [
+        "[错误] 坏文件.xlsx：文件已损坏或不是真正的表格文件，无法读取。请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹。"]
+
+
+def test_not_a_spreadsheet(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "说明.docx").write_bytes(b"PK")
+    assert messages(run(tmp_path)) == [
+        "[错误] 说明.docx：不是可读取的表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv）。"
+        "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹。"]
+
+
+def test_encrypted_workbook(tmp_path):
+    branch(tmp_path)
+    blob = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    (tmp_path / "加密.xlsx").write_bytes(blob + b"\x00" * 2048)
+    assert messages(run(tmp_path)) == [
+        "[错误] 加密.xlsx：文件设置了打开密码，无法读取。请在 Excel/WPS 中取消密码后另存，再重试。"]
+
+
+def test_zip_bomb_is_refused(tmp_path, monkeypatch):
+    from pipeline import readers
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1024)
+    branch(tmp_path)
+    assert messages(run(tmp_path)) == [
+        "[错误] 台账.xlsx：文件解压后超过 0 MB，拒绝读取（可能已损坏或含有异常内容）。请删除无关的工作表或数据后重新保存。"]
+
+
+def test_impossible_date_unparseable_number_and_missing_value(tmp_path):
+    rows = [["日期", "类型", "主题", "实到人数"],
+            ["2023-02-30", "支委会", "一", 5],
+            ["2023-03-01", "支委会", "二", "五人"],
+            [None, "党课", "三", 5],
+            ["2023-04-01", "党课", "四", 5]]
+    result = run(branch(tmp_path, extra={"组织生活": rows}))
+    assert messages(result) == [
+        "[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」不是有效的日期（2023年没有2月30日）。"
+        "请写成 2023年3月5日 或 2023-03-05 这样的日期。",
+        "[错误] 台账.xlsx，工作表「组织生活」，第3行，「实到人数」列：值「五人」无法识别的数字。请填写整数。",
+        "[错误] 台账.xlsx，工作表「组织生活」，第4行，「日期」列：缺少必填内容“日期”。请补填，或删除这一行。",
+    ]
+    assert result.metrics["组织生活"]["党课"] == 1  # only the valid row counts
+
+
+def test_formula_without_cached_value_is_reported(tmp_path):
+    rows = [["事项", "数量", "单位"], ["购买读本", "=40+60", "本"]]
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "其他事项": rows})
+    result = run(tmp_path)
+    assert messages(result) == [
+        "[错误] a.xlsx，工作表「其他事项」，第2行，「数量（B2）」列：单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）。"
+        "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值。"]
+
+
+def test_formula_with_cached_value_is_used(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "其他事项": [["事项", "数量", "单位"],
+                                                                          ["购买读本", "=40+60", "本"]]})
+    # Give the formula the cached value Excel would have saved.
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    for name, data in parts.items():
+        if b"<f>40+60</f>" in data:
+            parts[name] = data.replace(b"<f>40+60</f><v></v>", b"<f>40+60</f><v>100</v>").replace(
+                b"<f>40+60</f></c>", b"<f>40+60</f><v>100</v></c>")
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    result = run(tmp_path)
+    assert not result.log.errors, messages(result)
+    assert result.metrics["其他事项"]["购买读本"]["数量"] == 100
+
+
+def test_unknown_sheet_is_a_warning_and_empty_sheet_is_not(tmp_path):
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "填表说明": [["请按要求填写"], ["日期写成 2023-03-05"]],
+                                     "Sheet2": []})
+    assert messages(run(tmp_path)) == [
+        "[警告] a.xlsx，工作表「填表说明」：未识别为任何一种台账（表头中找不到必填列），已跳过。"
+        "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示。"]
+
+
+def test_duplicate_across_files_counted_once(tmp_path):
+    rows = [["日期", "类型", "主题"], ["2023-05-06", "支委会", "学习"]]
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "组织生活": rows})
+    write_xlsx(tmp_path / "b（旧）.xlsx", {"组织生活": rows})
+    result = run(tmp_path)
+    assert result.metrics["组织生活"]["支委会"] == 1
+    assert messages(result) == [
+        "[警告] b（旧）.xlsx，工作表「组织生活」，第2行：与a.xlsx「组织生活」第2行是同一条记录，只计一次。"
+        "如果是旧版本文件重复放入，请删除多余的文件或行。"]
+
+
+def test_duplicate_within_a_file_with_different_details(tmp_path):
+    rows = [["日期", "类型", "主题", "实到人数"], ["2023-05-06", "支委会", "学习", 5],
+            ["2023-05-06", "支委会", "学习", 6]]
+    result = run(branch(tmp_path, extra={"组织生活": rows}))
+    assert messages(result, "duplicate") == [
+        "[警告] 台账.xlsx，工作表「组织生活」，第3行：与台账.xlsx「组织生活」第2行是同一条记录，只计一次；"
+        "两处其余内容不一致，请核对。如果是旧版本文件重复放入，请删除多余的文件或行。"]
+
+
+def test_names_not_on_roster_are_warned(tmp_path):
+    talks = [["谈话人", "谈话对象"], ["王书记", "张三、李四四"]]
+    result = run(branch(tmp_path, extra={"谈心谈话": talks}))
+    assert result.metrics["谈心谈话"]["覆盖党员"] == 1
+    assert result.metrics["谈心谈话"]["未覆盖党员"] == ["李四"]
+    assert messages(result, "not-in-roster") == [
+        "[警告] 台账.xlsx，工作表「谈心谈话」，第2行，「谈话对象」列：值「李四四」“李四四”不在党员名册中，不计入党员覆盖情况。"
+        "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册。"]
+
+
+def test_unrecognised_columns_are_named(tmp_path):
+    rows = [["日期", "类型", "主讲人类型"], ["2023-05-06", "党课", "书记"]]
+    assert messages(run(branch(tmp_path, extra={"组织生活": rows}))) == [
+        "[警告] 台账.xlsx，工作表「组织生活」，第1行：以下列不属于“组织生活台账”的识别范围，未参与统计：主讲人类型。"
+        "如果这些列有需要统计的内容，请把表头改为 README 中列出的名称。"]
