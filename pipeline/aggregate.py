@@ -13,23 +13,27 @@ SPEAKER_NAMES = [*vocab.SPEAKER_CATEGORIES, vocab.UNSPECIFIED_SPEAKER]
 
 
 class Provenance:
-    """Dotted metric key -> sorted, distinct `file / sheet / row` strings."""
+    """Dotted metric key -> the rows it was computed from (records or sources).
+
+    Rows are only collected here; de-duplicating, sorting and formatting them as
+    `file / sheet / row` waits for as_dict(), which only a report run needs.
+    """
 
     def __init__(self) -> None:
-        self._rows: dict[str, set[Source]] = defaultdict(set)
+        self._rows: dict[str, list] = defaultdict(list)
 
     def add(self, key: str, sources) -> None:
-        bucket = self._rows[key]
-        for src in sources:
-            bucket.add(src.src if isinstance(src, Record) else src)
+        self._rows[key].extend(sources)
+
+    def sources(self, key: str) -> list[Source]:
+        return sorted({s.src if isinstance(s, Record) else s for s in self._rows.get(key, ())})
 
     def as_dict(self, metrics: dict | None = None) -> dict[str, list[str]]:
         """Sorted mapping; with `metrics`, every figure's key is present, empty when no row."""
         keys = set(self._rows)
         if metrics is not None:
             keys |= set(_leaf_keys(metrics))
-        return {k: [str(s) for s in sorted(self._rows.get(k, ()), key=lambda s: (s.file, s.sheet, s.row))]
-                for k in sorted(keys)}
+        return {k: [str(s) for s in self.sources(k)] for k in sorted(keys)}
 
 
 def _leaf_keys(data: dict, prefix: str = ""):
@@ -102,12 +106,15 @@ def _members(ledgers: Ledgers, prov: Provenance) -> dict:
 def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     counts = {name: 0 for name in ACTIVITY_NAMES}
     monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
+    rows: dict[str, list[Record]] = defaultdict(list)
     for record in ledgers.of("组织生活台账"):
-        kind = record["类型"]
+        kind = record.values["类型"]
         counts[kind] += 1
-        monthly[kind][record["日期"].month - 1] += 1
-        prov.add(f"组织生活.{kind}", [record])
-        prov.add("组织生活.按月", [record])
+        monthly[kind][record.values["日期"].month - 1] += 1
+        rows[kind].append(record)
+    for kind, records in rows.items():
+        prov.add(f"组织生活.{kind}", records)
+    prov.add("组织生活.按月", ledgers.of("组织生活台账"))
     return {**counts, "按月": monthly, "主题党日日期": _theme_days(ledgers)}
 
 

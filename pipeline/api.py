@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import rules, settings as settings_mod
-from pipeline.aggregate import aggregate
+from pipeline.aggregate import Provenance, aggregate
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
@@ -29,14 +31,35 @@ class BranchRun:
     log: IssueLog = field(default_factory=IssueLog)
     ledgers: Ledgers | None = None
     metrics: dict | None = None
-    provenance: dict = field(default_factory=dict)
+    provenance: Provenance | None = None
     findings: list = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
 
 
+@contextmanager
+def _bulk():
+    """Pause the cyclic garbage collector while building many small acyclic records.
+
+    Hundreds of thousands of dicts trigger a collection every few hundred allocations and
+    double the time of normalising; refcounting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse(folder: Path, name: str, year: int | None, config: settings_mod.Settings) -> BranchRun:
     """Ingest, normalise, aggregate and rule-check one branch folder (no file is written)."""
+    with _bulk():
+        return _analyse(folder, name, year, config)
+
+
+def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Settings) -> BranchRun:
     run = BranchRun(name, folder)
     ingested = ingest(folder, run.log)
     if year is None:
@@ -51,7 +74,7 @@ def analyse(folder: Path, name: str, year: int | None, config: settings_mod.Sett
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
     run.metrics["校验"] = run.log.counts()
-    run.provenance = provenance.as_dict(run.metrics)
+    run.provenance = provenance
     return run
 
 
@@ -112,7 +135,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             safe_filename(title) + ".docx": docx,
             "report.md": render.docx_to_markdown(docx).encode("utf-8"),
             "metrics.json": dumps_json(run.metrics).encode("utf-8"),
-            "provenance.json": dumps_json(run.provenance).encode("utf-8"),
+            "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
         }
         for name, data in files.items():
             write_bytes(target / name, data)

@@ -162,19 +162,43 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
 def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
     """Rows after the header that hold data: not blank, not totals, not the `init` example."""
     out = []
+    columns = sorted(data_columns)
     for index in range(start, len(sheet.rows)):
         row = sheet.rows[index]
-        values = [(i, v) for i, v in enumerate(row) if not is_blank(v)]
-        if not any(i in data_columns for i, _ in values):
+        width = len(row)
+        for c in columns:
+            if c < width and row[c] != "" and not is_blank(row[c]):
+                break
+        else:
             continue  # blank, or only a pre-filled 序号
-        first = str(values[0][1]).strip().replace(" ", "").replace("\u3000", "")
-        if first in _TOTALS or first.startswith(vocab.EXAMPLE_MARKER):
-            continue
-        # A totals row may keep its number in 序号 and the word in the next cell.
-        if len(values) > 1 and str(values[1][1]).strip() in _TOTALS and values[0][0] not in data_columns:
+        # The first filled cell tells a totals row or the example row written by `init`;
+        # a totals row may also keep a 序号 number before its 合计.
+        first, second = _leading(row)
+        if first.__class__ is str:
+            word = _compact(first)
+            if word in _TOTALS or word.startswith(vocab.EXAMPLE_MARKER):
+                continue
+        elif second.__class__ is str and _compact(second) in _TOTALS:
             continue
         out.append(index)
     return out
+
+
+def _leading(row: list) -> tuple[object, object]:
+    """The first two filled cells of a row ("" where missing)."""
+    found = []
+    for value in row:
+        if value == "" or value is None or (value.__class__ is str and is_blank(value)):
+            continue
+        found.append(value)
+        if len(found) == 2:
+            return found[0], found[1]
+    found += ["", ""]
+    return found[0], found[1]
+
+
+def _compact(value) -> str:
+    return str(value).replace(" ", "").replace("\u3000", "")
 
 
 _INFO_LOOKUP = _LOOKUP["基本信息"]

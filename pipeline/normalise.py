@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipeline import vocab
 from pipeline.ingest import Table
@@ -21,9 +22,8 @@ _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程�
 _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a record came from, as a reviewer finds it in Excel."""
+class Source(NamedTuple):
+    """Where a record came from, as a reviewer finds it in Excel (sorts by file, sheet, row)."""
 
     file: str
     sheet: str
@@ -36,7 +36,7 @@ class Source:
         return f"{self.file}「{self.sheet}」第{self.row}行"
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     kind: str
     values: dict
@@ -68,11 +68,8 @@ _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (c
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
+_SPACES = " \t\r\n\u3000"
 _EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
-
-
-class _Skip(Exception):
-    """A cell value that keeps its row out of the figures (already logged)."""
 
 
 def _lookup(table: dict, value, what: str, choices) -> str:
@@ -200,94 +197,108 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
     for table in tables:
         if table.kind.name == "基本信息":
             continue
+        kind = table.kind
+        records = ledgers.records.setdefault(kind.name, [])
         for record in _table_records(table, log, year):
-            _add(ledgers, seen, record, log)
+            values = record.values
+            key = (kind.name, *[values.get(c) for c in kind.key])
+            first = seen.get(key)
+            if first is None:
+                seen[key] = record
+                records.append(record)
+            else:
+                _warn_duplicate(record, first, log)
     _check_roster_names(ledgers, log)
     return ledgers
 
 
-def _add(ledgers: Ledgers, seen: dict, record: Record, log: IssueLog) -> None:
-    kind = vocab.KIND_BY_NAME[record.kind]
-    key = (record.kind, *(record.values.get(c) for c in kind.key))
-    first = seen.get(key)
-    if first is not None:
-        differs = "；两处其余内容不一致，请核对" if first.values != record.values else ""
-        log.warning(record.src.file, f"与{first.src.where()}是同一条记录，只计一次{differs}",
-                    "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
-                    row=record.src.row, code="duplicate")
-        return
-    seen[key] = record
-    ledgers.records.setdefault(record.kind, []).append(record)
+def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
+    differs = "；两处其余内容不一致，请核对" if first.values != record.values else ""
+    log.warning(record.src.file, f"与{first.src.where()}是同一条记录，只计一次{differs}",
+                "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
+                row=record.src.row, code="duplicate")
+
+
+_NO_MEMO = ("text", "names")  # cheap to parse and rarely repeated
+_NONE: frozenset = frozenset()
 
 
 def _table_records(table: Table, log: IssueLog, year: int):
     kind = table.kind
     sheet = table.sheet
     missing = set(sheet.formulas_without_value)
+    # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
+    # values (types, dates, counts) thousands of times, so parses are memoised per column.
+    plan = [(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
+             c.required, {} if c.type not in _NO_MEMO else None)
+            for c in kind.columns if c.name in table.columns]
+    rows = sheet.rows
     for r in table.data_rows:
-        row = sheet.rows[r]
-        src = Source(sheet.file, sheet.name, r + 1)
+        row = rows[r]
+        width = len(row)
         values: dict = {}
-        approx = set()
+        approx: set = set()
         ok = True
-        for column in kind.columns:
-            index = table.columns.get(column.name)
-            if index is None:
-                continue
-            raw = row[index] if index < len(row) else ""
-            header = table.headers.get(index, column.name)
-            if (r, index) in missing:
+        for name, index, header, ctype, required, memo in plan:
+            raw = row[index] if index < width else ""
+            if missing and (r, index) in missing:
                 log.error(sheet.file, _FORMULA_REASON, _FORMULA_ACTION, sheet=sheet.name,
                           row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）",
                           code="formula-no-value")
                 ok = False
                 continue
-            if is_blank(raw):
-                if column.required:
-                    log.error(sheet.file, f"缺少必填内容“{column.name}”", "请补填，或删除这一行",
+            if raw.__class__ is str:
+                raw = raw.strip(_SPACES)
+                blank = not raw
+            else:
+                blank = raw is None
+            if blank:
+                if required:
+                    log.error(sheet.file, f"缺少必填内容“{name}”", "请补填，或删除这一行",
                               sheet=sheet.name, row=r + 1, column=header, code="missing-value")
                     ok = False
                 continue
-            try:
-                value = _parse(column.type, raw, year)
-            except ValueError as exc:
-                log.error(sheet.file, str(exc), _ACTIONS.get(column.type, "请按 README 的说明改正"),
+            if ctype == "text":
+                values[name] = raw if raw.__class__ is str else clean_text(raw)
+                continue
+            parsed = memo.get((raw.__class__, raw)) if memo is not None else None
+            if parsed is None:
+                try:
+                    parsed = (True, _parse(ctype, raw, year))
+                except ValueError as exc:
+                    parsed = (False, str(exc))
+                if memo is not None:
+                    memo[(raw.__class__, raw)] = parsed
+            good, value = parsed
+            if not good:
+                log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"),
                           sheet=sheet.name, row=r + 1, column=header, value=raw,
-                          code=f"bad-{column.type}")
+                          code=f"bad-{ctype}")
                 ok = False
                 continue
-            if column.type == "number":
+            if ctype == "number":
                 value, is_approx = value
                 if is_approx:
-                    approx.add(column.name)
-            if column.type == "activity" and value == vocab.OTHER_ACTIVITY and norm_key(raw) != "其他":
+                    approx.add(name)
+            elif ctype == "activity" and value == vocab.OTHER_ACTIVITY and norm_key(raw) != "其他":
                 log.warning(sheet.file, "不是已知的活动类型，按“其他”统计",
                             f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称",
                             sheet=sheet.name, row=r + 1, column=header, value=raw, code="unknown-type")
-            values[column.name] = value
+            elif ctype == "date" and value.year != year:
+                log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
+                            "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
+                            row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
+                ok = False
+                continue
+            values[name] = value
         if not ok:
             continue
+        src = Source(sheet.file, sheet.name, r + 1)
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year)
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
-        if not _in_year(kind, values, src, log, year, table):
-            continue
-        yield Record(kind.name, values, src, frozenset(approx))
-
-
-def _in_year(kind, values, src: Source, log: IssueLog, year: int, table: Table) -> bool:
-    for column in kind.columns:
-        if column.type != "date" or column.name not in values:
-            continue
-        day: dt.date = values[column.name]
-        if day.year != year:
-            header = table.headers.get(table.columns[column.name], column.name)
-            log.warning(src.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
-                        "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=src.sheet,
-                        row=src.row, column=header, value=day.isoformat(), code="out-of-year")
-            return False
-    return True
+        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE)
 
 
 def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: IssueLog,

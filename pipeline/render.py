@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.table import Table
@@ -22,13 +23,13 @@ from lxml import etree
 
 from pipeline.cnfmt import FILTERS
 from pipeline.errors import TemplateError
+from pipeline.outputs import deterministic_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 _THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 DEFAULT_FONT = "仿宋_GB2312"
 PIPELINE_NAME = "党建述职报告流水线"
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HINT = "请对照 README 中的变量表修改模板"
 
 
@@ -128,10 +129,12 @@ def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> None:
             lines = src.splitlines()
             line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
             text = re.sub(r"<[^>]+>", "", line).strip()
-            snippet = text if len(text) <= 80 else text[:80] + "…"
+            # at "end of template" the line is the last one, not where the tag was opened
+            where_text = "" if "end of template" in (exc.message or "") or not text else (
+                f"出错处的文字：「{text if len(text) <= 80 else text[:80] + '…'}」。")
             raise TemplateError(
                 f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
-                f"出错处的文字：「{snippet}」。请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
+                f"{where_text}请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
             ) from None
 
 
@@ -182,8 +185,6 @@ def core_properties(context: Mapping) -> dict[str, str]:
 
 def _core_xml(props: Mapping[str, str]) -> bytes:
     """docProps/core.xml with constant author, revision and dates."""
-    from xml.sax.saxutils import escape
-
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -199,12 +200,17 @@ def _core_xml(props: Mapping[str, str]) -> bytes:
     ).encode("utf-8")
 
 
+def _named_fonts(rfonts: etree._Element) -> dict[str, str]:
+    """The explicitly named fonts of a w:rFonts, theme references left out."""
+    return {k: v for k, v in rfonts.attrib.items() if not k.lower().endswith("theme")}
+
+
 def _style_fonts(styles_root: etree._Element) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """Resolve each style's rFonts through basedOn; also return the document default fonts."""
     default: dict[str, str] = {}
     rf = styles_root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     if rf is not None:
-        default = {k: v for k, v in rf.attrib.items() if not k.endswith("Theme") and not k.endswith("theme")}
+        default = _named_fonts(rf)
     by_id = {s.get(f"{W}styleId"): s for s in styles_root.iter(f"{W}style")}
     cache: dict[str, dict[str, str]] = {}
 
@@ -219,7 +225,7 @@ def _style_fonts(styles_root: etree._Element) -> tuple[dict[str, dict[str, str]]
                 out.update(fonts(based.get(f"{W}val"), depth + 1))
             own = style.find(f"{W}rPr/{W}rFonts")
             if own is not None:
-                out.update({k: v for k, v in own.attrib.items() if "heme" not in k})
+                out.update(_named_fonts(own))
         cache[style_id] = out
         return out
 
@@ -289,12 +295,9 @@ def finalize_docx(data: bytes, props: Mapping[str, str] | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in infos:
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, blobs[info.filename], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+            dst.writestr(info, blobs[info.filename])
+    # fixed entry times, order and compression: the project's one zip normaliser
+    return deterministic_zip(out.getvalue(), stamp=(props or {}).get("date", "2000-01-01T00:00:00Z"))
 
 
 # --------------------------------------------------------------------------- markdown

@@ -52,7 +52,10 @@ def clean_text(value) -> str:
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip().strip("\u3000"))
+    """Empty, None, or only spaces (ordinary or full-width)."""
+    if value.__class__ is str:
+        return not value or not value.strip(" \t\r\n\u3000")
+    return value is None
 
 
 # ---------------------------------------------------------------- dates

@@ -1,0 +1,381 @@
+"""Tests of the default template, the context builder and the renderer (fonts, figures, errors)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Mm
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from pipeline.context import DERIVED, build_context
+from pipeline.errors import TemplateError
+from pipeline.render import docx_to_markdown, make_environment, render_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "default.docx"
+METRICS = Path(__file__).resolve().parent / "data" / "metrics_example.json"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+THEME_ATTRS = [f"{W}{a}" for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")]
+
+
+@pytest.fixture(scope="module")
+def metrics() -> dict:
+    return json.loads(METRICS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rendered(metrics) -> bytes:
+    return render_docx(TEMPLATE, build_context(metrics))
+
+
+@pytest.fixture(scope="module")
+def markdown(rendered) -> str:
+    return docx_to_markdown(rendered)
+
+
+def _render_md(metrics: dict) -> str:
+    return docx_to_markdown(render_docx(TEMPLATE, build_context(metrics)))
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _tiny_template(path: Path, *texts: str) -> Path:
+    d = docx.Document()
+    for text in texts:
+        d.add_paragraph(text)
+    d.save(path)
+    return path
+
+
+# ------------------------------------------------------------------ the document itself
+def test_reopens_with_python_docx(rendered):
+    d = docx.Document(io.BytesIO(rendered))
+    assert len(d.paragraphs) > 10
+    assert len(d.tables) == 1
+
+
+def test_title_is_first_and_centred(rendered):
+    d = docx.Document(io.BytesIO(rendered))
+    title = d.paragraphs[0]
+    assert title.text == "2022年度党支部书记抓党建工作述职报告"
+    assert title.style.name == "报告标题"
+    assert title.style.paragraph_format.alignment == 1  # CENTER
+    assert d.paragraphs[1].text == "现将抓党建工作履职情况报告如下，请予评议。"
+
+
+def test_every_style_and_run_has_an_east_asian_font(rendered):
+    parts = _parts(rendered)
+    styles = etree.fromstring(parts["word/styles.xml"])
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    assert default.get(f"{W}eastAsia") == "仿宋_GB2312"
+    for style in styles.iter(f"{W}style"):
+        rf = style.find(f"{W}rPr/{W}rFonts")
+        assert rf is not None and rf.get(f"{W}eastAsia"), style.get(f"{W}styleId")
+    names = [n for n in parts if re.fullmatch(r"word/(document|footer\d*|header\d*)\.xml", n)]
+    assert any(n.startswith("word/footer") for n in names)
+    for name in names + ["word/styles.xml"]:
+        root = etree.fromstring(parts[name])
+        for run in root.iter(f"{W}r"):
+            rf = run.find(f"{W}rPr/{W}rFonts")
+            assert rf is not None and rf.get(f"{W}eastAsia"), (name, etree.tostring(run, encoding=str))
+            assert rf.get(f"{W}ascii") and rf.get(f"{W}hAnsi")
+        for rf in root.iter(f"{W}rFonts"):
+            assert not any(a in rf.attrib for a in THEME_ATTRS), name
+
+
+def test_page_format(rendered):
+    d = docx.Document(io.BytesIO(rendered))
+    sec = d.sections[0]
+    assert abs(sec.page_width - Mm(210)) < Mm(0.5) and abs(sec.page_height - Mm(297)) < Mm(0.5)
+    for got, want in ((sec.top_margin, 37), (sec.bottom_margin, 35), (sec.left_margin, 28), (sec.right_margin, 26)):
+        assert abs(got - Mm(want)) < Mm(0.1)
+    styles = etree.fromstring(_parts(rendered)["word/styles.xml"])
+    by_name = {s.find(f"{W}name").get(f"{W}val"): s for s in styles.iter(f"{W}style")}
+
+    def font(name):
+        return by_name[name].find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
+
+    def size(name):
+        return by_name[name].find(f"{W}rPr/{W}sz").get(f"{W}val")
+
+    body = by_name["报告正文"]
+    spacing = body.find(f"{W}pPr/{W}spacing")
+    assert spacing.get(f"{W}line") == "578" and spacing.get(f"{W}lineRule") == "exact"
+    ind = body.find(f"{W}pPr/{W}ind")
+    assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"
+    assert (font("报告正文"), size("报告正文")) == ("仿宋_GB2312", "32")
+    assert (font("报告标题"), size("报告标题")) == ("方正小标宋简体", "44")
+    assert (font("一级标题"), size("一级标题")) == ("黑体", "32")
+    assert (font("二级标题"), size("二级标题")) == ("楷体_GB2312", "32")
+    assert font("小标题文字") == "楷体_GB2312"
+    assert (font("页码"), size("页码")) == ("宋体", "28")
+    # run-in （一） headings are their own 楷体 run
+    doc = etree.fromstring(_parts(rendered)["word/document.xml"])
+    heads = [r for r in doc.iter(f"{W}r") if "".join(r.itertext()).startswith("（一）")]
+    assert heads and all(r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "楷体_GB2312" for r in heads)
+    footer = d.sections[0].footer
+    xml = etree.tostring(footer._element, encoding=str)
+    assert "PAGE" in xml and footer.paragraphs[0].text.startswith("—") and footer.paragraphs[0].text.endswith("—")
+    assert footer.paragraphs[0].alignment == 1 or footer.paragraphs[0].style.paragraph_format.alignment == 1
+
+
+def test_render_is_deterministic(metrics, rendered):
+    again = render_docx(TEMPLATE, build_context(copy.deepcopy(metrics)))
+    assert again == rendered
+    with zipfile.ZipFile(io.BytesIO(rendered)) as z:
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+        assert z.namelist()[0] == "[Content_Types].xml"
+    props = docx.Document(io.BytesIO(rendered)).core_properties
+    assert props.modified.year == 2023 and props.created.year == 2023
+    assert props.last_modified_by == "党建述职报告流水线"
+
+
+def test_default_template_matches_the_tool():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_template
+    finally:
+        sys.path.pop(0)
+    assert build_template.build() == TEMPLATE.read_bytes(), "templates/default.docx 已过期：请运行 make template"
+
+
+# ------------------------------------------------------------------ the text
+MODEL_FIGURES = [
+    "专题研究机关党建工作4次", "谈心谈话10次", "和全体党员开展谈心谈话10次", "3万余字", "心得体会3篇",
+    "每季度对党员学习情况进行1次调阅检查", "专题研讨4次", "专家讲党课2次", "专题党课4次", "知识测试1次",
+    "结对共建活动4次", "1500余棵", "280万元", "190件", "8名", "5吨", "100本规定学习读本", "50条星级指标",
+    "支委会12次", "党员大会4次", "主题党日活动12次", "党课10次", "爱国主义影片3次", "警示教育片2次",
+    "观摩学习2次", "按月足额缴纳党费", "5760元", "已全部上缴", "120余篇", "中央、省、市", "18篇",
+]
+
+
+@pytest.mark.parametrize("figure", MODEL_FIGURES)
+def test_model_figures_appear(markdown, figure):
+    assert figure in markdown
+
+
+def test_markdown_structure(markdown):
+    lines = markdown.splitlines()
+    assert lines[0] == "# 2022年度党支部书记抓党建工作述职报告"
+    for h in ("## 一、履职工作主要情况", "## 二、存在的主要问题及原因", "## 三、下一步工作打算",
+              "## 附件：2022年度“三会一课”及主题党日开展情况统计表"):
+        assert h in lines
+    assert "| 项目 | 1月 | 2月 | 3月 | 4月 | 5月 | 6月 | 7月 | 8月 | 9月 | 10月 | 11月 | 12月 | 合计 |" in lines
+    assert "| 支委会 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 12 |" in lines
+    assert "| 党员大会 | — | — | 1 | — | — | 1 | — | — | 1 | — | — | 1 | 4 |" in lines
+    assert not any("党小组会 |" in l for l in lines)
+    assert "经对全年台账核查，7月主题党日在10日后召开（7月12日）。" in lines
+    assert any(l.startswith("一是责任落实不够到位。") and "二是服务中心不够有力。" in l for l in lines)
+    assert any(l.startswith("剖析这些问题产生的原因，主要有：一是精力投入不够。") and l.endswith("成效不明显。") for l in lines)
+    assert any(l.startswith("（四）融入融合上再探索。建立健全") for l in lines)
+    assert "\n\n" in markdown and "{{" not in markdown and "{%" not in markdown
+
+
+NO_ZERO = re.compile(r"(?<![\d.])0(次|篇|名|元|字|棵|件|吨|本|条|余)")
+
+
+def _assert_clean(md: str) -> None:
+    assert "**" not in md and "XX" not in md and "ＸＸ" not in md
+    assert not NO_ZERO.search(md), NO_ZERO.search(md)
+    assert "，，" not in md and "，。" not in md and "。。" not in md and "：。" not in md
+
+
+def test_no_placeholders_or_zero_figures(markdown):
+    _assert_clean(markdown)
+
+
+def test_zero_figures_drop_their_sentences(metrics):
+    m = copy.deepcopy(metrics)
+    m["组织生活"]["警示教育片"] = 0
+    m["组织生活"]["专题研究党建"] = 0
+    m["帮扶"] = []
+    m["党课"].update({"专家": 0, "领导干部": 0})
+    m["信息报送"].update({"采用篇数": 0, "按级别": {"中央": 0, "省": 0, "市": 0, "县": 0}})
+    md = _render_md(m)
+    _assert_clean(md)
+    assert "警示教育片" not in md and "专题研究机关党建工作" not in md
+    assert "石门村" not in md and "柳沟村" not in md
+    assert "观看爱国主义影片3次、开展支部结对共建活动4次" in md
+    assert "严格落实好“一岗双责”。常态化落实谈心谈话制度" in md
+    assert "结对共建活动4次。" in md
+    assert "书记讲党课4次" in md and "专家讲党课" not in md
+    assert "全年撰写上报各类信息120余篇。" in md and "登载" not in md
+
+
+def test_everything_zero_still_reads(metrics):
+    m = copy.deepcopy(metrics)
+    for k, v in m["组织生活"].items():
+        if isinstance(v, int):
+            m["组织生活"][k] = 0
+    m["组织生活"]["按月"] = {k: [0] * 12 for k in m["组织生活"]["按月"]}
+    m["党课"] = {k: 0 for k in m["党课"]}
+    m["谈心谈话"] = {"次数": 0, "覆盖党员": 0, "未覆盖党员": ["张三"]}
+    m["学习"] = {k: 0 for k in m["学习"]}
+    m["党费"].update({"实缴总额": 0, "按月": [0] * 12})
+    m["信息报送"] = {"报送篇数": 0, "采用篇数": 0, "按级别": {}}
+    m["帮扶"], m["其他事项"], m["检查发现"] = [], {}, []
+    md = _render_md(m)
+    _assert_clean(md)
+    assert "全年召开" not in md and "全年共收党费" not in md and "信息报送工作" not in md
+    assert "对标机关党支部星级指标" in md
+    assert "经对全年台账核查，“三会一课”" in md
+    assert "| 支委会 | — |" in md
+
+
+def test_values_are_xml_escaped(metrics):
+    m = copy.deepcopy(metrics)
+    m["问题"][0]["标题"] = "<党建&业务>"
+    m["打算"][0]["标题"] = "A&B <c>"
+    data = render_docx(TEMPLATE, build_context(m))
+    xml = _parts(data)["word/document.xml"].decode("utf-8")
+    assert "&lt;党建&amp;业务&gt;" in xml
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "一是<党建&业务>。" in text
+    md = docx_to_markdown(data)
+    assert "一是<党建&业务>。" in md and "（一）A&B <c>。" in md
+
+
+# ------------------------------------------------------------------ template errors
+def test_unknown_top_level_variable(tmp_path, metrics):
+    path = _tiny_template(tmp_path / "my.docx", "年度：{{ 年度 }}", "{{ 不存在的变量 }}")
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(TemplateError) as err:
+        render_docx(path, build_context(metrics))
+    msg = str(err.value)
+    assert "「不存在的变量」" in msg and "my.docx" in msg and "README" in msg
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_unknown_attribute(tmp_path, metrics):
+    path = _tiny_template(tmp_path / "my.docx", "全年召开支委会{{ 组织生活.不存在 }}次")
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(TemplateError) as err:
+        render_docx(path, build_context(metrics))
+    msg = str(err.value)
+    assert "「组织生活.不存在」" in msg and "my.docx" in msg
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_unknown_attribute_in_a_condition_and_a_loop(tmp_path, metrics):
+    path = _tiny_template(tmp_path / "a.docx", "{% if 学习.不存在 %}x{% endif %}")
+    with pytest.raises(TemplateError, match="学习.不存在"):
+        render_docx(path, build_context(metrics))
+    path = _tiny_template(tmp_path / "b.docx", "{% for 项 in 打算项 %}{{ 项.措施 }}{% endfor %}")
+    with pytest.raises(TemplateError, match=r"打算项\[0\]\.措施"):
+        render_docx(path, build_context(metrics))
+
+
+def test_broken_tag_and_unknown_filter(tmp_path, metrics):
+    path = _tiny_template(tmp_path / "c.docx", "开头", "{% if 年度 %}没有结束")
+    with pytest.raises(TemplateError) as err:
+        render_docx(path, build_context(metrics))
+    assert "c.docx" in str(err.value) and "没有结束" in str(err.value)
+    path = _tiny_template(tmp_path / "d.docx", "{{ 年度|大写 }}")
+    with pytest.raises(TemplateError, match="「大写」的过滤器"):
+        render_docx(path, build_context(metrics))
+
+
+def test_not_a_docx(tmp_path, metrics):
+    path = tmp_path / "bad.docx"
+    path.write_text("not a zip")
+    with pytest.raises(TemplateError, match="bad.docx"):
+        render_docx(path, build_context(metrics))
+
+
+def test_default_template_variables_exist(metrics):
+    context = build_context(metrics)
+    used = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables(make_environment())
+    assert used, "no variables found"
+    assert used <= set(context), used - set(context)
+    # dotted names written in the template must resolve in the sample context
+    xml = _parts(TEMPLATE.read_bytes())["word/document.xml"].decode("utf-8")
+    text = re.sub(r"<[^>]+>", "", xml)
+    tags = re.findall(r"\{[{%](.*?)[}%]\}", text)
+    loop_vars = {"项", "行", "loop"}
+    dotted = {d for t in tags for d in re.findall(r"(?<![\w'])([^\W\d]\w*(?:\.\w+)+)", t)}
+    assert "组织生活.专题研究党建" in dotted
+    for name in sorted(dotted):
+        root, *attrs = name.split(".")
+        if root in loop_vars:
+            continue
+        value = context[root]
+        for attr in attrs:
+            assert isinstance(value, dict) and attr in value, name
+            value = value[attr]
+
+
+# ------------------------------------------------------------------ derived context
+def test_derived_names_documented(metrics):
+    context = build_context(metrics)
+    assert set(DERIVED) <= set(context)
+    assert all(re.search(r"[\u4e00-\u9fff]", k) for k in DERIVED)
+    assert context["组织生活"] == metrics["组织生活"]
+
+
+def test_derived_sentences(metrics):
+    c = build_context(metrics)
+    assert c["帮扶句"] == (
+        "在石门村栽植油松1500余棵，在柳沟村协调中化集团落实养殖项目资金280万元、为群众送去过冬棉服190件、"
+        "走访慰问困难党员和离退休村干部8名，在红崖镇捐助饲草5吨"
+    )
+    assert c["党课句"] == "邀请专家讲党课2次，领导干部讲专题党课4次，书记讲党课4次"
+    assert c["采用级别"] == "中央、省、市"
+    assert c["三会一课句"] == "召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次"
+    assert c["学习句"].endswith("每季度对党员学习情况进行1次调阅检查")
+    assert c["检查发现句"] == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
+    assert c["其他事项句"] == ""
+    assert c["谈心谈话全覆盖"] and c["学习按季度检查"] and c["党费无欠缴"] and not c["显示党小组会"]
+
+
+def test_derived_variants(metrics):
+    m = copy.deepcopy(metrics)
+    m["学习"]["检查次数"] = 3
+    m["学习"]["人均笔记字数"] = 0
+    m["谈心谈话"]["未覆盖党员"] = ["王五"]
+    m["党费"]["欠缴"] = [{"姓名": "王五", "月份": 3}]
+    m["其他事项"]["开展志愿服务"] = {"数量": 6, "单位": "次", "约数": False}
+    m["帮扶"] = [{"对象": "", "事项": "捐赠图书", "数量": 0, "单位": "册", "约数": False}]
+    m["检查发现"] = []
+    m["组织生活"]["党小组会"] = 2
+    c = build_context(m)
+    assert c["学习句"] == "督促机关党员人均撰写心得体会3篇，全年对党员学习情况进行调阅检查3次"
+    assert not c["谈心谈话全覆盖"] and not c["党费无欠缴"]
+    assert c["其他事项句"] == "开展志愿服务6次"
+    assert c["帮扶句"] == "捐赠图书"
+    assert "未发现缺项漏项" in c["检查发现句"]
+    assert c["显示党小组会"] and [r["项目"] for r in c["附件表"]] == ["支委会", "党员大会", "党小组会", "党课", "主题党日"]
+    assert "三会一课句" in c and "党小组会2次" in c["三会一课句"]
+    md = _render_md(m)
+    _assert_clean(md)
+    assert "开展谈心谈话10次" in md and "全体党员" not in md
+    assert "全年共收党费5760元。" in md and "已全部上缴" not in md
+    assert "此外，开展志愿服务6次。" in md
+    assert "| 党小组会 |" in md
+    c2 = build_context(metrics, show_party_groups=True)
+    assert [r["项目"] for r in c2["附件表"]][2] == "党小组会"
+
+
+def test_appendix_marks_gaps(metrics):
+    m = copy.deepcopy(metrics)
+    m["组织生活"]["按月"]["支委会"][4] = 0  # May
+    m["组织生活"]["按月"]["党课"][3:6] = [0, 0, 0]  # no lecture in Q2
+    rows = {r["项目"]: r for r in build_context(m)["附件表"]}
+    assert rows["支委会"]["月"][4] == "—" and rows["支委会"]["底色"][4] != "auto"
+    assert rows["支委会"]["合计"] == "11"
+    assert [rows["党课"]["底色"][i] != "auto" for i in range(12)] == [False] * 3 + [True] * 3 + [False] * 6
+    assert rows["党员大会"]["月"][0] == "—" and rows["党员大会"]["底色"][0] == "auto"
+    assert rows["主题党日"]["底色"][6] != "auto"  # late in July (检查发现)
+    xml = _parts(render_docx(TEMPLATE, build_context(m)))["word/document.xml"].decode("utf-8")
+    assert xml.count('w:fill="D9D9D9"') == 1 + 3 + 1

@@ -1,0 +1,433 @@
+"""Build templates/default.docx, the default report template, with python-docx.
+
+Prose and docxtpl tags live in this file; run `make template` (or this script with an
+optional output path) after editing, then review the rendered report.
+Layout follows GB/T 9704-2012: A4, 仿宋_GB2312 3号 body at a fixed 28.9 pt line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.render import finalize_docx  # noqa: E402  (needs ROOT on sys.path)
+
+OUT = ROOT / "templates" / "default.docx"
+
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+
+BODY = "报告正文"
+TITLE = "报告标题"
+H1 = "一级标题"
+H2 = "二级标题"
+H2_RUN = "小标题文字"
+APPENDIX_TITLE = "附件标题"
+CELL = "表格文字"
+NOTE = "表注"
+PAGE_NO = "页码"
+
+# ASCII style ids keep the file portable; the Chinese names are what Word/WPS show.
+STYLE_IDS = {
+    BODY: "ReportBody", TITLE: "ReportTitle", H1: "ReportHeading1", H2: "ReportHeading2",
+    H2_RUN: "ReportHeading2Char", APPENDIX_TITLE: "AppendixTitle", CELL: "TableText",
+    NOTE: "TableNote", PAGE_NO: "PageNumber",
+}
+KEEP_BUILTIN = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
+LINE_EXACT = Pt(28.9)  # w:line=578, 22 lines a page
+THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
+
+# ---------------------------------------------------------------------------------------
+# The report text. One entry per paragraph; {{ }} / {% %} are docxtpl (Jinja) tags.
+# Keys come from metrics.json and pipeline/context.py DERIVED; filters from pipeline/cnfmt.py.
+# ---------------------------------------------------------------------------------------
+REPORT_TITLE = "{{ 年度 }}年度党支部书记抓党建工作述职报告"
+OPENING = "现将抓党建工作履职情况报告如下，请予评议。"
+
+SECTION_1 = "一、履职工作主要情况"
+PART_1 = [
+    (
+        "（一）坚持抓主抓重，强化第一责任落实。",
+        "认真贯彻落实新形势下加强党的建设总要求和新形势党的组织路线的有关要求，坚决扛牢抓党建第一责任人职责。"
+        "建立了党支部书记抓党建“三个清单”（责任清单、问题清单、任务清单），严格落实好“一岗双责”"
+        "{% if 组织生活.专题研究党建 %}，年内，围绕开展喜迎二十大胜利召开，"
+        "专题研究机关党建工作{{ 组织生活.专题研究党建 }}次{% endif %}。"
+        "常态化落实谈心谈话制度，{% if 谈心谈话.次数 %}{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
+        "开展谈心谈话{{ 谈心谈话.次数 }}次，{% endif %}注重激发调动机关党员干部干事创业、担当作为的积极性。"
+        "{% if 学习句 %}{{ 学习句 }}。{% endif %}"
+        "健全完善党员评价管理机制，对《党员积分评定标准》进行了修订完善，细化了加分、减分项赋分标准，"
+        "对党员日常表现情况进行“量化打分”，压紧压实党员教育管理责任。",
+    ),
+    (
+        "（二）坚持用心用力，抓实政治学习。",
+        "认真贯彻落实中央决策部署和县委工作要求，精心谋划推进二十大学习教育。制定了《实施工作方案》《推进方案》，"
+        "{% if '购买规定学习读本' in 其他事项 %}为全体干部购买了{{ 其他事项.购买规定学习读本|数量 }}规定学习读本，{% endif %}"
+        "创新提出“四学”（聚焦原文自主学、聚焦提质增效专题学、聚焦主责主业结合学、聚焦为民服务实践学），"
+        "每月主题党日活动上安排1名干部领学"
+        "{% if 组织生活.专题研讨 %}，开展专题研讨{{ 组织生活.专题研讨 }}次{% endif %}"
+        "{% if 党课句 %}，{{ 党课句 }}{% endif %}"
+        "{% if 组织生活.知识测试 %}，开展知识测试{{ 组织生活.知识测试 }}次{% endif %}"
+        "{% if 组织生活.结对共建 %}，与帮扶村开展主题鲜明的党组织结对共建活动{{ 组织生活.结对共建 }}次{% endif %}"
+        "{% if 帮扶句 %}，{{ 帮扶句 }}{% endif %}。"
+        "{% if 其他事项句 %}此外，{{ 其他事项句 }}。{% endif %}",
+    ),
+    (
+        "（三）坚持落实落细，促进党建提质增效。",
+        "主动对标对表机关党建“走在前、作表率”的要求，推动党支部工作全面进步。持续推进党支部建设标准化工作，"
+        "以建设“政治功能强、支部班子强、党员队伍强、作用发挥强”党支部为目标，"
+        "对标机关党支部{% if '对标星级指标' in 其他事项 %}{{ 其他事项.对标星级指标|数量 }}{% endif %}星级指标，"
+        "逐条逐项开展深入自查，对标对表进行完善提升，着力巩固提升五星级党支部成效。"
+        "持续提升组织生活质量，坚持把党内政治生活作为锤炼部机关干部党性的“大熔炉”，"
+        "严格按照每月10号前完成当月组织生活的要求，认真落实“三会一课”、主题党日等党内基本组织生活制度。"
+        "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}"
+        "不断丰富组织生活内容和形式，将组织生活与中心工作紧密结合起来，采取观看视频、交流业务、学习理论、观摩学习、"
+        "结对共建等多种形式，增强组织生活的感染力、吸引力和实效性。"
+        "{% if 组织生活形式句 %}组织党员{{ 组织生活形式句 }}。{% endif %}"
+        "{% if 党费.实缴总额 %}{% if 党费无欠缴 %}按月足额缴纳党费，{% endif %}"
+        "全年共收党费{{ 党费.实缴总额|万元 }}{% if 党费无欠缴 %}，已全部上缴{% endif %}。{% endif %}",
+    ),
+    (
+        "（四）坚持互融互促，着力推动中心工作。",
+        "坚持紧贴部门职责任务推进支部工作，把抓中心工作完成、重大任务落实作为检验党支部组织力的试金石。"
+        "紧盯开展喜迎二十大胜利召开、服务乡村振兴战略等大事、要事，组织全体干部职工系统学习党建、干部、人才、"
+        "公务员等政策文件及法律法规，开展组织工作课题调研、党建工作督查，形成了一批调研成果，促进了中心工作落地，"
+        "提升了党员干部专业能力和组织工作水平，使机关党员干部在实践中强本领、长才干。"
+        "{% if 信息报送.报送篇数 %}持续抓好信息报送工作，全年撰写上报各类信息{{ 信息报送.报送篇数|约数 }}篇"
+        "{% if 信息报送.采用篇数 %}，被{{ 采用级别 }}各类网站、报纸刊物、杂志所登载"
+        "{{ 信息报送.采用篇数 }}篇（次）{% endif %}。{% endif %}",
+    ),
+]
+
+SECTION_2 = "二、存在的主要问题及原因"
+PROBLEMS = "{{ 问题句 }}"
+EVIDENCE = "{{ 检查发现句 }}"
+CAUSES = "剖析这些问题产生的原因，主要有：{{ 原因句 }}"
+
+SECTION_3 = "三、下一步工作打算"
+PLAN_HEAD = "{{ loop.index|小标题 }}{{ 项.标题 }}。"
+PLAN_BODY = "{{ 项.内容 }}"
+
+APPENDIX = "附件：{{ 年度 }}年度“三会一课”及主题党日开展情况统计表"
+TABLE_HEAD = ["项目"] + [f"{m}月" for m in range(1, 13)] + ["合计"]
+TABLE_CELLS = (
+    ["{{ 行.项目 }}"]
+    + [f"{{% cellbg 行.底色[{i}] %}}{{{{ 行.月[{i}] }}}}" for i in range(12)]
+    + ["{{ 行.合计 }}"]
+)
+TABLE_NOTE = "{{ 附件说明 }}"
+COL_WIDTHS = [Mm(20)] + [Mm(10)] * 12 + [Mm(12)]
+
+
+# ---------------------------------------------------------------------------------------
+# Low-level helpers
+# ---------------------------------------------------------------------------------------
+def set_fonts(rpr, font: str) -> None:
+    """Name the font for East Asian and Latin text and drop theme fonts that would override it."""
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+
+
+def set_size(rpr, size_pt: float) -> None:
+    """Set w:sz and w:szCs (half-points)."""
+    half = str(int(round(size_pt * 2)))
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), half)
+
+
+def add_style(doc, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "Normal"):
+    """Add a named style with an ASCII style id."""
+    style = doc.styles.add_style(name, kind)
+    style.element.set(qn("w:styleId"), STYLE_IDS[name])
+    if base:
+        style.base_style = doc.styles[base]
+    style.quick_style = True
+    return style
+
+
+def para_style(doc, name, font, size, *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True,
+               exact=LINE_EXACT, outline=None, before=0, after=0):
+    """A paragraph style: fonts, size, alignment, exact line spacing, 2-character indent."""
+    style = add_style(doc, name)
+    set_fonts(style.element.get_or_add_rPr(), font)
+    set_size(style.element.get_or_add_rPr(), size)
+    pf = style.paragraph_format
+    pf.alignment = align
+    if exact is None:
+        pf.line_spacing = 1.0
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = exact
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()
+    if indent:
+        ind.set(qn("w:firstLineChars"), "200")
+        ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
+    else:
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:firstLine"), "0")
+    if outline is not None:
+        lvl = OxmlElement("w:outlineLvl")
+        lvl.set(qn("w:val"), str(outline))
+        style.element.get_or_add_pPr().append(lvl)
+    return style
+
+
+def run(paragraph, text: str, font: str, char_style: str | None = None, size: float | None = None):
+    """Add a run with an explicit East Asian font (and optional character style and size)."""
+    r = paragraph.add_run(text, style=char_style)
+    set_fonts(r._r.get_or_add_rPr(), font)
+    if size:
+        set_size(r._r.get_or_add_rPr(), size)
+    return r
+
+
+def add_para(doc, style: str, text: str, font: str):
+    """A paragraph of one run."""
+    p = doc.add_paragraph(style=style)
+    run(p, text, font)
+    return p
+
+
+def clean_styles(doc) -> None:
+    """Keep only the styles the report uses and give each an East Asian font, no theme fonts."""
+    root = doc.styles.element
+    for style in list(root.findall(qn("w:style"))):
+        sid = style.get(qn("w:styleId"))
+        if sid not in KEEP_BUILTIN and sid not in STYLE_IDS.values():
+            root.remove(style)
+    defaults = root.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr, FANGSONG)
+    set_size(rpr, 16)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    for style in root.findall(qn("w:style")):
+        rpr = style.find(qn("w:rPr"))
+        if rpr is None or rpr.find(qn("w:rFonts")) is None or not rpr.find(qn("w:rFonts")).get(qn("w:eastAsia")):
+            set_fonts(style.get_or_add_rPr(), FANGSONG)
+    for rfonts in root.iter(qn("w:rFonts")):
+        for attr in THEME_ATTRS:
+            rfonts.attrib.pop(qn(attr), None)
+
+
+def drop_extras(doc) -> None:
+    """Drop parts a generated file does not need (stylesWithEffects with theme fonts, thumbnail)."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+    pkg_rels = doc.part.package.rels
+    for rid, rel in list(pkg_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg_rels.pop(rid)
+
+
+def page_setup(doc) -> None:
+    """A4 with the GB/T 9704 margins and a line grid of 28.9 pt."""
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), "578")
+
+
+def page_number_footer(doc) -> None:
+    """Footer "— 1 —": a PAGE field between em dashes, 宋体 4号, centred."""
+    footer = doc.sections[0].footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    p.style = doc.styles[PAGE_NO]
+    run(p, "— ", SONGTI)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = run(p, "", SONGTI)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            r._r.append(instr)
+        else:
+            r.text = text
+    run(p, " —", SONGTI)
+
+
+def cell_setup(cell, width, text: str, font: str, shade: str | None = None, size: float | None = None) -> None:
+    """Fill one table cell: width, vertical centring, one centred paragraph."""
+    cell.width = width
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.style = cell.part.document.styles[CELL]
+    run(p, text, font, size=size)
+    if shade:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), shade)
+        cell._tc.get_or_add_tcPr().append(shd)
+
+
+def table_borders(table) -> None:
+    """Single 0.5 pt borders, fixed layout and narrow cell margins so 14 columns fit."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+    tbl_pr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "40")
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
+
+
+def tag_row(table, index: int, text: str) -> None:
+    """A row holding only a {%tr %} tag (removed when rendering), merged across for clarity."""
+    row = table.rows[index]
+    for cell, width in zip(row.cells, COL_WIDTHS):
+        cell.width = width
+    merged = row.cells[0].merge(row.cells[-1])
+    p = merged.paragraphs[0]
+    p.style = table.part.document.styles[CELL]
+    run(p, text, FANGSONG)
+
+
+# ---------------------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------------------
+def build() -> bytes:
+    """Build the template and return its bytes (deterministic)."""
+    doc = Document()
+    drop_extras(doc)
+    normal = doc.styles["Normal"]
+    set_fonts(normal.element.get_or_add_rPr(), FANGSONG)
+    set_size(normal.element.get_or_add_rPr(), 16)
+
+    para_style(doc, BODY, FANGSONG, 16)
+    para_style(doc, TITLE, XIAOBIAOSONG, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+               exact=Pt(36), after=28.9, outline=None)
+    para_style(doc, H1, HEITI, 16, outline=0)
+    para_style(doc, H2, KAITI, 16, outline=1)
+    para_style(doc, APPENDIX_TITLE, HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=14)
+    doc.styles[APPENDIX_TITLE].paragraph_format.page_break_before = True
+    para_style(doc, CELL, FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
+    para_style(doc, NOTE, FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, exact=Pt(20), before=6)
+    para_style(doc, PAGE_NO, SONGTI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
+    h2_run = add_style(doc, H2_RUN, WD_STYLE_TYPE.CHARACTER, base=None)
+    set_fonts(h2_run.element.get_or_add_rPr(), KAITI)
+    for name in (TITLE, H1, H2, APPENDIX_TITLE):
+        doc.styles[name].paragraph_format.keep_with_next = True
+    doc.styles[H1].next_paragraph_style = doc.styles[BODY]
+    doc.styles[H2].next_paragraph_style = doc.styles[BODY]
+    doc.styles[TITLE].next_paragraph_style = doc.styles[BODY]
+    clean_styles(doc)
+    page_setup(doc)
+    page_number_footer(doc)
+
+    add_para(doc, TITLE, REPORT_TITLE, XIAOBIAOSONG)
+    add_para(doc, BODY, OPENING, FANGSONG)
+
+    add_para(doc, H1, SECTION_1, HEITI)
+    for head, body in PART_1:
+        p = doc.add_paragraph(style=BODY)
+        run(p, head, KAITI, H2_RUN)
+        run(p, body, FANGSONG)
+
+    add_para(doc, H1, SECTION_2, HEITI)
+    for text, flag in ((PROBLEMS, "问题句"), (EVIDENCE, "检查发现句"), (CAUSES, "原因句")):
+        add_para(doc, BODY, f"{{%p if {flag} %}}", FANGSONG)
+        add_para(doc, BODY, text, FANGSONG)
+        add_para(doc, BODY, "{%p endif %}", FANGSONG)
+
+    add_para(doc, H1, SECTION_3, HEITI)
+    add_para(doc, BODY, "{%p for 项 in 打算项 %}", FANGSONG)
+    p = doc.add_paragraph(style=BODY)
+    run(p, PLAN_HEAD, KAITI, H2_RUN)
+    run(p, PLAN_BODY, FANGSONG)
+    add_para(doc, BODY, "{%p endfor %}", FANGSONG)
+
+    add_para(doc, APPENDIX_TITLE, APPENDIX, HEITI)
+    table = doc.add_table(rows=4, cols=len(TABLE_HEAD))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    table_borders(table)
+    for column, width in zip(table.columns, COL_WIDTHS):
+        column.width = width  # w:gridCol, which LibreOffice/WPS follow
+    header = table.rows[0]
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    tr_pr.append(repeat)
+    for cell, width, text in zip(header.cells, COL_WIDTHS, TABLE_HEAD):
+        cell_setup(cell, width, text, HEITI, shade="F2F2F2", size=9)  # 小五 so "12月" fits
+    tag_row(table, 1, "{%tr for 行 in 附件表 %}")
+    for cell, width, text in zip(table.rows[2].cells, COL_WIDTHS, TABLE_CELLS):
+        cell_setup(cell, width, text, FANGSONG)
+    tag_row(table, 3, "{%tr endfor %}")
+    for row in table.rows:
+        row.height = Mm(8)
+    add_para(doc, NOTE, TABLE_NOTE, FANGSONG)
+
+    props = doc.core_properties
+    props.author = props.last_modified_by = "党建述职报告流水线"
+    props.title = "党支部书记抓党建工作述职报告（默认模板）"
+    props.created = props.modified = dt.datetime(2000, 1, 1)
+    props.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return finalize_docx(buf.getvalue(), {"title": props.title, "date": "2000-01-01T00:00:00Z"})
+
+
+def main(argv: list[str]) -> int:
+    """Write the template to argv[0] or templates/default.docx."""
+    out = Path(argv[0]) if argv else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(build())
+    tmp.replace(out)
+    print(f"已生成模板：{out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
