@@ -128,7 +128,7 @@ def _theme_days(ledgers: Ledgers) -> list[list[int]]:
 
 
 def lessons(ledgers: Ledgers) -> list[Record]:
-    return [r for r in ledgers.of("组织生活台账") if r["类型"] == "党课"]
+    return ledgers.activities("党课")
 
 
 def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
@@ -145,7 +145,7 @@ def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
 def talk_records(ledgers: Ledgers) -> list[Record]:
     """Rows of 谈心谈话记录 plus 组织生活台账 rows of type 谈心谈话."""
     return [*ledgers.of("谈心谈话记录"),
-            *(r for r in ledgers.of("组织生活台账") if r["类型"] == "谈心谈话")]
+            *ledgers.activities("谈心谈话")]
 
 
 def secretary(ledgers: Ledgers) -> str:
@@ -195,26 +195,44 @@ def _round_half_up(value: float, digits: int = 0) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def first_due_month(joined: tuple[int, int] | None, year: int) -> int:
+    """Dues are owed from the month of joining the Party (入党时间) when that falls in the year."""
+    if not joined or joined[0] < year:
+        return 1
+    return joined[1] if joined[0] == year else 13
+
+
+def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
+    """Members with a standard > 0 and the months (from joining) with no payment > 0."""
+    joined = {m["姓名"]: m["入党时间"] for m in roster(ledgers) if m["入党时间"]}
+    paid: dict[str, set[int]] = defaultdict(set)
+    for name, month, amount, _ in dues_payments(ledgers):
+        if amount > 0:
+            paid[name].add(month)
+    gaps = {}
+    for name, (standard, src) in dues_standards(ledgers).items():
+        if (standard or 0) <= 0:
+            continue
+        missed = [m for m in range(first_due_month(joined.get(name), ledgers.year), 13)
+                  if m not in paid[name]]
+        if missed:
+            gaps[name] = (missed, src)
+    return gaps
+
+
 def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
     standards = dues_standards(ledgers)
-    payments = dues_payments(ledgers)
     monthly = [0.0] * 12
-    paid: dict[str, set[int]] = defaultdict(set)
-    for name, month, amount, src in payments:
+    for _, month, amount, src in dues_payments(ledgers):
         monthly[month - 1] += amount
-        paid[name].add(month)
         prov.add("党费.实缴总额", [src])
         prov.add("党费.按月", [src])
     due = sum(standard * 12 for standard, _ in standards.values()) if standards else None
     prov.add("党费.应缴总额", [src for _, src in standards.values()])
     arrears = []
-    for name, (standard, src) in standards.items():
-        if not standard:
-            continue
-        for month in range(1, 13):
-            if month not in paid.get(name, ()):
-                arrears.append({"姓名": name, "月份": month})
-                prov.add("党费.欠缴", [src])
+    for name, (missed, src) in dues_gaps(ledgers).items():
+        arrears += [{"姓名": name, "月份": month} for month in missed]
+        prov.add("党费.欠缴", [src])
     return {
         "实缴总额": whole(sum(monthly)),
         "应缴总额": whole(due),

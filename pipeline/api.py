@@ -85,6 +85,11 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     subs = [p for p in sorted(inputs.iterdir()) if p.is_dir() and not p.name.startswith(".")
             and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
     if subs:
+        loose = [p.name for p in inputs.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                 and not p.name.startswith(("~$", "."))]
+        if loose:
+            raise UsageError(f"输入文件夹 {inputs} 中既有支部子文件夹，又有台账文件（{'、'.join(sorted(loose))}）。"
+                             "多支部时，请把每个支部的台账放进该支部自己的子文件夹")
         return [(p.name, p) for p in subs]
     if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
         raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")

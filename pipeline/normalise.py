@@ -56,9 +56,18 @@ class Ledgers:
     info_src: dict = field(default_factory=dict)  # 基本信息 column -> Source
     records: dict[str, list[Record]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    _by_type: dict | None = field(default=None, repr=False)
 
     def of(self, kind: str) -> list[Record]:
         return self.records.get(kind, [])
+
+    def activities(self, activity_type: str) -> list[Record]:
+        """组织生活台账 records of one canonical type (indexed once; rules ask many times)."""
+        if self._by_type is None:
+            self._by_type = {}
+            for record in self.of("组织生活台账"):
+                self._by_type.setdefault(record.values["类型"], []).append(record)
+        return self._by_type.get(activity_type, [])
 
 
 _ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -72,9 +73,13 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         return _read_csv(path, display, log)
     if suffix in (".xlsx", ".xlsm") and not _zip_is_safe(path, display, log):
         return []
-    # The formula scan is mostly zlib inflation, which runs outside the GIL: overlap it
-    # with calamine's parse instead of adding its time.
-    scan = _SCANNER.submit(_formula_cells_without_value, path) if suffix in (".xlsx", ".xlsm") else None
+    # Finding formulas without values means inflating every sheet's XML; zlib does that
+    # outside the GIL, so it overlaps calamine's parse once the thread is inside it.
+    scan = None
+    if suffix in (".xlsx", ".xlsm"):
+        started = threading.Event()
+        scan = _SCANNER.submit(_sheet_xml, path, started)
+        started.wait(5)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated types for damaged files
@@ -82,7 +87,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         if scan is not None:
             scan.result()
         return []
-    missing = scan.result() if scan is not None else {}
+    missing = _formulas_without_value(scan.result()) if scan is not None else {}
     sheets = []
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
@@ -156,50 +161,68 @@ _FORMULA_NO_VALUE = re.compile(
     rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
-def _formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
-    """Map sheet name -> formula cells lacking a cached value (calamine reads them as blank)."""
-    found: dict[str, list[tuple[int, int]]] = {}
+def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, bytes]:
+    """Map sheet name -> its inflated XML (run in a thread: inflating releases the GIL)."""
+    found: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            members = {}
             for sheet in book.iter():
                 if not sheet.tag.endswith("}sheet"):
                     continue
                 target = targets.get(sheet.get(_REL_NS), "")
                 member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if member not in names:
-                    continue
-                data = _inflate(path, archive.getinfo(member))
-                # Every formula element has a closing tag (</f>, </x:f>): one fast search rules
-                # out the common case of a sheet without formulas.
-                if b"f>" not in data:
-                    continue
-                cells = [(int(row) - 1, _column_index(col.decode()))
-                         for col, row in _FORMULA_NO_VALUE.findall(data)]
-                if cells:
-                    found[sheet.get("name")] = cells
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+                if member in names:
+                    members[sheet.get("name")] = archive.getinfo(member)
+        raw = {name: _compressed(path, info) for name, info in members.items()}
+        for name, (data, method) in raw.items():
+            if started is not None:
+                # Set just before zlib runs: the reader waiting on it gets the GIL exactly
+                # when inflating lets it go.
+                started.set()
+            found[name] = (zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, MAX_UNPACKED_BYTES)
+                           if method == zipfile.ZIP_DEFLATED else data)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error):
         pass  # calamine reports a damaged workbook on its own
+    finally:
+        if started is not None:
+            started.set()
     return found
 
 
-def _inflate(path: Path, info: zipfile.ZipInfo) -> bytes:
-    """One member's bytes in a single zlib call (zipfile inflates in 4 KB steps, 40% slower)."""
+def _formulas_without_value(xml: dict[str, bytes]) -> dict[str, list[tuple[int, int]]]:
+    """Map sheet name -> formula cells lacking a cached value (calamine reads them as blank)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for name, data in xml.items():
+        # Every formula element has a closing tag (</f>, </x:f>): one fast search rules out
+        # the common case of a sheet without formulas.
+        if b"f>" not in data:
+            continue
+        cells = [(int(row) - 1, _column_index(col.decode())) for col, row in _FORMULA_NO_VALUE.findall(data)]
+        if cells:
+            found[name] = cells
+    return found
+
+
+def _formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
+    return _formulas_without_value(_sheet_xml(path))
+
+
+def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """A member's stored bytes and method, so it can be inflated in one zlib call."""
     if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
         with zipfile.ZipFile(path) as archive:
-            return archive.read(info)
+            return archive.read(info), zipfile.ZIP_STORED
     with open(path, "rb") as handle:
         handle.seek(info.header_offset)
         header = handle.read(30)
         name_len, extra_len = struct.unpack("<HH", header[26:30])
         handle.seek(info.header_offset + 30 + name_len + extra_len)
-        raw = handle.read(info.compress_size)
-    if info.compress_type == zipfile.ZIP_STORED:
-        return raw
-    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, MAX_UNPACKED_BYTES)
+        return handle.read(info.compress_size), info.compress_type
 
 
 def _column_index(letters: str) -> int:

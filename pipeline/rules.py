@@ -1,5 +1,299 @@
-"""Rule checks over the year's records. Placeholder until the rule-check work lands."""
+"""Rule checks (检查发现): the year's records measured against the rules of branch life.
+
+RULES is the one table of rules: what is counted, per which period, the default threshold,
+when the rule applies and the source every finding cites. pipeline.toml (settings.py) may
+turn a rule off or change its numbers; each rule kind has one small checker below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pipeline import vocab
+from pipeline.aggregate import dues_gaps, roster, secretary
+from pipeline.normalise import Ledgers, Record, Source, dues_payments
+from pipeline.values import norm_key, split_names
+
+if TYPE_CHECKING:
+    from pipeline.aggregate import Provenance
+    from pipeline.settings import RuleSettings, Settings
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+REGULATIONS = "《中国共产党支部工作条例（试行）》"
+DUES_REGULATIONS = "《关于中国共产党党费收缴、使用和管理的规定》"
 
 
-def check(ledgers, metrics, config, provenance) -> list[dict]:
-    return []
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its defaults here, its overrides in pipeline.toml under [rules."<id>"]."""
+
+    id: str  # its name in pipeline.toml
+    name: str  # 规则 of its findings
+    check: str  # the checker: count, theme_day, talks, dues, study
+    counted: str  # the activity type (组织生活台账.类型) or ledger kind counted
+    action: str  # what is done, for sentences: 召开支委会 -> `5月未召开支委会`
+    period: str  # month, quarter or year
+    threshold: int | None  # minimum per period (per member for talks); None: not settable
+    source: str  # 依据 of every finding; `{deadline_day}` is filled in from the settings
+    applies: str = ""  # "": always; full_members: ≥ min_full_members 正式党员; party_groups
+    options: dict = field(default_factory=dict)  # further settable numbers and their defaults
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("支委会", "支委会每月召开", "count", "支委会", "召开支委会", MONTH, 1,
+         f"{REGULATIONS}第十二条", applies="full_members", options={"min_full_members": 7}),
+    Rule("党员大会", "党员大会每季度召开", "count", "党员大会", "召开党员大会", QUARTER, 1,
+         f"{REGULATIONS}第十一条"),
+    Rule("党小组会", "党小组会每月召开", "count", "党小组会", "召开党小组会", MONTH, 1,
+         f"{REGULATIONS}第十三条", applies="party_groups"),
+    Rule("党课", "党课每季度开展", "count", "党课", "讲党课", QUARTER, 1,
+         "“三会一课”制度及本地有关规定"),
+    Rule("主题党日", "主题党日每月开展", "theme_day", "主题党日", "开展主题党日", MONTH, 1,
+         "主题党日每月相对固定1天开展，每月{deadline_day}日前完成当月组织生活",
+         options={"deadline_day": 10}),
+    Rule("组织生活会", "组织生活会每年召开", "count", "组织生活会", "召开组织生活会", YEAR, 1,
+         REGULATIONS),
+    Rule("民主评议党员", "民主评议党员每年开展", "count", "民主评议党员", "开展民主评议党员", YEAR, 1,
+         REGULATIONS),
+    Rule("谈心谈话", "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1, REGULATIONS),
+    Rule("党费", "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None, DUES_REGULATIONS,
+         options={"serious_months": 6}),
+    Rule("学习笔记检查", "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
+         "每季度对党员学习笔记进行调阅检查的制度"),
+)
+
+RULE_BY_ID = {rule.id: rule for rule in RULES}
+
+QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+EACH = {MONTH: "各月", QUARTER: "各季度", YEAR: "全年"}
+# Who may be named as 谈话人 for the secretary besides their name.
+SECRETARY_TITLES = ("书记", "支部书记", "党支部书记")
+ALL_MET = "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。"
+
+Found = tuple[dict, list]  # (说明, 涉及 and any 规则/严重/姓名; the rows that prove it)
+
+
+def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: Provenance) -> list[dict]:
+    """Every finding, in the order of RULES; provenance gets `检查发现.<i>` per finding."""
+    findings: list[dict] = []
+    for rule in RULES:
+        cfg = _settings_of(config, rule)
+        if not cfg.enabled:
+            continue
+        applies, basis = _applies(rule, cfg, ledgers, metrics)
+        if not applies:
+            continue
+        for finding, sources in CHECKERS[rule.check](rule, cfg, ledgers):
+            finding = {"规则": finding.pop("规则", rule.name), **finding,
+                       "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+            provenance.add(f"检查发现.{len(findings)}", [*sources, *basis])
+            provenance.add("检查发现", [*sources, *basis])
+            findings.append(finding)
+    return findings
+
+
+def evidence_sentence(findings: list[dict]) -> str:
+    """Section 二's evidence: the findings in one sentence, or that every rule was met."""
+    notes = [str(f.get("说明") or "").strip().rstrip("。；;，, ") for f in findings or []]
+    notes = [n for n in notes if n]
+    if not notes:
+        return ALL_MET
+    return "经对全年台账核查，" + "；".join(notes) + "。"
+
+
+def _settings_of(config, rule: Rule) -> RuleSettings:
+    from pipeline.settings import RuleSettings
+
+    rules = getattr(config, "rules", None) or {}
+    return rules.get(rule.id) or RuleSettings.default(rule)
+
+
+# ---------------------------------------------------------------- when a rule applies
+
+def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> tuple[bool, list]:
+    """Whether the rule applies to this branch, and the rows that decide it."""
+    members = roster(ledgers)
+    if rule.applies == "full_members":
+        full = [m for m in members if m["人员类别"] in (None, "正式党员")]
+        count = (metrics.get("党员") or {}).get("正式党员", len(full))
+        return count >= cfg.min_full_members, full
+    if rule.applies == "party_groups":
+        grouped = [m for m in members if m["党小组"]]
+        return bool(grouped), grouped
+    return True, []
+
+
+# ---------------------------------------------------------------- periods and sentences
+
+def _periods(period: str) -> list[tuple[int, str]]:
+    if period == MONTH:
+        return [(m, f"{m}月") for m in range(1, 13)]
+    if period == QUARTER:
+        return list(enumerate(QUARTER_NAMES, 1))
+    return [(1, "全年")]
+
+
+def _period_of(day: dt.date, period: str) -> int:
+    if period == MONTH:
+        return day.month
+    if period == QUARTER:
+        return (day.month - 1) // 3 + 1
+    return 1
+
+
+def _join(items) -> str:
+    return "、".join(items)
+
+
+def _shortfall(rule: Rule, threshold: int, counts: Counter, sources: list) -> list[Found]:
+    """One finding listing the periods below threshold: `5月、6月未召开支委会`."""
+    labels = _periods(rule.period)
+    short = [(label, counts[key]) for key, label in labels if counts[key] < threshold]
+    if not short:
+        return []
+    none = [label for label, n in short if n == 0]
+    few = [label for label, n in short if n > 0]
+    if len(none) == len(labels):
+        parts = [f"全年未{rule.action}"]
+    elif len(few) == len(labels) > 1:
+        parts = [f"{EACH[rule.period]}{rule.action}均不足{threshold}次"]
+    else:
+        parts = [f"{_join(none)}未{rule.action}"] if none else []
+        parts += [f"{_join(few)}{rule.action}不足{threshold}次"] if few else []
+        if few and none and short[0][1] > 0:
+            parts.reverse()  # the earlier period first
+    finding = {"说明": "，".join(parts), "涉及": [label for label, _ in short]}
+    return [(finding, sources)]
+
+
+# ---------------------------------------------------------------- checkers, one per rule kind
+
+def _count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """At least `threshold` activities of a type in every month, quarter or the year."""
+    rows = ledgers.activities(rule.counted)
+    counts = Counter(_period_of(r["日期"], rule.period) for r in rows)
+    return _shortfall(rule, cfg.threshold, counts, rows)
+
+
+def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """主题党日: held every month, and the month's first one by `deadline_day`."""
+    rows = ledgers.activities(rule.counted)
+    found = _count(rule, cfg, ledgers)
+    by_month: dict[int, list[Record]] = defaultdict(list)
+    for r in rows:
+        by_month[r["日期"].month].append(r)
+    late = {m: min(r["日期"] for r in rs) for m, rs in sorted(by_month.items())
+            if min(r["日期"] for r in rs).day > cfg.deadline_day}
+    if late:
+        months = [f"{m}月" for m in late]
+        days = _join(f"{d.month}月{d.day}日" for d in late.values())
+        finding = {"规则": f"{rule.counted}按时开展",
+                   "说明": f"{_join(months)}{rule.counted}在{cfg.deadline_day}日后召开（{days}）",
+                   "涉及": months}
+        found.append((finding, [r for m in late for r in by_month[m]]))
+    return found
+
+
+def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """The secretary talks with every other roster member at least `threshold` times a year.
+
+    Only rows of 谈心谈话记录 whose 谈话人 is the secretary (by name or as 书记) count; when
+    基本信息 names no secretary, every talk counts.
+    """
+    sec = secretary(ledgers)
+    targets = [m for m in roster(ledgers) if m["姓名"] != sec]
+    talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
+    counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
+    short = [m for m in targets if counts[m["姓名"]] < cfg.threshold]
+    if not short:
+        return []
+    none = [m["姓名"] for m in short if counts[m["姓名"]] == 0]
+    few = [m["姓名"] for m in short if counts[m["姓名"]] > 0]
+    unnamed = ledgers.activities("谈心谈话")
+    if not talks and unnamed:
+        # Talks logged only as 组织生活 rows name no one: say what cannot be verified.
+        parts = ["谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况"]
+    elif len(none) == len(targets) > 1:
+        parts = ["支部书记全年未与党员开展谈心谈话"]
+    else:
+        parts = [f"支部书记全年未与{_join(none)}开展谈心谈话"] if none else []
+        parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{cfg.threshold}次"] if few else []
+    finding = {"说明": "，".join(parts), "涉及": [m["姓名"] for m in short]}
+    basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
+    return [(finding, [*short, *basis, *(unnamed if not talks else ())])]
+
+
+def _by_secretary(talker, sec: str) -> bool:
+    """Whether a 谈话人 cell names the secretary (`李明华`, `李明华、王建国`, `书记`, `书记李明华`)."""
+    text = re.sub(r"[（(].*?[)）]", "", str(talker or ""))
+    for name in split_names(text):
+        name = name.removesuffix("同志")
+        title = next((t for t in sorted(SECRETARY_TITLES, key=len, reverse=True)
+                      if norm_key(name).startswith(t)), "")
+        if name == sec or (title and name[len(title):] in ("", sec)):
+            return True
+    return False
+
+
+def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """Each member with a standard pays every month from joining; long gaps are serious."""
+    members = {m["姓名"]: m for m in roster(ledgers)}
+    rows: dict[str, list[Source]] = defaultdict(list)
+    for name, _, _, src in dues_payments(ledgers):
+        rows[name].append(src)
+    found = []
+    for name, (missed, src) in dues_gaps(ledgers).items():
+        finding = _dues_finding(name, missed, cfg.serious_months)
+        sources = [src, *rows[name], *([members[name]] if name in members else [])]
+        found.append((finding, sources))
+    return found
+
+
+def _runs(months: list[int]) -> list[list[int]]:
+    """Consecutive months grouped: [2, 3, 7] -> [[2, 3], [7]]."""
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and runs[-1][-1] == m - 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _dues_finding(name: str, missed: list[int], serious_months: int) -> dict:
+    """`张某某2月、3月未缴纳党费`; a run of `serious_months` or more is flagged as serious."""
+    serious = [run for run in _runs(missed) if len(run) >= serious_months]
+    finding = {"说明": "", "涉及": [f"{m}月" for m in missed], "姓名": name}
+    if not serious:
+        finding["说明"] = f"{name}{_join(f'{m}月' for m in missed)}未缴纳党费"
+        return finding
+    if len(missed) == 12:
+        note = f"{name}全年未缴纳党费"
+    else:
+        others = [m for m in missed if not any(m in run for run in serious)]
+        parts = [f"{_join(f'{m}月' for m in others)}未缴纳党费"] if others else []
+        parts += [f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未缴纳党费" for run in serious]
+        note = name + "，".join(parts)
+    finding["说明"] = note + "，属于应予严肃处理的情形"
+    finding["严重"] = True
+    return finding
+
+
+def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """At least `threshold` study-note checks a quarter (by 检查日期, else the 季度 column)."""
+    rows = ledgers.of("学习笔记检查")
+    occasions: dict[int, set] = defaultdict(set)
+    for r in rows:
+        if r["检查日期"] is not None:
+            occasions[_period_of(r["检查日期"], rule.period)].add(r["检查日期"])
+        elif r["季度"] is not None:
+            occasions[r["季度"]].add(("季度", r["季度"]))
+    counts = Counter({q: len(days) for q, days in occasions.items()})
+    return _shortfall(rule, cfg.threshold, counts, rows)
+
+
+CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study}

@@ -1,0 +1,100 @@
+"""A branch's ledgers as real workbooks, for the rule checks: a compliant year to start from.
+
+`compliant()` returns the keyword arguments of `write_ledgers` for a branch that meets every
+rule; a test changes one part and writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+YEAR = 2023
+SECRETARY = "王书记"
+NAMES = (SECRETARY, "张一", "李二", "赵三", "钱四", "孙五", "周六")  # 7 正式党员
+CHECK_DAYS = ((3, 28), (6, 27), (9, 26), (12, 26))
+
+
+def member(name: str, category: str | None = "正式党员", group: str | None = None,
+           joined: str = "2010-01") -> dict:
+    """One roster row; category None leaves 人员类别 blank (counts as 正式党员)."""
+    return {"姓名": name, "人员类别": category, "党小组": group, "入党时间": joined}
+
+
+def compliant(year: int = YEAR) -> dict:
+    """Keyword arguments of write_ledgers for a year that meets every rule."""
+    d = lambda m, day: dt.date(year, m, day)  # noqa: E731
+    activities = []
+    for m in range(1, 13):
+        activities += [(d(m, 3), "支委会"), (d(m, 5), "主题党日")]
+        if m % 3 == 0:
+            activities += [(d(m, 15), "党课", "书记"), (d(m, 20), "党员大会")]
+    activities += [(d(2, 18), "组织生活会"), (d(2, 18), "民主评议党员")]
+    others = [n for n in NAMES if n != SECRETARY]
+    return {
+        "year": year,
+        "members": [member(n) for n in NAMES],
+        "activities": activities,
+        "talks": [(d(i, 10), SECRETARY, n) for i, n in enumerate(others, 1)],
+        "dues": [(n, 50, range(1, 13)) for n in NAMES],
+        "checks": [(n, q, d(*CHECK_DAYS[q - 1]), 5000) for q in range(1, 5) for n in NAMES],
+    }
+
+
+def without(activities: list, kind: str, *months: int) -> list:
+    """The activity rows less those of `kind` (in `months`, or all of them)."""
+    return [a for a in activities if not (a[1] == kind and (not months or a[0].month in months))]
+
+
+def moved(activities: list, kind: str, month: int, day: int) -> list:
+    """The activity rows with `kind` in `month` moved to `day`."""
+    return [(a[0].replace(day=day), *a[1:]) if a[1] == kind and a[0].month == month else a
+            for a in activities]
+
+
+def write_ledgers(folder: Path, *, year: int = YEAR, secretary: str = SECRETARY,
+                  members: list[dict] | None = None, activities: list | None = None,
+                  talks: list | None = None, dues: list | None = None,
+                  checks: list | None = None) -> Path:
+    """One workbook with a sheet per ledger given (None leaves the ledger out).
+
+    activities: (date, 类型[, 主讲人类别]); talks: (date, 谈话人, 谈话对象);
+    dues: (姓名, 缴纳标准, months paid) in the wide form; checks: (姓名, 季度, 检查日期, 字数).
+    """
+    sheets: dict[str, list[list]] = {
+        "基本信息": [["党支部名称", "测试党支部"], ["支部书记", secretary], ["年度", year]],
+    }
+    if members is not None:
+        sheets["党员名册"] = [["姓名", "人员类别", "党小组", "入党时间"],
+                          *([m["姓名"], m["人员类别"], m["党小组"], m["入党时间"]] for m in members)]
+    if activities is not None:
+        sheets["组织生活"] = [["日期", "类型", "主题", "主讲人类别"],
+                          *([a[0], a[1], f"{a[1]}{a[0]:%m%d}", a[2] if len(a) > 2 else None]
+                            for a in activities)]
+    if talks is not None:
+        sheets["谈心谈话"] = [["日期", "谈话人", "谈话对象", "主要内容"],
+                          *([t[0], t[1], t[2], "思想和工作情况"] for t in talks)]
+    if dues is not None:
+        sheets["党费"] = [["姓名", "缴纳标准", *(f"{m}月" for m in range(1, 13))],
+                        *([name, standard, *(standard if m in set(paid) else None for m in range(1, 13))]
+                          for name, standard, paid in dues)]
+    if checks is not None:
+        sheets["学习笔记检查"] = [["姓名", "季度", "检查日期", "学习笔记", "心得体会"],
+                            *([n, q, day, words, 1] for n, q, day, words in checks)]
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(folder / "台账.xlsx")
+    return folder
+
+
+def write_config(path: Path, text: str) -> Path:
+    """A project file (pipeline.toml) with `text`."""
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,394 @@
+"""Rule checks (检查发现): each rule at its boundaries, the project file, and the sample in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline import api, cli, rules, settings
+from pipeline.errors import ConfigError
+from tests.ledger_builders import (NAMES, SECRETARY, YEAR, compliant, member, moved, without,
+                                   write_config, write_ledgers)
+
+ROOT = Path(__file__).resolve().parent.parent
+TIAOLI = "《中国共产党支部工作条例（试行）》"
+DUES_SOURCE = "《关于中国共产党党费收缴、使用和管理的规定》"
+THEME_SOURCE = "主题党日每月相对固定1天开展，每月10日前完成当月组织生活"
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def analyse(tmp_path: Path, config: str | None = None, **changes):
+    """Write a compliant branch with `changes` applied, run it, return the run (no row errors)."""
+    data = {**compliant(), **changes}
+    folder = write_ledgers(tmp_path / "inputs", **data)
+    path = write_config(tmp_path / "pipeline.toml", config) if config is not None else None
+    run = api.analyse(folder, "", None, settings.load(path))
+    assert not run.log.errors, [i.message() for i in run.log.errors]
+    assert run.metrics["检查发现"] == run.findings
+    return run
+
+
+def findings(tmp_path: Path, config: str | None = None, **changes) -> list[dict]:
+    return analyse(tmp_path, config, **changes).findings
+
+
+def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list[dict]:
+    return [{"规则": rule, "说明": note, "涉及": involved, "依据": source, **extra}]
+
+
+def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
+    assert findings(tmp_path) == []
+    assert rules.evidence_sentence([]) == (
+        "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。")
+
+
+# ---------------------------------------------------------------- 支委会
+
+def test_committee_month_missing(tmp_path):
+    acts = without(compliant()["activities"], "支委会", 5)
+    assert findings(tmp_path, activities=acts) == one(
+        "支委会每月召开", "5月未召开支委会", ["5月"], f"{TIAOLI}第十二条")
+
+
+def test_committee_several_months_are_listed_not_compressed(tmp_path):
+    acts = without(compliant()["activities"], "支委会", 5, 6, 7, 11)
+    assert findings(tmp_path, activities=acts)[0]["说明"] == "5月、6月、7月、11月未召开支委会"
+
+
+def test_committee_none_all_year_is_one_sentence(tmp_path):
+    acts = without(compliant()["activities"], "支委会")
+    assert findings(tmp_path, activities=acts) == one(
+        "支委会每月召开", "全年未召开支委会", MONTHS, f"{TIAOLI}第十二条")
+
+
+@pytest.mark.parametrize("category,expected", [
+    ("预备党员", []),  # 6 正式党员: no 支部委员会, so no rule
+    (None, ["全年未召开支委会"]),  # blank 人员类别 counts as 正式: 7 正式党员
+    ("正式党员", ["全年未召开支委会"]),
+])
+def test_committee_applies_from_seven_full_members(tmp_path, category, expected):
+    members = [member(n) for n in NAMES[:-1]] + [member(NAMES[-1], category)]
+    acts = without(compliant()["activities"], "支委会")
+    notes = [f["说明"] for f in findings(tmp_path, members=members, activities=acts)]
+    assert notes == expected
+
+
+def test_committee_minimum_members_is_configurable(tmp_path):
+    members = [member(n) for n in NAMES[:5]]
+    acts = without(compliant()["activities"], "支委会", 2)
+    config = '[rules."支委会"]\nmin_full_members = 5\n'
+    assert [f["说明"] for f in findings(tmp_path, config, members=members, activities=acts)] == [
+        "2月未召开支委会"]
+    assert findings(tmp_path, members=members, activities=acts) == []
+
+
+# ---------------------------------------------------------------- 党员大会
+
+@pytest.mark.parametrize("days,expected", [
+    ([(3, 31), (6, 30), (9, 30), (12, 31)], []),
+    ([(3, 31), (7, 1), (10, 1)], [("第二季度未召开党员大会", ["第二季度"])]),
+    ([(4, 1), (7, 1), (10, 1)], [("第一季度未召开党员大会", ["第一季度"])]),
+    ([(4, 1), (6, 30), (12, 1)], [("第一季度、第三季度未召开党员大会", ["第一季度", "第三季度"])]),
+])
+def test_assembly_each_quarter_31_march_versus_1_april(tmp_path, days, expected):
+    acts = without(compliant()["activities"], "党员大会")
+    acts += [(dt.date(YEAR, m, d), "党员大会") for m, d in days]
+    got = findings(tmp_path, activities=acts)
+    assert got == [{"规则": "党员大会每季度召开", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条"}
+                   for n, i in expected]
+
+
+# ---------------------------------------------------------------- 党小组会
+
+def grouped_members() -> list[dict]:
+    return [member(n, group="第一党小组" if i % 2 else "第二党小组") for i, n in enumerate(NAMES)]
+
+
+def test_party_group_meetings_only_checked_with_groups_on_the_roster(tmp_path):
+    # No 党小组 on the roster, no 党小组会 held: nothing to find.
+    assert findings(tmp_path) == []
+    assert findings(tmp_path / "groups", members=grouped_members()) == one(
+        "党小组会每月召开", "全年未召开党小组会", MONTHS, f"{TIAOLI}第十三条")
+
+
+def test_party_group_meeting_month_missing(tmp_path):
+    acts = compliant()["activities"] + [(dt.date(YEAR, m, 12), "党小组会") for m in range(1, 13) if m != 4]
+    assert findings(tmp_path, members=grouped_members(), activities=acts) == one(
+        "党小组会每月召开", "4月未召开党小组会", ["4月"], f"{TIAOLI}第十三条")
+
+
+# ---------------------------------------------------------------- 党课
+
+def test_lesson_quarter_missing(tmp_path):
+    acts = without(compliant()["activities"], "党课", 9)
+    assert findings(tmp_path, activities=acts) == one(
+        "党课每季度开展", "第三季度未讲党课", ["第三季度"], "“三会一课”制度及本地有关规定")
+
+
+def test_lesson_threshold_changed_to_two_a_quarter(tmp_path):
+    config = '[rules."党课"]\nthreshold = 2\n'
+    acts = without(compliant()["activities"], "党课")
+    acts += [(dt.date(YEAR, m, 16), "党课", "专家") for m in (1, 2, 4, 5, 7)]
+    assert findings(tmp_path, config, activities=acts) == one(
+        "党课每季度开展", "第三季度讲党课不足2次，第四季度未讲党课", ["第三季度", "第四季度"],
+        "“三会一课”制度及本地有关规定")
+    # Every quarter held once: one sentence, not four quarters listed.
+    assert [f["说明"] for f in findings(tmp_path / "once", config)] == ["各季度讲党课均不足2次"]
+
+
+# ---------------------------------------------------------------- 主题党日
+
+@pytest.mark.parametrize("day,expected", [
+    (10, []),
+    (11, one("主题党日按时开展", "7月主题党日在10日后召开（7月11日）", ["7月"], THEME_SOURCE)),
+])
+def test_theme_day_10th_versus_11th(tmp_path, day, expected):
+    acts = moved(compliant()["activities"], "主题党日", 7, day)
+    assert findings(tmp_path, activities=acts) == expected
+
+
+def test_theme_day_late_months_are_one_finding(tmp_path):
+    acts = moved(moved(compliant()["activities"], "主题党日", 6, 12), "主题党日", 9, 15)
+    assert findings(tmp_path, activities=acts) == one(
+        "主题党日按时开展", "6月、9月主题党日在10日后召开（6月12日、9月15日）", ["6月", "9月"], THEME_SOURCE)
+
+
+def test_theme_day_missing_month_and_a_second_later_one_is_fine(tmp_path):
+    acts = without(compliant()["activities"], "主题党日", 8)
+    acts.append((dt.date(YEAR, 3, 25), "主题党日"))  # March's first one was on the 5th
+    assert findings(tmp_path, activities=acts) == one(
+        "主题党日每月开展", "8月未开展主题党日", ["8月"], THEME_SOURCE)
+
+
+def test_theme_day_deadline_configurable(tmp_path):
+    acts = moved(moved(compliant()["activities"], "主题党日", 7, 15), "主题党日", 8, 16)
+    config = '[rules."主题党日"]\ndeadline_day = 15\n'
+    assert findings(tmp_path, config, activities=acts) == one(
+        "主题党日按时开展", "8月主题党日在15日后召开（8月16日）", ["8月"],
+        "主题党日每月相对固定1天开展，每月15日前完成当月组织生活")
+
+
+# ---------------------------------------------------------------- 组织生活会, 民主评议党员
+
+def test_yearly_meetings_missing(tmp_path):
+    acts = without(without(compliant()["activities"], "组织生活会"), "民主评议党员")
+    assert findings(tmp_path, activities=acts) == [
+        {"规则": "组织生活会每年召开", "说明": "全年未召开组织生活会", "涉及": ["全年"], "依据": TIAOLI},
+        {"规则": "民主评议党员每年开展", "说明": "全年未开展民主评议党员", "涉及": ["全年"], "依据": TIAOLI},
+    ]
+
+
+# ---------------------------------------------------------------- 谈心谈话
+
+def talk(month: int, talker: str, names: str):
+    return (dt.date(YEAR, month, 8), talker, names)
+
+
+def test_talks_member_never_talked_with(tmp_path):
+    talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
+    assert findings(tmp_path, talks=talks) == one(
+        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], TIAOLI)
+
+
+def test_talks_count_only_the_secretary_and_group_talks_cover_everyone_named(tmp_path):
+    talks = [talk(1, SECRETARY, "张一、李二"), talk(2, "书记", "赵三"),
+             talk(3, f"{SECRETARY}、张一", "钱四"), talk(4, "张一", "孙五"), talk(5, "张一", "周六")]
+    assert [f["说明"] for f in findings(tmp_path, talks=talks)] == ["支部书记全年未与孙五、周六开展谈心谈话"]
+
+
+@pytest.mark.parametrize("talker,counts", [
+    (f"书记{SECRETARY}", True), (f"{SECRETARY}同志", True), (f"{SECRETARY}（支部书记）", True),
+    ("党支部书记", True), ("副书记", False), ("张一", False),
+])
+def test_talks_who_counts_as_the_secretary(talker, counts):
+    assert rules._by_secretary(talker, SECRETARY) is counts
+
+
+def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):
+    acts = compliant()["activities"] + [(dt.date(YEAR, 4, 12), "谈心谈话")]
+    assert findings(tmp_path, activities=acts, talks=None) == one(
+        "谈心谈话全覆盖", "谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况",
+        list(NAMES[1:]), TIAOLI)
+
+
+def test_talks_none_at_all(tmp_path):
+    assert findings(tmp_path, talks=None) == one(
+        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), TIAOLI)
+
+
+def test_talks_threshold_two(tmp_path):
+    talks = compliant()["talks"] + [talk(9, SECRETARY, "、".join(NAMES[1:5]))]
+    config = '[rules."谈心谈话"]\nthreshold = 2\n'
+    assert [f["说明"] for f in findings(tmp_path, config, talks=talks)] == [
+        "支部书记全年与孙五、周六谈心谈话不足2次"]
+    talks = [t for t in talks if t[2] != "周六"]
+    assert [f["说明"] for f in findings(tmp_path / "mixed", config, talks=talks)] == [
+        "支部书记全年未与周六开展谈心谈话，与孙五谈心谈话不足2次"]
+
+
+# ---------------------------------------------------------------- 党费
+
+def dues_with(name: str, paid) -> list:
+    return [(n, 50, paid if n == name else range(1, 13)) for n in NAMES]
+
+
+@pytest.mark.parametrize("paid,note,involved", [
+    ([1, *range(3, 13)], "张一2月未缴纳党费", ["2月"]),  # 11 of 12 months
+    ([1, *range(4, 13)], "张一2月、3月未缴纳党费", ["2月", "3月"]),
+    ([*range(1, 7), 12], "张一7月、8月、9月、10月、11月未缴纳党费", ["7月", "8月", "9月", "10月", "11月"]),
+])
+def test_dues_missed_months(tmp_path, paid, note, involved):
+    assert findings(tmp_path, dues=dues_with("张一", paid)) == one(
+        "党费按月缴纳", note, involved, DUES_SOURCE, 姓名="张一")
+
+
+@pytest.mark.parametrize("paid,note", [
+    (range(1, 7), "张一连续6个月（7月至12月）未缴纳党费，属于应予严肃处理的情形"),
+    ([1, *range(3, 7)], "张一2月未缴纳党费，连续6个月（7月至12月）未缴纳党费，属于应予严肃处理的情形"),
+    ([], "张一全年未缴纳党费，属于应予严肃处理的情形"),
+])
+def test_dues_six_consecutive_months_are_serious(tmp_path, paid, note):
+    got = findings(tmp_path, dues=dues_with("张一", paid))
+    assert [(f["说明"], f.get("严重")) for f in got] == [(note, True)]
+
+
+def test_dues_no_standard_and_joined_this_year(tmp_path):
+    members = compliant()["members"][:-1] + [member("周六", "预备党员", joined=f"{YEAR}-06")]
+    dues = [(n, 50, range(1, 13)) for n in NAMES[:5]] + [("孙五", 0, []), ("周六", 10, range(6, 13))]
+    assert findings(tmp_path, members=members, dues=dues) == []
+    dues[-1] = ("周六", 10, range(7, 13))
+    assert [f["说明"] for f in findings(tmp_path / "late", members=members, dues=dues)] == [
+        "周六6月未缴纳党费"]
+
+
+def test_dues_serious_months_configurable_and_members_in_ledger_order(tmp_path):
+    dues = [(n, 50, range(1, 13)) for n in NAMES]
+    dues[2] = ("李二", 50, range(1, 10))
+    dues[1] = ("张一", 50, [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12])
+    config = '[rules."党费"]\nserious_months = 3\n'
+    got = findings(tmp_path, config, dues=dues)
+    assert [(f["说明"], f.get("严重", False)) for f in got] == [
+        ("张一4月未缴纳党费", False),
+        ("李二连续3个月（10月至12月）未缴纳党费，属于应予严肃处理的情形", True),
+    ]
+
+
+# ---------------------------------------------------------------- 学习笔记检查
+
+def test_study_checks_quarter_missing(tmp_path):
+    checks = [c for c in compliant()["checks"] if c[1] != 3]
+    assert findings(tmp_path, checks=checks) == one(
+        "学习笔记每季度检查", "第三季度未开展学习笔记检查", ["第三季度"], "每季度对党员学习笔记进行调阅检查的制度")
+
+
+def test_study_checks_quarter_from_date_else_quarter_column(tmp_path):
+    # Q2's check dated 1 July counts for Q3; Q4's rows carry only the 季度 column.
+    checks = [(n, q, dt.date(YEAR, 7, 1) if q == 2 else (None if q == 4 else day), w)
+              for n, q, day, w in compliant()["checks"]]
+    assert [f["说明"] for f in findings(tmp_path, checks=checks)] == ["第二季度未开展学习笔记检查"]
+
+
+def test_study_checks_absent(tmp_path):
+    assert [f["说明"] for f in findings(tmp_path, checks=None)] == ["全年未开展学习笔记检查"]
+
+
+# ---------------------------------------------------------------- order, provenance, evidence
+
+def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
+    acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
+    run = analyse(tmp_path, activities=acts, dues=dues_with("张一", range(1, 12)),
+                  talks=[t for t in compliant()["talks"] if t[2] != "周六"])
+    assert [f["规则"] for f in run.findings] == ["支委会每月召开", "主题党日按时开展", "谈心谈话全覆盖", "党费按月缴纳"]
+    prov = run.provenance.as_dict(run.metrics)
+    sheet = "台账.xlsx / 组织生活 / "
+    theme_july = next(i for i, a in enumerate(acts) if a[1] == "主题党日" and a[0].month == 7) + 2
+    assert prov["检查发现.1"] == [f"{sheet}{theme_july}"]
+    assert "台账.xlsx / 党员名册 / 8" in prov["检查发现.2"]  # 周六's roster row
+    assert "台账.xlsx / 党费 / 3" in prov["检查发现.3"]  # 张一's dues row
+    assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
+    assert rules.evidence_sentence(run.findings) == (
+        "经对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
+        "支部书记全年未与周六开展谈心谈话；张一12月未缴纳党费。")
+
+
+def test_validation_report_lists_findings_as_their_own_part(tmp_path):
+    acts = without(compliant()["activities"], "支委会", 5)
+    write_ledgers(tmp_path / "inputs", **{**compliant(), "activities": acts})
+    api.run_check(tmp_path / "inputs", tmp_path / "out", None)
+    text = (tmp_path / "out" / "校验报告.md").read_text(encoding="utf-8")
+    assert "## 规则检查发现：1 项" in text
+    assert f"【支委会每月召开】5月未召开支委会（依据：{TIAOLI}第十二条）" in text
+
+
+# ---------------------------------------------------------------- the project file
+
+def test_rule_turned_off(tmp_path):
+    acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
+    config = '[rules."主题党日"]\nenabled = false\n'
+    assert [f["说明"] for f in findings(tmp_path, config, activities=acts)] == ["5月未召开支委会"]
+
+
+def test_source_can_name_a_local_rule(tmp_path):
+    acts = without(compliant()["activities"], "党课", 3)
+    config = '[rules."党课"]\nsource = "《XX县机关党支部“三会一课”实施办法》"\n'
+    assert findings(tmp_path, config, activities=acts)[0]["依据"] == "《XX县机关党支部“三会一课”实施办法》"
+
+
+def test_repo_project_file_lists_every_rule_with_its_defaults():
+    path = ROOT / "pipeline.toml"
+    assert settings.load(None).rules == settings.Settings().rules
+    assert settings.load(path).rules == settings.Settings().rules
+    import tomllib
+    tables = tomllib.loads(path.read_text(encoding="utf-8"))["rules"]
+    assert list(tables) == [r.id for r in rules.RULES]
+    for rule in rules.RULES:
+        assert set(tables[rule.id]) == set(settings._allowed(rule)), rule.id
+
+
+@pytest.mark.parametrize("text,words", [
+    ('[rules.支委会]\nenabled = true\n', ["第1行", '[rules."支委会"]']),
+    ('[rules."支部会"]\nenabled = false\n', ["没有名为“支部会”的规则", "支委会、党员大会"]),
+    ('[rules."党课"]\nthreshold = "2"\n', ['[rules."党课"] 的 threshold', "不小于0的整数"]),
+    ('[rules."党课"]\nthreshold = -1\n', ['[rules."党课"] 的 threshold', "-1", "不小于0的整数"]),
+    ('[rules."主题党日"]\ndeadline_day = 32\n', ["deadline_day", "1至31的整数"]),
+    ('[rules."主题党日"]\nenabled = "否"\n', ["enabled", "true（检查）或 false（不检查）"]),
+    ('[rules."党课"]\ndeadline_day = 5\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
+    ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、source"]),
+    ('["规则"]\nenabled = true\n', ["“规则”不是可设置的项目", '[rules."规则名"]']),
+])
+def test_invalid_project_file(tmp_path, text, words):
+    path = write_config(tmp_path / "pipeline.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        settings.load(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for word in words:
+        assert word in message
+
+
+def test_missing_project_file_and_cli_exit_code(tmp_path, capsys):
+    with pytest.raises(ConfigError, match="找不到规则设置文件"):
+        settings.load(tmp_path / "nope.toml")
+    write_ledgers(tmp_path / "inputs", **compliant())
+    bad = write_config(tmp_path / "bad.toml", '[rules."党课"]\nthreshold = -1\n')
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["check", "--inputs", str(tmp_path / "inputs"), "--config", str(bad)])
+    assert caught.value.code == 2
+    assert "threshold" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the sample
+
+def test_sample_findings_in_full():
+    run = api.analyse(ROOT / "inputs", "", None, settings.load(None))
+    assert run.findings == [{
+        "规则": "主题党日按时开展",
+        "说明": "7月主题党日在10日后召开（7月12日）",
+        "涉及": ["7月"],
+        "依据": THEME_SOURCE,
+    }]
+    prov = run.provenance.as_dict(run.metrics)
+    assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
+    assert rules.evidence_sentence(run.findings) == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
