@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vocab
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_standards
+from pipeline.values import split_names
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
 SPEAKER_NAMES = [*vocab.SPEAKER_CATEGORIES, vocab.UNSPECIFIED_SPEAKER]
@@ -39,6 +40,8 @@ class Provenance:
 def _leaf_keys(data: dict, prefix: str = ""):
     """Dotted keys down to figures; lists and 按月-style tables stop the descent."""
     for key, value in data.items():
+        if key == "检查规则":
+            continue  # settings from pipeline.toml, not figures computed from rows
         path = f"{prefix}{key}"
         if isinstance(value, dict) and key not in ("按月",) and not prefix.startswith("其他事项"):
             yield from _leaf_keys(value, path + ".")
@@ -62,6 +65,7 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "支部": _branch(ledgers, prov),
         "党员": _members(ledgers, prov),
         "组织生活": _activities(ledgers, prov),
+        "主题党日": _theme_days(ledgers, prov),
         "党课": _lessons(ledgers, prov),
         "谈心谈话": _talks(ledgers, prov),
         "学习": _study(ledgers, prov),
@@ -73,6 +77,7 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "原因": _items(ledgers, prov, "原因"),
         "打算": _plans(ledgers, prov),
         "检查发现": [],
+        "检查规则": {},
         "校验": {"错误": 0, "警告": 0},
     }
     if "年度" in ledgers.info_src:
@@ -115,16 +120,21 @@ def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     for kind, records in rows.items():
         prov.add(f"组织生活.{kind}", records)
     prov.add("组织生活.按月", ledgers.of("组织生活台账"))
-    return {**counts, "按月": monthly, "主题党日日期": _theme_days(ledgers)}
+    return {**counts, "按月": monthly}
 
 
-def _theme_days(ledgers: Ledgers) -> list[list[int]]:
-    """Day of the month each 主题党日 was held, per month (the appendix shows them)."""
+def _theme_days(ledgers: Ledgers, prov: Provenance) -> dict:
+    """Days each 主题党日 was held, per month (the appendix shows them), and who led study."""
+    rows = ledgers.activities("主题党日")
     days: list[list[int]] = [[] for _ in range(12)]
-    for record in ledgers.of("组织生活台账"):
-        if record["类型"] == "主题党日":
-            days[record["日期"].month - 1].append(record["日期"].day)
-    return [sorted(d) for d in days]
+    for record in rows:
+        days[record["日期"].month - 1].append(record["日期"].day)
+    leaders = [split_names(r["主讲人"]) for r in rows if r["主讲人"]]
+    prov.add("主题党日.举办日", rows)
+    prov.add("主题党日.领学次数", [r for r in rows if r["主讲人"]])
+    prov.add("主题党日.每次一人领学", [r for r in rows if r["主讲人"]])
+    return {"举办日": [sorted(d) for d in days], "领学次数": len(leaders),
+            "每次一人领学": bool(leaders) and all(len(n) == 1 for n in leaders)}
 
 
 def lessons(ledgers: Ledgers) -> list[Record]:

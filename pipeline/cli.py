@@ -19,7 +19,38 @@ _config = click.option("--config", "config", type=click.Path(path_type=Path), de
                        help="规则设置文件（默认使用根目录的 pipeline.toml）")
 
 
-@click.group(help="党支部书记抓党建工作述职报告生成工具。")
+class _Cli(click.Group):
+    """A click group whose every way out is a Chinese message and a documented exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            super().main(args=args, prog_name=prog_name or "python -m pipeline",
+                         complete_var=complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(EXIT_OK)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            click.echo(f"用法错误：{_usage_message(exc)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except PipelineError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断，未写出不完整的文件。", err=True)
+            sys.exit(130)
+        sys.exit(EXIT_OK)
+
+
+_HELP = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=_Cli, context_settings=_HELP, help="党支部书记抓党建工作述职报告生成工具。")
+@click.help_option("-h", "--help", help="显示帮助并退出")
 def cli() -> None:
     pass
 
@@ -96,21 +127,8 @@ def _usage_message(exc: click.ClickException) -> str:
     return f"命令用法有误：{exc.format_message()}。{_USAGE_HINT}"
 
 
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point for `python -m pipeline`; never shows a traceback for user mistakes."""
-    try:
-        cli.main(args=argv, prog_name="python -m pipeline", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("已取消。", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.ClickException as exc:
-        click.echo(f"用法错误：{_usage_message(exc)}", err=True)
-        sys.exit(EXIT_USAGE)
-    except PipelineError as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("已中断，未写出不完整的文件。", err=True)
-        sys.exit(130)
+    cli.main(args=argv)

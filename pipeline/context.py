@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.cnfmt import FILTERS
+from pipeline.rules import evidence_sentence
 
 _num = FILTERS["数字"]
 _approx = FILTERS["约数"]
@@ -37,10 +38,15 @@ DERIVED: dict[str, str] = {
                 "无发现时说明“三会一课”等制度均按规定落实；未做检查（无“检查发现”）时为空",
     "附件表": "附件统计表各行：{项目, 月(12个：次数或“—”), 底色(12个：未按规定开展的月份为灰色), 合计}；"
             "行为支委会、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、党课、主题党日",
-    "附件说明": "附件表下方的注释，说明“—”和底色的含义",
-    "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空且覆盖人数大于0），为真时写“和全体党员开展谈心谈话”",
+    "附件说明": "附件表下方的注释，说明数字、“—”和底色的含义，并列出所用的规则次数",
+    "领学句": "主题党日领学情况，如“每月主题党日活动上安排1名干部领学”（每月都有主题党日且都填了主讲人/领学人时），"
+              "否则“在N次主题党日活动上安排干部领学”；没有领学人时为空",
+    "主题党日截止日": "规则设置中主题党日的截止日（默认10），用于“严格按照每月10号前完成当月组织生活的要求”；"
+                  "关闭该规则时为0，句子略去",
+    "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空、覆盖人数大于0且规则检查无谈心谈话发现），"
+                  "为真时写“和全体党员开展谈心谈话”",
     "学习按季度检查": "真/假：学习笔记检查次数为4，写“每季度…进行1次调阅检查”",
-    "党费无欠缴": "真/假：实缴总额大于0且无欠缴，为真时写“按月足额缴纳党费”“已全部上缴”",
+    "党费无欠缴": "真/假：实缴总额大于0、无欠缴且规则检查无党费发现，为真时写“按月足额缴纳党费”“已全部上缴”",
     "显示党小组会": "真/假：附件表是否列出党小组会一行",
 }
 
@@ -218,17 +224,29 @@ def causes_sentence(items: list[dict]) -> str:
 
 def findings_sentence(m: Mapping) -> str:
     """检查发现句: the rule-check findings as evidence, or that the rules were met."""
-    if "检查发现" not in m or m.get("检查发现") is None:
+    if m.get("检查发现") is None:
         return ""
-    notes = [_strip_end(f.get("说明") or f.get("规则")) for f in m["检查发现"] if isinstance(f, Mapping)]
-    notes = [n for n in notes if n]
-    if not notes:
-        return "经对全年台账核查，“三会一课”、主题党日、组织生活会、民主评议党员、谈心谈话和党费收缴等制度均按规定落实，未发现缺项漏项。"
-    return "经对全年台账核查，" + "；".join(notes) + "。"
+    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, Mapping)])
 
 
-_MONTHLY = ("支委会", "党小组会", "主题党日")
-_QUARTERLY = ("党员大会", "党课")
+def leaders_sentence(m: Mapping) -> str:
+    """领学句: who led study at 主题党日 ("每月主题党日活动上安排1名干部领学")."""
+    held = _n(_get(m, "组织生活", "主题党日"))
+    led = _n(_get(m, "主题党日", "领学次数"))
+    if not led:
+        return ""
+    days = _get(m, "主题党日", "举办日") or []
+    one = "1名" if _get(m, "主题党日", "每次一人领学") else ""
+    if led == held and len(days) == 12 and all(days):
+        return f"每月主题党日活动上安排{one}干部领学"
+    return f"在{_num(led)}次主题党日活动上安排{one}干部领学"
+
+
+def _has_finding(m: Mapping, rule_id: str) -> bool:
+    name = _get(m, "检查规则", rule_id, "规则")
+    return any(isinstance(f, Mapping) and f.get("规则") == name for f in m.get("检查发现") or [])
+
+
 _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -249,10 +267,11 @@ def _finding_months(m: Mapping, kind: str) -> set[int]:
 
 
 def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
-    """附件表: 三会一课 and 主题党日 per month, gaps ("—") and shortfalls (grey) marked."""
+    """附件表: 三会一课 per month and the day each 主题党日 was held; gaps ("—") marked, and
+    months named by a rule-check finding shaded (so pipeline.toml settings are respected)."""
     life = m.get("组织生活") or {}
     by_month = life.get("按月") or {}
-    committee_monthly = _n(_get(m, "党员", "正式党员")) >= 7
+    theme_days = _get(m, "主题党日", "举办日") or [[] for _ in range(12)]
     rows = []
     for kind in ("支委会", "党员大会", "党小组会", "党课", "主题党日"):
         if kind == "党小组会" and not show_party_groups:
@@ -260,25 +279,31 @@ def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
         counts = [_n(c) for c in (by_month.get(kind) or [])][:12]
         counts += [0] * (12 - len(counts))
         short = _finding_months(m, kind)
-        if kind in _MONTHLY and (kind != "支委会" or committee_monthly):
-            short.update(i + 1 for i, c in enumerate(counts) if not c)
-        elif kind in _QUARTERLY:
-            for q in range(4):
-                if not any(counts[3 * q:3 * q + 3]):
-                    short.update(range(3 * q + 1, 3 * q + 4))
+        if kind == "主题党日":
+            cells = ["、".join(f"{d}日" for d in days) if days else GAP_MARK for days in theme_days]
+        else:
+            cells = [_num(c) if c else GAP_MARK for c in counts]
         rows.append({
             "项目": kind,
-            "月": [_num(c) if c else GAP_MARK for c in counts],
+            "月": cells,
             "底色": [GAP_FILL if i + 1 in short else NO_FILL for i in range(12)],
             "合计": _num(sum(counts)) if sum(counts) else GAP_MARK,
         })
     return rows
 
 
-APPENDIX_NOTE = (
-    "注：表中数字为当月开展次数，“—”表示当月未开展；灰色底纹标示未按规定开展或未按时开展的月份"
-    "（支委会、主题党日每月至少1次，党员大会、党课每季度至少1次）。"
-)
+def appendix_note(m: Mapping) -> str:
+    """附件说明: what the cells, the "—" and the shading mean, with the thresholds applied."""
+    rules = m.get("检查规则") or {}
+    limits = [f"{kind}{rules[kind]['周期']}至少{rules[kind]['最少次数']}次"
+              for kind in ("支委会", "党员大会", "党小组会", "党课", "主题党日")
+              if kind in rules and rules[kind].get("最少次数")]
+    deadline = _get(rules, "主题党日", "截止日")
+    if deadline:
+        limits.append(f"主题党日于每月{deadline}日前开展")
+    basis = f"（{'，'.join(limits)}）" if limits else ""
+    return ("注：表中数字为当月开展次数，主题党日一行为开展日期，“—”表示当月未开展；"
+            f"灰色底纹标示规则检查发现未按规定开展或未按时开展的月份{basis}。")
 
 
 def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) -> dict:
@@ -310,10 +335,14 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "打算项": _items(m.get("打算")),
         "检查发现句": findings_sentence(m),
         "附件表": appendix_rows(m, show_party_groups),
-        "附件说明": APPENDIX_NOTE,
-        "谈心谈话全覆盖": not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员"))),
+        "附件说明": appendix_note(m),
+        "领学句": leaders_sentence(m),
+        "主题党日截止日": _get(m, "检查规则", "主题党日", "截止日") or 0,
+        "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
+                      and not _has_finding(m, "谈心谈话")),
         "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,
-        "党费无欠缴": bool(_n(dues.get("实缴总额"))) and not dues.get("欠缴"),
+        "党费无欠缴": (bool(_n(dues.get("实缴总额"))) and not dues.get("欠缴")
+                  and not _has_finding(m, "党费")),
         "显示党小组会": show_party_groups,
     }
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"

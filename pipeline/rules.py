@@ -96,6 +96,28 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
     return findings
 
 
+_OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员人数下限", "serious_months": "严重连续月数"}
+_PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
+
+
+def applied(config: Settings | None) -> dict[str, dict]:
+    """The rules checked and their numbers, for metrics.json (`检查规则`) and the template."""
+    out = {}
+    for rule in RULES:
+        cfg = _settings_of(config, rule)
+        if not cfg.enabled:
+            continue
+        entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period],
+                 "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+        if cfg.threshold is not None:
+            entry["最少次数"] = cfg.threshold
+        for key, label in _OPTION_NAMES.items():
+            if getattr(cfg, key) is not None:
+                entry[label] = getattr(cfg, key)
+        out[rule.id] = entry
+    return out
+
+
 def evidence_sentence(findings: list[dict]) -> str:
     """Section 二's evidence: the findings in one sentence, or that every rule was met."""
     notes = [str(f.get("说明") or "").strip().rstrip("。；;，, ") for f in findings or []]

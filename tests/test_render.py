@@ -19,6 +19,7 @@ from lxml import etree
 from pipeline.context import DERIVED, build_context
 from pipeline.errors import TemplateError
 from pipeline.render import docx_to_markdown, make_environment, render_docx
+from pipeline.rules import ALL_MET
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "default.docx"
@@ -354,7 +355,7 @@ def test_derived_variants(metrics):
     assert not c["谈心谈话全覆盖"] and not c["党费无欠缴"]
     assert c["其他事项句"] == "开展志愿服务6次"
     assert c["帮扶句"] == "捐赠图书"
-    assert "未发现缺项漏项" in c["检查发现句"]
+    assert c["检查发现句"] == ALL_MET
     assert c["显示党小组会"] and [r["项目"] for r in c["附件表"]] == ["支委会", "党员大会", "党小组会", "党课", "主题党日"]
     assert "三会一课句" in c and "党小组会2次" in c["三会一课句"]
     md = _render_md(m)
@@ -371,7 +372,12 @@ def test_appendix_marks_gaps(metrics):
     m = copy.deepcopy(metrics)
     m["组织生活"]["按月"]["支委会"][4] = 0  # May
     m["组织生活"]["按月"]["党课"][3:6] = [0, 0, 0]  # no lecture in Q2
+    # Shading follows the rule-check findings (which respect pipeline.toml), not the counts.
+    m["检查发现"] = [{"规则": "支委会每月召开", "说明": "5月未召开支委会", "涉及": ["5月"]},
+                  {"规则": "党课每季度开展", "说明": "第二季度未讲党课", "涉及": ["第二季度"]},
+                  *m["检查发现"]]
     rows = {r["项目"]: r for r in build_context(m)["附件表"]}
+    assert rows["主题党日"]["月"][6] == "12日" and rows["主题党日"]["月"][0] == "7日"
     assert rows["支委会"]["月"][4] == "—" and rows["支委会"]["底色"][4] != "auto"
     assert rows["支委会"]["合计"] == "11"
     assert [rows["党课"]["底色"][i] != "auto" for i in range(12)] == [False] * 3 + [True] * 3 + [False] * 6

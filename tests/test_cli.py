@@ -1,0 +1,158 @@
+"""The command line as users meet it: exit codes 0/1/2 and the exact Chinese messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from tests.builders import branch, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    return branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]])
+
+
+@pytest.fixture
+def bad(tmp_path) -> Path:
+    return branch(tmp_path / "in", [["2023-02-30", "支委会", "学习"], ["2023-05-06", "党课", "党课"]])
+
+
+def test_check_clean_exits_0(good):
+    result = invoke("check", "--inputs", str(good))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 7 项。",
+                                             "下一步：运行 make report 生成述职报告。"]
+
+
+def test_check_with_errors_exits_1_and_names_the_cell(bad, tmp_path):
+    result = invoke("check", "--inputs", str(bad), "--outputs", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == ("[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」不是有效的日期"
+                        "（2023年没有2月30日）。请写成 2023年3月5日 或 2023-03-05 这样的日期。")
+    assert "请按上面的提示改正台账后重新运行 make check。" in lines
+    assert (tmp_path / "out" / "校验报告.md").exists()
+    assert not (tmp_path / "out" / "metrics.json").exists()
+
+
+def test_report_with_errors_writes_no_report(bad, tmp_path):
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
+    assert result.exit_code == 1
+    assert "因有错误，未生成报告。请按上面的提示改正台账后重新运行 make report。" in result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("校验报告")) == []
+
+
+def test_report_keep_going_renders_valid_rows(bad, tmp_path):
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(bad), "--outputs", str(out), "--keep-going")
+    assert result.exit_code == 1
+    assert "已按 --keep-going 生成报告，出错的行未计入，详见校验报告。" in result.output
+    assert (out / "metrics.json").exists() and (out / "report.md").exists()
+    assert "## 未计入报告的内容" in (out / "校验报告.md").read_text(encoding="utf-8")
+    assert '"党课": 1' in (out / "metrics.json").read_text(encoding="utf-8")
+
+
+def test_report_success_lists_outputs_and_next_step(good, tmp_path):
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"输出文件在 {out}：" in result.output
+    assert result.output.splitlines()[-1] == "下一步：打开 .docx 报告审阅修改；校验报告列出了需要核对的警告。"
+    assert (out / "2023年度测试党支部书记抓党建工作述职报告.docx").exists()
+
+
+def test_missing_inputs_folder_exits_2(tmp_path):
+    result = invoke("check", "--inputs", str(tmp_path / "无此文件夹"))
+    assert result.exit_code == 2
+    assert result.output == f"错误：找不到输入文件夹：{tmp_path / '无此文件夹'}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定\n"
+
+
+def test_empty_inputs_folder_exits_2(tmp_path):
+    result = invoke("check", "--inputs", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.output == f"错误：输入文件夹 {tmp_path} 中没有台账文件。可先运行 make init 生成空白台账\n"
+
+
+def test_unknown_option_exits_2_in_chinese():
+    result = invoke("report", "--bogus")
+    assert result.exit_code == 2
+    assert result.output == "用法错误：没有这个选项：--bogus。运行 python -m pipeline --help 查看用法。\n"
+
+
+def test_bad_year_exits_2():
+    result = invoke("check", "--year", "二〇二三")
+    assert result.exit_code == 2
+    assert result.output.startswith("用法错误：参数 --year 的值无效（")
+
+
+def test_no_year_anywhere_exits_2(tmp_path):
+    write_xlsx(tmp_path / "a.xlsx", {"党员名册": [["姓名"], ["张三"]]})
+    result = invoke("check", "--inputs", str(tmp_path))
+    assert result.exit_code == 2
+    assert "无法确定报告年度" in result.output and "YEAR=2023" in result.output
+
+
+def test_template_with_unknown_variable_exits_2_and_writes_nothing(good, tmp_path):
+    import docx
+
+    template = tmp_path / "my.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ 组织生活.不存在 }}")
+    document.save(template)
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out), "--template", str(template))
+    assert result.exit_code == 2
+    assert "组织生活.不存在" in result.output and "my.docx" in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_template_exits_2(good, tmp_path):
+    result = invoke("report", "--inputs", str(good), "--outputs", str(tmp_path / "o"), "--template", "无.docx")
+    assert result.exit_code == 2
+    assert result.output == "错误：找不到模板文件：无.docx\n"
+
+
+def test_multi_branch_outputs_and_summary(tmp_path):
+    inputs = tmp_path / "in"
+    branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
+    branch(inputs / "第二党支部", [["2023-02-30", "支委会", "学习"]])
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(inputs), "--outputs", str(out))
+    assert result.exit_code == 1  # the second branch has an error
+    assert (out / "第一党支部" / "metrics.json").exists()
+    assert not (out / "第二党支部" / "metrics.json").exists()
+    assert (out / "第二党支部" / "校验报告.md").exists()
+    assert (out / "各支部汇总.xlsx").exists()
+    assert "【第二党支部】因有错误，未生成报告。" in result.output
+
+
+def test_loose_files_beside_branch_folders_exit_2(tmp_path):
+    inputs = tmp_path / "in"
+    branch(inputs / "第一党支部")
+    shutil.copy(inputs / "第一党支部" / "台账.xlsx", inputs / "散落.xlsx")
+    result = invoke("check", "--inputs", str(inputs))
+    assert result.exit_code == 2
+    assert "散落.xlsx" in result.output and "子文件夹" in result.output
+
+
+def test_python_m_pipeline_runs_without_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", "--inputs", str(tmp_path / "x")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("错误：找不到输入文件夹")
