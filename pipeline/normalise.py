@@ -7,6 +7,7 @@ cannot be read is a row error and the row stays out of the figures; nothing is g
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -15,7 +16,7 @@ from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
+from pipeline.values import (clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
 
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
@@ -73,12 +74,73 @@ class Ledgers:
 _ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}
 _SPEAKER = {norm_key(s): canon for canon, syns in vocab.SPEAKER_CATEGORIES.items() for s in (canon, *syns)}
 _CATEGORY = {norm_key(s): canon for canon, syns in vocab.MEMBER_CATEGORIES.items() for s in (canon, *syns)}
+_NON_MEMBERS = {norm_key(s) for s in vocab.NON_MEMBERS}
 _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (canon, *syns)}
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
 _SPACES = " \t\r\n\u3000"
 _EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
+
+
+@dataclass(frozen=True)
+class _Fallback:
+    """A value outside the vocabulary that is still usable: warned about, then counted as
+    `value`, or, with `exclude`, kept out of the figures."""
+
+    value: object
+    reason: str
+    action: str
+    exclude: bool = False
+
+
+_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_JOINERS = re.compile("|".join(re.escape(j) for j in vocab.ACTIVITY_JOINERS))
+
+
+def _parse_activity(raw):
+    """Canonical type, a tuple of types for combined activities, or 其他 with a warning."""
+    key = norm_key(raw)
+    if key in _ACTIVITY:
+        return _ACTIVITY[key]
+    bare = _BRACKETS.sub("", key)  # `支委会（扩大）`
+    if bare in _ACTIVITY:
+        return _ACTIVITY[bare]
+    parts = [_ACTIVITY.get(p) for p in _JOINERS.split(bare) if p]
+    if len(parts) > 1 and all(parts):
+        return tuple(dict.fromkeys(parts))
+    if key == norm_key(vocab.OTHER_ACTIVITY):
+        return vocab.OTHER_ACTIVITY
+    return _Fallback(vocab.OTHER_ACTIVITY, "不是已知的活动类型，按“其他”统计",
+                     f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称")
+
+
+def _parse_speaker(raw):
+    found = _SPEAKER.get(norm_key(raw)) or _SPEAKER.get(_BRACKETS.sub("", norm_key(raw)))
+    if found:
+        return found
+    return _Fallback(vocab.UNSPECIFIED_SPEAKER, "不是已知的主讲人类别，按“未注明”统计",
+                     f"请填写{'、'.join(vocab.SPEAKER_CATEGORIES)}之一")
+
+
+def _parse_category(raw):
+    key = norm_key(raw)
+    if key in _CATEGORY:
+        return _CATEGORY[key]
+    if key in _NON_MEMBERS:
+        return _Fallback(None, "不是党员，不计入党员人数", "如确为党员，请把人员类别改为“正式党员”或“预备党员”",
+                         exclude=True)
+    raise ValueError(f"不是可识别的人员类别（可填：{'、'.join(vocab.MEMBER_CATEGORIES)}）")
+
+
+def _parse_level(raw):
+    key = norm_key(raw)
+    if key in _LEVEL:
+        return _LEVEL[key]
+    for synonym, level in sorted(_LEVEL.items(), key=lambda kv: -len(kv[0])):
+        if key.startswith(synonym):  # `省级媒体`, `市委网站`
+            return level
+    raise ValueError(f"不是可识别的采用级别（可填：{'、'.join(vocab.LEVELS)}）")
 
 
 def _lookup(table: dict, value, what: str, choices) -> str:
@@ -168,16 +230,18 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return parse_int(text)
     if kind_of_value == "names":
         return tuple(split_names(raw))
+    if kind_of_value == "name":
+        return clean_name(raw)
     if kind_of_value == "activity":
-        return _ACTIVITY.get(norm_key(raw), vocab.OTHER_ACTIVITY)
+        return _parse_activity(raw)
     if kind_of_value == "speaker":
-        return _lookup(_SPEAKER, raw, "主讲人类别", vocab.SPEAKER_CATEGORIES)
+        return _parse_speaker(raw)
     if kind_of_value == "category":
-        return _lookup(_CATEGORY, raw, "人员类别", vocab.MEMBER_CATEGORIES)
+        return _parse_category(raw)
     if kind_of_value == "yesno":
         return _parse_yesno(raw)
     if kind_of_value == "level":
-        return _lookup(_LEVEL, raw, "采用级别", vocab.LEVELS)
+        return _parse_level(raw)
     if kind_of_value == "problem":
         return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
     if kind_of_value == "quarter":
@@ -289,10 +353,13 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 value, is_approx = value
                 if is_approx:
                     approx.add(name)
-            elif ctype == "activity" and value == vocab.OTHER_ACTIVITY and norm_key(raw) != "其他":
-                log.warning(sheet.file, "不是已知的活动类型，按“其他”统计",
-                            f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称",
-                            sheet=sheet.name, row=r + 1, column=header, value=raw, code="unknown-type")
+            elif value.__class__ is _Fallback:
+                log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
+                            column=header, value=raw, code=f"unknown-{ctype}")
+                if value.exclude:
+                    ok = False
+                    continue
+                value = value.value
             elif ctype == "date" and value.year != year:
                 log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
                             "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
@@ -306,6 +373,11 @@ def _table_records(table: Table, log: IssueLog, year: int):
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year)
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
+            continue
+        if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
+            # A combined activity (`主题党日暨党课`) counts once for each of its types.
+            for activity in values["类型"]:
+                yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx))
             continue
         yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE)
 

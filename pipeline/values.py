@@ -79,10 +79,17 @@ def serial_to_date(serial: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+# A time of day after the date (`上午`, `9:00`, `14时30分`) says nothing about the day.
+_DAY_TIME_TAIL = re.compile(r"(?:\s*(?:上午|下午|晚上|中午|早上|傍晚))?\s*(?:\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?)?\s*$")
+# A span (`2023年3月5日至6日`) is dated by its first day.
+_SPAN = re.compile(r"\s*(?:至|到|~|～|—|–)\s*")
+
+
 def parse_date(value, year: int | None) -> dt.date:
     """A day: date cells, Excel serials, and the text forms of inputs.md.
 
-    Year-less forms (`3月5日`, `3.5`) take `year`, the report year.
+    Year-less forms (`3月5日`, `3.5`) take `year`, the report year; a span is dated by its
+    first day and a time of day after the date is ignored.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -101,8 +108,9 @@ def parse_date(value, year: int | None) -> dt.date:
                 raise ValueError("日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）")
             return parse_date(f"{int(value)}.{day_text}", year)
         raise ValueError("不是日期")
-    text = _TIME_TAIL.sub("", half_width(str(value)).strip())
-    text = text.replace("号", "日")
+    text = _SPAN.split(half_width(str(value)).strip(), maxsplit=1)[0]
+    text = _TIME_TAIL.sub("", text).replace("号", "日")
+    text = _DAY_TIME_TAIL.sub("", text) if not _DATE_COMPACT.match(text) else text
     if m := _DATE_FULL.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _DATE_COMPACT.match(text):
@@ -172,6 +180,8 @@ def parse_number(value) -> tuple[float | int, bool]:
     text = half_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
     text = _CURRENCY.sub("", text)
     approx = False
+    if text.startswith(("约", "大约")):
+        text, approx = text.removeprefix("大").removeprefix("约"), True
     multiplier = 1
     # Strip a unit word at the end, but keep 万/余 which change the value's meaning.
     m = re.match(r"^([-+]?[\d.]+)\s*(万|亿)?\s*(余|多)?(.*)$", text)
@@ -208,9 +218,28 @@ def parse_int(value) -> int:
 _NAME_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
+_LIST_SEPARATORS = re.compile(r"[、，,;；/]+")
+
+
+def clean_name(value) -> str:
+    """A person's name without the spaces typed to align two-character names (`张　三`)."""
+    return _SPACE.sub("", clean_text(value))
+
+
 def split_names(value) -> list[str]:
-    """Names listed in one cell, in order, without empties."""
-    return [n for n in _NAME_SEPARATORS.split(clean_text(value)) if n]
+    """Names listed in one cell, in order, without empties.
+
+    Separators are 、，,;；/ and white space; a piece whose space-separated parts are single
+    characters is one aligned name (`张 三` is 张三, not 张 and 三).
+    """
+    names = []
+    for piece in _LIST_SEPARATORS.split(half_width(clean_text(value))):
+        parts = piece.split()
+        if len(parts) > 1 and any(len(p) == 1 for p in parts):
+            names.append("".join(parts))
+        else:
+            names.extend(parts)
+    return names
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,

@@ -16,7 +16,8 @@ class Column:
 
     Types: text, date (an event date, must fall in the report year), month (a roster
     year-month), number, int, names (a list of names in one cell), activity, speaker,
-    category, yesno, level, problem, quarter, paymonth (the month a due is paid for).
+    category, yesno, level, problem, quarter, paymonth (the month a due is paid for), name
+    (a person's name: inner spaces that align two-character names are dropped).
     """
 
     name: str
@@ -59,7 +60,7 @@ KINDS: tuple[Kind, ...] = (
     ), key=("党支部名称",), title="基本信息", hints=("基本信息", "基本情况"),
         help="支部名称、书记、年度等，每项一行：左列写项目名，右列写内容。"),
     Kind("党员名册", (
-        C("姓名", ("党员姓名",), required=True),
+        C("姓名", ("党员姓名",), "name", required=True),
         C("性别"),
         C("出生日期", ("出生年月",), "month"),
         C("入党时间", ("入党日期", "入党年月"), "month"),
@@ -90,7 +91,7 @@ KINDS: tuple[Kind, ...] = (
     ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"),
         help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
     Kind("学习笔记检查", (
-        C("姓名", ("党员姓名",), required=True),
+        C("姓名", ("党员姓名",), "name", required=True),
         C("季度", ("检查季度",), "quarter"),
         C("检查日期", ("检查时间", "日期"), "date"),
         C("学习笔记", ("笔记字数", "学习笔记字数", "笔记"), "number", required=True),
@@ -98,13 +99,13 @@ KINDS: tuple[Kind, ...] = (
     ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
-        C("姓名", ("党员姓名",), required=True),
+        C("姓名", ("党员姓名",), "name", required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
         C("合计", ("全年合计", "总计"), "number"),
     ), key=("姓名",), title="党费收缴台账", hints=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
-        C("姓名", ("党员姓名",), required=True),
+        C("姓名", ("党员姓名",), "name", required=True),
         C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
         C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
@@ -185,12 +186,15 @@ UNSPECIFIED_SPEAKER = "未注明"
 
 # 党员名册.人员类别 -> canonical; blank counts as 正式党员.
 MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "正式党员": ("正式",),
-    "预备党员": ("预备",),
+    "正式党员": ("正式", "党员", "中共党员"),
+    "预备党员": ("预备", "预备期", "预备期党员", "中共预备党员"),
 }
+# People a roster may list who are not (yet) Party members: kept out of every figure, with a note.
+NON_MEMBERS: tuple[str, ...] = ("入党积极分子", "积极分子", "发展对象", "入党申请人", "群众", "非党员")
 
-YES: tuple[str, ...] = ("是", "已采用", "采用", "√", "✓", "✔", "y", "yes", "已", "有")
-NO: tuple[str, ...] = ("否", "未采用", "不采用", "×", "✗", "✘", "n", "no", "未", "无")
+YES: tuple[str, ...] = ("是", "已采用", "采用", "√", "✓", "✔", "y", "yes", "已", "有", "录用", "已录用",
+                        "刊发", "已刊发", "采纳", "已采纳")
+NO: tuple[str, ...] = ("否", "未采用", "不采用", "×", "✗", "✘", "n", "no", "未", "无", "未录用", "未刊发")
 
 # 信息报送.采用级别 -> canonical level, in the report's order.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -204,6 +208,9 @@ PROBLEM_TYPES: dict[str, tuple[str, ...]] = {
     "问题": ("存在问题", "主要问题"),
     "原因": ("问题原因", "原因分析", "产生原因"),
 }
+
+# Words joining two activity types in one cell (`主题党日暨党课`): the row counts for each.
+ACTIVITY_JOINERS: tuple[str, ...] = ("暨", "+", "、", "和", "及", "与", "/")
 
 # A row whose first non-empty cell is one of these is a totals row, not data.
 TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")

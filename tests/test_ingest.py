@@ -30,6 +30,8 @@ def messages(result, code: str | None = None) -> list[str]:
     dt.date(2023, 3, 5), dt.datetime(2023, 3, 5, 9, 30), 44990, 44990.0, "44990",
     "2023年3月5日", "2023.3.5", "2023/3/5", "2023-03-05", "2023-3-5", "20230305", 20230305,
     "3月5日", "3.5", 3.5, "３月５日", " 2023年3月5号 ", "2023-03-05 00:00:00",
+    "2023年3月5日上午", "2023年3月5日 9:30", "2023.3.5下午14时", "2023年3月5日至6日", "2023.3.5～3.7",
+    "3月5日—3月6日",
 ])
 def test_date_forms(raw):
     assert parse_date(raw, 2023) == dt.date(2023, 3, 5)
@@ -57,12 +59,13 @@ def test_month_forms(raw):
     ("７２５０", 7250, False), ("50元", 50, False), ("¥50", 50, False), ("￥50", 50, False),
     ("1500棵", 1500, False), ("1.2万", 12000, False), ("1500余", 1500, True),
     ("1500余棵", 1500, True), ("3万余字", 30000, True), (" 12 ", 12, False), ("2.5万元", 25000, False),
+    ("约100", 100, True), ("大约3万字", 30000, True), ("1500多棵", 1500, True),
 ])
 def test_number_forms(raw, value, approx):
     assert parse_number(raw) == (value, approx)
 
 
-@pytest.mark.parametrize("raw", ["一千五", "约100", "12-15", "1.2.3"])
+@pytest.mark.parametrize("raw", ["一千五", "百余", "12-15", "1.2.3"])
 def test_bad_numbers(raw):
     with pytest.raises(ValueError, match="无法识别的数字"):
         parse_number(raw)
@@ -72,6 +75,7 @@ def test_bad_numbers(raw):
     ("张三、李四", ["张三", "李四"]), ("张三，李四", ["张三", "李四"]), ("张三,李四", ["张三", "李四"]),
     ("张三;李四", ["张三", "李四"]), ("张三；李四", ["张三", "李四"]), ("张三/李四", ["张三", "李四"]),
     ("张三 李四", ["张三", "李四"]), ("张三\n李四", ["张三", "李四"]), (" 张三 ", ["张三"]),
+    ("张　三、李四", ["张三", "李四"]), ("张 三", ["张三"]), ("欧阳明 李四", ["欧阳明", "李四"]),
 ])
 def test_name_lists(raw, names):
     assert split_names(raw) == names
@@ -109,7 +113,7 @@ def _synonym_cases():
 
 
 _SAMPLE_VALUES = {
-    "text": "文本", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
+    "text": "文本", "name": "张三", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
     "int": "9", "names": "张三、李四", "activity": "支委会", "speaker": "书记", "category": "正式党员",
     "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月",
 }
@@ -386,3 +390,38 @@ def test_unrecognised_columns_are_named(tmp_path):
     assert messages(run(branch(tmp_path, extra={"组织生活": rows}))) == [
         "[警告] 台账.xlsx，工作表「组织生活」，第1行：以下列不属于“组织生活台账”的识别范围，未参与统计：主讲人类型。"
         "如果这些列有需要统计的内容，请把表头改为 README 中列出的名称。"]
+
+
+def test_combined_and_bracketed_activity_types(tmp_path):
+    rows = [["日期", "类型", "主题"], ["2023-05-06", "主题党日暨党课", "学习"], ["2023-06-06", "支委会（扩大）", "研究"],
+            ["2023-07-06", "支部党员大会+专题党课", "大会"]]
+    result = run(branch(tmp_path, extra={"组织生活": rows}))
+    life = result.metrics["组织生活"]
+    assert (life["主题党日"], life["党课"], life["支委会"], life["党员大会"]) == (1, 2, 1, 1)
+    assert not result.log.items
+
+
+def test_unknown_speaker_counts_as_unspecified_with_a_warning(tmp_path):
+    rows = [["日期", "类型", "主讲人类别"], ["2023-05-06", "党课", "市委党校教授"], ["2023-06-06", "党课", "书记"]]
+    result = run(branch(tmp_path, extra={"组织生活": rows}))
+    assert result.metrics["党课"]["未注明"] == 1 and result.metrics["党课"]["书记"] == 1
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「组织生活」，第2行，「主讲人类别」列：值「市委党校教授」不是已知的主讲人类别，按“未注明”统计。"
+        "请填写书记、领导干部、专家、党员之一。"]
+
+
+def test_non_members_on_the_roster_are_left_out(tmp_path):
+    roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张　三", "中共党员"], ["赵六", "入党积极分子"]]
+    result = run(branch(tmp_path, extra={"党员名册": roster}))
+    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0}
+    assert [r["姓名"] for r in result.ledgers.of("党员名册")] == ["王书记", "张三"]
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「党员名册」，第4行，「人员类别」列：值「入党积极分子」不是党员，不计入党员人数。"
+        "如确为党员，请把人员类别改为“正式党员”或“预备党员”。"]
+
+
+@pytest.mark.parametrize("typed,level", [("省级媒体", "省"), ("市委网站", "市"), ("国家级", "中央"), ("县融媒体中心", "县")])
+def test_adoption_level_prefixes(tmp_path, typed, level):
+    rows = [["标题", "采用级别"], ["一篇信息", typed]]
+    result = run(branch(tmp_path, extra={"信息报送": rows}))
+    assert result.metrics["信息报送"]["按级别"][level] == 1
