@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.readers import Sheet, list_input_files, read_file
-from pipeline.values import is_blank, month_of_header, norm_header, norm_key
+from pipeline.values import header_unit, is_blank, month_of_header, norm_header, norm_key
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -32,6 +32,7 @@ class Table:
     data_rows: list[int] = field(default_factory=list)  # 0-based indexes of rows holding data
     months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # dues wide: col -> (year, month)
     pairs: list[tuple[int, str, object]] = field(default_factory=list)  # 基本信息: (row, column, value)
+    units: dict[int, str] = field(default_factory=dict)  # 0-based index -> unit named in its header
 
 
 @dataclass
@@ -69,12 +70,18 @@ def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[i
     return columns, months
 
 
-def _candidates(headers: list[str]):
-    """(score, kind, columns, months) for every kind whose required columns are all present."""
+def _candidates(headers: list[str], units: list[str]):
+    """(score, kind, columns, months) for every kind whose required columns are all present.
+
+    A 单位 column may be left out when the 数量 header names the unit (`数量（万元）`).
+    """
     found = []
     for kind in _TABLE_KINDS:
         columns, months = _match(kind, headers)
-        if not all(r in columns for r in kind.required):
+        missing = [r for r in kind.required if r not in columns]
+        if missing == ["单位"] and "数量" in columns and units[columns["数量"]]:
+            missing = []
+        if missing:
             continue
         if kind.name == vocab.DUES_WIDE and not months:
             continue
@@ -107,19 +114,23 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
     rows = sheet.rows
     if not any(not is_blank(v) for row in rows for v in row):
         return None  # an empty sheet (Excel's default Sheet2) holds nothing to read
+    if sheet.name == vocab.HELP_SHEET and str(rows[0][0] if rows[0] else "").startswith(vocab.HELP_MARKER):
+        return None  # the help page `init` writes into every blank ledger
     limit = min(len(rows), vocab.HEADER_SEARCH_ROWS)
     normalised = [[norm_header(v) for v in rows[i]] for i in range(limit)]
+    units = [[header_unit(v) for v in rows[i]] for i in range(limit)]
     for index in range(limit):
-        found = _candidates(normalised[index])
+        found = _candidates(normalised[index], units[index])
         if not found:
             continue
-        header_row, headers = index, normalised[index]
+        header_row, headers, unit_row = index, normalised[index], units[index]
         # A two-level header (a merged group title over month columns) continues below.
         if index + 1 < limit:
             below = [lo or up for up, lo in _zip_longest(headers, normalised[index + 1])]
-            deeper = _candidates(below)
+            below_units = [lo or up for up, lo in _zip_longest(unit_row, units[index + 1])]
+            deeper = _candidates(below, below_units)
             if deeper and max(f[0] for f in deeper) > max(f[0] for f in found):
-                found, header_row, headers = deeper, index + 1, below
+                found, header_row, headers, unit_row = deeper, index + 1, below, below_units
         choice = _choose(found, sheet, header_row, log)
         if choice is None:
             return None
@@ -129,7 +140,8 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
             for i, v in enumerate(rows[index]):
                 if not is_blank(v):
                     typed.setdefault(i, str(v).strip())
-        table = Table(kind, sheet, columns, typed, months=months)
+        table = Table(kind, sheet, columns, typed, months=months,
+                      units={i: u for i, u in enumerate(unit_row) if u})
         _warn_unknown_columns(table, headers, log, header_row)
         table.data_rows = _data_rows(sheet, header_row + 1, set(columns.values()) | set(months))
         return table

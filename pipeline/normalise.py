@@ -16,7 +16,7 @@ from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
+from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
 
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
@@ -296,15 +296,28 @@ _NO_MEMO = ("text", "names")  # cheap to parse and rarely repeated
 _NONE: frozenset = frozenset()
 
 
+def _scales(table: Table) -> dict[str, int]:
+    """Number columns whose header names a multiple of their unit (`学习笔记（万字）`)."""
+    out = {}
+    for column in table.kind.columns:
+        unit = table.units.get(table.columns.get(column.name, -1), "")
+        if column.unit and unit[:1] in UNIT_SCALES and unit[1:].startswith(column.unit):
+            out[column.name] = UNIT_SCALES[unit[:1]]
+    return out
+
+
 def _table_records(table: Table, log: IssueLog, year: int):
     kind = table.kind
     sheet = table.sheet
     missing = set(sheet.formulas_without_value)
+    # 数量（万元） names the unit of quantities whose row leaves 单位 blank (or has no 单位 column).
+    unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
     # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
     # values (types, dates, counts) thousands of times, so parses are memoised per column.
     plan = [(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
-             c.required, {} if c.type not in _NO_MEMO else None)
+             c.required and not (c.name == "单位" and unit_default), {} if c.type not in _NO_MEMO else None)
             for c in kind.columns if c.name in table.columns]
+    scales = _scales(table)
     rows = sheet.rows
     for r in table.data_rows:
         row = rows[r]
@@ -353,6 +366,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 value, is_approx = value
                 if is_approx:
                     approx.add(name)
+                if name in scales:
+                    value = round(value * scales[name], 6)
             elif value.__class__ is _Fallback:
                 log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
                             column=header, value=raw, code=f"unknown-{ctype}")
@@ -369,6 +384,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
             values[name] = value
         if not ok:
             continue
+        if unit_default and not values.get("单位"):
+            values["单位"] = unit_default
         src = Source(sheet.file, sheet.name, r + 1)
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year)

@@ -37,6 +37,19 @@ def norm_header(value) -> str:
     return text.replace("（", "(").replace("）", ")")
 
 
+_UNIT_TEXT = re.compile(r"[（(]([^（）()]*)[）)]\s*$")
+
+
+def header_unit(value) -> str:
+    """The unit a header names in trailing brackets (`学习笔记（万字）` -> `万字`), or ""."""
+    m = _UNIT_TEXT.search(half_width(str(value or "")).strip())
+    return _SPACE.sub("", m[1]) if m else ""
+
+
+# A header unit that scales the numbers typed under it (`（万字）`, `（万元）`).
+UNIT_SCALES = {"万": 10000, "千": 1000, "百": 100}
+
+
 def norm_key(value) -> str:
     """A value compared with a vocabulary (types, categories): no spaces, half-width, lower."""
     return _SPACE.sub("", half_width(str(value))).lower()

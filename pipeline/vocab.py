@@ -25,6 +25,9 @@ class Column:
     type: str = "text"
     required: bool = False
     width: int = 14  # column width in blank ledgers written by `init`
+    # The unit figures are kept in; a header naming a multiple of it (`学习笔记（万字）`) scales
+    # what is typed under it.
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("组织生活台账", (
         C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期"),
           "date", required=True),
-        C("类型", ("活动类型", "会议类型", "类别", "形式", "活动形式"), "activity", required=True),
+        C("类型", ("活动类型", "会议类型", "类别", "形式", "活动形式", "会议名称", "活动名称", "会议类别",
+                 "活动类别", "会议形式", "组织生活类型"), "activity", required=True),
         C("主题", ("内容", "会议主题", "活动主题", "议题", "活动内容", "会议内容"), width=36),
         C("主讲人", ("主持人", "领学人", "授课人")),
         C("主讲人类别", ("主讲人身份", "授课人类别"), "speaker"),
@@ -84,8 +88,8 @@ KINDS: tuple[Kind, ...] = (
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
     Kind("谈心谈话记录", (
         C("日期", ("谈话时间", "谈话日期", "时间"), "date"),
-        C("谈话人", ("谈话者",), required=True),
-        C("谈话对象", ("对象", "被谈话人", "谈话对象姓名"), "names", required=True),
+        C("谈话人", ("谈话者", "谈心人", "约谈人", "谈话人姓名"), required=True),
+        C("谈话对象", ("对象", "被谈话人", "谈话对象姓名", "谈心对象", "被谈话对象"), "names", required=True),
         C("谈话形式", ("形式", "方式", "谈话方式")),
         C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
     ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"),
@@ -94,36 +98,36 @@ KINDS: tuple[Kind, ...] = (
         C("姓名", ("党员姓名",), "name", required=True),
         C("季度", ("检查季度",), "quarter"),
         C("检查日期", ("检查时间", "日期"), "date"),
-        C("学习笔记", ("笔记字数", "学习笔记字数", "笔记"), "number", required=True),
-        C("心得体会", ("心得体会篇数", "心得", "心得篇数"), "number"),
+        C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), "number", required=True, unit="字"),
+        C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), "number", unit="篇"),
     ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
         C("姓名", ("党员姓名",), "name", required=True),
-        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
-        C("合计", ("全年合计", "总计"), "number"),
+        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
+        C("合计", ("全年合计", "总计"), "number", unit="元"),
     ), key=("姓名",), title="党费收缴台账", hints=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
         C("姓名", ("党员姓名",), "name", required=True),
         C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
-        C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True),
-        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number"),
+        C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True, unit="元"),
+        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
     ), key=("姓名", "月份", "金额"), title="党费收缴台账（逐笔）", hints=("党费",),
         help="每笔党费一行：姓名、所属月份、金额。"),
     Kind("信息报送台账", (
         C("日期", ("报送日期", "报送时间", "时间"), "date"),
-        C("标题", ("信息标题", "题目", "信息题目"), required=True, width=40),
-        C("报送单位", ("报送对象",)),
-        C("是否采用", ("采用情况", "采用"), "yesno"),
-        C("采用级别", ("采用层级", "级别"), "level"),
-        C("刊载媒体", ("采用媒体", "刊物", "媒体")),
+        C("标题", ("信息标题", "题目", "信息题目", "信息名称", "稿件标题"), required=True, width=40),
+        C("报送单位", ("报送对象", "报送部门")),
+        C("是否采用", ("采用情况", "采用", "是否被采用", "采用与否"), "yesno"),
+        C("采用级别", ("采用层级", "级别", "采用等级"), "level"),
+        C("刊载媒体", ("采用媒体", "刊物", "媒体", "刊登媒体", "发表媒体", "采用载体")),
     ), key=("标题",), title="信息报送台账", hints=("信息", "报送"),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
     Kind("帮扶共建台账", (
         C("日期", ("时间",), "date"),
-        C("对象", ("帮扶对象", "共建对象", "帮扶村", "村"), required=True),
-        C("事项", ("帮扶事项", "内容", "帮扶内容"), required=True, width=36),
+        C("对象", ("帮扶对象", "共建对象", "帮扶村", "村", "结对村", "受援对象"), required=True),
+        C("事项", ("帮扶事项", "内容", "帮扶内容", "帮扶措施", "帮扶项目"), required=True, width=36),
         C("数量", (), "number", required=True),
         C("单位", ("计量单位",), required=True),
         C("备注"),
@@ -220,6 +224,11 @@ IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")
 
 # An example row written by `init` starts with this marker and is never counted.
 EXAMPLE_MARKER = "示例"
+
+# The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell
+# starts with HELP_MARKER is skipped without a warning (any other unrecognised sheet is warned).
+HELP_SHEET = "填表说明"
+HELP_MARKER = "填表说明（本页只供阅读，程序不读取）"
 
 # How many leading rows are searched for the header row.
 HEADER_SEARCH_ROWS = 15

@@ -425,3 +425,12 @@ def test_adoption_level_prefixes(tmp_path, typed, level):
     rows = [["标题", "采用级别"], ["一篇信息", typed]]
     result = run(branch(tmp_path, extra={"信息报送": rows}))
     assert result.metrics["信息报送"]["按级别"][level] == 1
+
+
+def test_header_units_scale_and_supply_the_unit(tmp_path):
+    notes = [["姓名", "学习笔记（万字）", "心得体会（篇）"], ["张三", "1.5", 2]]
+    aid = [["帮扶对象", "帮扶事项", "数量（万元）"], ["石门村", "落实项目资金", 280]]
+    result = run(branch(tmp_path, extra={"笔记": notes, "帮扶": aid}))
+    assert not result.log.items, messages(result)
+    assert result.metrics["学习"]["笔记总字数"] == 15000
+    assert result.metrics["帮扶"] == [{"对象": "石门村", "事项": "落实项目资金", "数量": 280, "单位": "万元", "约数": False}]
