@@ -129,12 +129,13 @@ def _theme_days(ledgers: Ledgers, prov: Provenance) -> dict:
     days: list[list[int]] = [[] for _ in range(12)]
     for record in rows:
         days[record["日期"].month - 1].append(record["日期"].day)
-    leaders = [split_names(r["主讲人"]) for r in rows if r["主讲人"]]
+    counted: dict[str, int] = {}  # people per 主讲人 cell; the same leaders recur all year
+    leaders = [counted.setdefault(r["主讲人"], len(split_names(r["主讲人"]))) for r in rows if r["主讲人"]]
     prov.add("主题党日.举办日", rows)
     prov.add("主题党日.领学次数", [r for r in rows if r["主讲人"]])
     prov.add("主题党日.每次一人领学", [r for r in rows if r["主讲人"]])
     return {"举办日": [sorted(d) for d in days], "领学次数": len(leaders),
-            "每次一人领学": bool(leaders) and all(len(n) == 1 for n in leaders)}
+            "每次一人领学": bool(leaders) and all(n == 1 for n in leaders)}
 
 
 def lessons(ledgers: Ledgers) -> list[Record]:

@@ -50,6 +50,9 @@ def _bulk():
         yield
     finally:
         if was_enabled:
+            # Without freeze() the first allocation after enable() would scan every object
+            # made meanwhile; frozen objects are still freed by reference counting.
+            gc.freeze()
             gc.enable()
 
 
@@ -162,3 +165,24 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
                                 keep_going=keep_going)
     write_text(target / VALIDATION_MD, text)
     run.written.append(target / VALIDATION_MD)
+    from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
+
+    data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
+                               files=run.ledgers.files if run.ledgers else [], findings=run.findings,
+                               keep_going=keep_going, folder=run.folder)
+    write_bytes(target / VALIDATION_XLSX, data)
+    run.written.append(target / VALIDATION_XLSX)
+
+
+def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
+    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
+    import datetime as dt
+
+    from pipeline.blank import write_blank_ledgers
+
+    if inputs.exists() and not inputs.is_dir():
+        raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
+    try:
+        return write_blank_ledgers(inputs, year or dt.date.today().year)
+    except OSError as exc:
+        raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None

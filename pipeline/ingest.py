@@ -185,6 +185,13 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
             continue  # blank, or only a pre-filled 序号
         # The first filled cell tells a totals row or the example row written by `init`;
         # a totals row may also keep a 序号 number before its 合计.
+        first = row[0]
+        if first.__class__ in (int, float) and width > 1 and row[1] != "":
+            # The usual 序号 + value: a totals row only if that value says 合计.
+            if row[1].__class__ is str and _compact(row[1]) in _TOTALS:
+                continue
+            out.append(index)
+            continue
         first, second = _leading(row)
         if first.__class__ is str:
             word = _compact(first)

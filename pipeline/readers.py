@@ -87,7 +87,6 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         if scan is not None:
             scan.result()
         return []
-    missing = _formulas_without_value(scan.result()) if scan is not None else {}
     sheets = []
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
@@ -101,8 +100,12 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
                       sheet=meta.name, code="unreadable")
             continue
         _fill_merged(rows, merged)
-        sheets.append(Sheet(display, meta.name, rows, sorted(missing.get(meta.name, ()))))
+        sheets.append(Sheet(display, meta.name, rows))
     workbook.close()
+    if scan is not None:
+        missing = _formulas_without_value(scan.result())
+        for sheet in sheets:
+            sheet.formulas_without_value = sorted(missing.get(sheet.name, ()))
     return sheets
 
 
@@ -179,7 +182,9 @@ def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, 
                 if member in names:
                     members[sheet.get("name")] = archive.getinfo(member)
         raw = {name: _compressed(path, info) for name, info in members.items()}
-        for name, (data, method) in raw.items():
+        # Largest first: once the reader has the GIL back (after the first inflate) this
+        # thread waits for it, so the one inflate that overlaps should be the big one.
+        for name, (data, method) in sorted(raw.items(), key=lambda kv: -len(kv[1][0])):
             if started is not None:
                 # Set just before zlib runs: the reader waiting on it gets the GIL exactly
                 # when inflating lets it go.

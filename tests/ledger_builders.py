@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
+from tests.builders import write_xlsx
 
 YEAR = 2023
 SECRETARY = "王书记"
@@ -83,14 +83,7 @@ def write_ledgers(folder: Path, *, year: int = YEAR, secretary: str = SECRETARY,
     if checks is not None:
         sheets["学习笔记检查"] = [["姓名", "季度", "检查日期", "学习笔记", "心得体会"],
                             *([n, q, day, words, 1] for n, q, day, words in checks)]
-    folder.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(folder / "台账.xlsx")
+    write_xlsx(folder / "台账.xlsx", sheets)
     return folder
 
 
