@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -9,8 +11,9 @@ import click
 
 from pipeline import api
 from pipeline.errors import PipelineError
+from pipeline.workbooks import VALIDATION_XLSX
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
@@ -43,6 +46,13 @@ class _Cli(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断，未写出不完整的文件。", err=True)
             sys.exit(130)
+        except Exception as exc:  # a defect, not bad input: say so plainly, keep the details
+            click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。输出文件未被改动。"
+                       "请把输入文件和这段提示发给维护人员；设置环境变量 PIPELINE_DEBUG=1 可显示详细信息。",
+                       err=True)
+            if os.environ.get("PIPELINE_DEBUG"):
+                raise
+            sys.exit(EXIT_INTERNAL)
         sys.exit(EXIT_OK)
 
 
@@ -78,6 +88,29 @@ def check(inputs, outputs, year, config) -> None:
     _finish(runs, outputs, report=False, keep_going=False)
 
 
+@cli.command(help="生成空白台账（每种台账一个 Excel 工作簿），已有的文件不会被覆盖。")
+@_inputs
+@click.option("--year", type=click.IntRange(1949, 2100), default=lambda: dt.date.today().year,
+              show_default="今年", help="台账年度，如 2023")
+def init(inputs, year) -> None:
+    files = api.run_init(inputs, year)
+    written = [p for p, status in files if status == "written"]
+    skipped = [p for p, status in files if status == "skipped"]
+    others = [p for p, status in files if status == "other"]
+    if written:
+        click.echo(f"已生成 {len(written)} 个{year}年度空白台账：")
+        for path in written:
+            click.echo(f"  {path}")
+    for path in skipped:
+        click.echo(f"已存在，未覆盖：{path}")
+    if others:
+        click.echo(f"注意：{inputs} 中还有其他台账（{'、'.join(p.name for p in others)}），检查和生成报告时也会读取。"
+                   "如果是样例，请移走，或换一个文件夹：make init INPUTS=新文件夹")
+    folder = "" if inputs == Path("inputs") else f" INPUTS={inputs}"
+    click.echo(f"台账在 {inputs}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
+               f"各表的“填表说明”页有填写要求），填好后运行 make check{folder} 检查。")
+
+
 def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool) -> None:
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
@@ -104,11 +137,22 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
         click.echo(f"输出文件在 {folder}：")
         for path in written:
             click.echo(f"  {path}")
-    if not failed:
-        click.echo("下一步：打开 .docx 报告审阅修改；校验报告列出了需要核对的警告。" if report
-                   else "下一步：运行 make report 生成述职报告。")
+    click.echo(_next_step(runs, report=report, failed=failed))
     if failed:
         sys.exit(EXIT_DATA)
+
+
+def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool) -> str:
+    """The last console line: what to do now."""
+    if not failed:
+        return ("下一步：打开 .docx 报告审阅修改；校验报告列出了需要核对的警告。" if report
+                else "下一步：运行 make report 生成述职报告。")
+    again = "make report" if report else "make check"
+    sheets = [p for run in runs if run.log.errors for p in run.written if p.name == VALIDATION_XLSX]
+    if not sheets:
+        return f"下一步：改正台账后重新运行 {again}（它会在 outputs 中写出标出问题单元格的 校验报告.xlsx）。"
+    where = sheets[0] if len(sheets) == 1 else "各支部文件夹中的 校验报告.xlsx"
+    return f"下一步：打开 {where}，看“问题清单”和标出的单元格，改正台账后重新运行 {again}。"
 
 
 _USAGE_HINT = "运行 python -m pipeline --help 查看用法。"

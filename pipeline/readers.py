@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as calamine
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from pipeline.issues import IssueLog
 
@@ -83,9 +83,10 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated types for damaged files
-        _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
-        if scan is not None:
-            scan.result()
+        if scan is not None and isinstance(scan.exception(), DefusedXmlException):
+            _unsafe(display, log)
+        else:
+            _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []
     sheets = []
     for meta in workbook.sheets_metadata:
@@ -103,7 +104,12 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         sheets.append(Sheet(display, meta.name, rows))
     workbook.close()
     if scan is not None:
-        missing = _formulas_without_value(scan.result())
+        try:
+            xml = scan.result()
+        except DefusedXmlException:
+            _unsafe(display, log)
+            return []
+        missing = _formulas_without_value(xml)
         for sheet in sheets:
             sheet.formulas_without_value = sorted(missing.get(sheet.name, ()))
     return sheets
@@ -135,6 +141,11 @@ def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
                   "请删除无关的工作表或数据后重新保存", code="too-large")
         return False
     return True
+
+
+def _unsafe(display: str, log: IssueLog) -> None:
+    log.error(display, "文件含有不安全的 XML 内容（实体定义等），拒绝读取",
+              "请用 Excel/WPS 打开后另存为新的 .xlsx 文件再放入", code="unsafe-xml")
 
 
 def _unreadable(path: Path, display: str, log: IssueLog, encrypted: bool = False) -> None:

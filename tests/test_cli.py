@@ -156,3 +156,15 @@ def test_python_m_pipeline_runs_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("错误：找不到输入文件夹")
+
+
+def test_internal_defect_is_a_message_not_a_traceback(good, monkeypatch):
+    from pipeline import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("模拟故障")
+
+    monkeypatch.setattr(api, "run_check", broken)
+    result = invoke("check", "--inputs", str(good))
+    assert result.exit_code == 3
+    assert result.output.startswith("程序内部错误（RuntimeError：模拟故障）。输出文件未被改动。")

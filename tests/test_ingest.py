@@ -434,3 +434,22 @@ def test_header_units_scale_and_supply_the_unit(tmp_path):
     assert not result.log.items, messages(result)
     assert result.metrics["学习"]["笔记总字数"] == 15000
     assert result.metrics["帮扶"] == [{"对象": "石门村", "事项": "落实项目资金", "数量": 280, "单位": "万元", "约数": False}]
+
+
+def test_xml_entities_are_refused(tmp_path):
+    """A billion-laughs workbook is refused by name, never expanded."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # openpyxl parses through defusedxml
+    path = write_xlsx(tmp_path / "炸弹.xlsx", {"基本信息": BASIC})
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    entities = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    book = parts["xl/workbook.xml"]
+    start = book.index(b"?>") + 2 if book.startswith(b"<?xml") else 0
+    parts["xl/workbook.xml"] = book[:start] + entities + book[start:]
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    assert messages(run(tmp_path)) == [
+        "[错误] 炸弹.xlsx：文件含有不安全的 XML 内容（实体定义等），拒绝读取。请用 Excel/WPS 打开后另存为新的 .xlsx 文件再放入。"]
