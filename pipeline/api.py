@@ -76,7 +76,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.metrics, provenance = aggregate(run.ledgers)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
-    run.metrics["检查规则"] = rules.applied(config)
+    run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
     run.metrics["校验"] = run.log.counts()
     run.provenance = provenance
     return run

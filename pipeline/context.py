@@ -297,7 +297,7 @@ def appendix_note(m: Mapping) -> str:
     rules = m.get("检查规则") or {}
     limits = [f"{kind}{rules[kind]['周期']}至少{rules[kind]['最少次数']}次"
               for kind in ("支委会", "党员大会", "党小组会", "党课", "主题党日")
-              if kind in rules and rules[kind].get("最少次数")]
+              if kind in rules and rules[kind].get("最少次数") and rules[kind].get("适用", True)]
     deadline = _get(rules, "主题党日", "截止日")
     if deadline:
         limits.append(f"主题党日于每月{deadline}日前开展")

@@ -100,14 +100,16 @@ _OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员�
 _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 
 
-def applied(config: Settings | None) -> dict[str, dict]:
-    """The rules checked and their numbers, for metrics.json (`检查规则`) and the template."""
+def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[str, dict]:
+    """The rules checked and their numbers, for metrics.json (`检查规则`) and the template;
+    `适用` says whether the rule applies to this branch (支委会 with 7 正式党员, 党小组会)."""
     out = {}
     for rule in RULES:
         cfg = _settings_of(config, rule)
         if not cfg.enabled:
             continue
         entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period],
+                 "适用": _applies(rule, cfg, ledgers, metrics)[0],
                  "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
         if cfg.threshold is not None:
             entry["最少次数"] = cfg.threshold
