@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline import api
+from pipeline.blank import OTHER, SKIPPED, WRITTEN
 from pipeline.errors import PipelineError
 from pipeline.workbooks import VALIDATION_XLSX
 
@@ -75,7 +76,7 @@ def cli() -> None:
 @_config
 def report(inputs, outputs, year, template, keep_going, config) -> None:
     runs = api.run_report(inputs, outputs, year, template, keep_going, config)
-    _finish(runs, outputs, report=True, keep_going=keep_going)
+    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs)
 
 
 @cli.command(help="只校验台账，列出全部问题（指定 --outputs 时写出校验报告）。")
@@ -85,7 +86,7 @@ def report(inputs, outputs, year, template, keep_going, config) -> None:
 @_config
 def check(inputs, outputs, year, config) -> None:
     runs = api.run_check(inputs, outputs, year, config)
-    _finish(runs, outputs, report=False, keep_going=False)
+    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs)
 
 
 @cli.command(help="生成空白台账（每种台账一个 Excel 工作簿），已有的文件不会被覆盖。")
@@ -94,9 +95,9 @@ def check(inputs, outputs, year, config) -> None:
               show_default="今年", help="台账年度，如 2023")
 def init(inputs, year) -> None:
     files = api.run_init(inputs, year)
-    written = [p for p, status in files if status == "written"]
-    skipped = [p for p, status in files if status == "skipped"]
-    others = [p for p, status in files if status == "other"]
+    written = [p for p, status in files if status == WRITTEN]
+    skipped = [p for p, status in files if status == SKIPPED]
+    others = [p for p, status in files if status == OTHER]
     if written:
         click.echo(f"已生成 {len(written)} 个{year}年度空白台账：")
         for path in written:
@@ -106,18 +107,25 @@ def init(inputs, year) -> None:
     if others:
         click.echo(f"注意：{inputs} 中还有其他台账（{'、'.join(p.name for p in others)}），检查和生成报告时也会读取。"
                    "如果是样例，请移走，或换一个文件夹：make init INPUTS=新文件夹")
-    folder = "" if inputs == Path("inputs") else f" INPUTS={inputs}"
     click.echo(f"台账在 {inputs}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
-               f"各表的“填表说明”页有填写要求），填好后运行 make check{folder} 检查。")
+               f"各表的“填表说明”页有填写要求），填好后运行 {_make('check', inputs)} 检查。")
 
 
-def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool) -> None:
+def _make(command: str, inputs: Path | None) -> str:
+    """The make command to run next, naming the ledger folder unless it is the default."""
+    return f"make {command}" + ("" if inputs in (None, Path("inputs")) else f" INPUTS={inputs}")
+
+
+def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool,
+            inputs: Path | None = None) -> None:
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
     for run in runs:
         label = f"【{run.name}】" if run.name else ""
         for issue in run.log.items:
             click.echo(label + issue.message())
+        for finding in run.findings:
+            click.echo(f"{label}[规则检查] {finding['说明']}。")
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
         click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{findings}。")
@@ -126,9 +134,7 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
             if report and run.report_written:
                 click.echo(f"{label}已按 --keep-going 生成报告，出错的行未计入，详见校验报告。")
             elif report:
-                click.echo(f"{label}因有错误，未生成报告。请按上面的提示改正台账后重新运行 make report。")
-            else:
-                click.echo(f"{label}请按上面的提示改正台账后重新运行 make check。")
+                click.echo(f"{label}因有错误，未生成报告。")
         elif report and run.report_written:
             click.echo(f"{label}报告已生成。")
     written = [p for run in runs for p in run.written]
@@ -137,17 +143,17 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
         click.echo(f"输出文件在 {folder}：")
         for path in written:
             click.echo(f"  {path}")
-    click.echo(_next_step(runs, report=report, failed=failed))
+    click.echo(_next_step(runs, report=report, failed=failed, inputs=inputs))
     if failed:
         sys.exit(EXIT_DATA)
 
 
-def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool) -> str:
+def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs: Path | None) -> str:
     """The last console line: what to do now."""
     if not failed:
         return ("下一步：打开 .docx 报告审阅修改；校验报告列出了需要核对的警告。" if report
-                else "下一步：运行 make report 生成述职报告。")
-    again = "make report" if report else "make check"
+                else f"下一步：运行 {_make('report', inputs)} 生成述职报告。")
+    again = _make("report" if report else "check", inputs)
     sheets = [p for run in runs if run.log.errors for p in run.written if p.name == VALIDATION_XLSX]
     if not sheets:
         return f"下一步：改正台账后重新运行 {again}（它会在 outputs 中写出标出问题单元格的 校验报告.xlsx）。"

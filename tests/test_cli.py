@@ -31,8 +31,10 @@ def bad(tmp_path) -> Path:
 def test_check_clean_exits_0(good):
     result = invoke("check", "--inputs", str(good))
     assert result.exit_code == 0
-    assert result.output.splitlines()[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 7 项。",
-                                             "下一步：运行 make report 生成述职报告。"]
+    lines = result.output.splitlines()
+    assert lines[0] == "[规则检查] 全年未召开党员大会。"
+    assert lines[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 7 项。",
+                          f"下一步：运行 make report INPUTS={good} 生成述职报告。"]
 
 
 def test_check_with_errors_exits_1_and_names_the_cell(bad, tmp_path):
@@ -41,7 +43,8 @@ def test_check_with_errors_exits_1_and_names_the_cell(bad, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == ("[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」不是有效的日期"
                         "（2023年没有2月30日）。请写成 2023年3月5日 或 2023-03-05 这样的日期。")
-    assert "请按上面的提示改正台账后重新运行 make check。" in lines
+    assert lines[-1] == (f"下一步：打开 {tmp_path / 'out' / '校验报告.xlsx'}，看“问题清单”和标出的单元格，"
+                         f"改正台账后重新运行 make check INPUTS={bad}。")
     assert (tmp_path / "out" / "校验报告.md").exists()
     assert not (tmp_path / "out" / "metrics.json").exists()
 
@@ -50,7 +53,7 @@ def test_report_with_errors_writes_no_report(bad, tmp_path):
     out = tmp_path / "out"
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
     assert result.exit_code == 1
-    assert "因有错误，未生成报告。请按上面的提示改正台账后重新运行 make report。" in result.output
+    assert "因有错误，未生成报告。" in result.output.splitlines()
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith("校验报告")) == []
 
 
@@ -135,7 +138,7 @@ def test_multi_branch_outputs_and_summary(tmp_path):
     assert not (out / "第二党支部" / "metrics.json").exists()
     assert (out / "第二党支部" / "校验报告.md").exists()
     assert (out / "各支部汇总.xlsx").exists()
-    assert "【第二党支部】因有错误，未生成报告。" in result.output
+    assert "【第二党支部】因有错误，未生成报告。" in result.output.splitlines()
 
 
 def test_loose_files_beside_branch_folders_exit_2(tmp_path):

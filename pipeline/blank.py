@@ -1,0 +1,364 @@
+"""Blank ledger workbooks for `init`: one per ledger kind, ready to fill in with Excel or WPS.
+
+Each workbook has a title row, the canonical headers (required ones in red), one example row
+that starts with vocab.EXAMPLE_MARKER (never counted), drop-down lists, date and number
+validation, and a 填表说明 sheet that ingest skips by its marker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline import vocab
+from pipeline.outputs import deterministic_zip, write_bytes
+from pipeline.readers import SPREADSHEET_SUFFIXES, list_input_files
+
+WRITTEN, SKIPPED, OTHER = "written", "skipped", "other"
+FIRST_DATA_ROW = 3  # row 1 title, row 2 headers, row 3 the example
+LAST_ROW = 1000  # validations and formats reach this row
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Cell formats by column type: dates shown as 2023年3月5日; year-months kept as typed text (1985.06).
+FORMATS = {"date": DATE_FORMAT, "anydate": DATE_FORMAT, "month": "@"}
+SERIAL_COLUMN = "序号"
+DATE_TYPES = ("date", "anydate")
+NUMBER_TYPES = ("number", "int")
+
+# Fixed values offered as drop-down lists, by column type (plus 性别 by name).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "activity": (*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY),
+    "speaker": tuple(vocab.SPEAKER_CATEGORIES),
+    "category": tuple(vocab.MEMBER_CATEGORIES),
+    "yesno": ("是", "否"),
+    "level": tuple(vocab.LEVELS),
+    "problem": tuple(vocab.PROBLEM_TYPES),
+    "quarter": ("第一季度", "第二季度", "第三季度", "第四季度"),
+}
+NAMED_CHOICES: dict[str, tuple[str, ...]] = {"性别": ("男", "女")}
+
+# What to write in a column beyond its type, shown in the cell prompt and on 填表说明.
+NOTES: dict[tuple[str, str], str] = {
+    ("基本信息", "党支部名称"): "写全称，如“中共××县委组织部机关党支部”。",
+    ("基本信息", "年度"): "述职报告的年度，如 2023。",
+    ("基本信息", "报告日期"): "述职报告落款日期，可不填。",
+    ("党员名册", "人员类别"): "空白按正式党员计。",
+    ("党员名册", "党小组"): "设有党小组时填写，程序据此检查党小组会。",
+    ("组织生活台账", "类型"): "列表中没有的活动选“其他”，并在“主题”中写明。",
+    ("组织生活台账", "主讲人类别"): "类型为“党课”时填写；空白记为“未注明”。",
+    ("谈心谈话记录", "谈话人"): "书记谈话写书记姓名或“书记”。",
+    ("学习笔记检查", "季度"): "没填检查日期时按季度统计检查次数。",
+    ("学习笔记检查", "学习笔记"): "本次检查时的笔记字数。",
+    ("学习笔记检查", "心得体会"): "心得体会篇数。",
+    ("党费收缴台账", "缴纳标准"): "每月应缴金额（元）；填了标准的党员，程序检查每月是否缴纳。",
+    ("党费收缴台账", "合计"): "可不填；填了会与各月金额之和核对。",
+    ("信息报送台账", "是否采用"): "被采用填“是”，并选择采用级别。",
+    ("信息报送台账", "采用级别"): "被采用时填写：中央、省、市、县。",
+    ("帮扶共建台账", "数量"): "约数可写“1500余”。",
+    ("帮扶共建台账", "单位"): "如 棵、万元、件、名、吨。",
+    ("问题清单", "类型"): "“问题”写进报告的问题部分，“原因”写进原因剖析。",
+    ("其他事项", "事项"): "报告中要引用的事项名称，如“购买规定学习读本”。",
+}
+MONTH_NOTE = "当月实缴金额（元），未缴的月份留空。"
+
+
+def _examples(year: int) -> dict[str, dict[str, object]]:
+    """One realistic example row per ledger kind (dates in `year`)."""
+    d = lambda m, day: dt.date(year, m, day)  # noqa: E731
+    return {
+        "党员名册": {"姓名": "张三", "性别": "男", "出生日期": "1985.06", "入党时间": "2010.07",
+                    "人员类别": "正式党员", "党内职务": "组织委员", "党小组": "第一党小组"},
+        "组织生活台账": {"日期": d(3, 5), "类型": "党课", "主题": "学习新修订的党章", "主讲人": "王书记",
+                       "主讲人类别": "书记", "应到人数": 7, "实到人数": 7, "地点": "党员活动室"},
+        "谈心谈话记录": {"日期": d(4, 10), "谈话人": "王书记", "谈话对象": "张三、李四",
+                       "谈话形式": "个别谈话", "主要内容": "了解思想、工作和生活情况"},
+        "学习笔记检查": {"姓名": "张三", "季度": "第一季度", "检查日期": d(3, 28), "学习笔记": 5000,
+                       "心得体会": 1},
+        "党费收缴台账": {"姓名": "张三", "缴纳标准": 50, **{f"{m}月": 50 for m in range(1, 13)},
+                       "合计": 600},
+        "信息报送台账": {"日期": d(5, 6), "标题": "某某党支部开展主题党日活动", "报送单位": "县直机关工委",
+                       "是否采用": "是", "采用级别": "市", "刊载媒体": "某某日报"},
+        "帮扶共建台账": {"日期": d(4, 12), "对象": "石门村", "事项": "栽植油松", "数量": 1500, "单位": "棵"},
+        "问题清单": {"类型": "问题", "标题": "理论学习不够深入",
+                   "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
+        "任务清单": {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
+        "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
+    }
+
+
+@dataclass(frozen=True)
+class BlankColumn:
+    """One column of a blank ledger: header, width, whether required, value type, help."""
+
+    name: str
+    width: int
+    required: bool = False
+    type: str = "text"
+    note: str = ""
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return CHOICES.get(self.type) or NAMED_CHOICES.get(self.name, ())
+
+
+def ledger_kinds() -> list[vocab.Kind]:
+    """The kinds `init` writes, in vocab order (the 逐笔 dues form is accepted but not written)."""
+    return [k for k in vocab.KINDS if k.name != vocab.DUES_LONG]
+
+
+def file_name(number: int, kind: vocab.Kind) -> str:
+    return f"{number:02d}-{kind.name}.xlsx"
+
+
+def blank_columns(kind: vocab.Kind) -> list[BlankColumn]:
+    """The columns of a blank ledger; the wide dues form gets 1月..12月 before 合计."""
+    out = []
+    for col in kind.columns:
+        if kind.name == vocab.DUES_WIDE and col.name == "合计":
+            out += [BlankColumn(f"{m}月", 8, type="number", note=MONTH_NOTE) for m in range(1, 13)]
+        out.append(BlankColumn(col.name, col.width, col.required, col.type, NOTES.get((kind.name, col.name), "")))
+    return out
+
+
+def describe(column: BlankColumn, year: int | None = None) -> str:
+    """The help text of one column: what to write and the allowed values.
+
+    With year None (the README) the text speaks of 报告年度 and shows 2023 in examples."""
+    parts = []
+    shown = year or 2023
+    if column.type in DATE_TYPES:
+        parts.append(f"填日期，如 {shown}-03-05 或 {shown}年3月5日。")
+        if column.type == "date":
+            parts.append(f"只统计{f'{year}年' if year else '报告年度'}内的日期。")
+    elif column.type == "paymonth":
+        parts.append("填所属月份，如 1月 或 2023年1月。")
+    elif column.type == "month":
+        parts.append("写到月即可，如 1985.06 或 1985年6月。")
+    elif column.type == "number":
+        parts.append("填数字，可带单位，如 50元、1500棵。")
+    elif column.type == "int":
+        parts.append("填整数。")
+    elif column.type == "names":
+        parts.append("多人用顿号（、）分隔。")
+    if column.choices:
+        parts.append(f"从下拉列表选择：{'、'.join(column.choices)}。")
+    if column.note:
+        parts.append(column.note)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- styles
+
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_EXAMPLE_FILL = PatternFill("solid", fgColor="F2F2F2")
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FONT = Font(bold=True, color="C00000")
+_EXAMPLE_FONT = Font(italic=True, color="808080")
+_TITLE_FONT = Font(bold=True, size=16)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_AUTHOR = "填表说明"
+
+
+def _comment(text: str, width: int = 260, height: int = 80) -> Comment:
+    comment = Comment(text, _AUTHOR)
+    comment.width, comment.height = width, height
+    return comment
+
+
+def _validation(column: BlankColumn, year: int) -> DataValidation | None:
+    """The data validation of one column (lists stop wrong values; dates and numbers warn);
+    a free-text column gets only its prompt, or nothing when there is nothing to say."""
+    prompt = (("必填。" if column.required else "选填。") + describe(column, year))[:255]
+    common = dict(showInputMessage=True, showErrorMessage=True, allow_blank=True,
+                  promptTitle=column.name[:32], prompt=prompt, errorTitle="请检查填写内容")
+    if column.choices:
+        formula = '"' + ",".join(column.choices) + '"'
+        assert len(formula) <= 255, column.name  # Excel's limit for an inline list
+        return DataValidation(type="list", formula1=formula, errorStyle="stop",
+                              error=f"请从下拉列表选择：{'、'.join(column.choices)}。", **common)
+    if column.type in DATE_TYPES:
+        low, high = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if column.type == "date" else \
+            (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+        return DataValidation(type="date", operator="between", formula1=str(_serial(low)),
+                              formula2=str(_serial(high)), errorStyle="warning",
+                              error=f"应填{low.year}年{'内的' if low.year == high.year else '以后的'}日期，"
+                                    f"如 {year}-03-05。确实无误可点“是”保留。", **common)
+    if column.type in NUMBER_TYPES:
+        low, high = (1949, 2100) if column.name == "年度" else (0, None)
+        kind = "whole" if column.type == "int" else "decimal"
+        extra = dict(operator="between", formula1=str(low), formula2=str(high)) if high else \
+            dict(operator="greaterThanOrEqual", formula1=str(low))
+        error = ("应填整数，如 7。确实无误可点“是”保留。" if kind == "whole"
+                 else "应填数字，如 50 或 1500。确实无误（如“1500余”）可点“是”保留。")
+        return DataValidation(type=kind, errorStyle="warning", error=error, **extra, **common)
+    if column.required or describe(column, year):
+        return DataValidation(type=None, **common)  # a prompt only
+    return None
+
+
+def _serial(day: dt.date) -> int:
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def fit_height(ws, row: int, widths: list[int]) -> None:
+    """Set a row's height to show its wrapped text (CJK characters count double)."""
+    lines = 1
+    for index, width in enumerate(widths, 1):
+        text = str(ws.cell(row=row, column=index).value or "")
+        shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+        lines = max(lines, -(-shown // max(width - 1, 1)))
+    if lines > 1:
+        ws.row_dimensions[row].height = 17 * lines
+
+
+def _title(ws, text: str, width: int) -> None:
+    ws.cell(row=1, column=1, value=text).font = _TITLE_FONT
+    ws.cell(row=1, column=1).alignment = _CENTER
+    if width > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.row_dimensions[1].height = 32
+
+
+def fit_to_width(ws, title_rows: str | None = None) -> None:
+    """Print on landscape A4, all columns on one page width, title rows repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+# ---------------------------------------------------------------- sheets
+
+def _table_sheet(ws, kind: vocab.Kind, year: int) -> None:
+    columns = blank_columns(kind)
+    example = _examples(year).get(kind.name, {})
+    _title(ws, f"{year}年度{kind.title or kind.name}", len(columns) + 1)
+    headers = [BlankColumn(SERIAL_COLUMN, 6), *columns]
+    for index, column in enumerate(headers, 1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        cell = ws.cell(row=2, column=index, value=column.name)
+        cell.font = _REQUIRED_FONT if column.required else _HEADER_FONT
+        cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BORDER, _CENTER
+        if column.required:
+            cell.comment = _comment("必填", 120, 40)
+        value = vocab.EXAMPLE_MARKER if index == 1 else example.get(column.name)
+        sample = ws.cell(row=FIRST_DATA_ROW, column=index, value=value)
+        sample.font, sample.fill, sample.border = _EXAMPLE_FONT, _EXAMPLE_FILL, _BORDER
+        if index == 1:
+            continue
+        if column.type in FORMATS:  # the column's style, used by every cell typed into it
+            sample.number_format = ws.column_dimensions[letter].number_format = FORMATS[column.type]
+        if rule := _validation(column, year):
+            ws.add_data_validation(rule)
+            rule.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}")
+    ws["A3"].comment = _comment(f"第{FIRST_DATA_ROW}行是填写示例，以“{vocab.EXAMPLE_MARKER}”开头，程序不会统计；"
+                                "可以保留，也可以删除。请从下一行起填写。")
+    ws.row_dimensions[2].height = 30
+    ws.freeze_panes = f"B{FIRST_DATA_ROW}"
+    fit_to_width(ws, "1:2")
+
+
+def _info_sheet(ws, kind: vocab.Kind, year: int) -> None:
+    """基本信息 as label/value rows: the label in A, the value in B."""
+    _title(ws, f"{year}年度{kind.title}", 2)
+    for index, header in enumerate(("项目", "内容"), 1):
+        cell = ws.cell(row=2, column=index, value=header)
+        cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _BORDER, _CENTER
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 44
+    for row, column in enumerate(blank_columns(kind), 3):
+        label = ws.cell(row=row, column=1, value=column.name)
+        label.font = _REQUIRED_FONT if column.required else _HEADER_FONT
+        label.border = _BORDER
+        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else None)
+        value.border = _BORDER
+        if column.type in FORMATS:
+            value.number_format = FORMATS[column.type]
+        if rule := _validation(column, year):
+            ws.add_data_validation(rule)
+            rule.add(f"B{row}")
+    ws.freeze_panes = "A3"
+    fit_to_width(ws, "1:2")
+
+
+_HELP_WIDTHS = {"A": 16, "B": 10, "C": 80}
+
+
+def _help_sheet(ws, kind: vocab.Kind, year: int) -> None:
+    """填表说明: how to fill in this ledger, one row per column."""
+    ws.cell(row=1, column=1, value=vocab.HELP_MARKER).font = Font(bold=True, size=14)
+    lines = [kind.help]
+    if kind.name == "基本信息":
+        lines.append("左列是项目名，请勿修改；在右列填写内容。红色项目为必填。")
+    else:
+        lines += ["第2行是表头，请勿修改表头文字；红色表头为必填列。",
+                  f"第{FIRST_DATA_ROW}行是填写示例（第一格为“{vocab.EXAMPLE_MARKER}”），程序不会统计，可保留或删除；"
+                  "从下一行起每行填写一条记录。",
+                  "选中单元格会显示填写提示；带下拉箭头的列请从列表中选择。"]
+    lines += [f"日期写成 {year}-03-05 或 {year}年3月5日；数字可带单位，如 50元、1500棵。",
+              "填好后运行 make check 检查，按校验报告改正后运行 make report 生成述职报告。"]
+    for row, line in enumerate(lines, 2):
+        ws.cell(row=row, column=1, value=line)
+    top = len(lines) + 3
+    for index, header in enumerate(("列名", "是否必填", "填写要求"), 1):
+        cell = ws.cell(row=top, column=index, value=header)
+        cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _BORDER, _CENTER
+    for row, column in enumerate(blank_columns(kind), top + 1):
+        text = describe(column, year)
+        for index, value in enumerate((column.name, "必填" if column.required else "选填", text), 1):
+            cell = ws.cell(row=row, column=index, value=value)
+            cell.border, cell.alignment = _BORDER, _WRAP
+        if column.required:
+            ws.cell(row=row, column=2).font = _REQUIRED_FONT
+        fit_height(ws, row, list(_HELP_WIDTHS.values()))
+    for letter, width in _HELP_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+    fit_to_width(ws)
+
+
+def blank_workbook(kind: vocab.Kind, year: int) -> bytes:
+    """Deterministic .xlsx bytes of the blank ledger of one kind."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = kind.name
+    (_info_sheet if kind.name == "基本信息" else _table_sheet)(ws, kind, year)
+    _help_sheet(wb.create_sheet(vocab.HELP_SHEET), kind, year)
+    wb.active = 0
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def write_blank_ledgers(folder: Path, year: int) -> list[tuple[Path, str]]:
+    """Write every missing blank ledger into `folder`; existing files are never overwritten.
+
+    Returns (path, status) per file: written, skipped (already there), or other (a spreadsheet
+    that `init` did not write, which is read too).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[tuple[Path, str]] = []
+    names = set()
+    for number, kind in enumerate(ledger_kinds(), 1):
+        path = folder / file_name(number, kind)
+        names.add(path.name)
+        if path.exists():
+            out.append((path, SKIPPED))
+            continue
+        write_bytes(path, blank_workbook(kind, year))
+        out.append((path, WRITTEN))
+    out += [(p, OTHER) for p in list_input_files(folder)
+            if p.name not in names and p.suffix.lower() in SPREADSHEET_SUFFIXES]
+    return out

@@ -1,0 +1,367 @@
+"""The validation workbook (校验报告.xlsx): a summary, every problem, the rule-check findings,
+and copies of the affected ledger rows with the offending cells highlighted and commented.
+
+The affected rows are re-read from the input files with pipeline.readers (read-only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from pipeline import vocab
+from pipeline.blank import fit_height, fit_to_width
+from pipeline.ingest import Table, recognise
+from pipeline.issues import ERROR, WARNING, Issue, IssueLog
+from pipeline.outputs import deterministic_zip
+from pipeline.readers import Sheet, column_letter, read_file
+from pipeline.validation import verdict
+from pipeline.values import is_blank, norm_header
+
+VALIDATION_XLSX = "校验报告.xlsx"
+ROWS_PREFIX = "问题行-"
+MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 问题清单
+# Issues about a whole sheet (their row is the header row): listed, not copied.
+SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet"}
+
+# Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
+CODE_LABELS: dict[str, str] = {
+    "missing-value": "缺少必填内容",
+    "bad-value": "内容无效",
+    "duplicate": "重复记录",
+    "out-of-year": "不在报告年度内",
+    "not-in-roster": "姓名不在党员名册中",
+    "dues-total": "党费合计与各月之和不一致",
+    "info-conflict": "基本信息前后不一致",
+    "formula-no-value": "公式没有计算结果",
+    "unknown-sheet": "未识别的工作表",
+    "unknown-columns": "未识别的列",
+    "ambiguous-sheet": "无法确定台账种类",
+    "unreadable": "文件无法读取",
+    "encrypted": "文件设有密码",
+    "unsupported-file": "不是表格文件",
+    "unsafe-xml": "文件含有不安全的内容",
+    "too-large": "文件过大",
+}
+TYPE_NOUNS: dict[str, str] = {
+    "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
+    "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
+    "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
+    "text": "文字", "name": "姓名", "names": "姓名",
+}
+
+
+def code_label(code: str, reason: str = "") -> str:
+    """A short Chinese name for an issue code (falls back to the reason)."""
+    if code in CODE_LABELS:
+        return CODE_LABELS[code]
+    prefix, _, ctype = code.partition("-")
+    if prefix == "bad" and ctype in TYPE_NOUNS:
+        return f"{TYPE_NOUNS[ctype]}无法识别"
+    if prefix == "unknown" and ctype in TYPE_NOUNS:
+        return f"不是已知的{TYPE_NOUNS[ctype]}"
+    return reason or code or "其他"
+
+
+# ---------------------------------------------------------------- styles
+
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_LINK = Font(color="0563C1", underline="single")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_DATE_FORMAT = "yyyy-mm-dd"
+_AUTHOR = "校验报告"
+_CELL_REF = re.compile(r"（([A-Z]{1,3})(\d+)）$")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _text(value) -> str:
+    """A string Excel accepts: no control characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _put(ws, row: int, column: int, value, style: str | None = None):
+    """Write a value as typed: strings stay text (never a formula), dates get a date format.
+
+    `style` names one of the workbook's named styles (much faster than setting each part)."""
+    cell = ws.cell(row=row, column=column)
+    if style:
+        cell.style = style
+    if isinstance(value, str):
+        cell.value = _text(value)
+        cell.data_type = "s"
+    elif isinstance(value, (int, float, dt.date, dt.datetime, dt.time)) or value is None:
+        cell.value = value
+        if isinstance(value, (dt.date, dt.datetime)):
+            cell.number_format = _DATE_FORMAT
+    else:
+        cell.value = _text(value)
+    return cell
+
+
+# Named styles of the body cells, added to each workbook by _add_styles.
+_BOXED, _BOXED_WRAP = "校验-单元格", "校验-正文"
+
+
+def _add_styles(wb: Workbook) -> None:
+    wb.add_named_style(NamedStyle(name=_BOXED, border=_BORDER))
+    wb.add_named_style(NamedStyle(name=_BOXED_WRAP, border=_BORDER, alignment=_WRAP))
+
+
+def _header(ws, row: int, values: list[str], widths: list[int] | None = None) -> None:
+    for index, value in enumerate(values, 1):
+        cell = _put(ws, row, index, value)
+        cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _CENTER
+        if widths:
+            ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
+
+
+# ---------------------------------------------------------------- affected rows
+
+@dataclass
+class _Copied:
+    """The affected rows of one ledger sheet, re-read from its file."""
+
+    file: str
+    sheet_name: str
+    sheet: Sheet | None = None
+    table: Table | None = None
+    rows: dict[int, list[Issue]] = field(default_factory=dict)  # Excel row -> issues
+    title: str = ""
+    where: dict[int, int] = field(default_factory=dict)  # Excel row -> row on the copy sheet
+
+
+def _affected(log: IssueLog, folder: Path | None) -> list[_Copied]:
+    """Group row-level issues by (file, sheet), in the order found, with the re-read sheet."""
+    groups: dict[tuple[str, str], _Copied] = {}
+    for issue in log.items:
+        if not (issue.sheet and issue.row) or issue.code in SHEET_LEVEL:
+            continue
+        key = (issue.file, issue.sheet)
+        if key not in groups:
+            groups[key] = _Copied(issue.file, issue.sheet)
+        groups[key].rows.setdefault(issue.row, []).append(issue)
+    cache: dict[str, list[Sheet]] = {}
+    for (file, sheet_name), copied in groups.items():
+        if folder is not None and file not in cache:
+            path = folder / file
+            cache[file] = read_file(path, file, IssueLog()) if path.is_file() else []
+        copied.sheet = next((s for s in cache.get(file, []) if s.name == sheet_name), None)
+        if copied.sheet is not None:
+            copied.table = recognise(copied.sheet, IssueLog())
+    return list(groups.values())
+
+
+def _locate(issue: Issue, table: Table | None, row: list) -> int | None:
+    """0-based column of the offending cell in the original row, or None (the whole row)."""
+    column = issue.column
+    if not column:
+        return None
+    if ref := _CELL_REF.search(column):
+        return column_index_from_string(ref[1]) - 1
+    if table is not None and table.pairs:  # 基本信息: the value right of its label
+        kind = vocab.KIND_BY_NAME["基本信息"]
+        names = next(({norm_header(s) for s in (c.name, *c.synonyms)} for c in kind.columns if c.name == column),
+                     {norm_header(column)})
+        for index, value in enumerate(row):
+            if not is_blank(value) and norm_header(value) in names:
+                after = [i for i in range(index + 1, len(row)) if not is_blank(row[i])]
+                return after[0] if after else index + 1
+        return None
+    if table is not None:
+        for index, typed in table.headers.items():
+            if typed == column:
+                return index
+        if column in table.columns:
+            return table.columns[column]
+    return None
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """问题行-<sheet>: at most 31 characters, none of []:*?/\\, unique (case-insensitive)."""
+    base = (ROWS_PREFIX + _BAD_TITLE.sub("_", _text(name))).strip("'")[:31]
+    title, n = base, 1
+    while title.lower() in used:
+        n += 1
+        suffix = f"({n})"
+        title = base[:31 - len(suffix)] + suffix
+    used.add(title.lower())
+    return title
+
+
+def _comment_text(issues: list[Issue]) -> str:
+    lines = []
+    for issue in issues:
+        text = f"[{issue.severity}] "
+        if issue.value not in (None, ""):
+            text += f"值「{issue.value}」"
+        text += issue.reason.rstrip("。") + "。"
+        if issue.action:
+            text += f"处理：{issue.action.rstrip('。')}。"
+        lines.append(text)
+    return _text("\n".join(lines))
+
+
+def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
+    ws = wb.create_sheet(copied.title)
+    sheet, table = copied.sheet, copied.table
+    rows = sorted(copied.rows)
+    originals = {r: (sheet.rows[r - 1] if sheet is not None and r - 1 < len(sheet.rows) else []) for r in rows}
+    # Up to the last filled cell or header (calamine pads rows to the sheet's width).
+    filled = [i for row in originals.values() for i, v in enumerate(row) if not is_blank(v)]
+    width = max(filled + [max(table.headers, default=0) if table else 0]) + 1
+    _put(ws, 1, 1, f"文件：{copied.file}　工作表：{copied.sheet_name}"
+                   "　（出错行的副本：红色为错误，黄色为警告，鼠标指向单元格可看说明；请在原台账中改正）").font = _BOLD
+    headers = table.headers if table is not None else {}
+    _header(ws, 2, ["原行号", *[headers.get(i) or f"（{column_letter(i)}列）" for i in range(width)]])
+    ws.column_dimensions["A"].width = 8
+    for i in range(width):
+        typed = headers.get(i, "")
+        ws.column_dimensions[get_column_letter(i + 2)].width = min(max(10, 2 * len(typed) + 4), 40)
+    for n, r in enumerate(rows[:MAX_COPIED_ROWS], 3):
+        copied.where[r] = n
+        row = originals[r]
+        number = ws.cell(row=n, column=1, value=r)
+        number.border, number.alignment = _BORDER, _CENTER
+        for i in range(width):
+            _put(ws, n, i + 2, row[i] if i < len(row) else None, _BOXED)
+        by_cell: dict[int, list[Issue]] = {}
+        for issue in copied.rows[r]:
+            index = _locate(issue, table, row)
+            by_cell.setdefault(-1 if index is None else index, []).append(issue)
+        for index, issues in sorted(by_cell.items()):
+            cell = ws.cell(row=n, column=index + 2)
+            cell.fill = _FILLS[ERROR if any(i.severity == ERROR for i in issues) else WARNING]
+            comment = Comment(_comment_text(issues), _AUTHOR)
+            comment.width, comment.height = 320, 60 + 40 * len(issues)
+            cell.comment = comment
+    if len(rows) > MAX_COPIED_ROWS:
+        _put(ws, MAX_COPIED_ROWS + 3, 1, f"其余 {len(rows) - MAX_COPIED_ROWS} 行未复制，见“问题清单”。").font = _BOLD
+    ws.freeze_panes = "B3"
+
+
+# ---------------------------------------------------------------- the workbook
+
+def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool) -> None:
+    counts = log.counts()
+    ws.column_dimensions["A"].width = 40
+    for letter in "BCD":
+        ws.column_dimensions[letter].width = 10
+    _put(ws, 1, 1, f"校验报告{f'：{branch}' if branch else ''}").font = _TITLE
+    lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
+             f"读取文件：{len(files)} 个",
+             f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
+    if findings is not None:
+        lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
+    lines += ["怎样改：在“问题清单”中逐条查看，点“行”列的链接可跳到出错的行；",
+              "“问题行-”工作表复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
+              "请在原台账中改正，然后重新检查。"]
+    if keep_going and log.errors:
+        lines.append("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。")
+    row = 2
+    for line in lines:
+        _put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
+        row += 1
+    row += 1
+    _put(ws, row, 1, "按文件统计").font = _BOLD
+    _header(ws, row + 1, ["文件", "错误", "警告", "合计"])
+    per_file: dict[str, Counter] = {name: Counter() for name in files}
+    for issue in log.items:
+        per_file.setdefault(issue.file, Counter())[issue.severity] += 1
+    row += 2
+    for name, c in [*per_file.items(), ("合计", Counter({ERROR: counts["错误"], WARNING: counts["警告"]}))]:
+        for index, value in enumerate((name, c[ERROR], c[WARNING], c[ERROR] + c[WARNING]), 1):
+            cell = _put(ws, row, index, value, _BOXED)
+            if name == "合计" and index == 1:
+                cell.font = _BOLD
+        row += 1
+    row += 1
+    _put(ws, row, 1, "按问题种类统计").font = _BOLD
+    _header(ws, row + 1, ["问题种类", "级别", "个数"])
+    row += 2
+    kinds = Counter((code_label(i.code, i.reason), i.severity) for i in log.items)
+    for (label, severity), n in sorted(kinds.items(), key=lambda kv: (kv[0][1] != ERROR, -kv[1], kv[0][0])):
+        for index, value in enumerate((label, severity, n), 1):
+            _put(ws, row, index, value, _BOXED)
+        ws.cell(row=row, column=2).fill = _FILLS[severity]
+        row += 1
+    if not kinds:
+        _put(ws, row, 1, "没有发现问题。")
+
+
+def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, int]]) -> None:
+    columns = ["序号", "级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法"]
+    widths = [6, 6, 24, 16, 6, 14, 16, 50, 50]
+    _header(ws, 1, columns, widths)
+    for n, issue in enumerate(log.items, 1):
+        values = (n, issue.severity, issue.file, issue.sheet or "", issue.row, issue.column or "",
+                  issue.value or "", issue.reason, issue.action)
+        for index, value in enumerate(values, 1):
+            _put(ws, n + 1, index, value, _BOXED_WRAP)
+        ws.cell(row=n + 1, column=2).fill = _FILLS[issue.severity]
+        fit_height(ws, n + 1, widths)
+        target = links.get((issue.file, issue.sheet or "", issue.row or 0))
+        if target:
+            cell = ws.cell(row=n + 1, column=5)
+            title = target[0].replace("'", "''")  # quoted sheet names double their apostrophes
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{title}'!A{target[1]}", tooltip="查看这一行")
+            cell.font = _LINK
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(log.items) + 1, 2)}"
+
+
+def _findings(ws, findings: list[dict]) -> None:
+    widths = [6, 20, 50, 24, 40]
+    _header(ws, 1, ["序号", "规则", "说明", "涉及", "依据"], widths)
+    for n, finding in enumerate(findings, 1):
+        involved = "、".join(str(x) for x in finding.get("涉及") or [])
+        values = (n, finding.get("规则", ""), finding.get("说明", ""), involved, finding.get("依据", ""))
+        for index, value in enumerate(values, 1):
+            _put(ws, n + 1, index, value, _BOXED_WRAP)
+        fit_height(ws, n + 1, widths)
+    if not findings:
+        _put(ws, 2, 1, "全年台账核查未发现不符合规则的情况。")
+    ws.freeze_panes = "A2"
+
+
+def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
+                        findings: list[dict] | None = None, keep_going: bool = False,
+                        folder: Path | None = None) -> bytes:
+    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows)."""
+    wb = Workbook()
+    _add_styles(wb)
+    summary = wb.active
+    summary.title = "汇总"
+    problems = wb.create_sheet("问题清单")
+    if findings is not None:
+        _findings(wb.create_sheet("规则检查"), findings)
+    used = {ws.title.lower() for ws in wb.worksheets}
+    links: dict[tuple[str, str, int], tuple[str, int]] = {}
+    for copied in _affected(log, folder):
+        copied.title = _sheet_title(copied.sheet_name, used)
+        _rows_sheet(wb, copied)
+        for r, n in copied.where.items():
+            links[(copied.file, copied.sheet_name, r)] = (copied.title, n)
+    _summary(summary, log, branch, year, files, findings, keep_going)
+    _problems(problems, log, links)
+    for ws in wb.worksheets:
+        fit_to_width(ws, "1:2" if ws.title.startswith(ROWS_PREFIX) else "1:1" if ws.title != "汇总" else None)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue())

@@ -1,0 +1,160 @@
+"""校验报告.xlsx: summary counts, every problem, and the affected rows highlighted with comments."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import api, vocab
+from pipeline.cli import main
+from pipeline.issues import IssueLog
+from pipeline.workbooks import (CODE_LABELS, TYPE_NOUNS, VALIDATION_XLSX, _sheet_title, code_label,
+                                validation_workbook)
+from tests.builders import ROSTER, branch, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+RED, YELLOW = "FFC7CE", "FFEB9C"
+ACTIVITIES = [["2023-02-30", "支委会", "学习"],  # row 2: impossible date
+              [None, "党课", "三"],  # row 3: missing required 日期
+              ["2023-05-06", "党课", "四"],  # row 4: fine
+              ["2022-05-06", "支委会", "往年"]]  # row 5: out of year (warning)
+
+
+@pytest.fixture
+def report(tmp_path) -> openpyxl.Workbook:
+    folder = branch(tmp_path / "in", ACTIVITIES)
+    api.run_check(folder, tmp_path / "out", 2023)
+    return openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
+
+
+def rows(ws, first: int = 1) -> list[tuple]:
+    return [r for r in ws.iter_rows(min_row=first, values_only=True)]
+
+
+def fill(cell) -> str:
+    return cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else ""
+
+
+def test_sheets(report):
+    assert report.sheetnames == ["汇总", "问题清单", "规则检查", "问题行-组织生活"]
+
+
+def test_summary_counts_by_file_and_kind(report):
+    ws = report["汇总"]
+    values = rows(ws)
+    assert values[0][0] == "校验报告：测试党支部"
+    assert ("结果：2 个错误，1 个警告。有错误，改正后才能生成报告。", None, None, None) in values
+    assert ("台账.xlsx", 2, 1, 3) in values and ("合计", 2, 1, 3) in values
+    start = values.index(("问题种类", "级别", "个数", None))
+    assert values[start + 1:start + 4] == [("日期无法识别", "错误", 1, None), ("缺少必填内容", "错误", 1, None),
+                                           ("不在报告年度内", "警告", 1, None)]
+
+
+def test_problem_list_has_every_issue(report):
+    ws = report["问题清单"]
+    assert rows(ws)[0] == ("序号", "级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法")
+    assert rows(ws, 2) == [
+        (1, "错误", "台账.xlsx", "组织生活", 2, "日期", "2023-02-30", "不是有效的日期（2023年没有2月30日）",
+         "请写成 2023年3月5日 或 2023-03-05 这样的日期"),
+        (2, "错误", "台账.xlsx", "组织生活", 3, "日期", None, "缺少必填内容“日期”", "请补填，或删除这一行"),
+        (3, "警告", "台账.xlsx", "组织生活", 5, "日期", "2022-05-06", "日期不在报告年度（2023年）内，本行不计入统计",
+         "如果日期写错，请改正；如果是往年记录，可忽略此提示"),
+    ]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
+    assert fill(ws["B2"]) == RED and fill(ws["B4"]) == YELLOW
+    assert ws["E2"].hyperlink.location == "'问题行-组织生活'!A3"
+
+
+def test_affected_rows_are_copied_and_highlighted(report):
+    ws = report["问题行-组织生活"]
+    assert ws["A1"].value.startswith("文件：台账.xlsx　工作表：组织生活")
+    assert rows(ws, 2) == [("原行号", "日期", "类型", "主题"), (2, "2023-02-30", "支委会", "学习"),
+                           (3, None, "党课", "三"), (5, "2022-05-06", "支委会", "往年")]
+    bad, missing, old = ws["B3"], ws["B4"], ws["B5"]
+    assert (fill(bad), fill(missing), fill(old)) == (RED, RED, YELLOW)
+    assert bad.comment.text == ("[错误] 值「2023-02-30」不是有效的日期（2023年没有2月30日）。"
+                                "处理：请写成 2023年3月5日 或 2023-03-05 这样的日期。")
+    assert missing.comment.text == "[错误] 缺少必填内容“日期”。处理：请补填，或删除这一行。"
+    assert old.comment.text.startswith("[警告] 值「2022-05-06」日期不在报告年度（2023年）内")
+    assert all(fill(c) == "" and c.comment is None for c in ws[3][2:])  # only the offending cell
+
+
+def test_cell_refs_basic_info_and_duplicates_are_located(tmp_path):
+    info = [["党支部名称", "测试党支部"], ["支部书记", "王书记"], ["年度", "明年"]]
+    others = [["事项", "数量", "单位"], ["购买读本", "=40+60", "本"]]
+    rows_ = [["日期", "类型", "主题"], ["2023-05-06", "支委会", "学习"], ["2023-05-06", "支委会", "学习"]]
+    write_xlsx(tmp_path / "in" / "a.xlsx", {"基本信息": info, "党员名册": ROSTER, "其他事项": others, "组织生活": rows_})
+    api.run_check(tmp_path / "in", tmp_path / "out", 2023)
+    wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
+    assert wb.sheetnames[3:] == ["问题行-基本信息", "问题行-其他事项", "问题行-组织生活"]
+    ws = wb["问题行-基本信息"]
+    assert rows(ws, 3) == [(3, "年度", "明年")]
+    assert fill(ws["C3"]) == RED and ws["C3"].comment.text.startswith("[错误] 值「明年」")  # the value, not the label
+    ws = wb["问题行-其他事项"]
+    assert fill(ws["C3"]) == RED and "公式" in ws["C3"].comment.text  # 数量（B2） -> column B
+    ws = wb["问题行-组织生活"]
+    assert ws["A3"].value == 3 and fill(ws["A3"]) == YELLOW and "同一条记录" in ws["A3"].comment.text
+
+
+def test_clean_branch_has_an_empty_problem_list(tmp_path):
+    api.run_check(branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]]), tmp_path / "out", 2023)
+    wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
+    assert wb.sheetnames == ["汇总", "问题清单", "规则检查"]
+    assert rows(wb["问题清单"], 2) == []
+    assert ("没有发现问题。", None, None, None) in rows(wb["汇总"])
+    assert rows(wb["规则检查"], 2)[0][1] == "党员大会每季度召开"
+
+
+def test_report_run_writes_the_workbook_and_it_is_byte_identical(tmp_path):
+    folder = branch(tmp_path / "in", ACTIVITIES)
+    api.run_report(folder, tmp_path / "a", 2023, keep_going=True)
+    api.run_report(folder, tmp_path / "b", 2023, keep_going=True)
+    first = (tmp_path / "a" / VALIDATION_XLSX).read_bytes()
+    assert first == (tmp_path / "b" / VALIDATION_XLSX).read_bytes()
+    summary = rows(openpyxl.load_workbook(tmp_path / "a" / VALIDATION_XLSX)["汇总"])
+    assert ("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。", None, None, None) in summary
+
+
+def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):
+    log = IssueLog()
+    log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期")
+    data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"], folder=tmp_path)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    cell = wb["问题清单"]["G2"]
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+    assert wb["问题清单"]["H2"].value == "无法识别"
+
+
+def test_sheet_titles_are_valid_and_unique():
+    used = {"汇总", "问题清单"}
+    assert _sheet_title("a/b:c*?[d]\\", used) == "问题行-a_b_c___d__"
+    long = "很" * 40
+    first, second = _sheet_title(long, used), _sheet_title(long, used)
+    assert len(first) == len(second) == 31 and first != second and second.endswith("(2)")
+
+
+def test_every_issue_code_has_a_label():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "pipeline").glob("*.py"))
+    codes = set(re.findall(r'code="([a-z-]+)"', source))
+    missing = sorted(code for code in codes if not code.startswith("bad-") and code not in CODE_LABELS)
+    assert codes and not missing, f"add labels for {missing} to CODE_LABELS in pipeline/workbooks.py"
+    types = {c.type for k in vocab.KINDS for c in k.columns}
+    assert types <= set(TYPE_NOUNS)
+    assert code_label("bad-date") == "日期无法识别" and code_label("unknown-activity") == "不是已知的活动类型"
+
+
+def test_cli_points_to_the_workbook(tmp_path, capsys):
+    folder = branch(tmp_path / "in", ACTIVITIES)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--inputs", str(folder), "--outputs", str(out), "--year", "2023"])
+    assert exit_.value.code == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-4:] == [f"输出文件在 {out}：", f"  {out / '校验报告.md'}", f"  {out / VALIDATION_XLSX}",
+                          f"下一步：打开 {out / VALIDATION_XLSX}，看“问题清单”和标出的单元格，"
+                          f"改正台账后重新运行 make check INPUTS={folder}。"]
+
