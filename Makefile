@@ -31,9 +31,11 @@ init: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-# Regenerate golden files after an intended change of output (review the diff!).
+# Regenerate golden files and the committed sample outputs after an intended change of
+# output (review the diff!).
 golden: $(STAMP)
 	$(PY) -m pytest tests/test_golden.py --update-golden
+	$(PY) -m pipeline report --inputs inputs --outputs outputs
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
