@@ -19,6 +19,8 @@ from pipeline.readers import column_letter
 from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
 
+# Issues about the folder as a whole rather than one file.
+FOLDER = "（输入文件夹）"
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
 _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
 
@@ -204,10 +206,15 @@ def read_info(tables: list[Table], log: IssueLog) -> tuple[dict, dict]:
                 continue
             info.setdefault(name, value)
             sources.setdefault(name, src)
-        for required in kind.required:
-            if required not in info:
-                log.error(sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
-                          sheet=sheet.name, code="missing-value")
+    tables = [t for t in tables if t.kind.name == "基本信息"]
+    if not tables:
+        log.warning(FOLDER, "没有找到“基本信息”表，报告中不会出现支部名称，谈心谈话检查也无法排除书记本人",
+                    "请加一张名为“基本信息”的工作表：左列写“党支部名称”“支部书记”“年度”，右列写内容",
+                    code="no-info")
+    else:
+        for required in (r for r in kind.required if r not in info):
+            log.error(tables[0].sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
+                      sheet=tables[0].sheet.name, code="missing-value")
     return info, sources
 
 

@@ -300,7 +300,7 @@ def test_zip_bomb_is_refused(tmp_path, monkeypatch):
     from pipeline import readers
     monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1024)
     branch(tmp_path)
-    assert messages(run(tmp_path)) == [
+    assert messages(run(tmp_path), "too-large") == [
         "[错误] 台账.xlsx：文件解压后超过 0 MB，拒绝读取（可能已损坏或含有异常内容）。请删除无关的工作表或数据后重新保存。"]
 
 
@@ -451,5 +451,17 @@ def test_xml_entities_are_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as out:
         for name, data in parts.items():
             out.writestr(name, data)
-    assert messages(run(tmp_path)) == [
+    assert messages(run(tmp_path), "unsafe-xml") == [
         "[错误] 炸弹.xlsx：文件含有不安全的 XML 内容（实体定义等），拒绝读取。请用 Excel/WPS 打开后另存为新的 .xlsx 文件再放入。"]
+
+
+def test_missing_basic_info_is_a_warning_and_split_info_is_merged(tmp_path):
+    write_xlsx(tmp_path / "a.xlsx", {"组织生活": [["日期", "类型"], ["2023-05-06", "支委会"]]})
+    assert messages(run(tmp_path)) == [
+        "[警告] （输入文件夹）：没有找到“基本信息”表，报告中不会出现支部名称，谈心谈话检查也无法排除书记本人。"
+        "请加一张名为“基本信息”的工作表：左列写“党支部名称”“支部书记”“年度”，右列写内容。"]
+    write_xlsx(tmp_path / "b.xlsx", {"基本信息": [["党支部名称", "测试党支部"]]})
+    write_xlsx(tmp_path / "c.xlsx", {"基本信息": [["支部书记", "王书记"]]})
+    result = run(tmp_path)
+    assert not result.log.items, messages(result)
+    assert result.metrics["支部"]["书记"] == "王书记"
