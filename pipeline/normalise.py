@@ -289,7 +289,16 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
             else:
                 _warn_duplicate(record, first, log)
     _check_roster_names(ledgers, log)
+    _warn_missing_ledgers(ledgers, log)
     return ledgers
+
+
+def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
+    for kinds in vocab.EXPECTED_LEDGERS:
+        if kinds == ("基本信息",) or any(k in ledgers.records for k in kinds):
+            continue  # 基本信息 is warned about by read_info
+        log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
+                    "如果本年度有这类记录，请把台账放进输入文件夹", code="missing-ledger")
 
 
 def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:

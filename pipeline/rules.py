@@ -85,8 +85,8 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
         if not cfg.enabled:
             continue
         applies, basis = _applies(rule, cfg, ledgers, metrics)
-        if not applies:
-            continue
+        if not applies or not has_ledger(rule, ledgers):
+            continue  # a missing ledger is warned about once, by normalise; no claim either way
         for finding, sources in CHECKERS[rule.check](rule, cfg, ledgers):
             finding = {"规则": finding.pop("规则", rule.name), **finding,
                        "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
@@ -120,13 +120,43 @@ def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[st
     return out
 
 
+def has_ledger(rule: Rule, ledgers: Ledgers) -> bool:
+    """Whether the branch keeps the ledger a rule reads; without it nothing can be checked."""
+    if rule.check in ("count", "theme_day"):
+        return "组织生活台账" in ledgers.records
+    if rule.check == "talks":
+        return "谈心谈话记录" in ledgers.records or bool(ledgers.activities("谈心谈话"))
+    if rule.check == "dues":
+        return vocab.DUES_WIDE in ledgers.records or vocab.DUES_LONG in ledgers.records
+    return rule.counted in ledgers.records
+
+
 def evidence_sentence(findings: list[dict]) -> str:
-    """Section 二's evidence: the findings in one sentence, or that every rule was met."""
-    notes = [str(f.get("说明") or "").strip().rstrip("。；;，, ") for f in findings or []]
+    """Section 二's evidence: the findings in one sentence, or that every rule was met.
+
+    Findings about named members are told by number (`2名党员…`): a 述职报告 is read aloud
+    at the 评议 meeting; the names stay in 校验报告 and metrics.json.
+    """
+    notes: list[str] = []
+    dues = [f for f in findings or [] if f.get("规则") == RULE_BY_ID["党费"].name]
+    for f in findings or []:
+        if f in dues:
+            if f is dues[0]:
+                notes.append(_dues_summary(dues))
+            continue
+        notes.append(str(f.get("报告说明") or f.get("说明") or "").strip().rstrip("。；;，, "))
     notes = [n for n in notes if n]
     if not notes:
         return ALL_MET
     return "经对全年台账核查，" + "；".join(notes) + "。"
+
+
+def _dues_summary(dues: list[dict]) -> str:
+    serious = [f for f in dues if f.get("严重")]
+    text = f"{len(dues)}名党员存在未按月缴纳党费的情况"
+    if serious:
+        text += f"，其中{len(serious)}名连续多月未缴纳" if len(dues) > 1 else "，且连续多月未缴纳"
+    return text
 
 
 def _settings_of(config, rule: Rule) -> RuleSettings:
@@ -246,9 +276,21 @@ def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     else:
         parts = [f"支部书记全年未与{_join(none)}开展谈心谈话"] if none else []
         parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{cfg.threshold}次"] if few else []
-    finding = {"说明": "，".join(parts), "涉及": [m["姓名"] for m in short]}
+    finding = {"说明": "，".join(parts), "涉及": [m["姓名"] for m in short],
+               "报告说明": _talks_by_number(none, few, targets, cfg.threshold, bool(not talks and unnamed))}
     basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
     return [(finding, [*short, *basis, *(unnamed if not talks else ())])]
+
+
+def _talks_by_number(none: list, few: list, targets: list, threshold: int, unnamed: bool) -> str:
+    """The talks finding without names, for the report: `有2名党员全年未开展谈心谈话`."""
+    if unnamed:
+        return "谈心谈话未记录谈话对象，无法核实是否覆盖全体党员"
+    if len(none) == len(targets) > 1:
+        return "全年未与党员开展谈心谈话"
+    parts = [f"有{len(none)}名党员全年未开展谈心谈话"] if none else []
+    parts += [f"{'' if none else '有'}{len(few)}名党员谈心谈话不足{threshold}次"] if few else []
+    return "，".join(parts)
 
 
 def _by_secretary(talker, sec: str) -> bool:

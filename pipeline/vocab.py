@@ -154,6 +154,13 @@ KINDS: tuple[Kind, ...] = (
 
 KIND_BY_NAME = {k.name: k for k in KINDS}
 
+# Ledgers every branch is expected to keep: a missing one is a warning (its sentences drop
+# out of the report and its rules are not checked). Either form counts for 党费.
+EXPECTED_LEDGERS: tuple[tuple[str, ...], ...] = (
+    ("基本信息",), ("党员名册",), ("组织生活台账",), ("谈心谈话记录",), ("学习笔记检查",),
+    ("党费收缴台账", "党费收缴台账（逐笔）"), ("信息报送台账",), ("问题清单",), ("任务清单",),
+)
+
 # Dues ledgers in the wide form carry one column per month; these header forms name a month.
 # (Handled by a pattern in recognise.py: 1月, 一月, 01月, 2023年1月, 2023-01, 2023.1, 1.)
 DUES_WIDE = "党费收缴台账"

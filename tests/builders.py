@@ -64,9 +64,15 @@ def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+# Header-only ledgers: kept but empty, so a test branch is not warned about missing ledgers.
+EMPTY_LEDGERS = {"谈心谈话": [["谈话人", "谈话对象"]], "学习笔记检查": [["姓名", "学习笔记"]],
+                 "党费": [["姓名", "缴纳标准", "1月"]], "信息报送": [["标题", "是否采用"]],
+                 "问题清单": [["类型", "标题"]], "任务清单": [["标题", "内容"]]}
+
+
 def branch(folder: Path, activities: list[list] | None = None, extra: dict | None = None) -> Path:
-    """A minimal valid branch: 基本信息 + 名册, plus optional 组织生活台账 rows."""
-    sheets = {"基本信息": BASIC, "党员名册": ROSTER}
+    """A minimal valid branch: 基本信息 + 名册, optional 组织生活台账 rows, the other ledgers empty."""
+    sheets = {"基本信息": BASIC, "党员名册": ROSTER, **EMPTY_LEDGERS}
     if activities is not None:
         sheets["组织生活"] = [["日期", "类型", "主题"], *activities]
     sheets.update(extra or {})

@@ -17,7 +17,10 @@ from tests.builders import BASIC, ROSTER, branch, write_csv, write_ods, write_xl
 
 
 def run(folder: Path, year: int | None = 2023):
-    return analyse(folder, "", year, load(None))
+    """Analyse a small test branch; ledgers it leaves out on purpose are not its subject."""
+    result = analyse(folder, "", year, load(None))
+    result.log.items = [i for i in result.log.items if i.code != "missing-ledger"]
+    return result
 
 
 def messages(result, code: str | None = None) -> list[str]:

@@ -189,7 +189,8 @@ def talk(month: int, talker: str, names: str):
 def test_talks_member_never_talked_with(tmp_path):
     talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
     assert findings(tmp_path, talks=talks) == one(
-        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], TIAOLI)
+        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], TIAOLI,
+        报告说明="有2名党员全年未开展谈心谈话")
 
 
 def test_talks_count_only_the_secretary_and_group_talks_cover_everyone_named(tmp_path):
@@ -210,12 +211,24 @@ def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):
     acts = compliant()["activities"] + [(dt.date(YEAR, 4, 12), "谈心谈话")]
     assert findings(tmp_path, activities=acts, talks=None) == one(
         "谈心谈话全覆盖", "谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况",
-        list(NAMES[1:]), TIAOLI)
+        list(NAMES[1:]), TIAOLI, 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
 
 
 def test_talks_none_at_all(tmp_path):
-    assert findings(tmp_path, talks=None) == one(
-        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), TIAOLI)
+    assert findings(tmp_path, talks=[]) == one(
+        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), TIAOLI,
+        报告说明="全年未与党员开展谈心谈话")
+
+
+def test_a_missing_ledger_is_warned_about_not_found_wanting(tmp_path):
+    run = analyse(tmp_path, talks=None, checks=None)
+    assert run.findings == []
+    missing = [i.message() for i in run.log.items if i.code == "missing-ledger"]
+    assert missing[:2] == [
+        "[警告] （输入文件夹）：没有找到“谈心谈话记录”，报告中与之相关的内容将略去，相关规则不作检查。"
+        "如果本年度有这类记录，请把台账放进输入文件夹。",
+        "[警告] （输入文件夹）：没有找到“学习笔记检查”，报告中与之相关的内容将略去，相关规则不作检查。"
+        "如果本年度有这类记录，请把台账放进输入文件夹。"]
 
 
 def test_talks_threshold_two(tmp_path):
@@ -291,7 +304,7 @@ def test_study_checks_quarter_from_date_else_quarter_column(tmp_path):
 
 
 def test_study_checks_absent(tmp_path):
-    assert [f["说明"] for f in findings(tmp_path, checks=None)] == ["全年未开展学习笔记检查"]
+    assert [f["说明"] for f in findings(tmp_path, checks=[])] == ["全年未开展学习笔记检查"]
 
 
 # ---------------------------------------------------------------- order, provenance, evidence
@@ -310,7 +323,14 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
     assert rules.evidence_sentence(run.findings) == (
         "经对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
-        "支部书记全年未与周六开展谈心谈话；张一12月未缴纳党费。")
+        "有1名党员全年未开展谈心谈话；1名党员存在未按月缴纳党费的情况。")
+
+
+def test_evidence_tells_members_by_number_and_groups_dues():
+    dues = [{"规则": "党费按月缴纳", "说明": "张一2月未缴纳党费"},
+            {"规则": "党费按月缴纳", "说明": "李二连续6个月…", "严重": True}]
+    assert rules.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
+    assert rules.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
 
 
 def test_validation_report_lists_findings_as_their_own_part(tmp_path):
