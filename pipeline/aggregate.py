@@ -87,8 +87,10 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
 
 def _branch(ledgers: Ledgers, prov: Provenance) -> dict:
     out = {}
-    for key, column in (("名称", "党支部名称"), ("书记", "支部书记"), ("上级党组织", "上级党组织")):
-        out[key] = ledgers.info.get(column, "")
+    for key, column in (("名称", "党支部名称"), ("书记", "支部书记"), ("上级党组织", "上级党组织"),
+                        ("报告日期", "报告日期")):
+        value = ledgers.info.get(column, "")
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
         if column in ledgers.info_src:
             prov.add(f"支部.{key}", [ledgers.info_src[column]])
     return out

@@ -20,17 +20,19 @@ _qty = FILTERS["数量"]
 # Every derived name the template may use, with what it holds (feeds the README table).
 DERIVED: dict[str, str] = {
     "学习句": "学习笔记、心得体会和调阅检查一句，如“督促机关党员人均记写学习笔记3万余字，撰写心得体会3篇，"
-              "每季度对党员学习情况进行1次调阅检查”（检查4次写“每季度…1次”，否则写“全年…N次”）；"
-              "无数字时为空",
-    "党课句": "党课按主讲人分列，如“邀请专家讲党课2次，领导干部讲专题党课4次，书记讲党课4次”；为0的部分略去，全为0时为空",
-    "帮扶句": "帮扶事项连成一句，相邻同一对象合并，如“在石门村栽植油松1500余棵，在柳沟村协调…280万元、…190件”；无帮扶时为空",
+              "每季度对党员学习情况进行1次调阅检查”（检查4次写“每季度…1次”，否则写“全年…N次”；"
+              "人均篇数不是整数时写“2篇以上”）；无数字时为空",
+    "党课句": "党课按主讲人分列，如“支部书记带头讲党课4次，邀请专家讲党课2次，领导干部讲专题党课4次”，"
+              "未注明主讲人类别的写“另开展党课N次”；为0的部分略去，全为0时为空",
+    "帮扶句": "帮扶事项逐项连成一句，如“在石门村栽植油松1500余棵，为柳沟村群众送去过冬棉服190件”："
+              "事项中已写明对象的照写，否则在前面加“为对象”；无帮扶时为空",
     "其他事项句": "其他事项中默认模板未单独引用的事项（默认模板单独引用“购买规定学习读本”“对标星级指标”），"
                 "如“开展志愿服务6次”，以“、”连接；没有时为空",
     "三会一课句": "“召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次”，为0的部分略去，全为0时为空",
     "组织生活形式句": "“观看爱国主义影片3次、警示教育片2次、开展支部结对共建活动4次、参加观摩学习2次”，为0的部分略去，全为0时为空",
     "采用级别": "采用篇数大于0的级别，按中央、省、市、县用“、”连接，如“中央、省、市”；没有时为空",
-    "问题句": "问题清单连成一段：“一是标题。内容二是标题。内容…”；没有问题时为空",
-    "原因句": "原因连成一句：“一是标题。内容；二是标题。内容；…。”；没有原因时为空",
+    "问题句": "问题清单连成一段：“一是标题。内容二是标题。内容…”（只有一条时不加“一是”）；没有问题时为空",
+    "原因句": "原因连成一句：“一是标题。内容；二是标题。内容；…。”（只有一条时不加“一是”）；没有原因时为空",
     "问题项": "问题清单逐条，标题去掉末尾标点，内容以“。”结尾（供模板自行循环）",
     "原因项": "原因逐条，格式同“问题项”",
     "打算项": "任务清单逐条，格式同“问题项”，默认模板每条一段“（一）标题。内容”",
@@ -46,7 +48,9 @@ DERIVED: dict[str, str] = {
     "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空、覆盖人数大于0且规则检查无谈心谈话发现），"
                   "为真时写“和全体党员开展谈心谈话”",
     "学习按季度检查": "真/假：学习笔记检查次数为4，写“每季度…进行1次调阅检查”",
-    "党费无欠缴": "真/假：实缴总额大于0、无欠缴且规则检查无党费发现，为真时写“按月足额缴纳党费”“已全部上缴”",
+    "党费无欠缴": "真/假：实缴总额大于0、填了缴纳标准、无欠缴且规则检查无党费发现，为真时写“按月足额缴纳党费”“已全部上缴”",
+    "主题党日按时": "真/假：主题党日规则已检查且没有发现（每月都开展、都在截止日前），"
+                "为真时写“严格按照每月10号前完成当月组织生活的要求”，否则写“对照……要求”",
     "显示党小组会": "真/假：附件表是否列出党小组会一行",
 }
 
@@ -107,12 +111,17 @@ def study_sentence(m: Mapping) -> str:
     """学习句: notes per member (约数), reflections per member and reading checks."""
     words = _n(_get(m, "学习", "人均笔记字数"))
     essays = _n(_get(m, "学习", "人均心得体会篇数"))
+    total_essays = _n(_get(m, "学习", "心得体会总篇数"))
     checks = _n(_get(m, "学习", "检查次数"))
     parts = []
     if words:
         parts.append(f"人均记写学习笔记{_approx(words)}字")
-    if essays:
-        parts.append(f"{'撰写' if parts else '人均撰写'}心得体会{_num(essays)}篇")
+    if essays >= 1:
+        # Official prose counts 篇 in whole numbers: 2.2 per member is "2篇以上".
+        amount = f"{_num(essays)}篇" if float(essays).is_integer() else f"{int(essays)}篇以上"
+        parts.append(f"{'撰写' if parts else '人均撰写'}心得体会{amount}")
+    elif total_essays:
+        parts.append(f"共撰写心得体会{_num(total_essays)}篇")
     clauses = ["督促机关党员" + "，".join(parts)] if parts else []
     if checks == 4:
         clauses.append("每季度对党员学习情况进行1次调阅检查")
@@ -122,16 +131,19 @@ def study_sentence(m: Mapping) -> str:
 
 
 def lecture_sentence(m: Mapping) -> str:
-    """党课句: lectures by speaker, experts first as in the model report."""
+    """党课句: lectures by speaker, the secretary first; lectures with no speaker category
+    are still counted ("另开展党课2次") so the parts add up to the total."""
     phrases = (
+        ("书记", "支部书记带头讲党课"),
         ("专家", "邀请专家讲党课"),
         ("领导干部", "领导干部讲专题党课"),
-        ("书记", "书记讲党课"),
         ("党员", "党员讲党课"),
+        ("未注明", "另开展党课"),
     )
-    return "，".join(
-        f"{text}{_times(_get(m, '党课', key))}" for key, text in phrases if _n(_get(m, "党课", key))
-    )
+    parts = [f"{text}{_times(_get(m, '党课', key))}" for key, text in phrases if _n(_get(m, "党课", key))]
+    if len(parts) == 1 and _n(_get(m, "党课", "未注明")):
+        return f"开展党课{_times(_get(m, '党课', '未注明'))}"
+    return "，".join(parts)
 
 
 def _quantity(item: Mapping) -> str:
@@ -142,8 +154,9 @@ def _quantity(item: Mapping) -> str:
 
 
 def assistance_sentence(m: Mapping) -> str:
-    """帮扶句: one clause per run of items with the same 对象 ("在石门村栽植油松1500余棵")."""
-    groups: list[tuple[str, list[str]]] = []
+    """帮扶句: one clause per item, "为石门村送去过冬棉服190件"; an 事项 that already names
+    its 对象 ("走访慰问柳沟村困难党员") is used as written."""
+    clauses = []
     for item in m.get("帮扶") or []:
         if not isinstance(item, Mapping):
             continue
@@ -151,12 +164,9 @@ def assistance_sentence(m: Mapping) -> str:
         what = str(item.get("事项") or "").strip()
         if not what:
             continue
-        phrase = what + _quantity(item)
-        if groups and groups[-1][0] == target:
-            groups[-1][1].append(phrase)
-        else:
-            groups.append((target, [phrase]))
-    return "，".join((f"在{t}" if t else "") + "、".join(p) for t, p in groups)
+        prefix = f"为{target}" if target and target not in what else ""
+        clauses.append(prefix + what + _quantity(item))
+    return "，".join(clauses)
 
 
 def other_sentence(m: Mapping) -> str:
@@ -206,19 +216,22 @@ def adoption_levels(m: Mapping) -> str:
     return "、".join(k for k in ("中央", "省", "市", "县") if _n(levels.get(k)))
 
 
+def _enum(i: int, count: int) -> str:
+    """一是、二是… only when there is more than one item to count."""
+    return FILTERS["一是"](i) if count > 1 else ""
+
+
 def problems_sentence(items: list[dict]) -> str:
     """问题句: "一是标题。内容二是标题。内容…" as one paragraph."""
-    enum = FILTERS["一是"]
-    return "".join(f"{enum(i)}{it['标题']}。{it['内容']}" for i, it in enumerate(items, 1))
+    return "".join(f"{_enum(i, len(items))}{it['标题']}。{it['内容']}" for i, it in enumerate(items, 1))
 
 
 def causes_sentence(items: list[dict]) -> str:
     """原因句: "一是标题。内容；二是…。" with 内容 joined by semicolons, full stop at the end."""
-    enum = FILTERS["一是"]
     parts = []
     for i, it in enumerate(items, 1):
         body = it["内容"].rstrip("。")
-        parts.append(f"{enum(i)}{it['标题']}" + (f"。{body}" if body else ""))
+        parts.append(f"{_enum(i, len(items))}{it['标题']}" + (f"。{body}" if body else ""))
     return "；".join(parts) + "。" if parts else ""
 
 
@@ -245,6 +258,14 @@ def leaders_sentence(m: Mapping) -> str:
 def _has_finding(m: Mapping, rule_id: str) -> bool:
     name = _get(m, "检查规则", rule_id, "规则")
     return any(isinstance(f, Mapping) and f.get("规则") == name for f in m.get("检查发现") or [])
+
+
+def _rule_met(m: Mapping, kind: str) -> bool:
+    """The rules about `kind` were checked and none of them found a gap."""
+    checked = _get(m, "检查规则", kind)
+    if not isinstance(checked, Mapping) or not checked.get("适用", True):
+        return False
+    return not any(isinstance(f, Mapping) and kind in str(f.get("规则") or "") for f in m.get("检查发现") or [])
 
 
 _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -341,8 +362,9 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
                       and not _has_finding(m, "谈心谈话")),
         "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,
-        "党费无欠缴": (bool(_n(dues.get("实缴总额"))) and not dues.get("欠缴")
-                  and not _has_finding(m, "党费")),
+        "党费无欠缴": (bool(_n(dues.get("实缴总额"))) and dues.get("应缴总额") is not None
+                  and not dues.get("欠缴") and not _has_finding(m, "党费")),
+        "主题党日按时": _rule_met(m, "主题党日"),
         "显示党小组会": show_party_groups,
     }
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"

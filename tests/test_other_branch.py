@@ -85,7 +85,7 @@ def test_figures(result):
     run, _ = result
     m = run.metrics
     assert m["年度"] == 2023
-    assert m["支部"] == {"名称": "城关社区第三党支部", "书记": "赵刚", "上级党组织": ""}
+    assert m["支部"] == {"名称": "城关社区第三党支部", "书记": "赵刚", "上级党组织": "", "报告日期": ""}
     assert m["党员"] == {"总数": 6, "正式党员": 5, "预备党员": 1}
     life = m["组织生活"]
     assert (life["支委会"], life["主题党日"], life["党小组会"], life["党员大会"], life["党课"]) == (11, 12, 12, 3, 2)
@@ -124,4 +124,4 @@ def test_report_reads_right(result):
     # Five 正式党员: the monthly 支委会 rule does not apply, so May's gap is no finding.
     assert "经对全年台账核查，第三季度未召开党员大会；第一季度、第四季度未讲党课；" in text
     assert "| 党小组会 |" in text
-    assert "在河湾村协调修路资金20万元" in text
+    assert "为河湾村协调修路资金20万元" in text

@@ -171,7 +171,7 @@ def test_markdown_structure(markdown):
     lines = markdown.splitlines()
     assert lines[0] == "# 2022年度党支部书记抓党建工作述职报告"
     for h in ("## 一、履职工作主要情况", "## 二、存在的主要问题及原因", "## 三、下一步工作打算",
-              "## 附件：2022年度“三会一课”及主题党日开展情况统计表"):
+              "## 附件", "### 2022年度“三会一课”及主题党日开展情况统计表"):
         assert h in lines
     assert "| 项目 | 1月 | 2月 | 3月 | 4月 | 5月 | 6月 | 7月 | 8月 | 9月 | 10月 | 11月 | 12月 | 合计 |" in lines
     assert "| 支委会 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 12 |" in lines
@@ -211,7 +211,7 @@ def test_zero_figures_drop_their_sentences(metrics):
     assert "观看爱国主义影片3次、开展支部结对共建活动4次" in md
     assert "严格落实好“一岗双责”。常态化落实谈心谈话制度" in md
     assert "结对共建活动4次。" in md
-    assert "书记讲党课4次" in md and "专家讲党课" not in md
+    assert "支部书记带头讲党课4次" in md and "专家讲党课" not in md
     assert "全年撰写上报各类信息120余篇。" in md and "登载" not in md
 
 
@@ -328,10 +328,10 @@ def test_derived_names_documented(metrics):
 def test_derived_sentences(metrics):
     c = build_context(metrics)
     assert c["帮扶句"] == (
-        "在石门村栽植油松1500余棵，在柳沟村协调中化集团落实养殖项目资金280万元、为群众送去过冬棉服190件、"
-        "走访慰问困难党员和离退休村干部8名，在红崖镇捐助饲草5吨"
+        "在石门村栽植油松1500余棵，协调中化集团为柳沟村落实养殖项目资金280万元，为柳沟村群众送去过冬棉服190件，"
+        "走访慰问柳沟村困难党员和离退休村干部8名，为红崖镇捐助饲草5吨"
     )
-    assert c["党课句"] == "邀请专家讲党课2次，领导干部讲专题党课4次，书记讲党课4次"
+    assert c["党课句"] == "支部书记带头讲党课4次，邀请专家讲党课2次，领导干部讲专题党课4次"
     assert c["采用级别"] == "中央、省、市"
     assert c["三会一课句"] == "召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次"
     assert c["学习句"].endswith("每季度对党员学习情况进行1次调阅检查")
@@ -385,3 +385,29 @@ def test_appendix_marks_gaps(metrics):
     assert rows["主题党日"]["底色"][6] != "auto"  # late in July (检查发现)
     xml = _parts(render_docx(TEMPLATE, build_context(m)))["word/document.xml"].decode("utf-8")
     assert xml.count('w:fill="D9D9D9"') == 1 + 3 + 1
+
+
+def test_single_items_are_not_numbered_and_partial_figures_read_naturally(metrics):
+    m = copy.deepcopy(metrics)
+    m["问题"], m["原因"] = m["问题"][:1], m["原因"][:1]
+    m["学习"].update({"人均心得体会篇数": 2.2, "心得体会总篇数": 22})
+    m["党课"].update({"书记": 0, "未注明": 2})
+    c = build_context(m)
+    assert c["问题句"].startswith("责任落实不够到位。") and "一是" not in c["问题句"]
+    assert c["原因句"].startswith("精力投入不够。") and "一是" not in c["原因句"]
+    assert "撰写心得体会2篇以上" in c["学习句"]
+    assert c["党课句"] == "邀请专家讲党课2次，领导干部讲专题党课4次，另开展党课2次"
+    m["学习"].update({"人均心得体会篇数": 0.3, "心得体会总篇数": 3})
+    assert "共撰写心得体会3篇" in build_context(m)["学习句"]
+
+
+def test_claims_follow_the_findings(metrics):
+    m = copy.deepcopy(metrics)
+    md = _render_md(m)
+    assert "对照每月10号前完成当月组织生活的要求" in md  # July was late: no 严格按照
+    m["检查发现"] = []
+    assert "严格按照每月10号前完成当月组织生活的要求" in _render_md(m)
+    m["党费"]["应缴总额"] = None  # no standard: 足额 cannot be claimed
+    assert "按月足额缴纳党费" not in _render_md(m)
+    m["谈心谈话"].update({"次数": 0, "覆盖党员": 0})
+    assert "谈心谈话制度" not in _render_md(m)

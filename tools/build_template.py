@@ -40,6 +40,8 @@ H1 = "一级标题"
 H2 = "二级标题"
 H2_RUN = "小标题文字"
 APPENDIX_TITLE = "附件标题"
+APPENDIX_LABEL = "附件标识"
+SIGN = "落款"
 CELL = "表格文字"
 NOTE = "表注"
 PAGE_NO = "页码"
@@ -47,7 +49,8 @@ PAGE_NO = "页码"
 # ASCII style ids keep the file portable; the Chinese names are what Word/WPS show.
 STYLE_IDS = {
     BODY: "ReportBody", TITLE: "ReportTitle", H1: "ReportHeading1", H2: "ReportHeading2",
-    H2_RUN: "ReportHeading2Char", APPENDIX_TITLE: "AppendixTitle", CELL: "TableText",
+    H2_RUN: "ReportHeading2Char", APPENDIX_TITLE: "AppendixTitle", APPENDIX_LABEL: "AppendixLabel",
+    SIGN: "Signature", CELL: "TableText",
     NOTE: "TableNote", PAGE_NO: "PageNumber",
 }
 KEEP_BUILTIN = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
@@ -69,8 +72,8 @@ PART_1 = [
         "建立了党支部书记抓党建“三个清单”（责任清单、问题清单、任务清单），严格落实好“一岗双责”"
         "{% if 组织生活.专题研究党建 %}，年内，围绕开展喜迎二十大胜利召开，"
         "专题研究机关党建工作{{ 组织生活.专题研究党建 }}次{% endif %}。"
-        "常态化落实谈心谈话制度，{% if 谈心谈话.次数 %}{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
-        "开展谈心谈话{{ 谈心谈话.次数 }}次，{% endif %}注重激发调动机关党员干部干事创业、担当作为的积极性。"
+        "{% if 谈心谈话.次数 %}常态化落实谈心谈话制度，{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
+        "开展谈心谈话{{ 谈心谈话.次数 }}次，注重激发调动机关党员干部干事创业、担当作为的积极性。{% endif %}"
         "{% if 学习句 %}{{ 学习句 }}。{% endif %}"
         "健全完善党员评价管理机制，对《党员积分评定标准》进行了修订完善，细化了加分、减分项赋分标准，"
         "对党员日常表现情况进行“量化打分”，压紧压实党员教育管理责任。",
@@ -95,7 +98,8 @@ PART_1 = [
         "对标机关党支部{% if '对标星级指标' in 其他事项 %}{{ 其他事项.对标星级指标|数量 }}{% endif %}星级指标，"
         "逐条逐项开展深入自查，对标对表进行完善提升，着力巩固提升五星级党支部成效。"
         "持续提升组织生活质量，坚持把党内政治生活作为锤炼部机关干部党性的“大熔炉”，"
-        "{% if 主题党日截止日 %}严格按照每月{{ 主题党日截止日 }}号前完成当月组织生活的要求，{% endif %}"
+        "{% if 主题党日截止日 %}{% if 主题党日按时 %}严格按照{% else %}对照{% endif %}"
+        "每月{{ 主题党日截止日 }}号前完成当月组织生活的要求，{% endif %}"
         "认真落实“三会一课”、主题党日等党内基本组织生活制度。"
         "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}"
         "不断丰富组织生活内容和形式，将组织生活与中心工作紧密结合起来，采取观看视频、交流业务、学习理论、观摩学习、"
@@ -125,7 +129,10 @@ SECTION_3 = "三、下一步工作打算"
 PLAN_HEAD = "{{ loop.index|小标题 }}{{ 项.标题 }}。"
 PLAN_BODY = "{{ 项.内容 }}"
 
-APPENDIX = "附件：{{ 年度 }}年度“三会一课”及主题党日开展情况统计表"
+APPENDIX_NAME = "{{ 年度 }}年度“三会一课”及主题党日开展情况统计表"
+APPENDIX_NOTE = "附件：" + APPENDIX_NAME  # 附件说明 under the body text (GB/T 9704 7.3.4)
+APPENDIX_MARK = "附件"  # top left of the appendix page
+SIGNATURE = ["{%p if 支部.报告日期 %}", "{{ 支部.名称 }}", "{{ 支部.报告日期|日期 }}", "{%p endif %}"]
 TABLE_HEAD = ["项目"] + [f"{m}月" for m in range(1, 13)] + ["合计"]
 TABLE_CELLS = (
     ["{{ 行.项目 }}"]
@@ -258,16 +265,31 @@ def page_setup(doc) -> None:
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
     sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
     grid = sec._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), "578")
+    # 28 characters a line: the text width (twips) over 28 gives the pitch; charSpace is its
+    # difference from the 16 pt body size in 1/4096 pt.
+    width = sec.page_width.twips - sec.left_margin.twips - sec.right_margin.twips
+    grid.set(qn("w:charSpace"), str(round((width / 28 / 20 - 16) * 4096)))
 
 
 def page_number_footer(doc) -> None:
-    """Footer "— 1 —": a PAGE field between em dashes, 宋体 4号, centred."""
-    footer = doc.sections[0].footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]
-    p.style = doc.styles[PAGE_NO]
+    """Footer "— 1 —" in 宋体 4号: odd pages right, even pages left, one character in (GB/T 9704 7.5)."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    one_char = str(14 * 20)
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "w:right"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "w:left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles[PAGE_NO]
+        p.alignment = align
+        p._p.get_or_add_pPr().get_or_add_ind().set(qn(side), one_char)
+        page_number(p)
+
+
+def page_number(p) -> None:
+    """A PAGE field between em dashes."""
     run(p, "— ", SONGTI)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         r = run(p, "", SONGTI)
@@ -349,14 +371,20 @@ def build() -> bytes:
                exact=Pt(36), after=28.9, outline=None)
     para_style(doc, H1, HEITI, 16, outline=0)
     para_style(doc, H2, KAITI, 16, outline=1)
-    para_style(doc, APPENDIX_TITLE, HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=14)
-    doc.styles[APPENDIX_TITLE].paragraph_format.page_break_before = True
+    # The appendix page: "附件" top left in 黑体, then its title centred in 小标宋 (GB/T 9704 7.3.4).
+    para_style(doc, APPENDIX_LABEL, HEITI, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+    doc.styles[APPENDIX_LABEL].paragraph_format.page_break_before = True
+    para_style(doc, APPENDIX_TITLE, XIAOBIAOSONG, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+               exact=Pt(36), before=14, after=14)
+    # 落款: branch and date right-aligned, four characters in from the right (GB/T 9704 7.3.5).
+    para_style(doc, SIGN, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    doc.styles[SIGN].element.get_or_add_pPr().get_or_add_ind().set(qn("w:right"), str(4 * 16 * 20))
     para_style(doc, CELL, FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
     para_style(doc, NOTE, FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, exact=Pt(20), before=6)
     para_style(doc, PAGE_NO, SONGTI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
     h2_run = add_style(doc, H2_RUN, WD_STYLE_TYPE.CHARACTER, base=None)
     set_fonts(h2_run.element.get_or_add_rPr(), KAITI)
-    for name in (TITLE, H1, H2, APPENDIX_TITLE):
+    for name in (TITLE, H1, H2, APPENDIX_LABEL, APPENDIX_TITLE):
         doc.styles[name].paragraph_format.keep_with_next = True
     doc.styles[H1].next_paragraph_style = doc.styles[BODY]
     doc.styles[H2].next_paragraph_style = doc.styles[BODY]
@@ -387,7 +415,13 @@ def build() -> bytes:
     run(p, PLAN_BODY, FANGSONG)
     add_para(doc, BODY, "{%p endfor %}", FANGSONG)
 
-    add_para(doc, APPENDIX_TITLE, APPENDIX, HEITI)
+    doc.add_paragraph(style=BODY)  # one blank line before the 附件说明
+    add_para(doc, BODY, APPENDIX_NOTE, FANGSONG)
+    for text in SIGNATURE:
+        add_para(doc, SIGN, text, FANGSONG)
+
+    add_para(doc, APPENDIX_LABEL, APPENDIX_MARK, HEITI)
+    add_para(doc, APPENDIX_TITLE, APPENDIX_NAME, XIAOBIAOSONG)
     table = doc.add_table(rows=4, cols=len(TABLE_HEAD))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
