@@ -265,12 +265,11 @@ def page_setup(doc) -> None:
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
     sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
     grid = sec._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "linesAndChars")
+    # A line grid only. A character grid of 28 a line (charSpace -841) squeezes 16 pt glyphs
+    # into 15.8 pt cells: Word compresses them, but LibreOffice snaps each glyph to two cells
+    # and doubles the text's width, so 27 characters a line is the portable choice.
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), "578")
-    # 28 characters a line: the text width (twips) over 28 gives the pitch; charSpace is its
-    # difference from the 16 pt body size in 1/4096 pt.
-    width = sec.page_width.twips - sec.left_margin.twips - sec.right_margin.twips
-    grid.set(qn("w:charSpace"), str(round((width / 28 / 20 - 16) * 4096)))
 
 
 def page_number_footer(doc) -> None:
@@ -415,10 +414,12 @@ def build() -> bytes:
     run(p, PLAN_BODY, FANGSONG)
     add_para(doc, BODY, "{%p endfor %}", FANGSONG)
 
-    doc.add_paragraph(style=BODY)  # one blank line before the 附件说明
-    add_para(doc, BODY, APPENDIX_NOTE, FANGSONG)
-    for text in SIGNATURE:
-        add_para(doc, SIGN, text, FANGSONG)
+    # 附件说明 one line below the body, the 落款 two lines below it, kept on one page.
+    tail = [doc.add_paragraph(style=BODY), add_para(doc, BODY, APPENDIX_NOTE, FANGSONG),
+            doc.add_paragraph(style=BODY), doc.add_paragraph(style=BODY)]
+    tail += [add_para(doc, SIGN, text, FANGSONG) for text in SIGNATURE]
+    for p in tail[:-2]:
+        p.paragraph_format.keep_with_next = True
 
     add_para(doc, APPENDIX_LABEL, APPENDIX_MARK, HEITI)
     add_para(doc, APPENDIX_TITLE, APPENDIX_NAME, XIAOBIAOSONG)
