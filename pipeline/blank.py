@@ -69,6 +69,10 @@ NOTES: dict[tuple[str, str], str] = {
 MONTH_NOTE = "当月实缴金额（元），未缴的月份留空。"
 
 
+_NUMBER_HINTS = {"元": "填金额（元），如 50 或 50元。", "字": "填字数，如 3200 或 3,200。",
+                 "篇": "填篇数，如 2。"}
+
+
 def _examples(year: int) -> dict[str, dict[str, object]]:
     """One realistic example row per ledger kind (dates in `year`)."""
     d = lambda m, day: dt.date(year, m, day)  # noqa: E731
@@ -102,6 +106,7 @@ class BlankColumn:
     required: bool = False
     type: str = "text"
     note: str = ""
+    unit: str = ""
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -122,8 +127,9 @@ def blank_columns(kind: vocab.Kind) -> list[BlankColumn]:
     out = []
     for col in kind.columns:
         if kind.name == vocab.DUES_WIDE and col.name == "合计":
-            out += [BlankColumn(f"{m}月", 8, type="number", note=MONTH_NOTE) for m in range(1, 13)]
-        out.append(BlankColumn(col.name, col.width, col.required, col.type, NOTES.get((kind.name, col.name), "")))
+            out += [BlankColumn(f"{m}月", 8, type="number", note=MONTH_NOTE, unit="元") for m in range(1, 13)]
+        out.append(BlankColumn(col.name, col.width, col.required, col.type, NOTES.get((kind.name, col.name), ""),
+                               col.unit))
     return out
 
 
@@ -142,7 +148,7 @@ def describe(column: BlankColumn, year: int | None = None) -> str:
     elif column.type == "month":
         parts.append("写到月即可，如 1985.06 或 1985年6月。")
     elif column.type == "number":
-        parts.append("填数字，可带单位，如 50元、1500棵。")
+        parts.append(_NUMBER_HINTS.get(column.unit, "填数字，可带单位或写约数，如 1500棵、1500余。"))
     elif column.type == "int":
         parts.append("填整数。")
     elif column.type == "names":

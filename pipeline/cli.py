@@ -158,7 +158,7 @@ def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs:
     if not sheets:
         return f"下一步：改正台账后重新运行 {again}（它会在 outputs 中写出标出问题单元格的 校验报告.xlsx）。"
     where = sheets[0] if len(sheets) == 1 else "各支部文件夹中的 校验报告.xlsx"
-    return f"下一步：打开 {where}，看“问题清单”和标出的单元格，改正台账后重新运行 {again}。"
+    return f"下一步：打开 {where}，看“全部问题”和标出的单元格，改正台账后重新运行 {again}。"
 
 
 _USAGE_HINT = "运行 python -m pipeline --help 查看用法。"

@@ -11,11 +11,22 @@ import zipfile
 from pathlib import Path
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets here (mkstemp's own 0600 would hide outputs from others)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_MODE = _file_mode()
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` in one step, so a failed run never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=".~tmp-", dir=path.parent)
     try:
+        os.chmod(temp, _MODE)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

@@ -31,7 +31,9 @@ from pipeline.values import is_blank, norm_header
 
 VALIDATION_XLSX = "校验报告.xlsx"
 ROWS_PREFIX = "问题行-"
-MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 问题清单
+# Not "问题清单": that is the name of a ledger, and the two would be confused.
+LIST_SHEET = "全部问题"
+MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
 # Issues about a whole sheet (their row is the header row): listed, not copied.
 SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet"}
 
@@ -254,7 +256,7 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
             comment.width, comment.height = 320, 60 + 40 * len(issues)
             cell.comment = comment
     if len(rows) > MAX_COPIED_ROWS:
-        _put(ws, MAX_COPIED_ROWS + 3, 1, f"其余 {len(rows) - MAX_COPIED_ROWS} 行未复制，见“问题清单”。").font = _BOLD
+        _put(ws, MAX_COPIED_ROWS + 3, 1, f"其余 {len(rows) - MAX_COPIED_ROWS} 行未复制，见“{LIST_SHEET}”。").font = _BOLD
     ws.freeze_panes = "B3"
 
 
@@ -271,8 +273,8 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
     if findings is not None:
         lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
-    lines += ["怎样改：在“问题清单”中逐条查看，点“行”列的链接可跳到出错的行；",
-              "“问题行-”工作表复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
+    lines += [f"怎样改：在“{LIST_SHEET}”中逐条查看，点“行”列的链接可跳到出错的行；",
+              "“问题行-”开头的工作表（如有）复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
               "请在原台账中改正，然后重新检查。"]
     if keep_going and log.errors:
         lines.append("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。")
@@ -350,7 +352,7 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
     _add_styles(wb)
     summary = wb.active
     summary.title = "汇总"
-    problems = wb.create_sheet("问题清单")
+    problems = wb.create_sheet(LIST_SHEET)
     if findings is not None:
         _findings(wb.create_sheet("规则检查"), findings)
     used = {ws.title.lower() for ws in wb.worksheets}

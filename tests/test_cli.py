@@ -43,7 +43,7 @@ def test_check_with_errors_exits_1_and_names_the_cell(bad, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == ("[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」不是有效的日期"
                         "（2023年没有2月30日）。请写成 2023年3月5日 或 2023-03-05 这样的日期。")
-    assert lines[-1] == (f"下一步：打开 {tmp_path / 'out' / '校验报告.xlsx'}，看“问题清单”和标出的单元格，"
+    assert lines[-1] == (f"下一步：打开 {tmp_path / 'out' / '校验报告.xlsx'}，看“全部问题”和标出的单元格，"
                          f"改正台账后重新运行 make check INPUTS={bad}。")
     assert (tmp_path / "out" / "校验报告.md").exists()
     assert not (tmp_path / "out" / "metrics.json").exists()

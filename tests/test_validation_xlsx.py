@@ -40,7 +40,7 @@ def fill(cell) -> str:
 
 
 def test_sheets(report):
-    assert report.sheetnames == ["汇总", "问题清单", "规则检查", "问题行-组织生活"]
+    assert report.sheetnames == ["汇总", "全部问题", "规则检查", "问题行-组织生活"]
 
 
 def test_summary_counts_by_file_and_kind(report):
@@ -55,7 +55,7 @@ def test_summary_counts_by_file_and_kind(report):
 
 
 def test_problem_list_has_every_issue(report):
-    ws = report["问题清单"]
+    ws = report["全部问题"]
     assert rows(ws)[0] == ("序号", "级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法")
     assert rows(ws, 2) == [
         (1, "错误", "台账.xlsx", "组织生活", 2, "日期", "2023-02-30", "不是有效的日期（2023年没有2月30日）",
@@ -103,8 +103,8 @@ def test_cell_refs_basic_info_and_duplicates_are_located(tmp_path):
 def test_clean_branch_has_an_empty_problem_list(tmp_path):
     api.run_check(branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]]), tmp_path / "out", 2023)
     wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
-    assert wb.sheetnames == ["汇总", "问题清单", "规则检查"]
-    assert rows(wb["问题清单"], 2) == []
+    assert wb.sheetnames == ["汇总", "全部问题", "规则检查"]
+    assert rows(wb["全部问题"], 2) == []
     assert ("没有发现问题。", None, None, None) in rows(wb["汇总"])
     assert rows(wb["规则检查"], 2)[0][1] == "党员大会每季度召开"
 
@@ -124,13 +124,13 @@ def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):
     log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期")
     data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"], folder=tmp_path)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    cell = wb["问题清单"]["G2"]
+    cell = wb["全部问题"]["G2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
-    assert wb["问题清单"]["H2"].value == "无法识别"
+    assert wb["全部问题"]["H2"].value == "无法识别"
 
 
 def test_sheet_titles_are_valid_and_unique():
-    used = {"汇总", "问题清单"}
+    used = {"汇总", "全部问题"}
     assert _sheet_title("a/b:c*?[d]\\", used) == "问题行-a_b_c___d__"
     long = "很" * 40
     first, second = _sheet_title(long, used), _sheet_title(long, used)
@@ -155,6 +155,6 @@ def test_cli_points_to_the_workbook(tmp_path, capsys):
     assert exit_.value.code == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[-4:] == [f"输出文件在 {out}：", f"  {out / '校验报告.md'}", f"  {out / VALIDATION_XLSX}",
-                          f"下一步：打开 {out / VALIDATION_XLSX}，看“问题清单”和标出的单元格，"
+                          f"下一步：打开 {out / VALIDATION_XLSX}，看“全部问题”和标出的单元格，"
                           f"改正台账后重新运行 make check INPUTS={folder}。"]
 
