@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.readers import Sheet, list_input_files, read_file
-from pipeline.values import header_unit, is_blank, month_of_header, norm_header, norm_key
+from pipeline.values import header_text, header_unit, is_blank, month_of_header, norm_header, norm_key
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -16,7 +17,6 @@ _LOOKUP: dict[str, dict[str, str]] = {
     for kind in vocab.KINDS
 }
 _IGNORED = {norm_header(h) for h in vocab.IGNORED_HEADERS}
-_TOTALS = set(vocab.TOTAL_MARKERS)
 _INFO = vocab.KIND_BY_NAME["基本信息"]
 _TABLE_KINDS = [k for k in vocab.KINDS if k.name != "基本信息"]
 
@@ -135,11 +135,11 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         if choice is None:
             return None
         _, kind, columns, months = choice
-        typed = {i: str(v).strip() for i, v in enumerate(rows[header_row]) if not is_blank(v)}
+        typed = {i: header_text(v) for i, v in enumerate(rows[header_row]) if not is_blank(v)}
         if header_row != index:
             for i, v in enumerate(rows[index]):
                 if not is_blank(v):
-                    typed.setdefault(i, str(v).strip())
+                    typed.setdefault(i, header_text(v))
         table = Table(kind, sheet, columns, typed, months=months,
                       units={i: u for i, u in enumerate(unit_row) if u})
         _warn_unknown_columns(table, headers, log, header_row)
@@ -188,16 +188,16 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
         first = row[0]
         if first.__class__ in (int, float) and width > 1 and row[1] != "":
             # The usual 序号 + value: a totals row only if that value says 合计.
-            if row[1].__class__ is str and _compact(row[1]) in _TOTALS:
+            if row[1].__class__ is str and _is_total(row[1]):
                 continue
             out.append(index)
             continue
         first, second = _leading(row)
         if first.__class__ is str:
             word = _compact(first)
-            if word in _TOTALS or word.startswith(vocab.EXAMPLE_MARKER):
+            if _is_total(word) or word.startswith(vocab.EXAMPLE_MARKER):
                 continue
-        elif second.__class__ is str and _compact(second) in _TOTALS:
+        elif second.__class__ is str and _is_total(second):
             continue
         out.append(index)
     return out
@@ -214,6 +214,14 @@ def _leading(row: list) -> tuple[object, object]:
             return found[0], found[1]
     found += ["", ""]
     return found[0], found[1]
+
+
+_TOTAL_ROW = re.compile(r"^(?:%s)(?:[:：]|\d|$)" % "|".join(vocab.TOTAL_MARKERS))
+
+
+def _is_total(value) -> bool:
+    """`合计`, `小 计`, `合计：`, `合计：4人`: a totals row, not data."""
+    return bool(_TOTAL_ROW.match(_compact(value)))
 
 
 def _compact(value) -> str:

@@ -23,6 +23,21 @@ from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm
 FOLDER = "（输入文件夹）"
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
 _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
+_CHECK_ONLY = ("合计",)  # columns that are cross-checked, never counted
+
+
+def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
+    """A formula cell with no value or an error value: never read as blank."""
+    where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）")
+    if error:
+        reason, action, code = (f"单元格是公式计算出的错误值 {error}", "请在 Excel/WPS 中改正该公式，或改为数值",
+                                "formula-error")
+    else:
+        reason, action, code = _FORMULA_REASON, _FORMULA_ACTION, "formula-no-value"
+    if warn:
+        log.warning(sheet.file, reason + "，无法核对合计", action, code=code, **where)
+    else:
+        log.error(sheet.file, reason, action, code=code, **where)
 
 
 class Source(NamedTuple):
@@ -325,7 +340,7 @@ def _scales(table: Table) -> dict[str, int]:
 def _table_records(table: Table, log: IssueLog, year: int):
     kind = table.kind
     sheet = table.sheet
-    missing = set(sheet.formulas_without_value)
+    bad = sheet.bad_cells
     # 数量（万元） names the unit of quantities whose row leaves 单位 blank (or has no 单位 column).
     unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
     # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
@@ -343,10 +358,11 @@ def _table_records(table: Table, log: IssueLog, year: int):
         ok = True
         for name, index, header, ctype, required, memo in plan:
             raw = row[index] if index < width else ""
-            if missing and (r, index) in missing:
-                log.error(sheet.file, _FORMULA_REASON, _FORMULA_ACTION, sheet=sheet.name,
-                          row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）",
-                          code="formula-no-value")
+            if bad and (r, index) in bad:
+                if name in _CHECK_ONLY:  # a 合计 column is only cross-checked
+                    _bad_cell(log, sheet, r, index, header, bad[(r, index)], warn=True)
+                    continue
+                _bad_cell(log, sheet, r, index, header, bad[(r, index)])
                 ok = False
                 continue
             if raw.__class__ is str:
@@ -405,6 +421,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
         src = Source(sheet.file, sheet.name, r + 1)
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year)
+            if values["各月"] is None:
+                continue
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
@@ -416,15 +434,19 @@ def _table_records(table: Table, log: IssueLog, year: int):
 
 
 def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: IssueLog,
-                 year: int) -> dict[int, float]:
-    """The month columns of a wide dues row: {month: amount paid}; blank months are unpaid."""
+                 year: int) -> dict[int, float] | None:
+    """The month columns of a wide dues row: {month: amount paid}; blank months are unpaid.
+
+    None when a month cell is in error: the whole row then stays out, like any row error.
+    """
     paid: dict[int, float] = {}
+    failed = False
     for index, (col_year, month) in sorted(table.months.items(), key=lambda kv: kv[1][1]):
         raw = row[index] if index < len(row) else ""
         header = table.headers.get(index, f"{month}月")
-        if (r, index) in table.sheet.formulas_without_value:
-            log.error(src.file, _FORMULA_REASON, _FORMULA_ACTION, sheet=src.sheet, row=src.row,
-                      column=f"{header}（{column_letter(index)}{src.row}）", code="formula-no-value")
+        if (r, index) in table.sheet.bad_cells:
+            _bad_cell(log, table.sheet, r, index, header, table.sheet.bad_cells[(r, index)])
+            failed = True
             continue
         if is_blank(raw):
             continue
@@ -437,8 +459,11 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
         except ValueError as exc:
             log.error(src.file, str(exc), "请填写实缴金额（数字），未缴的月份留空", sheet=src.sheet,
                       row=src.row, column=header, value=raw, code="bad-number")
+            failed = True
             continue
         paid[month] = paid.get(month, 0) + amount
+    if failed:
+        return None
     declared = values.get("合计")
     total = round(sum(paid.values()), 2)
     if declared is not None and abs(declared - total) > 0.005:

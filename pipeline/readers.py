@@ -38,8 +38,9 @@ class Sheet:
     file: str
     name: str
     rows: list[list]
-    # 0-based (row, col) of formula cells that carry no computed value.
-    formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
+    # 0-based (row, col) -> "" for a formula saved without a computed value, or the error it
+    # computed (`#REF!`); calamine reads both as a blank cell.
+    bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def list_input_files(folder: Path) -> list[Path]:
@@ -109,9 +110,9 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         except DefusedXmlException:
             _unsafe(display, log)
             return []
-        missing = _formulas_without_value(xml)
+        bad = _bad_cells(xml)
         for sheet in sheets:
-            sheet.formulas_without_value = sorted(missing.get(sheet.name, ()))
+            sheet.bad_cells = bad.get(sheet.name, {})
     return sheets
 
 
@@ -210,22 +211,21 @@ def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, 
     return found
 
 
-def _formulas_without_value(xml: dict[str, bytes]) -> dict[str, list[tuple[int, int]]]:
-    """Map sheet name -> formula cells lacking a cached value (calamine reads them as blank)."""
-    found: dict[str, list[tuple[int, int]]] = {}
+def _bad_cells(xml: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
+    """Map sheet name -> formula cells with no cached value ("") or an error value (#REF!)."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
     for name, data in xml.items():
         # Every formula element has a closing tag (</f>, </x:f>): one fast search rules out
         # the common case of a sheet without formulas.
-        if b"f>" not in data:
+        if b"f>" not in data and b't="e"' not in data:
             continue
-        cells = [(int(row) - 1, _column_index(col.decode())) for col, row in _FORMULA_NO_VALUE.findall(data)]
+        cells = {(int(row) - 1, _column_index(col.decode())): "" for col, row in _FORMULA_NO_VALUE.findall(data)}
+        if b't="e"' in data:
+            for col, row, error in _ERROR_VALUE.findall(data):
+                cells[(int(row) - 1, _column_index(col.decode()))] = error.decode("utf-8", "replace")
         if cells:
             found[name] = cells
     return found
-
-
-def _formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
-    return _formulas_without_value(_sheet_xml(path))
 
 
 def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:
@@ -239,6 +239,12 @@ def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:
         name_len, extra_len = struct.unpack("<HH", header[26:30])
         handle.seek(info.header_offset + 30 + name_len + extra_len)
         return handle.read(info.compress_size), info.compress_type
+
+
+# A cell whose formula computed an error: <c r="B2" t="e"><f>…</f><v>#REF!</v></c>.
+_ERROR_VALUE = re.compile(
+    rb'<(?:\w+:)?c\s(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
+    rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.S)
 
 
 def _column_index(letters: str) -> int:

@@ -27,13 +27,19 @@ _SPACE = re.compile(r"\s+")
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
 
-def norm_header(value) -> str:
-    """A header cell as compared with the vocabularies: no spaces, half-width, no unit."""
+def header_text(value) -> str:
+    """A header cell as text; a date cell (Excel turns a typed `2023-01` into one) names its month."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year}年{value.month}月"
     if value is None:
         return ""
-    text = half_width(str(value))
-    text = _SPACE.sub("", text)
-    text = _UNIT_SUFFIX.sub("", text)
+    return _SPACE.sub("", str(value))
+
+
+def norm_header(value) -> str:
+    """A header cell as compared with the vocabularies: no spaces, half-width, no unit or colon."""
+    text = half_width(header_text(value))
+    text = _UNIT_SUFFIX.sub("", text.rstrip(":："))
     return text.replace("（", "(").replace("）", ")")
 
 

@@ -47,6 +47,7 @@ CODE_LABELS: dict[str, str] = {
     "dues-total": "党费合计与各月之和不一致",
     "info-conflict": "基本信息前后不一致",
     "formula-no-value": "公式没有计算结果",
+    "formula-error": "公式计算出错",
     "unknown-sheet": "未识别的工作表",
     "unknown-columns": "未识别的列",
     "ambiguous-sheet": "无法确定台账种类",

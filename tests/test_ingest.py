@@ -468,3 +468,52 @@ def test_missing_basic_info_is_a_warning_and_split_info_is_merged(tmp_path):
     result = run(tmp_path)
     assert not result.log.items, messages(result)
     assert result.metrics["支部"]["书记"] == "王书记"
+
+
+def test_month_headers_typed_as_dates_and_totals_rows_with_colons(tmp_path):
+    dues = [["姓名", "缴纳标准", dt.datetime(2023, 1, 1), dt.datetime(2023, 2, 1), "合计"],
+            ["张三", 10, 10, 10, 20], ["合计：", None, 10, 10, 20], ["合计:2人", None, None, None, None]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert not result.log.items, messages(result)
+    assert result.metrics["党费"]["按月"][:3] == [10, 10, 0]
+    assert result.metrics["党员"]["总数"] == 3
+
+
+def test_basic_info_labels_with_colons(tmp_path):
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": [["党支部名称：", "第九党支部"], ["支部书记:", "周书记"], ["年度：", "2023"]]})
+    result = run(tmp_path, year=None)
+    assert result.metrics["支部"]["名称"] == "第九党支部" and result.metrics["年度"] == 2023
+
+
+def _with_cached(path: Path, old: bytes, new: bytes) -> None:
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    for name, data in parts.items():
+        parts[name] = data.replace(old, new)
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+def test_formula_error_values_are_named(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "其他事项": [["事项", "数量", "单位"],
+                                                                          ["购买读本", "=A9/0", "本"]]})
+    _with_cached(path, b'<c r="B2"><f>A9/0</f><v></v></c>', b'<c r="B2" t="e"><f>A9/0</f><v>#DIV/0!</v></c>')
+    assert messages(run(tmp_path)) == [
+        "[错误] a.xlsx，工作表「其他事项」，第2行，「数量（B2）」列：单元格是公式计算出的错误值 #DIV/0!。"
+        "请在 Excel/WPS 中改正该公式，或改为数值。"]
+
+
+def test_a_total_column_formula_without_value_only_loses_the_cross_check(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月", "2月", "合计"], ["张三", 10, 10, 10, "=C2+D2"]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert result.metrics["党费"]["实缴总额"] == 20
+    assert [i.severity for i in result.log.items] == ["警告"]
+    assert "无法核对合计" in result.log.items[0].reason
+
+
+def test_a_dues_row_with_a_bad_month_stays_out_whole(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月", "2月"], ["张三", 10, 10, "已缴"], ["李四", 10, 10, 10]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert result.metrics["党费"]["实缴总额"] == 20  # 李四 only
+    assert [i.code for i in result.log.errors] == ["bad-number"]
