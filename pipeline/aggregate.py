@@ -215,21 +215,25 @@ def first_due_month(joined: tuple[int, int] | None, year: int) -> int:
     return joined[1] if joined[0] == year else 13
 
 
+def months_due(ledgers: Ledgers) -> dict[str, range]:
+    """For each member with a standard > 0, the months of the year dues are owed for."""
+    joined = {m["姓名"]: m["入党时间"] for m in roster(ledgers) if m["入党时间"]}
+    return {name: range(first_due_month(joined.get(name), ledgers.year), 13)
+            for name, (standard, _) in dues_standards(ledgers).items() if (standard or 0) > 0}
+
+
 def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
     """Members with a standard > 0 and the months (from joining) with no payment > 0."""
-    joined = {m["姓名"]: m["入党时间"] for m in roster(ledgers) if m["入党时间"]}
     paid: dict[str, set[int]] = defaultdict(set)
     for name, month, amount, _ in dues_payments(ledgers):
         if amount > 0:
             paid[name].add(month)
+    standards = dues_standards(ledgers)
     gaps = {}
-    for name, (standard, src) in dues_standards(ledgers).items():
-        if (standard or 0) <= 0:
-            continue
-        missed = [m for m in range(first_due_month(joined.get(name), ledgers.year), 13)
-                  if m not in paid[name]]
+    for name, months in months_due(ledgers).items():
+        missed = [m for m in months if m not in paid[name]]
         if missed:
-            gaps[name] = (missed, src)
+            gaps[name] = (missed, standards[name][1])
     return gaps
 
 
@@ -240,7 +244,9 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
         monthly[month - 1] += amount
         prov.add("党费.实缴总额", [src])
         prov.add("党费.按月", [src])
-    due = sum(standard * 12 for standard, _ in standards.values()) if standards else None
+    # 应缴 counts the same months 欠缴 does: a member who joined this year owes from joining.
+    owed = months_due(ledgers)
+    due = sum(standards[name][0] * len(months) for name, months in owed.items()) if standards else None
     prov.add("党费.应缴总额", [src for _, src in standards.values()])
     arrears = []
     for name, (missed, src) in dues_gaps(ledgers).items():

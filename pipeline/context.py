@@ -37,7 +37,8 @@ DERIVED: dict[str, str] = {
     "原因项": "原因逐条，格式同“问题项”",
     "打算项": "任务清单逐条，格式同“问题项”，默认模板每条一段“（一）标题。内容”",
     "检查发现句": "规则检查结论作为佐证：“经对全年台账核查，7月主题党日在10日后召开（7月12日）。”；"
-                "无发现时说明“三会一课”等制度均按规定落实；未做检查（无“检查发现”）时为空",
+                "无发现时说明已核查的“三会一课”等制度均按规定落实（只列出有台账、实际检查了的）；"
+                "什么都没能检查时为空",
     "附件表": "附件统计表各行：{项目, 月(12个：次数或“—”), 底色(12个：未按规定开展的月份为灰色), 合计}；"
             "行为支委会、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、党课、主题党日",
     "附件说明": "附件表下方的注释，说明数字、“—”和底色的含义，并列出所用的规则次数",
@@ -239,7 +240,7 @@ def findings_sentence(m: Mapping) -> str:
     """检查发现句: the rule-check findings as evidence, or that the rules were met."""
     if m.get("检查发现") is None:
         return ""
-    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, Mapping)])
+    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, Mapping)], m.get("检查规则"))
 
 
 def leaders_sentence(m: Mapping) -> str:

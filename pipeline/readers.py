@@ -90,13 +90,15 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []
     sheets = []
+    # calamine reports no merged ranges for OpenDocument files: read them from content.xml.
+    ods_merges = _ods_merges(path) if suffix == ".ods" else {}
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
         try:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
+            merged = sheet.merged_cell_ranges or ods_merges.get(meta.name, [])
         except Exception:
             log.error(display, "工作表无法读取（内容已损坏）", "请用 Excel/WPS 打开并重新保存该文件",
                       sheet=meta.name, code="unreadable")
@@ -128,6 +130,38 @@ def _fill_merged(rows: list[list], merged) -> None:
                 row.extend([""] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = value
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine."""
+    merges: dict[str, list] = {}
+    name, row, col = "", -1, 0
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            for event, element in ElementTree.iterparse(content, events=("start", "end")):
+                tag = element.tag
+                if not tag.startswith(_ODS_TABLE):
+                    continue
+                tag = tag[len(_ODS_TABLE):]
+                if event == "start" and tag == "table":
+                    name, row = element.get(_ODS_TABLE + "name", ""), -1
+                elif event == "start" and tag == "table-row":
+                    row, col = row + 1, 0
+                elif event == "end" and tag == "table-row":
+                    row += int(element.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                    element.clear()
+                elif event == "start" and tag in ("table-cell", "covered-table-cell"):
+                    rows = int(element.get(_ODS_TABLE + "number-rows-spanned", "1"))
+                    cols = int(element.get(_ODS_TABLE + "number-columns-spanned", "1"))
+                    if rows > 1 or cols > 1:
+                        merges.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
+                    col += int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return {}  # calamine has read or reported the file; only the merges are lost
+    return merges
 
 
 def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
-from pipeline.aggregate import dues_gaps, roster, secretary
+from pipeline.aggregate import dues_gaps, months_due, roster, secretary
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -102,14 +102,17 @@ _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 
 def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[str, dict]:
     """The rules checked and their numbers, for metrics.json (`检查规则`) and the template;
-    `适用` says whether the rule applies to this branch (支委会 with 7 正式党员, 党小组会)."""
+    `适用` says whether the rule applies to this branch (支委会 with 7 正式党员, 党小组会);
+    `已检查` whether its ledger was there to check (and, for 党费, any member had a standard)."""
     out = {}
     for rule in RULES:
         cfg = _settings_of(config, rule)
         if not cfg.enabled:
             continue
-        entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period],
-                 "适用": _applies(rule, cfg, ledgers, metrics)[0],
+        applies = _applies(rule, cfg, ledgers, metrics)[0]
+        entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period], "适用": applies,
+                 "已检查": applies and has_ledger(rule, ledgers)
+                 and (rule.check != "dues" or bool(dues_gaps(ledgers) or months_due(ledgers))),
                  "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
         if cfg.threshold is not None:
             entry["最少次数"] = cfg.threshold
@@ -131,8 +134,29 @@ def has_ledger(rule: Rule, ledgers: Ledgers) -> bool:
     return rule.counted in ledgers.records
 
 
-def evidence_sentence(findings: list[dict]) -> str:
-    """Section 二's evidence: the findings in one sentence, or that every rule was met.
+# What the all-met sentence may name, and the rules behind each name.
+MET_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("“三会一课”", ("支委会", "党员大会", "党小组会", "党课")),
+    ("主题党日", ("主题党日",)),
+    ("谈心谈话", ("谈心谈话",)),
+    ("党费收缴", ("党费",)),
+    ("组织生活会", ("组织生活会",)),
+    ("学习笔记检查", ("学习笔记检查",)),
+)
+
+
+def met_sentence(checked: dict | None) -> str:
+    """The all-met sentence, naming only what was checked (nothing checked: no sentence)."""
+    if checked is None:
+        return ALL_MET
+    names = [name for name, ids in MET_NAMES if any((checked.get(i) or {}).get("已检查") for i in ids)]
+    if not names:
+        return ""
+    return f"经对全年台账核查，{'、'.join(names[:4])}等制度均按规定落实。"
+
+
+def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
+    """Section 二's evidence: the findings in one sentence, or that every checked rule was met.
 
     Findings about named members are told by number (`2名党员…`): a 述职报告 is read aloud
     at the 评议 meeting; the names stay in 校验报告 and metrics.json.
@@ -147,7 +171,7 @@ def evidence_sentence(findings: list[dict]) -> str:
         notes.append(str(f.get("报告说明") or f.get("说明") or "").strip().rstrip("。；;，, "))
     notes = [n for n in notes if n]
     if not notes:
-        return ALL_MET
+        return met_sentence(checked)
     return "经对全年台账核查，" + "；".join(notes) + "。"
 
 

@@ -517,3 +517,31 @@ def test_a_dues_row_with_a_bad_month_stays_out_whole(tmp_path):
     result = run(branch(tmp_path, extra={"党费": dues}))
     assert result.metrics["党费"]["实缴总额"] == 20  # 李四 only
     assert [i.code for i in result.log.errors] == ["bad-number"]
+
+
+def test_merged_cells_in_ods(tmp_path):
+    """calamine gives no merged ranges for .ods; content.xml supplies them."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="组织生活")
+    rows = [["日期", "类型", "主题"], ["2023-05-06", "党小组会", "一"], [None, None, "二"]]
+    for r, values in enumerate(rows):
+        tr = TableRow()
+        for c, value in enumerate(values):
+            if r == 2 and c < 2:
+                tr.addElement(CoveredTableCell())
+                continue
+            attrs = {"numberrowsspanned": 2} if r == 1 and c < 2 else {}
+            cell = TableCell(valuetype="string", **attrs)
+            cell.addElement(P(text=value))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "组织生活.ods"))
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC})
+    result = run(tmp_path)
+    assert not result.log.errors, messages(result)
+    assert result.metrics["组织生活"]["党小组会"] == 2

@@ -412,3 +412,11 @@ def test_sample_findings_in_full():
     prov = run.provenance.as_dict(run.metrics)
     assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
     assert rules.evidence_sentence(run.findings) == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
+
+
+def test_all_met_names_only_what_was_checked(tmp_path):
+    run = analyse(tmp_path, dues=None)
+    assert run.findings == [] and not run.metrics["检查规则"]["党费"]["已检查"]
+    assert rules.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
+        "经对全年台账核查，“三会一课”、主题党日、谈心谈话、组织生活会等制度均按规定落实。")
+    assert rules.met_sentence({}) == ""
