@@ -84,6 +84,8 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
 
 def branches(inputs: Path) -> list[tuple[str, Path]]:
     """One branch per sub-folder holding spreadsheets (multi-branch mode), else the folder."""
+    if inputs.is_file():
+        raise UsageError(f"{inputs} 是一个文件，不是文件夹。请指定台账所在的文件夹，如 INPUTS=台账2023")
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
     subs = [p for p in sorted(inputs.iterdir()) if p.is_dir() and not p.name.startswith(".")

@@ -162,6 +162,8 @@ def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs:
 
 
 _USAGE_HINT = "运行 python -m pipeline --help 查看用法。"
+# What a parameter takes, in place of click's English explanation.
+_EXPECTED = {"year": "应为 1949 至 2100 之间的四位年份，如 2023"}
 
 
 def _usage_message(exc: click.ClickException) -> str:
@@ -171,7 +173,8 @@ def _usage_message(exc: click.ClickException) -> str:
         return f"缺少参数：{exc.param.name if exc.param else ''}。{_USAGE_HINT}"
     if isinstance(exc, click.BadParameter):
         name = exc.param.opts[0] if exc.param is not None and exc.param.opts else ""
-        return f"参数 {name} 的值无效（{exc.message}）。{_USAGE_HINT}"
+        expected = _EXPECTED.get(exc.param.name if exc.param is not None else "", exc.message)
+        return f"参数 {name} 的值无效（{expected}）。{_USAGE_HINT}"
     if isinstance(exc, click.UsageError) and "No such command" in exc.message:
         return f"没有这个命令（可用：report、check、init）。{_USAGE_HINT}"
     return f"命令用法有误：{exc.format_message()}。{_USAGE_HINT}"

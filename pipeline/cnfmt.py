@@ -122,7 +122,7 @@ def wanyuan(n: int | float | Decimal) -> str:
 
 
 def quantity(item: dict) -> str:
-    """Print a ledger quantity dict {"数量", "单位", "约数"} as e.g. 1500余棵 or 280万元.
+    """Print a ledger quantity dict {"数量", "单位", "约数"} as e.g. 1500余棵, 280万元, 1.2万人次.
 
     The number is taken as already rounded; 约数 only appends 余 before the unit.
     """
@@ -134,7 +134,11 @@ def quantity(item: dict) -> str:
     if not isinstance(unit, str):
         raise ValueError(f"数量：「单位」必须是文字，得到 {unit!r}")
     rest = "余" if item.get("约数") else ""
-    return f"{number(item['数量'])}{rest}{unit.strip()}"
+    unit = unit.strip()
+    # Large figures in 万 as official prose writes them (12000人次 -> 1.2万人次), unless the
+    # unit is already a multiple (280万元).
+    shown = number(item["数量"]) if unit.startswith(("万", "亿")) else wan(item["数量"])
+    return f"{shown}{rest}{unit}"
 
 
 def ordinal(i: int) -> str:

@@ -26,6 +26,11 @@ _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或�
 _CHECK_ONLY = ("合计",)  # columns that are cross-checked, never counted
 
 
+def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, raw) -> None:
+    log.warning(file, "是负数", "请核对；如果是退还或冲销，请在备注中说明", sheet=sheet, row=row,
+                column=header, value=raw, code="negative")
+
+
 def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
     """A formula cell with no value or an error value: never read as blank."""
     where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）")
@@ -398,6 +403,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 value, is_approx = value
                 if is_approx:
                     approx.add(name)
+                if value < 0:
+                    _warn_negative(log, sheet.file, sheet.name, r + 1, header, raw)
                 if name in scales:
                     value = round(value * scales[name], 6)
             elif value.__class__ is _Fallback:
@@ -461,6 +468,8 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
                       row=src.row, column=header, value=raw, code="bad-number")
             failed = True
             continue
+        if amount < 0:
+            _warn_negative(log, src.file, src.sheet, src.row, header, raw)
         paid[month] = paid.get(month, 0) + amount
     if failed:
         return None

@@ -58,6 +58,7 @@ CODE_LABELS: dict[str, str] = {
     "too-large": "文件过大",
     "no-info": "缺少基本信息表",
     "missing-ledger": "缺少台账",
+    "negative": "数字是负数",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",

@@ -97,7 +97,14 @@ def test_unknown_option_exits_2_in_chinese():
 def test_bad_year_exits_2():
     result = invoke("check", "--year", "二〇二三")
     assert result.exit_code == 2
-    assert result.output.startswith("用法错误：参数 --year 的值无效（")
+    assert result.output == ("用法错误：参数 --year 的值无效（应为 1949 至 2100 之间的四位年份，如 2023）。"
+                             "运行 python -m pipeline --help 查看用法。\n")
+
+
+def test_inputs_that_is_a_file_exits_2(good):
+    result = invoke("check", "--inputs", str(good / "台账.xlsx"))
+    assert result.exit_code == 2
+    assert result.output == f"错误：{good / '台账.xlsx'} 是一个文件，不是文件夹。请指定台账所在的文件夹，如 INPUTS=台账2023\n"
 
 
 def test_no_year_anywhere_exits_2(tmp_path):

@@ -358,3 +358,13 @@ def test_filters_in_jinja_template(env, source, context, expected):
 def test_jinja_none_raises(env):
     with pytest.raises(ValueError):
         env.from_string("{{ x|约数 }}").render(x=None)
+
+
+@pytest.mark.parametrize("item,text", [
+    ({"数量": 12000, "单位": "人次"}, "1.2万人次"),
+    ({"数量": 30000, "单位": "棵", "约数": True}, "3万余棵"),
+    ({"数量": 9999, "单位": "棵"}, "9999棵"),
+    ({"数量": 12000, "单位": "万元"}, "12000万元"),
+])
+def test_quantity_uses_wan_for_large_figures(item, text):
+    assert quantity(item) == text

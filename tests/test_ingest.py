@@ -545,3 +545,12 @@ def test_merged_cells_in_ods(tmp_path):
     result = run(tmp_path)
     assert not result.log.errors, messages(result)
     assert result.metrics["组织生活"]["党小组会"] == 2
+
+
+def test_negative_numbers_are_warned_about(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月"], ["张三", 10, -5]]
+    assert messages(run(branch(tmp_path, extra={"党费": dues}))) == [
+        "[警告] 台账.xlsx，工作表「党费」，第2行，「1月」列：值「-5」是负数。请核对；如果是退还或冲销，请在备注中说明。"]
+    other = [["事项", "数量", "单位"], ["退还经费", -50, "元"]]
+    assert messages(run(branch(tmp_path / "b", extra={"其他": other}))) == [
+        "[警告] 台账.xlsx，工作表「其他」，第2行，「数量」列：值「-50」是负数。请核对；如果是退还或冲销，请在备注中说明。"]
