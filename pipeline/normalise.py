@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from pipeline import vocab
 from pipeline.ingest import Table
-from pipeline.issues import IssueLog
+from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
 from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
@@ -79,6 +79,8 @@ class Ledgers:
     info_src: dict = field(default_factory=dict)  # 基本信息 column -> Source
     records: dict[str, list[Record]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # Kinds with rows left out by errors (--keep-going): their rules cannot be judged.
+    incomplete: set[str] = field(default_factory=set)
     _by_type: dict | None = field(default=None, repr=False)
 
     def of(self, kind: str) -> list[Record]:
@@ -299,6 +301,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
             continue
         kind = table.kind
         records = ledgers.records.setdefault(kind.name, [])
+        logged = len(log.items)
         for record in _table_records(table, log, year):
             values = record.values
             key = (kind.name, *[values.get(c) for c in kind.key])
@@ -308,6 +311,8 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
                 records.append(record)
             else:
                 _warn_duplicate(record, first, log)
+        if any(i.severity == ERROR for i in log.items[logged:]):
+            ledgers.incomplete.add(kind.name)
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers

@@ -124,14 +124,20 @@ def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[st
 
 
 def has_ledger(rule: Rule, ledgers: Ledgers) -> bool:
-    """Whether the branch keeps the ledger a rule reads; without it nothing can be checked."""
+    """Whether the ledgers a rule reads are there and whole: without them, or with rows left
+    out by errors (--keep-going), a gap could be a misread row, so nothing is claimed."""
     if rule.check in ("count", "theme_day"):
-        return "组织生活台账" in ledgers.records
-    if rule.check == "talks":
-        return "谈心谈话记录" in ledgers.records or bool(ledgers.activities("谈心谈话"))
-    if rule.check == "dues":
-        return vocab.DUES_WIDE in ledgers.records or vocab.DUES_LONG in ledgers.records
-    return rule.counted in ledgers.records
+        kinds = ("组织生活台账",)
+    elif rule.check == "talks":
+        kinds = ("谈心谈话记录",) if "谈心谈话记录" in ledgers.records else ("组织生活台账",)
+    elif rule.check == "dues":
+        kinds = (vocab.DUES_WIDE, vocab.DUES_LONG)
+    else:
+        kinds = (rule.counted,)
+    present = [k for k in kinds if k in ledgers.records]
+    if rule.check == "talks" and kinds == ("组织生活台账",):
+        present = present if ledgers.activities("谈心谈话") else []
+    return bool(present) and not any(k in ledgers.incomplete for k in kinds)
 
 
 # What the all-met sentence may name, and the rules behind each name.

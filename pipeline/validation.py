@@ -51,7 +51,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         lines.append("")
     if keep_going and log.errors:
         lines += ["## 未计入报告的内容", "",
-                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字。改正后请重新生成报告。", ""]
+                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字，规则检查也不含这些行。改正后请重新生成报告。", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

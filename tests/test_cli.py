@@ -178,3 +178,13 @@ def test_internal_defect_is_a_message_not_a_traceback(good, monkeypatch):
     result = invoke("check", "--inputs", str(good))
     assert result.exit_code == 3
     assert result.output.startswith("程序内部错误（RuntimeError：模拟故障）。输出文件未被改动。")
+
+
+def test_keep_going_does_not_judge_rules_on_a_ledger_with_error_rows(bad, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(bad), "--outputs", str(out), "--keep-going")
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert not metrics["检查规则"]["党课"]["已检查"] and not metrics["检查规则"]["主题党日"]["已检查"]
+    assert [f["规则"] for f in metrics["检查发现"]] == ["谈心谈话全覆盖", "学习笔记每季度检查"]
