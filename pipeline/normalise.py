@@ -364,7 +364,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
         row = rows[r]
         width = len(row)
         values: dict = {}
-        approx: set = set()
+        approx: set | None = None  # made only for the rare row with an approximate figure
         ok = True
         for name, index, header, ctype, required, memo in plan:
             raw = row[index] if index < width else ""
@@ -407,7 +407,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
             if ctype == "number":
                 value, is_approx = value
                 if is_approx:
-                    approx.add(name)
+                    approx = (approx or set()) | {name}
                 if value < 0:
                     _warn_negative(log, sheet.file, sheet.name, r + 1, header, raw)
                 if name in scales:
@@ -440,7 +440,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
             # A combined activity (`主题党日暨党课`) counts once for each of its types.
             for activity in values["类型"]:
-                yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx))
+                yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx or ()))
             continue
         yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE)
 
