@@ -164,7 +164,7 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     branch = run.metrics["支部"]["名称"] if run.metrics else run.name
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                                keep_going=keep_going)
+                                keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None)
     write_text(target / VALIDATION_MD, text)
     run.written.append(target / VALIDATION_MD)
     from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing

@@ -12,6 +12,7 @@ import click
 from pipeline import api
 from pipeline.blank import OTHER, SKIPPED, WRITTEN
 from pipeline.errors import PipelineError
+from pipeline.validation import unchecked_rules
 from pipeline.workbooks import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -126,6 +127,11 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
             click.echo(label + issue.message())
         for finding in run.findings:
             click.echo(f"{label}[规则检查] {finding['说明']}。")
+        # Rules that could not be judged for lack of a whole ledger (not the ones turned off).
+        skipped = [item for item in unchecked_rules(run.metrics.get("检查规则") if run.metrics else None)
+                   if "不适用" not in item and "关闭" not in item]
+        if skipped:
+            click.echo(f"{label}[规则检查] 未检查：{'；'.join(skipped)}。")
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
         click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{findings}。")

@@ -264,7 +264,7 @@ def _has_finding(m: Mapping, rule_id: str) -> bool:
 def _rule_met(m: Mapping, kind: str) -> bool:
     """The rules about `kind` were checked and none of them found a gap."""
     checked = _get(m, "检查规则", kind)
-    if not isinstance(checked, Mapping) or not checked.get("适用", True):
+    if not isinstance(checked, Mapping) or not checked.get("已检查"):
         return False
     return not any(isinstance(f, Mapping) and kind in str(f.get("规则") or "") for f in m.get("检查发现") or [])
 
@@ -317,15 +317,18 @@ def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
 def appendix_note(m: Mapping) -> str:
     """附件说明: what the cells, the "—" and the shading mean, with the thresholds applied."""
     rules = m.get("检查规则") or {}
-    limits = [f"{kind}{rules[kind]['周期']}至少{rules[kind]['最少次数']}次"
-              for kind in ("支委会", "党员大会", "党小组会", "党课", "主题党日")
-              if kind in rules and rules[kind].get("最少次数") and rules[kind].get("适用", True)]
-    deadline = _get(rules, "主题党日", "截止日")
-    if deadline:
-        limits.append(f"主题党日于每月{deadline}日前开展")
+    kinds = [k for k in ("支委会", "党员大会", "党小组会", "党课", "主题党日") if isinstance(rules.get(k), Mapping)]
+    checked = [k for k in kinds if rules[k].get("已检查")]
+    limits = [f"{k}{rules[k]['周期']}至少{rules[k]['最少次数']}次" for k in checked if rules[k].get("最少次数")]
+    if "主题党日" in checked and rules["主题党日"].get("截止日"):
+        limits.append(f"主题党日于每月{rules['主题党日']['截止日']}日前开展")
     basis = f"（{'，'.join(limits)}）" if limits else ""
+    # A rule that could not be judged (台账 with error rows) shades nothing: say so.
+    unjudged = [k for k in kinds if rules[k].get("启用", True) and rules[k].get("适用", True)
+                and not rules[k].get("已检查")]
+    caveat = f"{'、'.join(unjudged)}未作规则检查（{rules[unjudged[0]].get('未检查原因', '')}）。" if unjudged else ""
     return ("注：表中数字为当月开展次数，主题党日一行为开展日期，“—”表示当月未开展；"
-            f"灰色底纹标示规则检查发现未按规定开展或未按时开展的月份{basis}。")
+            f"灰色底纹标示规则检查发现未按规定开展或未按时开展的月份{basis}。{caveat}")
 
 
 def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) -> dict:
@@ -359,7 +362,8 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "附件表": appendix_rows(m, show_party_groups),
         "附件说明": appendix_note(m),
         "领学句": leaders_sentence(m),
-        "主题党日截止日": _get(m, "检查规则", "主题党日", "截止日") or 0,
+        "主题党日截止日": (_get(m, "检查规则", "主题党日", "截止日") or 0)
+                     if _get(m, "检查规则", "主题党日", "启用") is not False else 0,
         "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
                       and not _has_finding(m, "谈心谈话")),
         "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,

@@ -82,11 +82,9 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
     findings: list[dict] = []
     for rule in RULES:
         cfg = _settings_of(config, rule)
-        if not cfg.enabled:
-            continue
         applies, basis = _applies(rule, cfg, ledgers, metrics)
-        if not applies or not has_ledger(rule, ledgers):
-            continue  # a missing ledger is warned about once, by normalise; no claim either way
+        if _not_checked(rule, cfg, applies, ledgers):
+            continue  # off, not applicable, or no whole ledger to judge by: no claim either way
         for finding, sources in CHECKERS[rule.check](rule, cfg, ledgers):
             finding = {"规则": finding.pop("规则", rule.name), **finding,
                        "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
@@ -101,19 +99,18 @@ _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 
 
 def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[str, dict]:
-    """The rules checked and their numbers, for metrics.json (`检查规则`) and the template;
-    `适用` says whether the rule applies to this branch (支委会 with 7 正式党员, 党小组会);
-    `已检查` whether its ledger was there to check (and, for 党费, any member had a standard)."""
+    """Every rule with its numbers, for metrics.json (`检查规则`) and templates: `启用` (on in
+    pipeline.toml), `适用` (支委会 needs 7 正式党员, 党小组会 a roster with 党小组), `已检查`, and
+    `未检查原因` when it was not checked."""
     out = {}
     for rule in RULES:
         cfg = _settings_of(config, rule)
-        if not cfg.enabled:
-            continue
         applies = _applies(rule, cfg, ledgers, metrics)[0]
-        entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period], "适用": applies,
-                 "已检查": applies and has_ledger(rule, ledgers)
-                 and (rule.check != "dues" or bool(dues_gaps(ledgers) or months_due(ledgers))),
-                 "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+        why = _not_checked(rule, cfg, applies, ledgers)
+        entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period], "启用": cfg.enabled, "适用": applies,
+                 "已检查": not why, "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+        if why:
+            entry["未检查原因"] = why
         if cfg.threshold is not None:
             entry["最少次数"] = cfg.threshold
         for key, label in _OPTION_NAMES.items():
@@ -123,21 +120,37 @@ def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[st
     return out
 
 
-def has_ledger(rule: Rule, ledgers: Ledgers) -> bool:
-    """Whether the ledgers a rule reads are there and whole: without them, or with rows left
-    out by errors (--keep-going), a gap could be a misread row, so nothing is claimed."""
+def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers) -> str:
+    """Why a rule was not checked ("" when it was)."""
+    if not cfg.enabled:
+        return "已在规则设置中关闭"
+    if not applies:
+        if rule.applies == "full_members":
+            return f"正式党员不足{cfg.min_full_members}人，不适用"
+        return "党员名册中没有党小组，不适用"
+    kinds = _ledger_kinds(rule, ledgers)
+    if rule.check == "talks" and kinds == ("组织生活台账",) and not ledgers.activities("谈心谈话"):
+        return "没有谈心谈话记录"
+    if not any(k in ledgers.records for k in kinds):
+        return f"没有{_KIND_NAMES.get(kinds[0], kinds[0])}"
+    if any(k in ledgers.incomplete for k in kinds):
+        return f"{_KIND_NAMES.get(kinds[0], kinds[0])}中有错误行，改正后才能检查"
+    if rule.check == "dues" and not months_due(ledgers):
+        return "党费台账中没有填写缴纳标准"
+    return ""
+
+
+_KIND_NAMES = {vocab.DUES_WIDE: "党费收缴台账"}
+
+
+def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[str, ...]:
     if rule.check in ("count", "theme_day"):
-        kinds = ("组织生活台账",)
-    elif rule.check == "talks":
-        kinds = ("谈心谈话记录",) if "谈心谈话记录" in ledgers.records else ("组织生活台账",)
-    elif rule.check == "dues":
-        kinds = (vocab.DUES_WIDE, vocab.DUES_LONG)
-    else:
-        kinds = (rule.counted,)
-    present = [k for k in kinds if k in ledgers.records]
-    if rule.check == "talks" and kinds == ("组织生活台账",):
-        present = present if ledgers.activities("谈心谈话") else []
-    return bool(present) and not any(k in ledgers.incomplete for k in kinds)
+        return ("组织生活台账",)
+    if rule.check == "talks":
+        return ("谈心谈话记录",) if "谈心谈话记录" in ledgers.records else ("组织生活台账",)
+    if rule.check == "dues":
+        return (vocab.DUES_WIDE, vocab.DUES_LONG)
+    return (rule.counted,)
 
 
 # What the all-met sentence may name, and the rules behind each name.

@@ -15,8 +15,15 @@ def verdict(log: IssueLog, keep_going: bool = False) -> str:
     return "有错误，改正后才能生成报告。"
 
 
+def unchecked_rules(checked: dict | None) -> list[str]:
+    """`规则（原因）` for every rule that was not checked, in rule order."""
+    return [f"{entry['规则']}（{entry.get('未检查原因', '')}）" for entry in (checked or {}).values()
+            if not entry.get("已检查")]
+
+
 def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files: list[str],
-                         findings: list[dict] | None = None, keep_going: bool = False) -> str:
+                         findings: list[dict] | None = None, keep_going: bool = False,
+                         checked: dict | None = None) -> str:
     """Markdown a secretary can read and a reviewer can diff (no timestamps)."""
     counts = log.counts()
     lines = [f"# 校验报告{f'：{branch}' if branch else ''}", ""]
@@ -47,11 +54,15 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
                 source = f"（依据：{finding['依据']}）" if finding.get("依据") else ""
                 lines.append(f"{n}. 【{finding['规则']}】{finding['说明']}{source}")
         else:
-            lines.append("全年台账核查未发现不符合规则的情况。")
+            lines.append("已检查的规则中未发现不符合规则的情况。")
+        skipped = unchecked_rules(checked)
+        if skipped:
+            lines += ["", "未检查的规则：", *[f"- {item}" for item in skipped]]
         lines.append("")
     if keep_going and log.errors:
         lines += ["## 未计入报告的内容", "",
-                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字，规则检查也不含这些行。改正后请重新生成报告。", ""]
+                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字；有错误行的台账，"
+                  "其相关规则未作检查（见上面“未检查的规则”）。改正后请重新生成报告。", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -188,3 +188,32 @@ def test_keep_going_does_not_judge_rules_on_a_ledger_with_error_rows(bad, tmp_pa
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert not metrics["检查规则"]["党课"]["已检查"] and not metrics["检查规则"]["主题党日"]["已检查"]
     assert [f["规则"] for f in metrics["检查发现"]] == ["谈心谈话全覆盖", "学习笔记每季度检查"]
+    assert metrics["检查规则"]["党课"]["未检查原因"] == "组织生活台账中有错误行，改正后才能检查"
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "严格按照每月" not in report and "党课未作规则检查" not in report
+    assert "支委会、党员大会、党课、主题党日未作规则检查" in report or "党员大会、党课、主题党日未作规则检查" in report
+    assert "- 党课每季度开展（组织生活台账中有错误行，改正后才能检查）" in (out / "校验报告.md").read_text(encoding="utf-8")
+
+
+def test_console_names_rules_that_could_not_be_checked(tmp_path):
+    folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]])
+    (folder / "台账.xlsx").unlink()
+    from tests.builders import BASIC, ROSTER
+    write_xlsx(folder / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER})
+    result = invoke("check", "--inputs", str(folder))
+    assert ("[规则检查] 未检查：党员大会每季度召开（没有组织生活台账）；党课每季度开展（没有组织生活台账）；"
+            "主题党日每月开展（没有组织生活台账）；组织生活会每年召开（没有组织生活台账）；"
+            "民主评议党员每年开展（没有组织生活台账）；谈心谈话全覆盖（没有谈心谈话记录）；"
+            "党费按月缴纳（没有党费收缴台账）；学习笔记每季度检查（没有学习笔记检查）。") in result.output.splitlines()
+
+
+def test_a_rule_turned_off_stays_listed_for_templates(good, tmp_path):
+    import json
+
+    config = tmp_path / "p.toml"
+    config.write_text('[rules."主题党日"]\nenabled = false\n', encoding="utf-8")
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out), "--config", str(config))
+    entry = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["检查规则"]["主题党日"]
+    assert entry["启用"] is False and entry["截止日"] == 10 and entry["未检查原因"] == "已在规则设置中关闭"
+    assert "号前完成当月组织生活" not in (out / "report.md").read_text(encoding="utf-8")
