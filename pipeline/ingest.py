@@ -143,7 +143,12 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         table = Table(kind, sheet, columns, typed, months=months,
                       units={i: u for i, u in enumerate(unit_row) if u})
         _warn_unknown_columns(table, headers, log, header_row)
-        table.data_rows = _data_rows(sheet, header_row + 1, set(columns.values()) | set(months))
+        table.data_rows, examples = _data_rows(sheet, header_row + 1, set(columns.values()) | set(months))
+        for r in examples:
+            if not _untouched_example(table, sheet.rows[r]):
+                log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
+                            f"如果这是真实记录，请删去第一格中的“{vocab.EXAMPLE_MARKER}”二字", sheet=sheet.name,
+                            row=r + 1, code="example-row")
         return table
     info = _recognise_info(sheet)
     if info is not None:
@@ -171,9 +176,9 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
                     row=header_row + 1, code="unknown-columns")
 
 
-def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
-    """Rows after the header that hold data: not blank, not totals, not the `init` example."""
-    out = []
+def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> tuple[list[int], list[int]]:
+    """Rows after the header that hold data (not blank, not totals), and the rows marked 示例."""
+    out, examples = [], []
     columns = sorted(data_columns)
     for index in range(start, len(sheet.rows)):
         row = sheet.rows[index]
@@ -195,12 +200,37 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> list[int]:
         first, second = _leading(row)
         if first.__class__ is str:
             word = _compact(first)
-            if _is_total(word) or word.startswith(vocab.EXAMPLE_MARKER):
+            if word.startswith(vocab.EXAMPLE_MARKER):
+                examples.append(index)
+                continue
+            if _is_total(word):
                 continue
         elif second.__class__ is str and _is_total(second):
             continue
         out.append(index)
-    return out
+    return out, examples
+
+
+def _untouched_example(table: Table, row: list) -> bool:
+    """Whether a 示例 row still holds the example `init` wrote (else it was typed over)."""
+    example = vocab.EXAMPLES.get(table.kind.name)
+    if example is None:
+        return False
+    month_columns = {f"{m}月": i for i, (_, m) in table.months.items()}
+    for name, expected in example.items():
+        index = table.columns.get(name, month_columns.get(name))
+        if index is None:
+            continue
+        raw = row[index] if index < len(row) else ""
+        if isinstance(expected, tuple):
+            same = hasattr(raw, "month") and (raw.month, raw.day) == expected
+        elif isinstance(expected, (int, float)):
+            same = isinstance(raw, (int, float)) and float(raw) == expected
+        else:
+            same = str(raw).strip() == expected
+        if not same:
+            return False
+    return True
 
 
 def _leading(row: list) -> tuple[object, object]:

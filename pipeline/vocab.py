@@ -232,6 +232,25 @@ IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")
 # An example row written by `init` starts with this marker and is never counted.
 EXAMPLE_MARKER = "示例"
 
+# The example row `init` writes under each header; dates as (month, day) in the ledger's year.
+# A row that starts with 示例 but differs from these was typed over: it is reported, not dropped.
+EXAMPLES: dict[str, dict[str, object]] = {
+    "党员名册": {"姓名": "张三", "性别": "男", "出生日期": "1985.06", "入党时间": "2010.07",
+                "人员类别": "正式党员", "党内职务": "组织委员", "党小组": "第一党小组"},
+    "组织生活台账": {"日期": (3, 5), "类型": "党课", "主题": "学习新修订的党章", "主讲人": "王书记",
+                   "主讲人类别": "书记", "应到人数": 7, "实到人数": 7, "地点": "党员活动室"},
+    "谈心谈话记录": {"日期": (4, 10), "谈话人": "王书记", "谈话对象": "张三、李四",
+                   "谈话形式": "个别谈话", "主要内容": "了解思想、工作和生活情况"},
+    "学习笔记检查": {"姓名": "张三", "季度": "第一季度", "检查日期": (3, 28), "学习笔记": 5000, "心得体会": 1},
+    "党费收缴台账": {"姓名": "张三", "缴纳标准": 50, **{f"{m}月": 50 for m in range(1, 13)}, "合计": 600},
+    "信息报送台账": {"日期": (5, 6), "标题": "某某党支部开展主题党日活动", "报送单位": "县直机关工委",
+                   "是否采用": "是", "采用级别": "市", "刊载媒体": "某某日报"},
+    "帮扶共建台账": {"日期": (4, 12), "对象": "石门村", "事项": "栽植油松", "数量": 1500, "单位": "棵"},
+    "问题清单": {"类型": "问题", "标题": "理论学习不够深入", "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
+    "任务清单": {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
+    "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
+}
+
 # The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell
 # starts with HELP_MARKER is skipped without a warning (any other unrecognised sheet is warned).
 HELP_SHEET = "填表说明"

@@ -59,6 +59,7 @@ CODE_LABELS: dict[str, str] = {
     "no-info": "缺少基本信息表",
     "missing-ledger": "缺少台账",
     "negative": "数字是负数",
+    "example-row": "示例行被改写",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",

@@ -244,3 +244,22 @@ def test_make_init_calls_the_init_command():
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert '-m pipeline init --inputs "台账2023" --year 2023' in proc.stdout
+
+
+def test_an_example_row_typed_over_is_reported_not_dropped(tmp_path):
+    import openpyxl
+
+    from pipeline.api import run_check, run_init
+
+    run_init(tmp_path, 2023)
+    path = tmp_path / "03-组织生活台账.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["组织生活台账"] if "组织生活台账" in wb.sheetnames else wb.worksheets[0]
+    ws["C3"] = "专题研究党建"  # the 类型 cell of the example row, 示例 left in A3
+    wb.save(path)
+    run = run_check(tmp_path, None, 2023)[0]
+    assert [i.message() for i in run.log.items if i.code == "example-row"] == [
+        "[警告] 03-组织生活台账.xlsx，工作表「组织生活台账」，第3行：这一行以“示例”开头，按填写示例处理，未计入统计。"
+        "如果这是真实记录，请删去第一格中的“示例”二字。"]
+    untouched = [i for i in run.log.items if i.code == "example-row" and i.file != "03-组织生活台账.xlsx"]
+    assert untouched == []
