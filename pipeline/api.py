@@ -35,6 +35,7 @@ class BranchRun:
     findings: list = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
+    notices: list[str] = field(default_factory=list)  # about files found in the output folder
 
 
 @contextmanager
@@ -138,12 +139,20 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
             _write_validation(run, target, keep_going)
+            old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
+            if old:
+                run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
             continue
         # Render in memory first: a template error must leave no file behind.
         docx = render.render_docx(template, build_context(run.metrics))
         title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+        docx_name = safe_filename(title) + ".docx"
+        _keep_hand_edits(run, target / docx_name, render.is_generated)
+        others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
+        if others:
+            run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
         files = {
-            safe_filename(title) + ".docx": docx,
+            docx_name: docx,
             "report.md": render.docx_to_markdown(docx).encode("utf-8"),
             "metrics.json": dumps_json(run.metrics).encode("utf-8"),
             "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
@@ -158,6 +167,20 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         run_paths = write_summary(runs, outputs)
         runs[0].written.extend(run_paths)
     return runs
+
+
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
+
+
+def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:
+    """A report the secretary edited in Word is moved aside, never overwritten."""
+    if not path.exists() or is_generated(path):
+        return
+    n = 1
+    while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
+        n += 1
+    path.rename(backup)
+    run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
 
 
 def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:

@@ -143,6 +143,8 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
                 click.echo(f"{label}因有错误，未生成报告。")
         elif report and run.report_written:
             click.echo(f"{label}报告已生成。")
+        for notice in run.notices:
+            click.echo(label + notice)
     written = [p for run in runs for p in run.written]
     if written:
         folder = outputs if outputs is not None else written[0].parent

@@ -200,6 +200,18 @@ def _core_xml(props: Mapping[str, str]) -> bytes:
     ).encode("utf-8")
 
 
+def is_generated(path: str | os.PathLike) -> bool:
+    """Whether a .docx is still as this pipeline wrote it (Word and WPS stamp their own
+    lastModifiedBy and raise the revision when a person saves it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return (f"<cp:lastModifiedBy>{PIPELINE_NAME}</cp:lastModifiedBy>" in core
+            and "<cp:revision>1</cp:revision>" in core)
+
+
 def _named_fonts(rfonts: etree._Element) -> dict[str, str]:
     """The explicitly named fonts of a w:rFonts, theme references left out."""
     return {k: v for k, v in rfonts.attrib.items() if not k.lower().endswith("theme")}

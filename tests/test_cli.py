@@ -217,3 +217,32 @@ def test_a_rule_turned_off_stays_listed_for_templates(good, tmp_path):
     entry = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["检查规则"]["主题党日"]
     assert entry["启用"] is False and entry["截止日"] == 10 and entry["未检查原因"] == "已在规则设置中关闭"
     assert "号前完成当月组织生活" not in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_report_edited_in_word_is_kept_not_overwritten(good, tmp_path):
+    import docx
+
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    name = "2023年度测试党支部书记抓党建工作述职报告.docx"
+    document = docx.Document(str(out / name))
+    document.add_paragraph("书记亲笔补充的一段话")
+    document.core_properties.last_modified_by = "王书记"
+    document.save(str(out / name))
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
+    assert "书记亲笔补充的一段话" in "\n".join(p.text for p in docx.Document(str(backup)).paragraphs)
+    assert (f"注意：{name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。"
+            in result.output.splitlines())
+    again = invoke("report", "--inputs", str(good), "--outputs", str(out))  # the new one is ours: no backup
+    assert "修改稿2" not in again.output
+    assert f"注意：{out} 中另有报告 {backup.name}，不是本次生成的。" in again.output.splitlines()
+
+
+def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(branch(tmp_path / "good", [["2023-05-06", "支委会", "学习"]])),
+           "--outputs", str(out))
+    result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
+    assert (f"注意：{out} 中的2023年度测试党支部书记抓党建工作述职报告.docx、report.md、metrics.json、"
+            "provenance.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
