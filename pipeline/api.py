@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,8 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请指定台账所在的文件夹，如 INPUTS=台账2023")
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
-    subs = [p for p in sorted(inputs.iterdir()) if p.is_dir() and not p.name.startswith(".")
+    subs = [p for p in sorted(inputs.iterdir(), key=lambda p: natural_key(p.name))
+            if p.is_dir() and not p.name.startswith(".")
             and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
     if subs:
         loose = [p.name for p in inputs.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
@@ -101,6 +103,34 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
         raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")
     return [("", inputs)]
+
+
+_NUMERALS = re.compile(r"\d+|[一二三四五六七八九十百零〇两]+")
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def natural_key(name: str) -> list:
+    """Sort 第二党支部 before 第十党支部 and 支部2 before 支部10 (numbers, Arabic or Chinese, by value)."""
+    key: list = []
+    last = 0
+    for m in _NUMERALS.finditer(name):
+        key += [(0, name[last:m.start()])] if m.start() > last else []
+        key.append((1, _numeral(m.group())))
+        last = m.end()
+    return key + ([(0, name[last:])] if last < len(name) else [])
+
+
+def _numeral(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in ("十", "百"):
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            current = current * 10 + _CN_VALUES[ch] if current else _CN_VALUES[ch]
+    return total + current
 
 
 def _check_folders(inputs: Path, outputs: Path | None) -> None:

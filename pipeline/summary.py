@@ -46,13 +46,15 @@ def summary_workbook(runs) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "各支部汇总"
-    header = ["支部文件夹", "党支部名称", "报告年度", *[c for c, _ in COLUMNS], "报告"]
+    header = ["支部文件夹", "党支部名称", "报告年度", *[c for c, _ in COLUMNS], "报告", "数字是否完整"]
     ws.append(header)
     for run in runs:
         metrics = run.metrics or {}
         row = [run.name, _get(metrics, "支部.名称"), metrics.get("年度")]
         row += [_get(metrics, path) for _, path in COLUMNS]
         row.append("已生成" if run.report_written else "未生成（有错误，见该支部校验报告）")
+        errors = run.log.counts()["错误"]
+        row.append(f"不完整：{errors} 个错误所在的行未计入" if errors else "完整")
         ws.append(row)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")

@@ -144,8 +144,21 @@ def test_multi_branch_outputs_and_summary(tmp_path):
     assert (out / "第一党支部" / "metrics.json").exists()
     assert not (out / "第二党支部" / "metrics.json").exists()
     assert (out / "第二党支部" / "校验报告.md").exists()
-    assert (out / "各支部汇总.xlsx").exists()
     assert "【第二党支部】因有错误，未生成报告。" in result.output.splitlines()
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out / "各支部汇总.xlsx").active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["第一党支部", "第二党支部"]
+    assert rows[1][-2:] == ("已生成", "完整")
+    assert rows[2][-2:] == ("未生成（有错误，见该支部校验报告）", "不完整：1 个错误所在的行未计入")
+
+
+def test_branches_are_taken_in_numeral_order(tmp_path):
+    from pipeline.api import branches
+
+    for name in ("第十党支部", "第二党支部", "第一党支部", "第三党支部"):
+        branch(tmp_path / name)
+    assert [n for n, _ in branches(tmp_path)] == ["第一党支部", "第二党支部", "第三党支部", "第十党支部"]
 
 
 def test_loose_files_beside_branch_folders_exit_2(tmp_path):
