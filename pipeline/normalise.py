@@ -318,12 +318,20 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
     return ledgers
 
 
+# Ledgers that fill a whole section of the report: kept but empty, the section is empty too.
+_SECTIONS = {"问题清单": "“二、存在的主要问题及原因”", "任务清单": "“三、下一步工作打算”"}
+
+
 def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
     for kinds in vocab.EXPECTED_LEDGERS:
-        if kinds == ("基本信息",) or any(k in ledgers.records for k in kinds):
-            continue  # 基本信息 is warned about by read_info
-        log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
-                    "如果本年度有这类记录，请把台账放进输入文件夹", code="missing-ledger")
+        if kinds == ("基本信息",):
+            continue  # warned about by read_info
+        if not any(k in ledgers.records for k in kinds):
+            log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
+                        "如果本年度有这类记录，请把台账放进输入文件夹", code="missing-ledger")
+        elif kinds[0] in _SECTIONS and not ledgers.of(kinds[0]):
+            log.warning(FOLDER, f"“{kinds[0]}”中没有内容，报告{_SECTIONS[kinds[0]]}部分将没有内容",
+                        f"请在“{kinds[0]}”中填写", code="missing-ledger")
 
 
 def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:

@@ -64,10 +64,12 @@ def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
-# Header-only ledgers: kept but empty, so a test branch is not warned about missing ledgers.
+# The other ledgers, kept but (nearly) empty, so a test branch is not warned about missing
+# ledgers or empty report sections.
 EMPTY_LEDGERS = {"谈心谈话": [["谈话人", "谈话对象"]], "学习笔记检查": [["姓名", "学习笔记"]],
                  "党费": [["姓名", "缴纳标准", "1月"]], "信息报送": [["标题", "是否采用"]],
-                 "问题清单": [["类型", "标题"]], "任务清单": [["标题", "内容"]]}
+                 "问题清单": [["类型", "标题"], ["问题", "学习不够深入"]],
+                 "任务清单": [["标题", "内容"], ["强化学习", "坚持每月集中学习。"]]}
 
 
 def branch(folder: Path, activities: list[list] | None = None, extra: dict | None = None) -> Path:

@@ -123,7 +123,9 @@ def test_unfilled_ledgers_only_ask_for_the_basic_info(tmp_path):
     run = api.run_check(tmp_path, None, None)[0]
     assert [i.message() for i in run.log.items] == [
         "[错误] 01-基本信息.xlsx，工作表「基本信息」：基本信息缺少“党支部名称”。请在基本信息表中补填“党支部名称”。",
-        "[错误] 01-基本信息.xlsx，工作表「基本信息」：基本信息缺少“支部书记”。请在基本信息表中补填“支部书记”。"]
+        "[错误] 01-基本信息.xlsx，工作表「基本信息」：基本信息缺少“支部书记”。请在基本信息表中补填“支部书记”。",
+        "[警告] （输入文件夹）：“问题清单”中没有内容，报告“二、存在的主要问题及原因”部分将没有内容。请在“问题清单”中填写。",
+        "[警告] （输入文件夹）：“任务清单”中没有内容，报告“三、下一步工作打算”部分将没有内容。请在“任务清单”中填写。"]
 
 
 def _append(path: Path, rows: list[list]) -> None:
