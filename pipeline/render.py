@@ -129,13 +129,36 @@ def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> None:
             lines = src.splitlines()
             line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
             text = re.sub(r"<[^>]+>", "", line).strip()
-            # at "end of template" the line is the last one, not where the tag was opened
-            where_text = "" if "end of template" in (exc.message or "") or not text else (
-                f"出错处的文字：「{text if len(text) <= 80 else text[:80] + '…'}」。")
+            if "end of template" in (exc.message or ""):
+                # The error points at the end: name the tag left open and the text around it.
+                opened = _unclosed_tag(src)
+                where_text = (f"没有结束的标签是「{opened[0]}」，所在处的文字：「{opened[1]}」。" if opened else "")
+            else:
+                where_text = f"出错处的文字：「{text if len(text) <= 80 else text[:80] + '…'}」。" if text else ""
             raise TemplateError(
                 f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
                 f"{where_text}请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
             ) from None
+
+
+_BLOCK_TAG = re.compile(r"\{%-?\s*(?:[ptrc]{1,2}\s+)?(if|for|endif|endfor)\b[^%]*%\}")
+
+
+def _unclosed_tag(src: str) -> tuple[str, str] | None:
+    """The first {% if %} / {% for %} without its end tag, and the text of its paragraph."""
+    stack: list[tuple[str, str, int]] = []
+    for m in _BLOCK_TAG.finditer(src):
+        word = m.group(1)
+        if word in ("if", "for"):
+            stack.append((word, m.group(0), m.start()))
+        elif stack and stack[-1][0] == word[3:]:
+            stack.pop()
+    if not stack:
+        return None
+    _, tag, start = stack[0]
+    line = src[src.rfind("\n", 0, start) + 1:src.find("\n", start) if "\n" in src[start:] else len(src)]
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    return re.sub(r"<[^>]+>", "", tag), text if len(text) <= 80 else text[:80] + "…"
 
 
 def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: str) -> None:

@@ -411,3 +411,17 @@ def test_claims_follow_the_findings(metrics):
     assert "按月足额缴纳党费" not in _render_md(m)
     m["谈心谈话"].update({"次数": 0, "覆盖党员": 0})
     assert "谈心谈话制度" not in _render_md(m)
+
+
+def test_an_unclosed_if_is_named_with_its_text(tmp_path):
+    path = tmp_path / "缺endif.docx"
+    document = docx.Document()
+    document.add_paragraph("开头一段。")
+    document.add_paragraph("{% if 组织生活.支委会 %}全年召开支委会{{ 组织生活.支委会 }}次。")
+    document.add_paragraph("结尾一段。")
+    document.save(path)
+    with pytest.raises(TemplateError) as err:
+        render_docx(path, build_context(json.loads(METRICS.read_text(encoding="utf-8"))))
+    message = str(err.value)
+    assert "模板 缺endif.docx 的正文中有写错的标签" in message
+    assert "没有结束的标签是「{% if 组织生活.支委会 %}」，所在处的文字：「{% if 组织生活.支委会 %}全年召开支委会{{ 组织生活.支委会 }}次。」" in message
