@@ -131,6 +131,10 @@ def _value(path: Path, rule: Rule, key: str, value):
     if key == "source":
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where} 的值无效：应为加英文双引号的文字，如 source = \"本地有关规定\"")
+        unknown = [p for p in re.findall(r"\{([^{}]*)\}", value) if p != "deadline_day"]
+        if unknown:
+            raise ConfigError(f"{where} 中的“{{{unknown[0]}}}”不是可用的占位符：只能用 {{deadline_day}}"
+                              "（主题党日截止日），其余文字照写")
         return value.strip()
     low, high, meaning = NUMBERS[key]
     span = f"{low}至{high}" if high is not None else f"不小于{low}"

@@ -420,3 +420,10 @@ def test_all_met_names_only_what_was_checked(tmp_path):
     assert rules.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
         "经对全年台账核查，“三会一课”、主题党日、谈心谈话、组织生活会等制度均按规定落实。")
     assert rules.met_sentence({}) == ""
+
+
+def test_a_misspelt_placeholder_in_source_is_refused(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[rules."主题党日"]\nsource = "每月{deadline}日前"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="“\\{deadline\\}”不是可用的占位符：只能用 \\{deadline_day\\}"):
+        settings.load(path)
