@@ -40,7 +40,8 @@ DERIVED: dict[str, str] = {
                 "无发现时说明已核查的“三会一课”等制度均按规定落实（只列出有台账、实际检查了的）；"
                 "什么都没能检查时为空",
     "附件表": "附件统计表各行：{项目, 月(12个：次数或“—”), 底色(12个：未按规定开展的月份为灰色), 合计}；"
-            "行为支委会、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、党课、主题党日",
+            "行为支委会（正式党员不足7人且全年没有支委会时不列）、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、"
+            "党课、主题党日",
     "附件说明": "附件表下方的注释，说明数字、“—”和底色的含义，并列出所用的规则次数",
     "领学句": "主题党日领学情况，如“每月主题党日活动上安排1名干部领学”（每月都有主题党日且都填了主讲人/领学人时），"
               "否则“在N次主题党日活动上安排干部领学”；没有领学人时为空",
@@ -300,6 +301,8 @@ def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
             continue
         counts = [_n(c) for c in (by_month.get(kind) or [])][:12]
         counts += [0] * (12 - len(counts))
+        if kind == "支委会" and not sum(counts) and _get(m, "检查规则", "支委会", "适用") is False:
+            continue  # a branch too small for a 支委 holds no 支委会: an empty row says nothing
         short = _finding_months(m, kind)
         if kind == "主题党日":
             cells = ["、".join(f"{d}日" for d in days) if days else GAP_MARK for days in theme_days]

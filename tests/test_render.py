@@ -425,3 +425,11 @@ def test_an_unclosed_if_is_named_with_its_text(tmp_path):
     message = str(err.value)
     assert "模板 缺endif.docx 的正文中有写错的标签" in message
     assert "没有结束的标签是「{% if 组织生活.支委会 %}」，所在处的文字：「{% if 组织生活.支委会 %}全年召开支委会{{ 组织生活.支委会 }}次。」" in message
+
+
+def test_appendix_leaves_out_the_committee_row_of_a_small_branch(metrics):
+    m = copy.deepcopy(metrics)
+    m["组织生活"]["按月"]["支委会"] = [0] * 12
+    assert [r["项目"] for r in build_context(m)["附件表"]][0] == "支委会"  # the rule applies: gaps show
+    m["检查规则"]["支委会"]["适用"] = False
+    assert "支委会" not in [r["项目"] for r in build_context(m)["附件表"]]
