@@ -52,9 +52,10 @@ def _bulk():
         yield
     finally:
         if was_enabled:
-            # Without freeze() the first allocation after enable() would scan every object
-            # made meanwhile; frozen objects are still freed by reference counting.
+            # Without this the first allocation after enable() would scan every object made
+            # meanwhile: freeze() + unfreeze() moves them straight to the oldest generation.
             gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -90,7 +91,7 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请指定台账所在的文件夹，如 INPUTS=台账2023")
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
-    subs = [p for p in sorted(inputs.iterdir(), key=lambda p: natural_key(p.name))
+    subs = [p for p in sorted(inputs.iterdir(), key=lambda p: (natural_key(p.name), p.name))
             if p.is_dir() and not p.name.startswith(".")
             and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
     if subs:
@@ -146,7 +147,10 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
     _check_folders(inputs, outputs)
     config = settings_mod.load(config_path)
-    runs = [analyse(folder, name, year, config) for name, folder in branches(inputs)]
+    found = branches(inputs)
+    for name, _ in found:
+        _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
+    runs = [analyse(folder, name, year, config) for name, folder in found]
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -164,7 +168,10 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     config = settings_mod.load(config_path)
-    runs = [analyse(folder, name, year, config) for name, folder in branches(inputs)]
+    found = branches(inputs)
+    for name, _ in found:
+        _check_folders(inputs, outputs / name if name else outputs)
+    runs = [analyse(folder, name, year, config) for name, folder in found]
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:

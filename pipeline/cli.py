@@ -49,9 +49,9 @@ class _Cli(click.Group):
             click.echo("已中断，未写出不完整的文件。", err=True)
             sys.exit(130)
         except Exception as exc:  # a defect, not bad input: say so plainly, keep the details
-            click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。输出文件未被改动。"
-                       "请把输入文件和这段提示发给维护人员；设置环境变量 PIPELINE_DEBUG=1 可显示详细信息。",
-                       err=True)
+            click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。输入文件没有被改动；输出文件夹中"
+                       "本次可能只写出了一部分文件，请不要使用。请把输入文件和这段提示发给维护人员；"
+                       "设置环境变量 PIPELINE_DEBUG=1 可显示详细信息。", err=True)
             if os.environ.get("PIPELINE_DEBUG"):
                 raise
             sys.exit(EXIT_INTERNAL)

@@ -153,10 +153,31 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
     info = _recognise_info(sheet)
     if info is not None:
         return info
+    named = [k for k in _TABLE_KINDS if _named_after(k, sheet)]
+    if named:
+        # A sheet named like a ledger whose header lacks a required column is not a note page:
+        # dropping it would silently lose that ledger's rows.
+        missing = _missing_required(named[0], normalised)
+        log.error(sheet.file, f"工作表名称看起来是“{named[0].name}”，但表头中找不到必填列：{'、'.join(missing)}",
+                  "请检查表头文字是否写错（可用的写法见 README 的台账说明）", sheet=sheet.name,
+                  code="bad-header")
+        return None
     log.warning(sheet.file, "未识别为任何一种台账（表头中找不到必填列），已跳过",
                 "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示",
                 sheet=sheet.name, code="unknown-sheet")
     return None
+
+
+def _named_after(kind: vocab.Kind, sheet: Sheet) -> bool:
+    """The sheet's own name (not the file's) points to this kind."""
+    return any(w in norm_key(sheet.name) for w in (kind.name, *kind.sheet_words))
+
+
+def _missing_required(kind: vocab.Kind, headers: list[list[str]]) -> list[str]:
+    """The required columns of `kind` missing from the header row that comes closest."""
+    best = max(headers, key=lambda row: len(_match(kind, row)[0]), default=[])
+    columns = _match(kind, best)[0]
+    return [r for r in kind.required if r not in columns] or list(kind.required)
 
 
 def _zip_longest(a: list[str], b: list[str]):
@@ -268,15 +289,20 @@ def _recognise_info(sheet: Sheet) -> Table | None:
         cells = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
         labels = [(c, _INFO_LOOKUP.get(norm_header(v))) for c, v in cells]
         named = [(c, n) for c, n in labels if n]
-        if len(named) >= 2 and r + 1 < len(sheet.rows):
-            # Table form: labels across a row, values in the row below.
+        if len(named) >= 2 and len(named) == len(cells) and r + 1 < len(sheet.rows):
+            # Table form: a row of labels only, values in the row below.
             below = sheet.rows[r + 1]
             pairs = [(r + 1, n, below[c] if c < len(below) else "") for c, n in named]
             break
-        for position, (c, name) in enumerate(labels):
-            if name and position + 1 < len(cells):
+        # Label/value form, possibly several pairs along a row (党支部名称|X|支部书记|Y).
+        position = 0
+        while position < len(labels):
+            name = labels[position][1]
+            if name and position + 1 < len(cells) and not labels[position + 1][1]:
                 pairs.append((r, name, cells[position + 1][1]))
-                break
+                position += 2
+            else:
+                position += 1
     names = {n for _, n, _ in pairs}
     if not all(req in names for req in _INFO.required) and not _hinted(_INFO, sheet):
         return None

@@ -116,6 +116,7 @@ class _Fallback:
     reason: str
     action: str
     exclude: bool = False
+    code: str = ""
 
 
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
@@ -202,7 +203,7 @@ def guess_year(tables: list[Table]) -> int | None:
     return min(years.items(), key=lambda kv: (-kv[1], -kv[0]))[0]
 
 
-def read_info(tables: list[Table], log: IssueLog) -> tuple[dict, dict]:
+def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tuple[dict, dict]:
     """基本信息 values (first seen wins; a conflicting second value is a warning)."""
     info: dict = {}
     sources: dict = {}
@@ -214,7 +215,7 @@ def read_info(tables: list[Table], log: IssueLog) -> tuple[dict, dict]:
             if is_blank(raw):
                 continue
             try:
-                value = _parse(kind.column(name).type, raw, None)
+                value = _parse(kind.column(name).type, raw, year)
                 if name == "年度" and not 1949 <= value <= 2100:
                     raise ValueError("不是有效的年度")
             except ValueError as exc:
@@ -244,12 +245,15 @@ def _parse(kind_of_value: str, raw, year: int | None):
     """Parse one cell by its column type; returns the value (approx flag handled by caller)."""
     if kind_of_value == "text":
         return clean_text(raw)
-    if kind_of_value == "date":
-        return parse_date(raw, year)
-    if kind_of_value == "anydate":
+    if kind_of_value in ("date", "anydate"):
         return parse_date(raw, year)
     if kind_of_value == "month":
-        return parse_month(raw)
+        month = parse_month(raw)
+        if isinstance(raw, float) and repr(raw).endswith(".1"):
+            # 1975.10 typed into a number cell is stored as 1975.1: January is the reading.
+            return _Fallback(month, "年月存成了数字，按1月计（10月也会显示为这个数字）",
+                             "如果是10月，请把该列设为文本后写 1975.10", code="ambiguous-month")
+        return month
     if kind_of_value == "number":
         return parse_number(raw)
     if kind_of_value == "int":
@@ -293,7 +297,7 @@ _ACTIONS = {
 
 def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -> Ledgers:
     """Typed records of `year`, in file/sheet/row order, duplicates counted once."""
-    info, info_src = read_info(tables, log)
+    info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
     seen: dict[tuple, Record] = {}
     for table in tables:
@@ -422,7 +426,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
                     value = round(value * scales[name], 6)
             elif value.__class__ is _Fallback:
                 log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
-                            column=header, value=raw, code=f"unknown-{ctype}")
+                            column=header, value=raw, code=value.code or f"unknown-{ctype}")
                 if value.exclude:
                     ok = False
                     continue

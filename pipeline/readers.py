@@ -319,5 +319,16 @@ def _read_csv(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect, strict=True)]
+    except csv.Error as exc:
+        # An unclosed quote would swallow the rest of the file into one cell: refuse instead.
+        log.error(display, f"CSV 文件格式有误（{_CSV_ERRORS.get(str(exc).split(':')[0], str(exc))}），无法读取",
+                  "多半是某个单元格里有不成对的英文引号 \"；请在 Excel/WPS 中打开、改正后另存为 .xlsx",
+                  code="unreadable")
+        return []
     return [Sheet(display, path.stem, rows)]
+
+
+_CSV_ERRORS = {"',' expected after '\"'": "引号后缺少逗号", "unexpected end of data": "引号不成对",
+               "field larger than field limit (131072)": "某个单元格内容过长"}

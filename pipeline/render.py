@@ -18,6 +18,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
+import jinja2
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
 from lxml import etree
 
@@ -188,7 +189,7 @@ def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
         raise TemplateError(f"模板 {name} 使用了不存在的变量「{var}」，{_HINT}") from None
     except TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {name} 中有写错的标签：{_translate(exc.message)}") from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ArithmeticError, jinja2.TemplateError) as exc:
         raise TemplateError(f"模板 {name} 渲染时出错：{exc}。请检查该处使用的变量和过滤器") from None
     buf = io.BytesIO()
     tpl.save(buf)

@@ -201,15 +201,12 @@ def parse_number(value) -> tuple[float | int, bool]:
     approx = False
     if text.startswith(("约", "大约")):
         text, approx = text.removeprefix("大").removeprefix("约"), True
-    multiplier = 1
-    # Strip a unit word at the end, but keep 万/余 which change the value's meaning.
-    m = re.match(r"^([-+]?[\d.]+)\s*(万|亿)?\s*(余|多)?(.*)$", text)
+    # Strip a unit word at the end, but keep 万/千/余 which change the value's meaning
+    # (千克, 千米, 百分 are units, not multiples).
+    m = re.match(r"^([-+]?[\d.]+)\s*(万|亿|千(?![克米瓦])|百(?![分米]))?\s*(余|多)?(.*)$", text)
     if not m or not _NUMBER.match(m[1]):
         raise ValueError("无法识别的数字")
-    if m[2] == "万":
-        multiplier = 10000
-    elif m[2] == "亿":
-        multiplier = 100000000
+    multiplier = _MULTIPLES.get(m[2], 1)
     if m[3]:
         approx = True
     tail = m[4]
@@ -217,6 +214,9 @@ def parse_number(value) -> tuple[float | int, bool]:
         raise ValueError("无法识别的数字")
     number = float(m[1]) * multiplier
     return _whole(round(number, 6)), approx
+
+
+_MULTIPLES = {"万": 10000, "亿": 100000000, "千": 1000, "百": 100}
 
 
 def _whole(number):

@@ -42,6 +42,9 @@ class Kind:
     help: str = ""  # one line for the 填表说明 sheet and the README
     # Words in a sheet or file name that point to this kind (breaks ties between kinds).
     hints: tuple[str, ...] = ()
+    # Words that make a sheet name this kind for sure: such a sheet whose header lacks a
+    # required column is an error, not a note page to skip.
+    sheet_words: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -56,7 +59,7 @@ C = Column
 KINDS: tuple[Kind, ...] = (
     Kind("基本信息", (
         C("党支部名称", ("支部名称", "党组织名称", "支部全称"), required=True, width=30),
-        C("支部书记", ("书记", "书记姓名", "党支部书记"), required=True),
+        C("支部书记", ("书记", "书记姓名", "党支部书记"), "name", required=True),
         C("年度", ("报告年度", "述职年度"), "int"),
         C("上级党组织", ("上级党委", "上级党组织名称")),
         C("报告日期", ("述职日期",), "anydate"),
@@ -70,7 +73,7 @@ KINDS: tuple[Kind, ...] = (
         C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
         C("党内职务", ("职务", "支部职务")),
         C("党小组", ("所在党小组", "党小组名称")),
-    ), key=("姓名",), title="党员名册", hints=("名册", "花名册", "党员信息"),
+    ), key=("姓名",), title="党员名册", hints=("名册", "花名册", "党员信息"), sheet_words=("党员名册", "花名册"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
     Kind("组织生活台账", (
         C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期"),
@@ -85,6 +88,7 @@ KINDS: tuple[Kind, ...] = (
         C("地点", ("活动地点", "会议地点")),
         C("备注"),
     ), key=("日期", "类型", "主题"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
+        sheet_words=("组织生活", "三会一课"),
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
     Kind("谈心谈话记录", (
         C("日期", ("谈话时间", "谈话日期", "时间"), "date"),
@@ -92,7 +96,7 @@ KINDS: tuple[Kind, ...] = (
         C("谈话对象", ("对象", "被谈话人", "谈话对象姓名", "谈心对象", "被谈话对象"), "names", required=True),
         C("谈话形式", ("形式", "方式", "谈话方式")),
         C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
-    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"),
+    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"), sheet_words=("谈心谈话",),
         help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
     Kind("学习笔记检查", (
         C("姓名", ("党员姓名",), "name", required=True),
@@ -100,13 +104,13 @@ KINDS: tuple[Kind, ...] = (
         C("检查日期", ("检查时间", "日期"), "date"),
         C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), "number", required=True, unit="字"),
         C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), "number", unit="篇"),
-    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"),
+    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"), sheet_words=("学习笔记",),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
         C("姓名", ("党员姓名",), "name", required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
         C("合计", ("全年合计", "总计"), "number", unit="元"),
-    ), key=("姓名",), title="党费收缴台账", hints=("党费",),
+    ), key=("姓名",), title="党费收缴台账", hints=("党费",), sheet_words=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
         C("姓名", ("党员姓名",), "name", required=True),
@@ -122,7 +126,7 @@ KINDS: tuple[Kind, ...] = (
         C("是否采用", ("采用情况", "采用", "是否被采用", "采用与否"), "yesno"),
         C("采用级别", ("采用层级", "级别", "采用等级"), "level"),
         C("刊载媒体", ("采用媒体", "刊物", "媒体", "刊登媒体", "发表媒体", "采用载体")),
-    ), key=("标题",), title="信息报送台账", hints=("信息", "报送"),
+    ), key=("标题",), title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
     Kind("帮扶共建台账", (
         C("日期", ("时间",), "date"),
@@ -131,24 +135,24 @@ KINDS: tuple[Kind, ...] = (
         C("数量", (), "number", required=True),
         C("单位", ("计量单位",), required=True),
         C("备注"),
-    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账", hints=("帮扶", "共建"),
+    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账", hints=("帮扶", "共建"), sheet_words=("帮扶",),
         help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
     Kind("问题清单", (
         C("类型", ("类别", "问题类型"), "problem", required=True),
         C("标题", ("问题", "方面"), required=True, width=24),
         C("内容", ("具体表现", "原因分析", "表现", "具体内容"), width=60),
-    ), key=("类型", "标题"), title="问题清单", hints=("问题",),
+    ), key=("类型", "标题"), title="问题清单", hints=("问题",), sheet_words=("问题清单",),
         help="类型填“问题”或“原因”；按要写进报告的顺序排列。"),
     Kind("任务清单", (
         C("标题", ("方面", "目标", "任务"), required=True, width=24),
         C("内容", ("具体措施", "措施", "具体内容"), width=60),
-    ), key=("标题",), title="任务清单", hints=("任务", "打算", "计划"),
+    ), key=("标题",), title="任务清单", hints=("任务", "打算", "计划"), sheet_words=("任务清单", "工作打算"),
         help="下一年度工作打算，每条一行，按报告顺序排列。"),
     Kind("其他事项", (
         C("事项", ("项目", "名称"), required=True, width=30),
         C("数量", (), "number", required=True),
         C("单位"),
-    ), key=("事项",), title="其他事项", hints=("其他",),
+    ), key=("事项",), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
 )
 

@@ -60,6 +60,8 @@ CODE_LABELS: dict[str, str] = {
     "missing-ledger": "缺少台账",
     "negative": "数字是负数",
     "example-row": "示例行被改写",
+    "bad-header": "表头缺少必填列",
+    "ambiguous-month": "年月可能被误读",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",

@@ -190,7 +190,7 @@ def test_internal_defect_is_a_message_not_a_traceback(good, monkeypatch):
     monkeypatch.setattr(api, "run_check", broken)
     result = invoke("check", "--inputs", str(good))
     assert result.exit_code == 3
-    assert result.output.startswith("程序内部错误（RuntimeError：模拟故障）。输出文件未被改动。")
+    assert result.output.startswith("程序内部错误（RuntimeError：模拟故障）。输入文件没有被改动；")
 
 
 def test_keep_going_does_not_judge_rules_on_a_ledger_with_error_rows(bad, tmp_path):
@@ -259,3 +259,24 @@ def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
     assert (f"注意：{out} 中的2023年度测试党支部书记抓党建工作述职报告.docx、report.md、metrics.json、"
             "provenance.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
+
+
+def test_a_branch_output_folder_inside_the_inputs_is_refused(tmp_path):
+    inputs = tmp_path / "台账"
+    branch(inputs / "台账")
+    result = invoke("check", "--inputs", str(inputs), "--outputs", str(tmp_path))
+    assert result.exit_code == 2
+    assert "输出文件夹不能是输入文件夹或位于其中" in result.output
+    assert sorted(p.name for p in (inputs / "台账").iterdir()) == ["台账.xlsx"]
+
+
+def test_a_template_dividing_by_zero_is_a_template_error(good, tmp_path):
+    import docx
+
+    template = tmp_path / "t.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ 年度 / 0 }}")
+    document.save(template)
+    result = invoke("report", "--inputs", str(good), "--outputs", str(tmp_path / "o"), "--template", str(template))
+    assert result.exit_code == 2
+    assert result.output.startswith("错误：模板 t.docx 渲染时出错：division by zero。")

@@ -554,3 +554,42 @@ def test_negative_numbers_are_warned_about(tmp_path):
     other = [["事项", "数量", "单位"], ["退还经费", -50, "元"]]
     assert messages(run(branch(tmp_path / "b", extra={"其他": other}))) == [
         "[警告] 台账.xlsx，工作表「其他」，第2行，「数量」列：值「-50」是负数。请核对；如果是退还或冲销，请在备注中说明。"]
+
+
+def test_basic_info_with_two_pairs_on_a_row(tmp_path):
+    write_xlsx(tmp_path / "a.xlsx", {"基本信息": [["党支部名称", "测试党支部", "支部书记", "王 书记"],
+                                                  ["年度", 2023, "报告日期", "12月30日"]],
+                                     "党员名册": ROSTER})
+    result = run(tmp_path, year=None)
+    assert not result.log.items, messages(result)
+    assert result.metrics["支部"] == {"名称": "测试党支部", "书记": "王书记", "上级党组织": "",
+                                     "报告日期": "2023-12-30"}
+    assert result.metrics["谈心谈话"]["未覆盖党员"] == ["张三", "李四"]  # 王 书记 is 王书记: not listed
+
+
+@pytest.mark.parametrize("raw,value", [("5千", 5000), ("1.5千元", 1500), ("3百棵", 300), ("5千克", 5)])
+def test_thousands_and_hundreds(raw, value):
+    assert parse_number(raw) == (value, False)
+
+
+def test_a_csv_with_an_unclosed_quote_is_refused(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "信息.csv").write_text('标题,是否采用\n"第一篇,是\n第二篇,否\n', encoding="utf-8")
+    assert messages(run(tmp_path), "unreadable") == [
+        "[错误] 信息.csv：CSV 文件格式有误（引号不成对），无法读取。"
+        "多半是某个单元格里有不成对的英文引号 \"；请在 Excel/WPS 中打开、改正后另存为 .xlsx。"]
+
+
+def test_a_sheet_named_as_a_ledger_with_a_bad_header_is_an_error(tmp_path):
+    rows = [["活动日起", "类型"], ["2023-05-06", "支委会"]]
+    assert messages(run(branch(tmp_path, extra={"组织生活（下半年）": rows}))) == [
+        "[错误] 台账.xlsx，工作表「组织生活（下半年）」：工作表名称看起来是“组织生活台账”，但表头中找不到必填列：日期。"
+        "请检查表头文字是否写错（可用的写法见 README 的台账说明）。"]
+
+
+def test_a_roster_month_stored_as_a_number_ending_in_1_is_flagged(tmp_path):
+    roster = [["姓名", "入党时间"], ["王书记", 1990.1], ["张三", 1995.12]]
+    result = run(branch(tmp_path, extra={"党员名册": roster}))
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「党员名册」，第2行，「入党时间」列：值「1990.1」年月存成了数字，按1月计（10月也会显示为这个数字）。"
+        "如果是10月，请把该列设为文本后写 1975.10。"]
