@@ -100,9 +100,14 @@ def roster(ledgers: Ledgers) -> list[Record]:
     return ledgers.of("党员名册")
 
 
+def full_members(ledgers: Ledgers) -> list[Record]:
+    """Roster members who are 正式党员 (a blank 人员类别 counts as 正式)."""
+    return [m for m in roster(ledgers) if m["人员类别"] in (None, "正式党员")]
+
+
 def _members(ledgers: Ledgers, prov: Provenance) -> dict:
     members = roster(ledgers)
-    full = [m for m in members if m["人员类别"] in (None, "正式党员")]
+    full = full_members(ledgers)
     probation = [m for m in members if m["人员类别"] == "预备党员"]
     prov.add("党员.总数", members)
     prov.add("党员.正式党员", full)
@@ -186,8 +191,7 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
     words = sum(r["学习笔记"] or 0 for r in checks)
     essays = sum(r["心得体会"] or 0 for r in checks)
     members = len(roster(ledgers))
-    occasions = {r["检查日期"] or ("季度", r["季度"]) for r in checks
-                 if r["检查日期"] is not None or r["季度"] is not None}
+    occasions = check_occasions(ledgers)
     for key in ("笔记总字数", "人均笔记字数", "心得体会总篇数", "人均心得体会篇数", "检查次数"):
         prov.add(f"学习.{key}", checks)
     if members:
@@ -198,8 +202,19 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
         "人均笔记字数": int(_round_half_up(words / members)) if members else None,
         "心得体会总篇数": whole(essays),
         "人均心得体会篇数": round(_round_half_up(essays / members, 1), 1) if members else None,
-        "检查次数": len(occasions),
+        "检查次数": sum(len(days) for days in occasions.values()),
     }
+
+
+def check_occasions(ledgers: Ledgers) -> dict[int, set]:
+    """Study-note checks per quarter: distinct 检查日期, or the 季度 where no date was given."""
+    occasions: dict[int, set] = defaultdict(set)
+    for r in ledgers.of("学习笔记检查"):
+        if r["检查日期"] is not None:
+            occasions[(r["检查日期"].month - 1) // 3 + 1].add(r["检查日期"])
+        elif r["季度"] is not None:
+            occasions[r["季度"]].add(("季度", r["季度"]))
+    return occasions
 
 
 def _round_half_up(value: float, digits: int = 0) -> float:

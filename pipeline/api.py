@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +15,13 @@ from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
 from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
 from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
 VALIDATION_MD = "校验报告.md"
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
 
 
 @dataclass
@@ -106,34 +107,6 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     return [("", inputs)]
 
 
-_NUMERALS = re.compile(r"\d+|[一二三四五六七八九十百零〇两]+")
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def natural_key(name: str) -> list:
-    """Sort 第二党支部 before 第十党支部 and 支部2 before 支部10 (numbers, Arabic or Chinese, by value)."""
-    key: list = []
-    last = 0
-    for m in _NUMERALS.finditer(name):
-        key += [(0, name[last:m.start()])] if m.start() > last else []
-        key.append((1, _numeral(m.group())))
-        last = m.end()
-    return key + ([(0, name[last:])] if last < len(name) else [])
-
-
-def _numeral(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in ("十", "百"):
-            total += (current or 1) * (10 if ch == "十" else 100)
-            current = 0
-        else:
-            current = current * 10 + _CN_VALUES[ch] if current else _CN_VALUES[ch]
-    return total + current
-
-
 def _check_folders(inputs: Path, outputs: Path | None) -> None:
     if outputs is None:
         return
@@ -206,7 +179,6 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     return runs
 
 
-REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
 
 
 def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:

@@ -40,7 +40,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "yesno": ("是", "否"),
     "level": tuple(vocab.LEVELS),
     "problem": tuple(vocab.PROBLEM_TYPES),
-    "quarter": ("第一季度", "第二季度", "第三季度", "第四季度"),
+    "quarter": vocab.QUARTERS,
 }
 NAMED_CHOICES: dict[str, tuple[str, ...]] = {"性别": ("男", "女")}
 

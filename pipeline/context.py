@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.cnfmt import FILTERS
 from pipeline.rules import evidence_sentence
+from pipeline.values import parse_quarter
 
 _num = FILTERS["数字"]
 _approx = FILTERS["约数"]
@@ -270,9 +271,6 @@ def _rule_met(m: Mapping, kind: str) -> bool:
     return not any(isinstance(f, Mapping) and kind in str(f.get("规则") or "") for f in m.get("检查发现") or [])
 
 
-_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
 def _finding_months(m: Mapping, kind: str) -> set[int]:
     """Months (1..12) named in 检查发现.涉及 of findings whose rule mentions `kind`."""
     months: set[int] = set()
@@ -281,8 +279,8 @@ def _finding_months(m: Mapping, kind: str) -> set[int]:
             continue
         for where in f.get("涉及") or []:
             text = str(where)
-            for q in re.findall(r"第?([一二三四1-4])季度", text):
-                start = 3 * (_CN_QUARTER[q] - 1) + 1
+            for q in re.findall(r"第?[一二三四1-4]季度", text):
+                start = 3 * (parse_quarter(q) - 1) + 1
                 months.update(range(start, start + 3))
             text = re.sub(r"第?[一二三四1-4]季度", "", text)
             months.update(int(x) for x in re.findall(r"(\d{1,2})月", text) if 1 <= int(x) <= 12)

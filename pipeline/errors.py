@@ -17,9 +17,5 @@ class TemplateError(UsageError):
     """A Word template that cannot be used: unknown variable, broken tags, unreadable file."""
 
 
-class DataError(PipelineError):
-    """The ledgers hold errors, so no report is written (exit 1)."""
-
-
 class ConfigError(UsageError):
     """The project file (pipeline.toml) is invalid."""

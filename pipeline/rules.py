@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
-from pipeline.aggregate import dues_gaps, months_due, roster, secretary
+from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -68,7 +68,6 @@ RULES: tuple[Rule, ...] = (
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 
-QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 EACH = {MONTH: "各月", QUARTER: "各季度", YEAR: "全年"}
 # Who may be named as 谈话人 for the secretary besides their name.
 SECRETARY_TITLES = ("书记", "支部书记", "党支部书记")
@@ -215,7 +214,7 @@ def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> 
     """Whether the rule applies to this branch, and the rows that decide it."""
     members = roster(ledgers)
     if rule.applies == "full_members":
-        full = [m for m in members if m["人员类别"] in (None, "正式党员")]
+        full = full_members(ledgers)
         count = (metrics.get("党员") or {}).get("正式党员", len(full))
         return count >= cfg.min_full_members, full
     if rule.applies == "party_groups":
@@ -230,7 +229,7 @@ def _periods(period: str) -> list[tuple[int, str]]:
     if period == MONTH:
         return [(m, f"{m}月") for m in range(1, 13)]
     if period == QUARTER:
-        return list(enumerate(QUARTER_NAMES, 1))
+        return list(enumerate(vocab.QUARTERS, 1))
     return [(1, "全年")]
 
 
@@ -394,15 +393,8 @@ def _dues_finding(name: str, missed: list[int], serious_months: int) -> dict:
 
 def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` study-note checks a quarter (by 检查日期, else the 季度 column)."""
-    rows = ledgers.of("学习笔记检查")
-    occasions: dict[int, set] = defaultdict(set)
-    for r in rows:
-        if r["检查日期"] is not None:
-            occasions[_period_of(r["检查日期"], rule.period)].add(r["检查日期"])
-        elif r["季度"] is not None:
-            occasions[r["季度"]].add(("季度", r["季度"]))
-    counts = Counter({q: len(days) for q, days in occasions.items()})
-    return _shortfall(rule, cfg.threshold, counts, rows)
+    counts = Counter({q: len(days) for q, days in check_occasions(ledgers).items()})
+    return _shortfall(rule, cfg.threshold, counts, ledgers.of("学习笔记检查"))
 
 
 CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study}

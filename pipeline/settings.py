@@ -59,9 +59,6 @@ class Settings:
     rules: dict[str, RuleSettings] = field(default_factory=_defaults)
     path: Path | None = None
 
-    def rule(self, rule_id: str) -> RuleSettings:
-        return self.rules[rule_id]
-
 
 def load(path: Path | None = None) -> Settings:
     """Settings from `path`, else from the repo's pipeline.toml when present, else defaults."""

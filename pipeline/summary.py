@@ -1,4 +1,4 @@
-"""The multi-branch summary workbook (汇总.xlsx): one row per branch, its key figures."""
+"""The multi-branch summary workbook (各支部汇总.xlsx): one row per branch, its key figures."""
 
 from __future__ import annotations
 

@@ -183,7 +183,6 @@ def parse_month(value) -> tuple[int, int]:
 
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _CURRENCY = re.compile(r"^(?:¥|￥|RMB|人民币)")
-_TRAILING_UNIT = re.compile(r"[^\d.]+$")
 
 
 def parse_number(value) -> tuple[float | int, bool]:
@@ -234,7 +233,6 @@ def parse_int(value) -> int:
 
 # ---------------------------------------------------------------- lists, quarters, months
 
-_NAME_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
 _LIST_SEPARATORS = re.compile(r"[、，,;；/]+")
@@ -322,3 +320,33 @@ def parse_pay_month(value, year: int | None) -> tuple[int | None, int]:
         pass
     d = parse_date(text, year)
     return d.year, d.month
+
+
+# ---------------------------------------------------------------- ordering
+
+_CN_DIGITS_VALUE = {**{k: v for k, v in _CN_DIGITS.items() if len(k) == 1 and v < 10}, "零": 0, "〇": 0, "两": 2}
+_NUMERALS = re.compile(r"\d+|[一二三四五六七八九十百零〇两]+")
+
+
+def natural_key(name: str) -> list:
+    """Sort 第二党支部 before 第十党支部 and 支部2 before 支部10 (numbers, Arabic or Chinese, by value)."""
+    key: list = []
+    last = 0
+    for m in _NUMERALS.finditer(name):
+        key += [(0, name[last:m.start()])] if m.start() > last else []
+        key.append((1, _numeral(m.group())))
+        last = m.end()
+    return key + ([(0, name[last:])] if last < len(name) else [])
+
+
+def _numeral(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in ("十", "百"):
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS_VALUE[ch] if current else _CN_DIGITS_VALUE[ch]
+    return total + current

@@ -165,8 +165,8 @@ EXPECTED_LEDGERS: tuple[tuple[str, ...], ...] = (
     ("党费收缴台账", "党费收缴台账（逐笔）"), ("信息报送台账",), ("问题清单",), ("任务清单",),
 )
 
-# Dues ledgers in the wide form carry one column per month; these header forms name a month.
-# (Handled by a pattern in recognise.py: 1月, 一月, 01月, 2023年1月, 2023-01, 2023.1, 1.)
+# Dues ledgers in the wide form carry one column per month; values.month_of_header reads its
+# header forms: 1月, 一月, 01月, 1月份, 2023年1月, 2023-01, 2023.1 and date cells (2023年1月).
 DUES_WIDE = "党费收缴台账"
 DUES_LONG = "党费收缴台账（逐笔）"
 
@@ -259,6 +259,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
 # starts with HELP_MARKER is skipped without a warning (any other unrecognised sheet is warned).
 HELP_SHEET = "填表说明"
 HELP_MARKER = "填表说明（本页只供阅读，程序不读取）"
+
+QUARTERS: tuple[str, ...] = ("第一季度", "第二季度", "第三季度", "第四季度")
 
 # How many leading rows are searched for the header row.
 HEADER_SEARCH_ROWS = 15

@@ -80,3 +80,17 @@ def branch(folder: Path, activities: list[list] | None = None, extra: dict | Non
     sheets.update(extra or {})
     write_xlsx(folder / "台账.xlsx", sheets)
     return folder
+
+
+def assert_zip_is_fixed(data: bytes) -> None:
+    """An OOXML zip whose bytes cannot depend on when it was written: fixed entry times and
+    fixed created/modified properties (a same-second rerun would hide a clock dependence)."""
+    import io
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core)
+    assert stamps and all(s.endswith("-01-01T00:00:00Z") for s in stamps), stamps

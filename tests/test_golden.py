@@ -95,8 +95,12 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_two_runs_are_byte_identical(outputs, tmp_path):
+    from tests.builders import assert_zip_is_fixed
+
     run_report(INPUTS, tmp_path, None)
     assert _digest(tmp_path) == _digest(outputs)
+    for name in (DOCX_NAME, "校验报告.xlsx"):
+        assert_zip_is_fixed((outputs / name).read_bytes())
 
 
 def test_inputs_are_never_modified(tmp_path):

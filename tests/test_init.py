@@ -114,8 +114,11 @@ def test_help_sheet_lists_every_column(tmp_path):
 
 
 def test_blank_workbooks_are_byte_identical():
+    from tests.builders import assert_zip_is_fixed
+
     kind = vocab.KIND_BY_NAME["组织生活台账"]
     assert blank_workbook(kind, YEAR) == blank_workbook(kind, YEAR)
+    assert_zip_is_fixed(blank_workbook(kind, YEAR))
 
 
 def test_unfilled_ledgers_only_ask_for_the_basic_info(tmp_path):
