@@ -280,3 +280,17 @@ def test_a_template_dividing_by_zero_is_a_template_error(good, tmp_path):
     result = invoke("report", "--inputs", str(good), "--outputs", str(tmp_path / "o"), "--template", str(template))
     assert result.exit_code == 2
     assert result.output.startswith("错误：模板 t.docx 渲染时出错：division by zero。")
+
+
+def test_year_option_chooses_the_rows_that_count(tmp_path):
+    import json
+
+    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2023-05-06", "支委会", "今年"],
+                                      ["2023-06-06", "支委会", "今年二"]])
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(folder), "--outputs", str(out), "--year", "2022")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 1
+    assert (out / "2022年度测试党支部书记抓党建工作述职报告.docx").exists()
+    assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 2
