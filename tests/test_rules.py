@@ -360,8 +360,7 @@ def test_repo_project_file_lists_every_rule_with_its_defaults():
     path = ROOT / "pipeline.toml"
     assert settings.load(None).rules == settings.Settings().rules
     assert settings.load(path).rules == settings.Settings().rules
-    import tomllib
-    tables = tomllib.loads(path.read_text(encoding="utf-8"))["rules"]
+    tables = settings.tomllib.loads(path.read_text(encoding="utf-8"))["rules"]
     assert list(tables) == [r.id for r in rules.RULES]
     for rule in rules.RULES:
         assert set(tables[rule.id]) == set(settings._allowed(rule)), rule.id
