@@ -14,9 +14,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
 from pipeline import vocab
 from pipeline.outputs import deterministic_zip, write_bytes
@@ -144,16 +146,13 @@ def describe(column: BlankColumn, year: int | None = None) -> str:
 
 # ---------------------------------------------------------------- styles
 
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BORDER, _HEADER_FILL = BORDER, HEADER_FILL
 _EXAMPLE_FILL = PatternFill("solid", fgColor="F2F2F2")
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = BOLD
 _REQUIRED_FONT = Font(bold=True, color="C00000")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
 _TITLE_FONT = Font(bold=True, size=16)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WRAP = Alignment(vertical="top", wrap_text=True)
+_CENTER, _WRAP = CENTER, WRAP
 _AUTHOR = "填表说明"
 
 
@@ -198,33 +197,12 @@ def _serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days
 
 
-def fit_height(ws, row: int, widths: list[int]) -> None:
-    """Set a row's height to show its wrapped text (CJK characters count double)."""
-    lines = 1
-    for index, width in enumerate(widths, 1):
-        text = str(ws.cell(row=row, column=index).value or "")
-        shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-        lines = max(lines, -(-shown // max(width - 1, 1)))
-    if lines > 1:
-        ws.row_dimensions[row].height = 17 * lines
-
-
 def _title(ws, text: str, width: int) -> None:
     ws.cell(row=1, column=1, value=text).font = _TITLE_FONT
     ws.cell(row=1, column=1).alignment = _CENTER
     if width > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.row_dimensions[1].height = 32
-
-
-def fit_to_width(ws, title_rows: str | None = None) -> None:
-    """Print on landscape A4, all columns on one page width, title rows repeated."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    if title_rows:
-        ws.print_title_rows = title_rows
 
 
 # ---------------------------------------------------------------- sheets

@@ -6,7 +6,6 @@ cannot be read is a row error and the row stays out of the figures; nothing is g
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field

@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from pipeline.outputs import deterministic_zip, write_bytes
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL
 
 SUMMARY_NAME = "各支部汇总.xlsx"
 
@@ -56,12 +56,8 @@ def summary_workbook(runs) -> bytes:
         errors = run.log.counts()["错误"]
         row.append(f"不完整：{errors} 个错误所在的行未计入" if errors else "完整")
         ws.append(row)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 30

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers that are plausible dates (1954..2064); others are not taken as dates.

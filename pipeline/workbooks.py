@@ -16,12 +16,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline import vocab
-from pipeline.blank import fit_height, fit_to_width
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 from pipeline.ingest import Table, recognise
 from pipeline.issues import ERROR, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
@@ -85,15 +85,12 @@ def code_label(code: str, reason: str = "") -> str:
 
 # ---------------------------------------------------------------- styles
 
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BORDER, _HEADER_FILL = BORDER, HEADER_FILL
 _FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
-_BOLD = Font(bold=True)
+_BOLD = BOLD
 _TITLE = Font(bold=True, size=14)
 _LINK = Font(color="0563C1", underline="single")
-_WRAP = Alignment(vertical="top", wrap_text=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP, _CENTER = WRAP, CENTER
 _DATE_FORMAT = "yyyy-mm-dd"
 _AUTHOR = "校验报告"
 _CELL_REF = re.compile(r"（([A-Z]{1,3})(\d+)）$")

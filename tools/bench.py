@@ -93,7 +93,7 @@ def bench_report() -> None:
     from docxtpl import DocxTemplate
     from jinja2 import Environment, StrictUndefined
 
-    from pipeline import api, render
+    from pipeline import api
     from pipeline.cnfmt import FILTERS
     from pipeline.context import build_context
     from pipeline.settings import load
