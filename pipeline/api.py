@@ -107,6 +107,16 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     return [("", inputs)]
 
 
+def _note_empty_folders(inputs: Path, found: list[tuple[str, Path]], runs: list[BranchRun]) -> None:
+    """In multi-branch mode, a sub-folder without ledgers is named, not silently passed over."""
+    if not found or not found[0][0]:
+        return
+    empty = sorted((p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")
+                    and p.name not in {name for name, _ in found}), key=natural_key)
+    if empty:
+        runs[0].notices.append(f"注意：子文件夹 {'、'.join(empty)} 中没有台账文件，已跳过。")
+
+
 def _check_folders(inputs: Path, outputs: Path | None) -> None:
     if outputs is None:
         return
@@ -124,6 +134,7 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
     runs = [analyse(folder, name, year, config) for name, folder in found]
+    _note_empty_folders(inputs, found, runs)
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -145,6 +156,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     for name, _ in found:
         _check_folders(inputs, outputs / name if name else outputs)
     runs = [analyse(folder, name, year, config) for name, folder in found]
+    _note_empty_folders(inputs, found, runs)
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:

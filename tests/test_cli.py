@@ -294,3 +294,11 @@ def test_year_option_chooses_the_rows_that_count(tmp_path):
     assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 1
     assert (out / "2022年度测试党支部书记抓党建工作述职报告.docx").exists()
     assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 2
+
+
+def test_an_empty_branch_folder_is_named(tmp_path):
+    inputs = tmp_path / "in"
+    branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
+    (inputs / "第二党支部").mkdir()
+    result = invoke("check", "--inputs", str(inputs))
+    assert "【第一党支部】注意：子文件夹 第二党支部 中没有台账文件，已跳过。" in result.output.splitlines()
