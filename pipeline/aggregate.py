@@ -201,7 +201,7 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
         "笔记总字数": whole(words),
         "人均笔记字数": int(_round_half_up(words / members)) if members else None,
         "心得体会总篇数": whole(essays),
-        "人均心得体会篇数": round(_round_half_up(essays / members, 1), 1) if members else None,
+        "人均心得体会篇数": whole(_round_half_up(essays / members, 1)) if members else None,
         "检查次数": sum(len(days) for days in occasions.values()),
     }
 

@@ -118,3 +118,9 @@ def test_outputs_inside_inputs_are_refused(tmp_path):
     shutil.copytree(INPUTS, copy)
     with pytest.raises(UsageError, match="输出文件夹不能是输入文件夹或位于其中"):
         run_report(copy, copy / "outputs", None)
+
+
+def test_whole_figures_are_json_integers(outputs):
+    """metrics.md: integers where the value is whole (3, never 3.0), so diffs stay quiet."""
+    text = (outputs / "metrics.json").read_text(encoding="utf-8")
+    assert not re.findall(r":\s*-?\d+\.0+\s*[,\n]", text)
