@@ -123,4 +123,4 @@ def test_outputs_inside_inputs_are_refused(tmp_path):
 def test_whole_figures_are_json_integers(outputs):
     """metrics.md: integers where the value is whole (3, never 3.0), so diffs stay quiet."""
     text = (outputs / "metrics.json").read_text(encoding="utf-8")
-    assert not re.findall(r":\s*-?\d+\.0+\s*[,\n]", text)
+    assert not re.findall(r"(?m)(?::\s*|^\s*)-?\d+\.0+,?$", text)
