@@ -344,6 +344,8 @@ def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
                 row=record.src.row, code="duplicate")
 
 
+_NUMERIC = ("number", "int")
+_NONE_MARKS = frozenset(vocab.NONE_MARKS)
 _NO_MEMO = ("text", "names")  # cheap to parse and rarely repeated
 _NONE: frozenset = frozenset()
 
@@ -388,7 +390,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 continue
             if raw.__class__ is str:
                 raw = raw.strip(_SPACES)
-                blank = not raw
+                blank = not raw or (ctype in _NUMERIC and raw in _NONE_MARKS)
             else:
                 blank = raw is None
             if blank:
@@ -471,8 +473,8 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
             _bad_cell(log, table.sheet, r, index, header, table.sheet.bad_cells[(r, index)])
             failed = True
             continue
-        if is_blank(raw):
-            continue
+        if is_blank(raw) or (raw.__class__ is str and raw.strip(_SPACES) in _NONE_MARKS):
+            continue  # unpaid
         if col_year is not None and col_year != year:
             log.warning(src.file, f"该列不在报告年度（{year}年）内，不计入统计", "如果年份写错，请改正表头",
                         sheet=src.sheet, row=src.row, column=header, value=raw, code="out-of-year")

@@ -227,6 +227,10 @@ PROBLEM_TYPES: dict[str, tuple[str, ...]] = {
 # Words joining two activity types in one cell (`主题党日暨党课`): the row counts for each.
 ACTIVITY_JOINERS: tuple[str, ...] = ("暨", "+", "、", "和", "及", "与", "/")
 
+# Marks people type in a number cell to say "none" (an unpaid month, a count not kept):
+# read as an empty cell, never as an error or a zero.
+NONE_MARKS: tuple[str, ...] = ("/", "／", "\\", "-", "－", "—", "——", "–", "无", "未缴", "未交", "暂无", "空")
+
 # A row whose first non-empty cell is one of these is a totals row, not data.
 TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")
 

@@ -593,3 +593,13 @@ def test_a_roster_month_stored_as_a_number_ending_in_1_is_flagged(tmp_path):
     assert messages(result) == [
         "[警告] 台账.xlsx，工作表「党员名册」，第2行，「入党时间」列：值「1990.1」年月存成了数字，按1月计（10月也会显示为这个数字）。"
         "如果是10月，请把该列设为文本后写 1975.10。"]
+
+
+@pytest.mark.parametrize("mark", ["/", "—", "-", "无", "未缴"])
+def test_none_marks_in_number_cells_read_as_empty(tmp_path, mark):
+    dues = [["姓名", "缴纳标准", "1月", "2月"], ["张三", 10, 10, mark]]
+    rows = [["日期", "类型", "实到人数"], ["2023-05-06", "支委会", mark]]
+    result = run(branch(tmp_path, extra={"党费": dues, "组织生活": rows}))
+    assert not result.log.errors, messages(result)
+    assert result.metrics["党费"]["欠缴"][0] == {"姓名": "张三", "月份": 2}
+    assert result.metrics["组织生活"]["支委会"] == 1
