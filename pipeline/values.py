@@ -238,8 +238,9 @@ _LIST_SEPARATORS = re.compile(r"[、，,;；/]+")
 
 
 def clean_name(value) -> str:
-    """A person's name without the spaces typed to align two-character names (`张　三`)."""
-    return _SPACE.sub("", clean_text(value))
+    """A person's name without the spaces typed to align two-character names (`张　三`) or a
+    courtesy `同志` after it."""
+    return _SPACE.sub("", clean_text(value)).removesuffix("同志") or "同志"
 
 
 def split_names(value) -> list[str]:
@@ -255,7 +256,7 @@ def split_names(value) -> list[str]:
             names.append("".join(parts))
         else:
             names.extend(parts)
-    return names
+    return [n.removesuffix("同志") or n for n in names]
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
