@@ -70,14 +70,19 @@ def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[i
     return columns, months
 
 
-def _candidates(headers: list[str], units: list[str]):
+def _candidates(headers: list[str], units: list[str], sheet: Sheet):
     """(score, kind, columns, months) for every kind whose required columns are all present.
 
     A 单位 column may be left out when the 数量 header names the unit (`数量（万元）`).
     """
     found = []
+    name = norm_key(sheet.name)
     for kind in _TABLE_KINDS:
+        if any(w in name for w in kind.avoid_words):
+            continue
         columns, months = _match(kind, headers)
+        if len(columns) + len(months) < kind.min_columns and not _hinted(kind, sheet):
+            continue
         missing = [r for r in kind.required if r not in columns]
         if missing == ["单位"] and "数量" in columns and units[columns["数量"]]:
             missing = []
@@ -120,7 +125,7 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
     normalised = [[norm_header(v) for v in rows[i]] for i in range(limit)]
     units = [[header_unit(v) for v in rows[i]] for i in range(limit)]
     for index in range(limit):
-        found = _candidates(normalised[index], units[index])
+        found = _candidates(normalised[index], units[index], sheet)
         if not found:
             continue
         header_row, headers, unit_row = index, normalised[index], units[index]
@@ -128,7 +133,7 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         if index + 1 < limit:
             below = [lo or up for up, lo in _zip_longest(headers, normalised[index + 1])]
             below_units = [lo or up for up, lo in _zip_longest(unit_row, units[index + 1])]
-            deeper = _candidates(below, below_units)
+            deeper = _candidates(below, below_units, sheet)
             if deeper and max(f[0] for f in deeper) > max(f[0] for f in found):
                 found, header_row, headers, unit_row = deeper, index + 1, below, below_units
         choice = _choose(found, sheet, header_row, log)
@@ -143,7 +148,8 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         table = Table(kind, sheet, columns, typed, months=months,
                       units={i: u for i, u in enumerate(unit_row) if u})
         _warn_unknown_columns(table, headers, log, header_row)
-        table.data_rows, examples = _data_rows(sheet, header_row + 1, set(columns.values()) | set(months))
+        data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(months)
+        table.data_rows, examples = _data_rows(sheet, header_row + 1, data_columns, headers)
         for r in examples:
             if not _untouched_example(table, sheet.rows[r]):
                 log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
@@ -197,8 +203,10 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
                     row=header_row + 1, code="unknown-columns")
 
 
-def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> tuple[list[int], list[int]]:
-    """Rows after the header that hold data (not blank, not totals), and the rows marked 示例."""
+def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str]
+               ) -> tuple[list[int], list[int]]:
+    """Rows after the header that hold data (not blank, not totals, not a section heading or a
+    repeated header), and the rows marked 示例."""
     out, examples = [], []
     columns = sorted(data_columns)
     for index in range(start, len(sheet.rows)):
@@ -208,7 +216,7 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> tuple[list[i
             if c < width and row[c] != "" and not is_blank(row[c]):
                 break
         else:
-            continue  # blank, or only a pre-filled 序号
+            continue  # blank, or only a pre-filled 序号 / a 合计 filled down
         # The first filled cell tells a totals row or the example row written by `init`;
         # a totals row may also keep a 序号 number before its 合计.
         first = row[0]
@@ -217,6 +225,8 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> tuple[list[i
             if row[1].__class__ is str and _is_total(row[1]):
                 continue
             out.append(index)
+            continue
+        if _heading_or_header(row, headers):
             continue
         first, second = _leading(row)
         if first.__class__ is str:
@@ -230,6 +240,16 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int]) -> tuple[list[i
             continue
         out.append(index)
     return out, examples
+
+
+def _heading_or_header(row: list, headers: list[str]) -> bool:
+    """A merged section heading (`一、第一季度` across the row) or the header pasted again."""
+    filled = [v for v in row if not is_blank(v)]
+    if len(filled) >= 3 and len({str(v) for v in filled}) == 1 and filled[0].__class__ is str:
+        return True
+    texts = [norm_header(v) for v in row]
+    wanted = [h for h in headers if h]
+    return len(wanted) >= 2 and sum(1 for t in texts if t and t in wanted) >= max(2, len(wanted) - 1)
 
 
 def _untouched_example(table: Table, row: list) -> bool:
@@ -267,12 +287,15 @@ def _leading(row: list) -> tuple[object, object]:
     return found[0], found[1]
 
 
-_TOTAL_ROW = re.compile(r"^(?:%s)(?:[:：]|\d|$)" % "|".join(vocab.TOTAL_MARKERS))
+# 合计, 合计：4人, 合计（元）, 全年合计, 一季度小计, 第二季度合计: a marker within the first few
+# characters of a short cell.
+_TOTAL_ROW = re.compile(r"^[^\d]{0,6}(?:%s)(?:[:：(（]|\d|$)" % "|".join(vocab.TOTAL_MARKERS))
 
 
 def _is_total(value) -> bool:
-    """`合计`, `小 计`, `合计：`, `合计：4人`: a totals row, not data."""
-    return bool(_TOTAL_ROW.match(_compact(value)))
+    """A totals row's first cell, not data."""
+    text = _compact(value)
+    return len(text) <= 16 and bool(_TOTAL_ROW.match(text))
 
 
 def _compact(value) -> str:

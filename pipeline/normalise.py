@@ -22,7 +22,7 @@ from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm
 FOLDER = "（输入文件夹）"
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
 _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
-_CHECK_ONLY = ("合计",)  # columns that are cross-checked, never counted
+_CHECK_ONLY = vocab.CHECK_ONLY
 
 
 def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, raw) -> None:
@@ -535,7 +535,15 @@ def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
 
 def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     """Names in other ledgers that are not on the roster are likely typos: warn once each."""
-    roster = {r["姓名"] for r in ledgers.of("党员名册")}
+    seen_names: dict[str, Record] = {}
+    for member in ledgers.of("党员名册"):
+        first = seen_names.setdefault(member["姓名"], member)
+        if first is not member:
+            log.warning(member.src.file, f"与{first.src.where()}同名（“{member['姓名']}”），按两名党员统计；"
+                        "其他台账按姓名对应，无法区分这两人",
+                        "如果是同一人，请删去重复的一行；如果是两人，请在姓名后加注区分，如“王伟（大）”",
+                        sheet=member.src.sheet, row=member.src.row, column="姓名", code="same-name")
+    roster = set(seen_names)
     if not roster:
         return
     checks = [("谈心谈话记录", "谈话对象"), ("学习笔记检查", "姓名"), (vocab.DUES_WIDE, "姓名"),

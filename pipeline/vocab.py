@@ -45,6 +45,11 @@ class Kind:
     # Words that make a sheet name this kind for sure: such a sheet whose header lacks a
     # required column is an error, not a note page to skip.
     sheet_words: tuple[str, ...] = ()
+    # Columns a header must show before a sheet is taken for this kind without a name hint
+    # (a bare 姓名 column is in every sign-in sheet, not only the roster).
+    min_columns: int = 1
+    # Sheet names that rule this kind out (a list of 入党积极分子 is not the Party roster).
+    avoid_words: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -73,7 +78,10 @@ KINDS: tuple[Kind, ...] = (
         C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
         C("党内职务", ("职务", "支部职务")),
         C("党小组", ("所在党小组", "党小组名称")),
-    ), key=("姓名",), title="党员名册", hints=("名册", "花名册", "党员信息"), sheet_words=("党员名册", "花名册"),
+        C("备注"),
+    ), key=("姓名", "出生日期", "性别"), title="党员名册", hints=("名册", "花名册", "党员信息", "党员"),
+        sheet_words=("党员名册", "花名册"), min_columns=2,
+        avoid_words=("积极分子", "发展对象", "入党申请", "申请人", "签到", "群众", "考勤"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
     Kind("组织生活台账", (
         C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期"),
@@ -230,6 +238,9 @@ ACTIVITY_JOINERS: tuple[str, ...] = ("暨", "+", "、", "和", "及", "与", "/"
 # Marks people type in a number cell to say "none" (an unpaid month, a count not kept):
 # read as an empty cell, never as an error or a zero.
 NONE_MARKS: tuple[str, ...] = ("/", "／", "\\", "-", "－", "—", "——", "–", "无", "未缴", "未交", "暂无", "空")
+
+# Columns that are only cross-checked (a 合计 column), never data of their own.
+CHECK_ONLY: tuple[str, ...] = ("合计",)
 
 # A row whose first non-empty cell is one of these is a totals row, not data.
 TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")

@@ -604,3 +604,36 @@ def test_none_marks_in_number_cells_read_as_empty(tmp_path, mark):
     assert not result.log.errors, messages(result)
     assert result.metrics["党费"]["欠缴"][0] == {"姓名": "张三", "月份": 2}
     assert result.metrics["组织生活"]["支委会"] == 1
+
+
+def test_sign_in_sheets_and_activist_lists_are_not_the_roster(tmp_path):
+    sheets = {"入党积极分子": [["序号", "姓名", "性别", "出生年月"], [1, "赵六", "男", "1999.01"]],
+              "签到表": [["姓名", "签到时间"], ["钱七", "9:00"]]}
+    result = run(branch(tmp_path, extra=sheets))
+    assert result.metrics["党员"]["总数"] == 3
+    assert sorted(i.sheet for i in result.log.items if i.code == "unknown-sheet") == ["入党积极分子", "签到表"]
+
+
+def test_same_name_members_are_two_people_with_a_warning(tmp_path):
+    roster = [["姓名", "性别", "出生年月"], ["王书记", "男", "1970.05"], ["王伟", "男", "1980.01"],
+              ["王伟", "女", "1990.03"], ["王伟", "男", "1980.01"]]
+    result = run(branch(tmp_path, extra={"党员名册": roster}))
+    assert result.metrics["党员"]["总数"] == 3
+    assert [i.code for i in result.log.items] == ["duplicate", "same-name"]
+
+
+@pytest.mark.parametrize("word", ["合计（元）", "全年合计", "一季度小计", "第二季度合计", "合计：4人"])
+def test_totals_rows_in_their_usual_wordings(tmp_path, word):
+    rows = [["日期", "类型", "主题"], ["2023-05-06", "支委会", "一"], [word, None, None], ["2023-06-06", "支委会", "二"]]
+    result = run(branch(tmp_path, extra={"组织生活": rows}))
+    assert not result.log.items, messages(result)
+    assert result.metrics["组织生活"]["支委会"] == 2
+
+
+def test_section_headings_repeated_headers_and_filled_down_totals_are_not_data(tmp_path):
+    rows = [["日期", "类型", "主题"], ["一、第一季度", "一、第一季度", "一、第一季度"], ["2023-02-06", "支委会", "一"],
+            ["日期", "类型", "主题"], ["2023-05-06", "支委会", "二"]]
+    dues = [["姓名", "缴纳标准", "1月", "合计"], ["张三", 10, 10, 10], [None, None, None, 0], [None, None, None, 0]]
+    result = run(branch(tmp_path, extra={"组织生活": rows, "党费": dues}))
+    assert not result.log.items, messages(result)
+    assert result.metrics["组织生活"]["支委会"] == 2 and result.metrics["党费"]["实缴总额"] == 10
