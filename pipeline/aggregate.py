@@ -276,7 +276,8 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
 
 
 def adopted(record: Record) -> bool:
-    return bool(record["是否采用"]) or record["采用级别"] is not None
+    """是否采用 says yes, or a 采用级别 is filled (metrics.md)."""
+    return bool(record["是否采用"]) or bool(record["采用级别"])
 
 
 def _submissions(ledgers: Ledgers, prov: Provenance) -> dict:
@@ -284,9 +285,9 @@ def _submissions(ledgers: Ledgers, prov: Provenance) -> dict:
     chosen = [r for r in records if adopted(r)]
     levels = {name: 0 for name in vocab.LEVELS}
     for record in chosen:
-        if record["采用级别"]:
-            levels[record["采用级别"]] += 1
-            prov.add(f"信息报送.按级别.{record['采用级别']}", [record])
+        for level in record["采用级别"] or ():
+            levels[level] += 1
+            prov.add(f"信息报送.按级别.{level}", [record])
     prov.add("信息报送.报送篇数", records)
     prov.add("信息报送.采用篇数", chosen)
     return {"报送篇数": len(records), "采用篇数": len(chosen), "按级别": levels}

@@ -25,6 +25,22 @@ _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或�
 _CHECK_ONLY = vocab.CHECK_ONLY
 
 
+def _adoption(values: dict, log: IssueLog, sheet, r: int, table: Table) -> None:
+    """Settle 是否采用 against 采用级别, and say so where the two disagree or one is missing."""
+    said = values.get("是否采用")
+    if isinstance(said, tuple):  # `省级采用` in the 是否采用 column
+        values["是否采用"] = True
+        values.setdefault("采用级别", said)
+        return
+    header = table.headers.get(table.columns.get("是否采用", -1), "是否采用")
+    if said is False and values.get("采用级别"):
+        log.warning(sheet.file, "是否采用为“否”，却填了采用级别，按已采用统计", "请核对这两列", sheet=sheet.name,
+                    row=r + 1, column=header, code="adoption-conflict")
+    elif said is None and not values.get("采用级别") and values.get("刊载媒体"):
+        log.warning(sheet.file, "填了刊载媒体，但没有填是否采用，按未采用统计", "如已采用，请填“是”并选择采用级别",
+                    sheet=sheet.name, row=r + 1, column=header, code="adoption-conflict")
+
+
 def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, raw) -> None:
     log.warning(file, "是负数", "请核对；如果是退还或冲销，请在备注中说明", sheet=sheet, row=row,
                 column=header, value=raw, code="negative")
@@ -157,8 +173,14 @@ def _parse_category(raw):
     raise ValueError(f"不是可识别的人员类别（可填：{'、'.join(vocab.MEMBER_CATEGORIES)}）")
 
 
-def _parse_level(raw):
-    key = norm_key(raw)
+def _parse_level(raw) -> tuple[str, ...]:
+    """One or more adoption levels (`省、市` counts at both), each canonical."""
+    levels = [_one_level(part) for part in re.split("[、,，/;；和及]", str(raw)) if part.strip()]
+    return tuple(dict.fromkeys(levels))
+
+
+def _one_level(raw) -> str:
+    key = _BRACKETS.sub("", norm_key(raw))
     if key in _LEVEL:
         return _LEVEL[key]
     for synonym, level in sorted(_LEVEL.items(), key=lambda kv: -len(kv[0])):
@@ -174,13 +196,21 @@ def _lookup(table: dict, value, what: str, choices) -> str:
     return found
 
 
-def _parse_yesno(value) -> bool:
+def _parse_yesno(value):
+    """是/否 and their synonyms; `省级采用`, `市级`, `已采用（县委办）` also say yes, and which level
+    (returned as the levels tuple, for the 采用级别 column to fall back on)."""
     key = norm_key(value)
     if key in _YES:
         return True
     if key in _NO:
         return False
-    raise ValueError("应填“是”或“否”")
+    bare = _BRACKETS.sub("", key)
+    if bare in _YES:
+        return True
+    try:
+        return _parse_level(bare.replace("采用", "").replace("录用", "") or "×")
+    except ValueError:
+        raise ValueError("应填“是”或“否”") from None
 
 
 def guess_year(tables: list[Table]) -> int | None:
@@ -316,6 +346,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
                 _warn_duplicate(record, first, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)
+    _expand_talk_targets(ledgers)
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
@@ -443,6 +474,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
             continue
         if unit_default and not values.get("单位"):
             values["单位"] = unit_default
+        if kind.name == "信息报送台账":
+            _adoption(values, log, sheet, r, table)
         src = Source(sheet.file, sheet.name, r + 1)
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year)
@@ -531,6 +564,27 @@ def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     for record in ledgers.of(vocab.DUES_LONG):
         out.append((record["姓名"], record["月份"], record["金额"], record.src))
     return out
+
+
+def _expand_talk_targets(ledgers: Ledgers) -> None:
+    """谈话对象 `全体党员` names every member but the secretary; `李四和王五` names both when
+    each is on the roster (和 is also a surname, so only then)."""
+    roster = [m["姓名"] for m in ledgers.of("党员名册")]
+    if not roster:
+        return
+    members = set(roster)
+    everyone = tuple(n for n in roster if n != ledgers.info.get("支部书记"))
+    for record in ledgers.of("谈心谈话记录"):
+        names: list[str] = []
+        for name in record.values.get("谈话对象") or ():
+            parts = re.split("[和及与]", name)
+            if name in vocab.ALL_MEMBERS:
+                names += everyone
+            elif name not in members and len(parts) > 1 and all(p in members for p in parts):
+                names += parts
+            else:
+                names.append(name)
+        record.values["谈话对象"] = tuple(dict.fromkeys(names))
 
 
 def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:

@@ -212,6 +212,9 @@ MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
     "正式党员": ("正式", "党员", "中共党员"),
     "预备党员": ("预备", "预备期", "预备期党员", "中共预备党员"),
 }
+# 谈话对象 that name every member of the branch (a group talk).
+ALL_MEMBERS: tuple[str, ...] = ("全体党员", "全体", "全体支部党员", "所有党员", "支部全体党员")
+
 # People a roster may list who are not (yet) Party members: kept out of every figure, with a note.
 NON_MEMBERS: tuple[str, ...] = ("入党积极分子", "积极分子", "发展对象", "入党申请人", "群众", "非党员")
 

@@ -63,6 +63,7 @@ CODE_LABELS: dict[str, str] = {
     "bad-header": "表头缺少必填列",
     "ambiguous-month": "年月可能被误读",
     "same-name": "名册中有同名党员",
+    "adoption-conflict": "采用情况前后不一",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",

@@ -637,3 +637,26 @@ def test_section_headings_repeated_headers_and_filled_down_totals_are_not_data(t
     result = run(branch(tmp_path, extra={"组织生活": rows, "党费": dues}))
     assert not result.log.items, messages(result)
     assert result.metrics["组织生活"]["支委会"] == 2 and result.metrics["党费"]["实缴总额"] == 10
+
+
+def test_talks_with_all_members_or_names_joined_by_he(tmp_path):
+    roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张三", "正式党员"], ["李四", "正式党员"], ["和平", "正式党员"]]
+    talks = [["谈话人", "谈话对象"], ["王书记", "全体党员"]]
+    result = run(branch(tmp_path, extra={"党员名册": roster, "谈心谈话": talks}))
+    assert result.metrics["谈心谈话"]["覆盖党员"] == 3 and result.metrics["谈心谈话"]["未覆盖党员"] == []
+    talks = [["谈话人", "谈话对象"], ["王书记", "张三和李四"], ["王书记", "和平"]]
+    result = run(branch(tmp_path / "b", extra={"党员名册": roster, "谈心谈话": talks}))
+    assert result.metrics["谈心谈话"]["未覆盖党员"] == [] and not result.log.items, messages(result)
+
+
+def test_adoption_levels_and_their_column_mixups(tmp_path):
+    rows = [["标题", "是否采用", "采用级别", "刊载媒体"],
+            ["一", "是", "省、市", ""],  # two levels: counted at both
+            ["二", "省级采用", "", ""],  # level written in 是否采用
+            ["三", "否", "县", ""],  # contradiction: adopted per 采用级别, warned
+            ["四", "", "", "人民日报"]]  # media but no yes: not adopted, warned
+    result = run(branch(tmp_path, extra={"信息报送": rows}))
+    info = result.metrics["信息报送"]
+    assert (info["报送篇数"], info["采用篇数"]) == (4, 3)
+    assert info["按级别"] == {"中央": 0, "省": 2, "市": 1, "县": 1}
+    assert [(i.row, i.code) for i in result.log.items] == [(4, "adoption-conflict"), (5, "adoption-conflict")]
