@@ -140,6 +140,7 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         if choice is None:
             return None
         _, kind, columns, months = choice
+        months = _october(months, rows[header_row])
         typed = {i: header_text(v) for i, v in enumerate(rows[header_row]) if not is_blank(v)}
         if header_row != index:
             for i, v in enumerate(rows[index]):
@@ -184,6 +185,18 @@ def _missing_required(kind: vocab.Kind, headers: list[list[str]]) -> list[str]:
     best = max(headers, key=lambda row: len(_match(kind, row)[0]), default=[])
     columns = _match(kind, best)[0]
     return [r for r in kind.required if r not in columns] or list(kind.required)
+
+
+def _october(months: dict[int, tuple], raw: list) -> dict[int, tuple]:
+    """Month headers typed as numbers (2023.01 … 2023.12) store 2023.10 as 2023.1, read as
+    January: when January then appears twice, the number 2023.1 is October."""
+    januaries = [c for c, (_, m) in months.items() if m == 1]
+    if len(januaries) == 2 and 10 not in {m for _, m in months.values()}:
+        for c in januaries:
+            value = raw[c] if c < len(raw) else None
+            if isinstance(value, float) and repr(value).endswith(".1"):
+                return {**months, c: (months[c][0], 10)}
+    return months
 
 
 def _zip_longest(a: list[str], b: list[str]):

@@ -304,9 +304,8 @@ def parse_pay_month(value, year: int | None) -> tuple[int | None, int]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 1 <= value <= 12:
             return None, int(value)
-        if 190001 <= value <= 210012 and float(value).is_integer():
-            y, m = parse_month(value)
-            return y, m
+        if (190001 <= value <= 210012 and float(value).is_integer()) or 1900 <= value < 2101:
+            return parse_month(value)  # 202301, or 2023.01 typed into a number cell
         d = parse_date(value, year)
         return d.year, d.month
     if isinstance(value, (dt.date, dt.datetime)):

@@ -660,3 +660,18 @@ def test_adoption_levels_and_their_column_mixups(tmp_path):
     assert (info["报送篇数"], info["采用篇数"]) == (4, 3)
     assert info["按级别"] == {"中央": 0, "省": 2, "市": 1, "县": 1}
     assert [(i.row, i.code) for i in result.log.items] == [(4, "adoption-conflict"), (5, "adoption-conflict")]
+
+
+def test_month_headers_typed_as_numbers(tmp_path):
+    months = [2023 + m / 100 for m in range(1, 13)]  # 2023.01 … 2023.12; 2023.10 is stored as 2023.1
+    dues = [["姓名", "缴纳标准", *months], ["张三", 10, *range(1, 13)]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert result.metrics["党费"]["按月"] == list(range(1, 13))
+    assert result.metrics["党费"]["欠缴"] == []
+
+
+def test_long_dues_month_typed_as_a_number(tmp_path):
+    dues = [["姓名", "缴费月份", "金额"], ["张三", 2023.01, 10], ["张三", 2023.11, 10]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert not result.log.errors, messages(result)
+    assert result.metrics["党费"]["按月"][0] == 10 and result.metrics["党费"]["按月"][10] == 10
