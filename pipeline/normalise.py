@@ -138,12 +138,15 @@ _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _JOINERS = re.compile("|".join(re.escape(j) for j in vocab.ACTIVITY_JOINERS))
 
 
+_PERIOD_PREFIX = re.compile(r"^(?:\d{4}年度?)?(?:\d{1,2}月份?|第?[一二三四1-4]季度|[上下]半年)")
+
+
 def _parse_activity(raw):
     """Canonical type, a tuple of types for combined activities, or 其他 with a warning."""
     key = norm_key(raw)
     if key in _ACTIVITY:
         return _ACTIVITY[key]
-    bare = _BRACKETS.sub("", key)  # `支委会（扩大）`
+    bare = _PERIOD_PREFIX.sub("", _BRACKETS.sub("", key))  # `支委会（扩大）`, `3月份支委会`
     if bare in _ACTIVITY:
         return _ACTIVITY[bare]
     parts = [_ACTIVITY.get(p) for p in _JOINERS.split(bare) if p]
@@ -377,6 +380,8 @@ def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
 
 _NUMERIC = ("number", "int")
 _NONE_MARKS = frozenset(vocab.NONE_MARKS)
+_PAID = frozenset(vocab.PAID_MARKS)
+_EXEMPT = frozenset(vocab.EXEMPT_MARKS)
 _NO_MEMO = ("text", "names")  # cheap to parse and rarely repeated
 _NONE: frozenset = frozenset()
 
@@ -404,6 +409,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
             for c in kind.columns if c.name in table.columns]
     scales = _scales(table)
     rows = sheet.rows
+    # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
+    marked: dict[str, list[tuple[int, str, str]]] = {}
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -421,7 +428,13 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 continue
             if raw.__class__ is str:
                 raw = raw.strip(_SPACES)
-                blank = not raw or (ctype in _NUMERIC and raw in _NONE_MARKS)
+                blank = not raw
+                if ctype in _NUMERIC and raw in _NONE_MARKS:
+                    blank = True
+                    marked.setdefault("none", []).append((r + 1, header, raw))
+                elif name == "缴纳标准" and raw in _EXEMPT:
+                    values[name] = 0  # 免缴: owes nothing this year
+                    continue
             else:
                 blank = raw is None
             if blank:
@@ -478,7 +491,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
             _adoption(values, log, sheet, r, table)
         src = Source(sheet.file, sheet.name, r + 1)
         if kind.name == vocab.DUES_WIDE:
-            values["各月"] = _dues_months(table, row, r, values, src, log, year)
+            values["各月"] = _dues_months(table, row, r, values, src, log, year, marked)
             if values["各月"] is None:
                 continue
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
@@ -489,10 +502,27 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx or ()))
             continue
         yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE)
+    _say_marks(marked, log, sheet)
+
+
+_MARK_NOTES = {
+    "none": ("按空白（未缴、未填）处理", "如果不是这个意思，请填写数字"),
+    "paid": ("表示已缴，按该党员的缴纳标准计金额", "如果实缴金额不同，请填写金额"),
+}
+
+
+def _say_marks(marked: dict, log: IssueLog, sheet) -> None:
+    """One warning per convention used in a sheet, with how many cells and where the first is."""
+    for kind, cells in marked.items():
+        row, header, raw = cells[0]
+        reason, action = _MARK_NOTES[kind]
+        values = "、".join(dict.fromkeys(f"“{c[2]}”" for c in cells))
+        log.warning(sheet.file, f"共 {len(cells)} 个数字单元格写的是{values}，{reason}（第一个在第{row}行）",
+                    action, sheet=sheet.name, row=row, column=header, code=f"mark-{kind}")
 
 
 def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: IssueLog,
-                 year: int) -> dict[int, float] | None:
+                 year: int, marked: dict) -> dict[int, float] | None:
     """The month columns of a wide dues row: {month: amount paid}; blank months are unpaid.
 
     None when a month cell is in error: the whole row then stays out, like any row error.
@@ -506,8 +536,14 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
             _bad_cell(log, table.sheet, r, index, header, table.sheet.bad_cells[(r, index)])
             failed = True
             continue
-        if is_blank(raw) or (raw.__class__ is str and raw.strip(_SPACES) in _NONE_MARKS):
+        text = raw.strip(_SPACES) if raw.__class__ is str else None
+        if is_blank(raw) or text in _NONE_MARKS:
+            if text:
+                marked.setdefault("none", []).append((src.row, header, text))
             continue  # unpaid
+        if text in _PAID and values.get("缴纳标准"):
+            marked.setdefault("paid", []).append((src.row, header, text))
+            raw = values["缴纳标准"]
         if col_year is not None and col_year != year:
             log.warning(src.file, f"该列不在报告年度（{year}年）内，不计入统计", "如果年份写错，请改正表头",
                         sheet=src.sheet, row=src.row, column=header, value=raw, code="out-of-year")

@@ -37,7 +37,7 @@ def header_text(value) -> str:
 
 def norm_header(value) -> str:
     """A header cell as compared with the vocabularies: no spaces, half-width, no unit or colon."""
-    text = half_width(header_text(value))
+    text = half_width(header_text(value)).lstrip("*※★")  # `*日期` marks a required column
     text = _UNIT_SUFFIX.sub("", text.rstrip(":："))
     return text.replace("（", "(").replace("）", ")")
 
@@ -99,6 +99,7 @@ def serial_to_date(serial: float) -> dt.date:
 
 # A time of day after the date (`上午`, `9:00`, `14时30分`) says nothing about the day.
 _DAY_TIME_TAIL = re.compile(r"(?:\s*(?:上午|下午|晚上|中午|早上|傍晚))?\s*(?:\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?)?\s*$")
+_WEEKDAY = re.compile(r"\s*[（(](?:周|星期|礼拜)[一二三四五六日天][）)]\s*")
 # A span (`2023年3月5日至6日`) is dated by its first day.
 _SPAN = re.compile(r"\s*(?:至|到|~|～|—|–)\s*")
 
@@ -126,7 +127,9 @@ def parse_date(value, year: int | None) -> dt.date:
                 raise ValueError("日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）")
             return parse_date(f"{int(value)}.{day_text}", year)
         raise ValueError("不是日期")
-    text = _SPAN.split(half_width(str(value)).strip(), maxsplit=1)[0]
+    # A leading apostrophe (a text export) and a weekday in brackets say nothing about the day.
+    text = _SPAN.split(half_width(str(value)).strip().lstrip("'‘`"), maxsplit=1)[0]
+    text = _WEEKDAY.sub("", text)
     text = _TIME_TAIL.sub("", text).replace("号", "日")
     text = _DAY_TIME_TAIL.sub("", text) if not _DATE_COMPACT.match(text) else text
     if m := _DATE_FULL.match(text):

@@ -64,6 +64,8 @@ CODE_LABELS: dict[str, str] = {
     "ambiguous-month": "年月可能被误读",
     "same-name": "名册中有同名党员",
     "adoption-conflict": "采用情况前后不一",
+    "mark-none": "符号按空白处理",
+    "mark-paid": "符号按已缴处理",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",

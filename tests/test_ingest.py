@@ -34,7 +34,7 @@ def messages(result, code: str | None = None) -> list[str]:
     "2023年3月5日", "2023.3.5", "2023/3/5", "2023-03-05", "2023-3-5", "20230305", 20230305,
     "3月5日", "3.5", 3.5, "３月５日", " 2023年3月5号 ", "2023-03-05 00:00:00",
     "2023年3月5日上午", "2023年3月5日 9:30", "2023.3.5下午14时", "2023年3月5日至6日", "2023.3.5～3.7",
-    "3月5日—3月6日",
+    "3月5日—3月6日", "2023年3月5日（周日）", "'2023-03-05", "2023.3.5(星期日)",
 ])
 def test_date_forms(raw):
     assert parse_date(raw, 2023) == dt.date(2023, 3, 5)
@@ -514,7 +514,7 @@ def test_a_total_column_formula_without_value_only_loses_the_cross_check(tmp_pat
 
 
 def test_a_dues_row_with_a_bad_month_stays_out_whole(tmp_path):
-    dues = [["姓名", "缴纳标准", "1月", "2月"], ["张三", 10, 10, "已缴"], ["李四", 10, 10, 10]]
+    dues = [["姓名", "缴纳标准", "1月", "2月"], ["张三", 10, 10, "十元"], ["李四", 10, 10, 10]]
     result = run(branch(tmp_path, extra={"党费": dues}))
     assert result.metrics["党费"]["实缴总额"] == 20  # 李四 only
     assert [i.code for i in result.log.errors] == ["bad-number"]
@@ -675,3 +675,26 @@ def test_long_dues_month_typed_as_a_number(tmp_path):
     result = run(branch(tmp_path, extra={"党费": dues}))
     assert not result.log.errors, messages(result)
     assert result.metrics["党费"]["按月"][0] == 10 and result.metrics["党费"]["按月"][10] == 10
+
+
+def test_paid_marks_exempt_members_and_none_marks_are_said_once_per_sheet(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月", "2月", "3月"], ["张三", 10, "√", "已缴", "/"], ["李四", 20, "√", 20, "—"],
+            ["王书记", "免缴", None, None, None]]
+    result = run(branch(tmp_path, extra={"党费": dues}))
+    assert result.metrics["党费"]["按月"][:3] == [30, 30, 0]
+    assert result.metrics["党费"]["欠缴"] == [{"姓名": "张三", "月份": m} for m in range(3, 13)] + \
+        [{"姓名": "李四", "月份": m} for m in range(3, 13)]
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「党费」，第2行，「1月」列：共 3 个数字单元格写的是“√”、“已缴”，表示已缴，按该党员的缴纳标准计金额"
+        "（第一个在第2行）。如果实缴金额不同，请填写金额。",
+        "[警告] 台账.xlsx，工作表「党费」，第2行，「3月」列：共 2 个数字单元格写的是“/”、“—”，按空白（未缴、未填）处理"
+        "（第一个在第2行）。如果不是这个意思，请填写数字。"]
+
+
+def test_star_marked_headers_period_prefixed_types_and_member_kinds(tmp_path):
+    rows = [["*日期", "※类型"], ["2023-05-06", "3月份支委会"], ["2023-06-06", "第二季度党员大会"], ["2023-07-06", "支委扩大会"]]
+    roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张三", "流动党员"], ["李四", "离退休党员"]]
+    result = run(branch(tmp_path, extra={"组织生活": rows, "党员名册": roster}))
+    assert not result.log.items, messages(result)
+    assert (result.metrics["组织生活"]["支委会"], result.metrics["组织生活"]["党员大会"]) == (2, 1)
+    assert result.metrics["党员"]["正式党员"] == 3
