@@ -183,8 +183,11 @@ def _named_after(kind: vocab.Kind, sheet: Sheet) -> bool:
 def _missing_required(kind: vocab.Kind, headers: list[list[str]]) -> list[str]:
     """The required columns of `kind` missing from the header row that comes closest."""
     best = max(headers, key=lambda row: len(_match(kind, row)[0]), default=[])
-    columns = _match(kind, best)[0]
-    return [r for r in kind.required if r not in columns] or list(kind.required)
+    columns, months = _match(kind, best)
+    missing = [r for r in kind.required if r not in columns]
+    if kind.name == vocab.DUES_WIDE and not months:
+        missing.append("1月至12月各月的列（按季度或半年缴纳的，请分到各月，或改用逐笔台账）")
+    return missing or list(kind.required)
 
 
 def _october(months: dict[int, tuple], raw: list) -> dict[int, tuple]:

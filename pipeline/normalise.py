@@ -312,7 +312,11 @@ def _parse(kind_of_value: str, raw, year: int | None):
     if kind_of_value == "quarter":
         return parse_quarter(raw)
     if kind_of_value == "paymonth":
-        return parse_pay_month(raw, year)
+        month = parse_pay_month(raw, year)
+        if isinstance(raw, float) and repr(raw).endswith(".1") and raw > 1900:
+            return _Fallback(month, "所属月份存成了数字，按1月计（10月也会显示为这个数字）",
+                             "如果是10月，请把该列设为文本后写 2023.10", code="ambiguous-month")
+        return month
     raise AssertionError(f"unknown column type {kind_of_value}")
 
 

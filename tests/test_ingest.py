@@ -698,3 +698,12 @@ def test_star_marked_headers_period_prefixed_types_and_member_kinds(tmp_path):
     assert not result.log.items, messages(result)
     assert (result.metrics["组织生活"]["支委会"], result.metrics["组织生活"]["党员大会"]) == (2, 1)
     assert result.metrics["党员"]["正式党员"] == 3
+
+
+def test_quarterly_dues_and_ambiguous_numeric_pay_months_are_said(tmp_path):
+    dues = [["姓名", "缴纳标准", "第一季度", "第二季度"], ["张三", 10, 30, 30]]
+    assert messages(run(branch(tmp_path, extra={"党费": dues})), "bad-header") == [
+        "[错误] 台账.xlsx，工作表「党费」：工作表名称看起来是“党费收缴台账”，但表头中找不到必填列："
+        "1月至12月各月的列（按季度或半年缴纳的，请分到各月，或改用逐笔台账）。请检查表头文字是否写错（可用的写法见 README 的台账说明）。"]
+    long = [["姓名", "缴费月份", "金额"], ["张三", 2023.1, 10]]
+    assert [i.code for i in run(branch(tmp_path / "b", extra={"逐笔": long})).log.items] == ["ambiguous-month"]
