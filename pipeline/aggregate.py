@@ -137,7 +137,10 @@ def _theme_days(ledgers: Ledgers, prov: Provenance) -> dict:
     for record in rows:
         days[record["日期"].month - 1].append(record["日期"].day)
     counted: dict[str, int] = {}  # people per 主讲人 cell; the same leaders recur all year
-    leaders = [counted.setdefault(r["主讲人"], len(split_names(r["主讲人"]))) for r in rows if r["主讲人"]]
+    for r in rows:
+        if r.values.get("主讲人") and r.values["主讲人"] not in counted:
+            counted[r.values["主讲人"]] = len(split_names(r.values["主讲人"]))
+    leaders = [counted[r.values["主讲人"]] for r in rows if r.values.get("主讲人")]
     prov.add("主题党日.举办日", rows)
     prov.add("主题党日.领学次数", [r for r in rows if r["主讲人"]])
     prov.add("主题党日.每次一人领学", [r for r in rows if r["主讲人"]])
