@@ -194,15 +194,9 @@ def rules_table() -> list[str]:
 # ---------------------------------------------------------------- FAQ from the real messages
 
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> None:
-    import openpyxl
+    from tests.builders import write_xlsx  # the same small workbooks the tests build
 
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
+    write_xlsx(path, sheets)
 
 
 _BASIC = [["党支部名称", "第一党支部"], ["支部书记", "王书记"], ["年度", 2023]]
