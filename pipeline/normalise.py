@@ -273,6 +273,15 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
     return info, sources
 
 
+def _maybe_october(raw, month, what: str, example: str):
+    """A year-month typed into a number cell as 1975.10 is stored as 1975.1 and read as January:
+    keep that reading, but say so."""
+    if isinstance(raw, float) and raw > 1900 and repr(raw).endswith(".1"):
+        return _Fallback(month, f"{what}存成了数字，按1月计（10月也会显示为这个数字）",
+                         f"如果是10月，请把该列设为文本后写 {example}", code="ambiguous-month")
+    return month
+
+
 def _parse(kind_of_value: str, raw, year: int | None):
     """Parse one cell by its column type; returns the value (approx flag handled by caller)."""
     if kind_of_value == "text":
@@ -280,12 +289,7 @@ def _parse(kind_of_value: str, raw, year: int | None):
     if kind_of_value in ("date", "anydate"):
         return parse_date(raw, year)
     if kind_of_value == "month":
-        month = parse_month(raw)
-        if isinstance(raw, float) and repr(raw).endswith(".1"):
-            # 1975.10 typed into a number cell is stored as 1975.1: January is the reading.
-            return _Fallback(month, "年月存成了数字，按1月计（10月也会显示为这个数字）",
-                             "如果是10月，请把该列设为文本后写 1975.10", code="ambiguous-month")
-        return month
+        return _maybe_october(raw, parse_month(raw), "年月", "1975.10")
     if kind_of_value == "number":
         return parse_number(raw)
     if kind_of_value == "int":
@@ -312,11 +316,7 @@ def _parse(kind_of_value: str, raw, year: int | None):
     if kind_of_value == "quarter":
         return parse_quarter(raw)
     if kind_of_value == "paymonth":
-        month = parse_pay_month(raw, year)
-        if isinstance(raw, float) and repr(raw).endswith(".1") and raw > 1900:
-            return _Fallback(month, "所属月份存成了数字，按1月计（10月也会显示为这个数字）",
-                             "如果是10月，请把该列设为文本后写 2023.10", code="ambiguous-month")
-        return month
+        return _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10")
     raise AssertionError(f"unknown column type {kind_of_value}")
 
 
