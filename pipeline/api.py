@@ -125,16 +125,22 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
 
 
-def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None) -> list[BranchRun]:
-    """Validation only; writes 校验报告 per branch when `outputs` is given."""
+def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
+                 config: settings_mod.Settings) -> list[BranchRun]:
+    """Every branch analysed, after checking no output folder lies inside the inputs."""
     _check_folders(inputs, outputs)
-    config = settings_mod.load(config_path)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
     runs = [analyse(folder, name, year, config) for name, folder in found]
     _note_empty_folders(inputs, found, runs)
+    return runs
+
+
+def run_check(inputs: Path, outputs: Path | None, year: int | None,
+              config_path: Path | None = None) -> list[BranchRun]:
+    """Validation only; writes 校验报告 per branch when `outputs` is given."""
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -147,16 +153,11 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     from pipeline import render  # docxtpl is only needed when a report is rendered
     from pipeline.context import build_context
 
-    _check_folders(inputs, outputs)
+    _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
-    config = settings_mod.load(config_path)
-    found = branches(inputs)
-    for name, _ in found:
-        _check_folders(inputs, outputs / name if name else outputs)
-    runs = [analyse(folder, name, year, config) for name, folder in found]
-    _note_empty_folders(inputs, found, runs)
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
