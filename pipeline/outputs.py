@@ -59,14 +59,19 @@ _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\
 def deterministic_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
     """Rewrite an OOXML zip (.docx/.xlsx) with fixed entry times and fixed created/modified
     properties, keeping entry order, so identical content gives identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return fixed_zip(entries, stamp)
+
+
+def fixed_zip(entries: list[tuple[str, bytes]], stamp: str = "2000-01-01T00:00:00Z") -> bytes:
+    """A zip of (name, bytes) entries in the given order, fixed times, fixed core properties."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
+        for name, content in entries:
+            if name == "docProps/core.xml":
                 content = _CORE_TIMES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            entry = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)

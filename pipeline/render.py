@@ -24,7 +24,7 @@ from lxml import etree
 
 from pipeline.cnfmt import FILTERS
 from pipeline.errors import TemplateError
-from pipeline.outputs import deterministic_zip
+from pipeline.outputs import fixed_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -328,12 +328,9 @@ def finalize_docx(data: bytes, props: Mapping[str, str] | None = None) -> bytes:
             blobs[name] = _serialize(root)
     if props is not None and "docProps/core.xml" in blobs:
         blobs["docProps/core.xml"] = _core_xml(props)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in infos:
-            dst.writestr(info, blobs[info.filename])
-    # fixed entry times, order and compression: the project's one zip normaliser
-    return deterministic_zip(out.getvalue(), stamp=(props or {}).get("date", "2000-01-01T00:00:00Z"))
+    # fixed entry times, order and compression: the project's one zip writer
+    return fixed_zip([(i.filename, blobs[i.filename]) for i in infos],
+                     stamp=(props or {}).get("date", "2000-01-01T00:00:00Z"))
 
 
 # --------------------------------------------------------------------------- markdown
