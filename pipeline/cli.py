@@ -132,6 +132,9 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
                    if "不适用" not in item and "关闭" not in item]
         if skipped:
             click.echo(f"{label}[规则检查] 未检查：{'；'.join(skipped)}。")
+        if not report and run.ledgers is not None:
+            for account in run.ledgers.accounts:
+                click.echo(f"{label}[行数核对] {account.file}「{account.sheet}」（{account.kind}）：{account.line()}")
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
         click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{findings}。")
