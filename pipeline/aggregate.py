@@ -207,7 +207,8 @@ def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     for record in ledgers.of("组织生活台账"):
         kind = record.values["类型"]
         counts[kind] += 1
-        monthly[kind][record.values["日期"].month - 1] += 1
+        if record.values["日期"].year == ledgers.year:  # a meeting held next year for this year has no month here
+            monthly[kind][record.values["日期"].month - 1] += 1
         rows[kind].append(record)
     for kind, records in rows.items():
         prov.add(f"组织生活.{kind}", records)

@@ -76,7 +76,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     if year is None:
         raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
                          "或在命令中指定，如 make report YEAR=2023")
-    run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
+    run.ledgers = normalise(ingested.tables, run.log, year, ingested.files, rules.next_year_months(config))
     run.metrics, provenance = aggregate(run.ledgers)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings

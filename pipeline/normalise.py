@@ -367,9 +367,14 @@ _ACTIONS = {
 }
 
 
-def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -> Ledgers:
+def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
+              next_year_months: int = vocab.NEXT_YEAR_MONTHS) -> Ledgers:
     """Typed records of `year`, in file/sheet/row order, duplicates counted once, and the
-    accounting of every row of every ledger sheet."""
+    accounting of every row of every ledger sheet.
+
+    A 组织生活会 or 民主评议党员 held in the first `next_year_months` months of the next year
+    counts for `year` when its 所属年度 says so (and one held this year for last year does not).
+    """
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
     seen: dict[tuple, Record] = {}
@@ -383,7 +388,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
         outcome: dict[int, str] = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
         produced: dict[int, list[Record]] = {}
-        for record in _table_records(table, log, year, outcome):
+        for record in _table_records(table, log, year, outcome, next_year_months):
             produced.setdefault(record.src.row - 1, []).append(record)
         for r, made in produced.items():
             first = None
@@ -493,7 +498,7 @@ def _scales(table: Table) -> dict[str, int]:
     return out
 
 
-def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str]):
+def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str], next_year_months: int = 0):
     """Records of the data rows; a row that yields none is put in `outcome` (出错 or 非本年度)."""
     kind = table.kind
     sheet = table.sheet
@@ -518,6 +523,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
         approx: set | None = None  # made only for the rare row with an approximate figure
         ok = True
         outside = False  # a date outside the report year (an error outranks it)
+        next_year = None  # (header, date) of a 组织生活 row dated next year: its 所属年度 decides
         for name, index, header, ctype, required, memo in plan:
             raw = row[index] if index < width else ""
             if bad and (r, index) in bad:
@@ -578,12 +584,18 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
                     continue
                 value = value.value
             elif ctype == "date" and value.year != year:
+                if kind.name == "组织生活台账" and value.year == year + 1:
+                    next_year = (header, value)
+                    values[name] = value
+                    continue
                 log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
                             "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
                             row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
                 outside = True
                 continue
             values[name] = value
+        if ok and not outside and kind.name == "组织生活台账":
+            outside = _other_year(values, next_year, year, next_year_months, log, sheet, r)
         if not ok or outside:
             outcome[r] = FAILED if not ok else OUT_OF_YEAR
             continue
@@ -621,6 +633,35 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
             continue
         yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE, cells)
     _say_marks(marked, log, sheet)
+
+
+def _other_year(values: dict, next_year: tuple | None, year: int, window: int, log: IssueLog, sheet,
+                r: int) -> bool:
+    """Whether a 组织生活 row belongs to another year (and say why): a row dated next year counts
+    only as a 组织生活会/民主评议党员 whose 所属年度 is `year`, within `window` months; a
+    meeting held this year for another 所属年度 belongs to that year."""
+    types = values["类型"] if values["类型"].__class__ is tuple else (values["类型"],)
+    meeting = all(t in vocab.YEAR_OF_MEETING_TYPES for t in types)
+    belongs = values.get("所属年度")
+    where = dict(sheet=sheet.name, row=r + 1, code="out-of-year")
+    if next_year is not None:
+        header, day = next_year
+        if meeting and belongs == year and day.month <= window:
+            return False
+        if meeting and belongs == year:
+            log.warning(sheet.file, f"所属年度为{year}年，但召开日期晚于{year + 1}年{window}月，本行不计入统计",
+                        f"规则设置允许次年前{window}个月召开的计入上一年度；如日期写错，请改正",
+                        column=header, value=day.isoformat(), **where)
+        else:
+            log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
+                        f"如果日期写错，请改正；如果是为{year}年召开的组织生活会或民主评议党员，"
+                        f"请在“所属年度”一栏填写{year}", column=header, value=day.isoformat(), **where)
+        return True
+    if meeting and belongs is not None and belongs != year:
+        log.warning(sheet.file, f"所属年度为{belongs}年，不计入{year}年度统计",
+                    "如果所属年度写错，请改正", column="所属年度", value=str(belongs), **where)
+        return True
+    return False
 
 
 _MARK_NOTES = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
-from pipeline.aggregate import (check_occasions, dues_gaps, full_members, months_due, roster, secretary,
-                                year_end_members)
+from pipeline.aggregate import (check_occasions, dues_gaps, full_members, memberships, months_due, roster,
+                                secretary, talk_records, year_end_members)
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 REGULATIONS = "《中国共产党支部工作条例（试行）》"
 DUES_REGULATIONS = "《关于中国共产党党费收缴、使用和管理的规定》"
+CONSTITUTION = "《中国共产党章程》"
+# What kind of document a source is: the 党章, the 条例 (Party regulations such as the 支部工作条例),
+# a 规定 of the central departments (the 党费 rules), or local practice (本地规定: a 上级党委's
+# 实施细则 or the branch's own system). Every rule names one; pipeline.toml may change it.
+CHARTER, TIAOLI, GUIDING, LOCAL = "党章", "条例", "规定", "本地规定"
+SOURCE_KINDS = (CHARTER, TIAOLI, GUIDING, LOCAL)
 
 
 @dataclass(frozen=True)
@@ -34,37 +40,50 @@ class Rule:
 
     id: str  # its name in pipeline.toml
     name: str  # 规则 of its findings
-    check: str  # the checker: count, theme_day, talks, dues, study
+    check: str  # the checker: count, theme_day, talks, dues, study, …
     counted: str  # the activity type (组织生活台账.类型) or ledger kind counted
     action: str  # what is done, for sentences: 召开支委会 -> `5月未召开支委会`
     period: str  # month, quarter or year
     threshold: int | None  # minimum per period (per member for talks); None: not settable
-    source: str  # 依据 of every finding; `{deadline_day}` is filled in from the settings
+    source: str  # 依据 of every finding, with its article; `{deadline_day}` is filled in from the settings
+    kind: str  # 依据类别: one of SOURCE_KINDS
     applies: str = ""  # "": always; full_members: ≥ min_full_members 正式党员; party_groups
-    options: dict = field(default_factory=dict)  # further settable numbers and their defaults
+    options: dict = field(default_factory=dict)  # further settable values and their defaults
 
 
 RULES: tuple[Rule, ...] = (
     Rule("支委会", "支委会每月召开", "count", "支委会", "召开支委会", MONTH, 1,
-         f"{REGULATIONS}第十二条", applies="full_members", options={"min_full_members": 7}),
+         f"{REGULATIONS}第十二条", TIAOLI, applies="full_members", options={"min_full_members": 7}),
     Rule("党员大会", "党员大会每季度召开", "count", "党员大会", "召开党员大会", QUARTER, 1,
-         f"{REGULATIONS}第十一条"),
-    Rule("党小组会", "党小组会每月召开", "count", "党小组会", "召开党小组会", MONTH, 1,
-         f"{REGULATIONS}第十三条", applies="party_groups"),
+         f"{REGULATIONS}第十一条", TIAOLI),
+    Rule("党员大会到会人数", "党员大会到会人数过半", "quorum", "党员大会", "召开党员大会", YEAR, None,
+         f"{REGULATIONS}第十一条", TIAOLI),
+    Rule("党小组会", "党小组会每月召开", "groups", "党小组会", "召开党小组会", MONTH, 1,
+         f"{REGULATIONS}第十三条", TIAOLI, applies="party_groups"),
     Rule("党课", "党课每季度开展", "count", "党课", "讲党课", QUARTER, 1,
-         "“三会一课”制度及本地有关规定"),
+         "本地“三会一课”制度（党课次数由上级党委规定）", LOCAL),
+    Rule("书记讲党课", "支部书记每年讲党课", "secretary_lesson", "党课", "讲党课", YEAR, 1,
+         f"本地“三会一课”制度（{REGULATIONS}第十五条要求党员领导干部定期讲党课）", LOCAL),
     Rule("主题党日", "主题党日每月开展", "theme_day", "主题党日", "开展主题党日", MONTH, 1,
-         "主题党日每月相对固定1天开展，每月{deadline_day}日前完成当月组织生活",
-         options={"deadline_day": 10}),
+         f"{REGULATIONS}第十六条", TIAOLI, options={"deadline_day": 10}),
     Rule("组织生活会", "组织生活会每年召开", "count", "组织生活会", "召开组织生活会", YEAR, 1,
-         REGULATIONS),
+         f"{REGULATIONS}第十七条", TIAOLI, options={"next_year_months": 3}),
     Rule("民主评议党员", "民主评议党员每年开展", "count", "民主评议党员", "开展民主评议党员", YEAR, 1,
-         REGULATIONS),
-    Rule("谈心谈话", "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1, REGULATIONS),
-    Rule("党费", "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None, DUES_REGULATIONS,
-         options={"serious_months": 6}),
+         f"{REGULATIONS}第十八条", TIAOLI, options={"next_year_months": 3}),
+    Rule("谈心谈话", "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1,
+         f"{REGULATIONS}第十九条", TIAOLI,
+         options={"each_member": True, "secretary_committee": True, "secretary_all": False,
+                  "before_meeting_months": 1}),
+    Rule("党费", "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None,
+         f"{DUES_REGULATIONS}第十二条", GUIDING, options={"serious_months": 6, "pay_by": "按月", "late_months": 6}),
+    Rule("缺席组织生活", "党员参加组织生活", "absence", "组织生活台账", "参加组织生活", MONTH, None,
+         f"{CONSTITUTION}第九条", CHARTER, options={"absent_months": 6}),
+    Rule("预备党员转正", "预备党员按期转正", "probation", "党员名册", "讨论转正", YEAR, None,
+         f"{CONSTITUTION}第七条", CHARTER),
+    Rule("换届", "支部委员会按期换届", "term", "基本信息", "换届", YEAR, None,
+         f"{REGULATIONS}第二十一条", TIAOLI, options={"term_years": 3, "village_term_years": 5}),
     Rule("学习笔记检查", "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
-         "每季度对党员学习笔记进行调阅检查的制度"),
+         "本地学习笔记检查制度（每季度调阅检查党员学习笔记）", LOCAL),
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
@@ -86,15 +105,27 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
         if _not_checked(rule, cfg, applies, ledgers):
             continue  # off, not applicable, or no whole ledger to judge by: no claim either way
         for finding, sources in CHECKERS[rule.check](rule, cfg, ledgers):
-            finding = {"规则": finding.pop("规则", rule.name), **finding,
-                       "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+            # A finding may name its own source (a late 主题党日 is local practice, six months
+            # without dues is the 党章's); otherwise the rule's.
+            source = finding.pop("依据", None) or _source(cfg)
+            kind = finding.pop("依据类别", None) or cfg.source_kind
+            finding = {"规则": finding.pop("规则", rule.name), **finding, "依据": source, "依据类别": kind}
             provenance.add(f"检查发现.{len(findings)}", [*sources, *basis])
             provenance.add("检查发现", [*sources, *basis])
             findings.append(finding)
     return findings
 
 
-_OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员人数下限", "serious_months": "严重连续月数"}
+_OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员人数下限", "serious_months": "严重连续月数",
+                 "next_year_months": "次年计入月数", "before_meeting_months": "会前谈话月数",
+                 "absent_months": "连续缺席月数", "term_years": "任期年数", "village_term_years": "村社区任期年数",
+                 "late_months": "补交提示月数", "each_member": "每名党员参加谈话",
+                 "secretary_committee": "书记与每名支委谈话", "secretary_all": "书记与每名党员谈话",
+                 "pay_by": "缴纳方式"}
+
+
+def _source(cfg: RuleSettings) -> str:
+    return cfg.source.replace("{deadline_day}", str(cfg.deadline_day))
 _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 
 
@@ -108,7 +139,7 @@ def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[st
         applies = _applies(rule, cfg, ledgers, metrics)[0]
         why = _not_checked(rule, cfg, applies, ledgers)
         entry = {"规则": rule.name, "周期": _PERIOD_NAMES[rule.period], "启用": cfg.enabled, "适用": applies,
-                 "已检查": not why, "依据": cfg.source.replace("{deadline_day}", str(cfg.deadline_day))}
+                 "已检查": not why, "依据": _source(cfg), "依据类别": cfg.source_kind}
         if why:
             entry["未检查原因"] = why
         if cfg.threshold is not None:
@@ -127,7 +158,9 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if not applies:
         if rule.applies == "full_members":
             return f"正式党员不足{cfg.min_full_members}人，不适用"
-        return "党员名册中没有党小组，不适用"
+        return "党员名册和基本信息中没有党小组，不适用"
+    if rule.check == "term":
+        return "" if ledgers.info.get("本届任期起始") else "基本信息中没有填写“本届任期起始”"
     kinds = _ledger_kinds(rule, ledgers)
     if rule.check == "talks" and kinds == ("组织生活台账",) and not ledgers.activities("谈心谈话"):
         return "没有谈心谈话记录"
@@ -137,6 +170,12 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
         return f"{_KIND_NAMES.get(kinds[0], kinds[0])}中有错误行，改正后才能检查"
     if rule.check == "dues" and not months_due(ledgers):
         return "党费台账中没有填写缴纳标准"
+    if rule.check == "quorum" and not any(r["应到人数"] for r in ledgers.activities(rule.counted)):
+        return "党员大会没有填写应到人数"
+    if rule.check == "absence" and not _attendance_rows(ledgers):
+        return "组织生活台账没有“参加人员”或“缺席人员”"
+    if rule.check == "probation" and not any(m["人员类别"] == "预备党员" for m in roster(ledgers)):
+        return "党员名册中没有预备党员"
     return ""
 
 
@@ -144,13 +183,21 @@ _KIND_NAMES = {vocab.DUES_WIDE: "党费收缴台账"}
 
 
 def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[str, ...]:
-    if rule.check in ("count", "theme_day"):
+    if rule.check in ("count", "theme_day", "groups", "quorum", "secretary_lesson", "absence"):
         return ("组织生活台账",)
     if rule.check == "talks":
         return ("谈心谈话记录",) if "谈心谈话记录" in ledgers.records else ("组织生活台账",)
     if rule.check == "dues":
         return (vocab.DUES_WIDE, vocab.DUES_LONG)
     return (rule.counted,)
+
+
+def next_year_months(config: Settings | None) -> int:
+    """How many months of the next year a 组织生活会/民主评议党员 may be held in and still count
+    for the report year (the larger of the two rules' settings; a rule turned off gives none)."""
+    months = [cfg.next_year_months or 0 for cfg in (_settings_of(config, RULE_BY_ID[i])
+                                                     for i in vocab.YEAR_OF_MEETING_TYPES) if cfg.enabled]
+    return max(months, default=0)
 
 
 # What the all-met sentence may name, and the rules behind each name.
@@ -220,8 +267,20 @@ def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> 
         return count >= cfg.min_full_members, full
     if rule.applies == "party_groups":
         grouped = [m for m in members if m["党小组"]]
-        return bool(grouped), grouped
+        named = [ledgers.info_src["党小组"]] if ledgers.info.get("党小组") else []
+        return bool(party_groups(ledgers)), [*grouped, *named]
     return True, []
+
+
+def party_groups(ledgers: Ledgers) -> list[str]:
+    """The branch's 党小组: named in 基本信息 (`第一党小组、第二党小组`), else on the roster.
+    基本信息 `无` (or 否) says the branch has none."""
+    said = split_names(ledgers.info.get("党小组") or "")
+    if said and norm_key(said[0]) in {norm_key(w) for w in vocab.NO} | {"无", "没有", "未设"}:
+        return []
+    if said:
+        return list(dict.fromkeys(said))
+    return list(dict.fromkeys(m["党小组"] for m in year_end_members(ledgers) if m["党小组"]))
 
 
 # ---------------------------------------------------------------- periods and sentences
@@ -288,14 +347,123 @@ def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     if late:
         months = [f"{m}月" for m in late]
         days = _join(f"{d.month}月{d.day}日" for d in late.values())
+        # The 条例 fixes one day a month; a day of the month is local practice.
         finding = {"规则": f"{rule.counted}按时开展",
                    "说明": f"{_join(months)}{rule.counted}在{cfg.deadline_day}日后召开（{days}）",
-                   "涉及": months}
+                   "涉及": months, "依据": f"本地规定：每月{cfg.deadline_day}日前开展主题党日（{REGULATIONS}第十六条："
+                                       "每月相对固定1天开展主题党日）", "依据类别": LOCAL}
         found.append((finding, [r for m in late for r in by_month[m]]))
     return found
 
 
 def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """谈心谈话 as the 条例 has it, each part a setting: every member takes part at least
+    `threshold` times a year; the secretary talks with every 支委 (or, with secretary_all,
+    every member); and talks are held in the `before_meeting_months` before each 组织生活会."""
+    found: list[Found] = []
+    flagged: set[str] = set()
+    if cfg.secretary_all:
+        found += _secretary_all(rule, cfg, ledgers)
+        # Those already named (and the secretary, whose missing talks that finding tells) are
+        # not named twice.
+        flagged = {n for f, _ in found for n in f["涉及"]} | ({secretary(ledgers)} if found else set())
+    elif cfg.secretary_committee:
+        found += _secretary_committee(cfg, ledgers)
+    if cfg.each_member:
+        found += _each_member(cfg, ledgers, flagged)
+    if cfg.before_meeting_months:
+        found += _before_meeting(cfg, ledgers)
+    return found
+
+
+def _talkers(record: Record, sec: str) -> set[str]:
+    """The people a 谈话人 cell names, with `书记` read as the secretary."""
+    text = re.sub(r"[（(].*?[)）]", "", str(record["谈话人"] or ""))
+    names = {n.removesuffix("同志") for n in split_names(text)}
+    if sec and _by_secretary(record["谈话人"], sec):
+        names.add(sec)
+    return names
+
+
+def _each_member(cfg: RuleSettings, ledgers: Ledgers, flagged: set[str]) -> list[Found]:
+    """Every member (the secretary too) in at least `threshold` talks, as 谈话人 or 谈话对象."""
+    sec = secretary(ledgers)
+    rows = ledgers.of("谈心谈话记录")
+    unnamed = ledgers.activities("谈心谈话")
+    counts: Counter = Counter()
+    for r in rows:
+        counts.update(_talkers(r, sec) | set(r["谈话对象"] or ()))
+    everyone = year_end_members(ledgers)
+    members = [m for m in everyone if m["姓名"] not in flagged]
+    short = [m for m in members if counts[m["姓名"]] < cfg.threshold]
+    if not short:
+        return []
+    names = [m["姓名"] for m in short]
+    rule = "每名党员参加谈心谈话"
+    if not rows and unnamed:
+        # Talks logged only as 组织生活 rows name no one: say what cannot be verified.
+        return [({"规则": rule, "说明": "谈心谈话未记录谈话人和谈话对象，无法核实每名党员参加谈心谈话的情况",
+                  "涉及": names, "报告说明": "谈心谈话未记录谈话对象，无法核实是否覆盖全体党员"}, [*short, *unnamed])]
+    if not rows and len(short) == len(everyone) > 1:
+        return [({"规则": rule, "说明": "全年未开展谈心谈话", "涉及": names, "报告说明": "全年未开展谈心谈话"}, short)]
+    what = "未参加谈心谈话" if cfg.threshold == 1 else f"参加谈心谈话不足{cfg.threshold}次"
+    finding = {"规则": rule, "说明": f"{_join(names)}全年{what}", "涉及": names,
+               "报告说明": f"有{len(names)}名党员全年{what}"}
+    return [(finding, short)]
+
+
+def committee(ledgers: Ledgers) -> list[Record]:
+    """Year-end members whose 党内职务 makes them 支委 (书记, 副书记, 委员), the secretary aside."""
+    sec = secretary(ledgers)
+    return [m for m in year_end_members(ledgers) if m["姓名"] != sec
+            and any(w in str(m["党内职务"] or "") for w in vocab.COMMITTEE_TITLES)]
+
+
+def _secretary_committee(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """The secretary talks with every other 支委 at least `threshold` times a year."""
+    sec = secretary(ledgers)
+    members = committee(ledgers)
+    if not sec or not members or not ledgers.of("谈心谈话记录"):
+        return []
+    counts = Counter(n for r in ledgers.of("谈心谈话记录") if _by_secretary(r["谈话人"], sec)
+                     for n in set(r["谈话对象"] or ()))
+    short = [m for m in members if counts[m["姓名"]] < cfg.threshold]
+    if not short:
+        return []
+    names = [m["姓名"] for m in short]
+    what = "开展谈心谈话" if cfg.threshold == 1 else f"谈心谈话{cfg.threshold}次"
+    finding = {"规则": "书记与支委谈心谈话", "说明": f"支部书记全年未与支委{_join(names)}{what}", "涉及": names,
+               "报告说明": f"支部书记全年未与{len(names)}名支委{what}"}
+    return [(finding, [*short, ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else short)]
+
+
+def _before_meeting(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """Each 组织生活会 has talks (dated) from the start of the `before_meeting_months`-th month
+    before it up to its day (a meeting on 18 February, 1 month: talks from 1 January). A window
+    reaching into last year, whose talks are not in these ledgers, is not judged."""
+    talks = [r for r in talk_records(ledgers) if r["日期"]]
+    if not talks:
+        return []
+    missing = []
+    for meeting in ledgers.activities("组织生活会"):
+        day = meeting["日期"]
+        months = day.year * 12 + day.month - 1 - cfg.before_meeting_months
+        start = dt.date(months // 12, months % 12 + 1, 1)
+        if start.year < ledgers.year or any(start <= t["日期"] <= day for t in talks):
+            continue
+        missing.append(meeting)
+    if not missing:
+        return []
+    days = [f"{m['日期'].month}月{m['日期'].day}日" if m["日期"].year == ledgers.year
+            else f"{m['日期'].year}年{m['日期'].month}月{m['日期'].day}日" for m in missing]
+    span = f"当月及前{cfg.before_meeting_months}个月"
+    finding = {"规则": "组织生活会前谈心谈话",
+               "说明": f"{_join(days)}组织生活会{span}会前没有谈心谈话记录", "涉及": days,
+               "报告说明": "组织生活会前未开展谈心谈话"}
+    return [(finding, missing)]
+
+
+def _secretary_all(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """The secretary talks with every other roster member at least `threshold` times a year.
 
     Only rows of 谈心谈话记录 whose 谈话人 is the secretary (by name or as 书记) count; when
@@ -399,4 +567,141 @@ def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     return _shortfall(rule, cfg.threshold, counts, ledgers.of("学习笔记检查"))
 
 
-CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study}
+def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """党小组会 each month in every 党小组. Rows name their group in 党小组; when no row does (an
+    old ledger without the column) the branch is judged as a whole; a row without a group counts
+    for the group only where the branch has one."""
+    rows = ledgers.activities(rule.counted)
+    groups = party_groups(ledgers)
+    if not any(r["党小组"] for r in rows):
+        return _count(rule, cfg, ledgers)
+    found = []
+    keys = {norm_key(g): g for g in groups}
+    for group in groups:
+        mine = [r for r in rows if keys.get(norm_key(r["党小组"] or "")) == group
+                or (not r["党小组"] and len(groups) == 1)]
+        counts = Counter(_period_of(r["日期"], rule.period) for r in mine)
+        for finding, sources in _shortfall(rule, cfg.threshold, counts, mine):
+            finding["说明"] = group + finding["说明"]
+            finding["党小组"] = group
+            found.append((finding, sources))
+    return found
+
+
+def _quorum(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """A 党员大会 with 应到人数 needs more than half of them present (实到人数 > 应到人数 / 2)."""
+    short = [r for r in ledgers.activities(rule.counted)
+             if r["应到人数"] and r["实到人数"] is not None and r["实到人数"] * 2 <= r["应到人数"]]
+    if not short:
+        return []
+    days = [f"{r['日期'].month}月{r['日期'].day}日" for r in short]
+    parts = [f"{d}党员大会应到{r['应到人数']}人、实到{r['实到人数']}人" for d, r in zip(days, short)]
+    finding = {"说明": "，".join(parts) + "，到会人数未超过应到人数的一半", "涉及": days,
+               "报告说明": f"{len(short)}次党员大会到会人数未超过半数"}
+    return [(finding, short)]
+
+
+def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """The secretary gives at least `threshold` 党课 a year (主讲人类别 书记, or 主讲人 names them)."""
+    sec = secretary(ledgers)
+    rows = ledgers.activities(rule.counted)
+    given = [r for r in rows if r["主讲人类别"] == "书记" or (sec and r["主讲人"] and _by_secretary(r["主讲人"], sec))]
+    if len(given) >= cfg.threshold:
+        return []
+    note = "支部书记全年未讲党课" if not given else f"支部书记全年讲党课{len(given)}次，不足{cfg.threshold}次"
+    basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
+    return [({"说明": note, "涉及": ["全年"]}, [*rows, *basis])]
+
+
+def _attendance_rows(ledgers: Ledgers) -> list[Record]:
+    """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in."""
+    return [r for t in vocab.ALL_MEMBER_ACTIVITIES for r in ledgers.activities(t)
+            if (r["参加人员"] or r["缺席人员"]) and r["日期"].year == ledgers.year]
+
+
+def _attended(row: Record, name: str) -> bool:
+    present = row["参加人员"] or ()
+    if present:
+        return name in present or any(p in vocab.ALL_MEMBERS for p in present)
+    return name not in (row["缺席人员"] or ())
+
+
+def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """No member misses 组织生活 for `absent_months` months running (党章第九条).
+
+    A month counts as missed when the member was in the branch, at least one 组织生活 they were
+    expected at records who attended (参加人员) or who did not (缺席人员), and none lists them
+    as present. A month with no such record says nothing and breaks a run.
+    """
+    rows = _attendance_rows(ledgers)
+    found = []
+    for member in year_end_members(ledgers) + [m for m in roster(ledgers) if memberships(ledgers)[m["姓名"]].left]:
+        name = member["姓名"]
+        months = memberships(ledgers)[name].months
+        group = member["党小组"]
+        mine = [r for r in rows if not (r["类型"] == "党小组会" and r["党小组"] and group
+                                        and norm_key(r["党小组"]) != norm_key(group))]
+        missed = []
+        for m in months:
+            held = [r for r in mine if r["日期"].month == m]
+            if held and not any(_attended(r, name) for r in held):
+                missed.append(m)
+        runs = [run for run in _runs(missed) if len(run) >= cfg.absent_months]
+        if not runs:
+            continue
+        note = name + "，".join(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未参加组织生活" for run in runs)
+        finding = {"说明": note, "涉及": [f"{m}月" for run in runs for m in run], "姓名": name,
+                   "报告说明": f"有党员连续{cfg.absent_months}个月以上未参加组织生活"}
+        found.append((finding, [member, *[r for r in mine if r["日期"].month in {m for run in runs for m in run}]]))
+    if len(found) > 1:
+        for finding, _ in found:
+            finding["报告说明"] = f"有{len(found)}名党员连续{cfg.absent_months}个月以上未参加组织生活"
+    return found
+
+
+_EXTENDED = ("延长预备期", "延期转正", "延长预备")
+
+
+def _probation(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """A 预备党员 whose year of probation (from 入党时间) ended before December of the report
+    year and whose 转正时间 is blank: 转正 not discussed on time (党章第七条). A 备注 that says
+    the probation was extended (延长预备期) is respected."""
+    year = ledgers.year
+    late = []
+    for m in year_end_members(ledgers):
+        joined = m["入党时间"]
+        if m["人员类别"] != "预备党员" or not joined or m["转正时间"]:
+            continue
+        if any(w in str(m["备注"] or "") for w in _EXTENDED):
+            continue
+        if (joined[0] + 1, joined[1]) < (year, 12):
+            late.append(m)
+    if not late:
+        return []
+    parts = [f"{m['姓名']}{m['入党时间'][0]}年{m['入党时间'][1]}月入党，预备期已于{m['入党时间'][0] + 1}年"
+             f"{m['入党时间'][1]}月届满，名册未记载转正" for m in late]
+    names = [m["姓名"] for m in late]
+    finding = {"说明": "；".join(parts), "涉及": names,
+               "报告说明": f"{len(late)}名预备党员预备期满未记载按期转正"}
+    return [(finding, late)]
+
+
+def _term(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """The 支部委员会 is re-elected when its term ends: 本届任期起始 plus term_years (村、社区:
+    village_term_years, by 支部类型) falling in or before December of the report year."""
+    start = ledgers.info["本届任期起始"]
+    kind = str(ledgers.info.get("支部类型") or "")
+    village = any(w in kind for w in vocab.VILLAGE_WORDS)
+    years = cfg.village_term_years if village else cfg.term_years
+    end = (start[0] + years, start[1])
+    if end > (ledgers.year, 12):
+        return []
+    note = (f"基本信息中本届任期起始为{start[0]}年{start[1]}月，任期{years}年，已于{end[0]}年{end[1]}月届满，"
+            "未记载换届")
+    sources = [ledgers.info_src[k] for k in ("本届任期起始", "支部类型") if k in ledgers.info_src]
+    return [({"说明": note, "涉及": [f"{end[0]}年{end[1]}月"], "报告说明": "支部委员会任期已满，未按期换届"}, sources)]
+
+
+CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study,
+            "groups": _groups, "quorum": _quorum, "secretary_lesson": _secretary_lesson, "absence": _absence,
+            "probation": _probation, "term": _term}

@@ -16,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.errors import ConfigError
-from pipeline.rules import RULE_BY_ID, RULES, Rule
+from pipeline.rules import RULE_BY_ID, RULES, SOURCE_KINDS, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "pipeline.toml"
@@ -27,6 +27,23 @@ NUMBERS: dict[str, tuple[int, int | None, str]] = {
     "deadline_day": (1, 31, "每月最晚在几日前（含当日）开展"),
     "min_full_members": (1, None, "正式党员达到多少人时才检查"),
     "serious_months": (1, 12, "连续几个月未缴纳党费视为严重"),
+    "next_year_months": (0, 12, "次年前几个月召开、注明所属年度为本年度的也计入本年度（0 为不计）"),
+    "before_meeting_months": (0, 12, "组织生活会当月（会前）及此前几个月内应开展谈心谈话（0 为不检查）"),
+    "absent_months": (1, 12, "连续几个月未参加组织生活视为问题"),
+    "term_years": (1, 10, "支部委员会每届任期（年）"),
+    "village_term_years": (1, 10, "村、社区党支部委员会每届任期（年）"),
+    "late_months": (1, 24, "补交党费晚于所属月份几个月以上时提示"),
+}
+# Settable yes/no switches: key -> what `true` means.
+SWITCHES: dict[str, str] = {
+    "each_member": "每名党员全年至少参加1次谈心谈话（谈话人或谈话对象）",
+    "secretary_committee": "支部书记与每名支委（党员名册“党内职务”）谈心谈话",
+    "secretary_all": "支部书记与每名党员谈心谈话",
+}
+# Settable words: key -> (allowed values, what it means).
+CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
+    "pay_by": (("按月", "按季度"), "党费缴纳方式"),
+    "source_kind": (SOURCE_KINDS, "依据类别"),
 }
 _QUOTE_HINT = ('中文名称要加英文双引号，如 [rules."支委会"]；true、false 和数字不加引号，'
                "文字要加英文双引号")
@@ -39,13 +56,25 @@ class RuleSettings:
     enabled: bool = True
     threshold: int | None = None
     source: str = ""
+    source_kind: str = ""
     deadline_day: int | None = None
     min_full_members: int | None = None
     serious_months: int | None = None
+    next_year_months: int | None = None
+    before_meeting_months: int | None = None
+    absent_months: int | None = None
+    term_years: int | None = None
+    village_term_years: int | None = None
+    late_months: int | None = None
+    each_member: bool | None = None
+    secretary_committee: bool | None = None
+    secretary_all: bool | None = None
+    pay_by: str | None = None
 
     @classmethod
     def default(cls, rule: Rule) -> RuleSettings:
-        return cls(enabled=True, threshold=rule.threshold, source=rule.source, **rule.options)
+        return cls(enabled=True, threshold=rule.threshold, source=rule.source, source_kind=rule.kind,
+                   **rule.options)
 
 
 def _defaults() -> dict[str, RuleSettings]:
@@ -111,7 +140,8 @@ def _apply(data: dict, path: Path) -> dict[str, RuleSettings]:
 
 
 def _allowed(rule: Rule) -> list[str]:
-    return ["enabled", *(["threshold"] if rule.threshold is not None else []), *rule.options, "source"]
+    return ["enabled", *(["threshold"] if rule.threshold is not None else []), *rule.options, "source",
+            "source_kind"]
 
 
 def _value(path: Path, rule: Rule, key: str, value):
@@ -133,6 +163,16 @@ def _value(path: Path, rule: Rule, key: str, value):
             raise ConfigError(f"{where} 中的“{{{unknown[0]}}}”不是可用的占位符：只能用 {{deadline_day}}"
                               "（主题党日截止日），其余文字照写")
         return value.strip()
+    if key in SWITCHES:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} 的值 {value!r} 无效：{key} 表示{SWITCHES[key]}，应为 true 或 false，不加引号")
+        return value
+    if key in CHOICES:
+        allowed_values, meaning = CHOICES[key]
+        if value not in allowed_values:
+            raise ConfigError(f"{where} 的值 {value!r} 无效：{key} 表示{meaning}，应为"
+                              f"{'、'.join(f'“{v}”' for v in allowed_values)}之一（加英文双引号）")
+        return value
     low, high, meaning = NUMBERS[key]
     span = f"{low}至{high}" if high is not None else f"不小于{low}"
     whole = isinstance(value, int) and not isinstance(value, bool)

@@ -14,8 +14,22 @@ from tests.ledger_builders import (NAMES, SECRETARY, YEAR, compliant, member, mo
 
 ROOT = Path(__file__).resolve().parent.parent
 TIAOLI = "《中国共产党支部工作条例（试行）》"
-DUES_SOURCE = "《关于中国共产党党费收缴、使用和管理的规定》"
-THEME_SOURCE = "主题党日每月相对固定1天开展，每月10日前完成当月组织生活"
+DUES_SOURCE = "《关于中国共产党党费收缴、使用和管理的规定》第十二条"
+THEME_SOURCE = f"{TIAOLI}第十六条"
+LATE_SOURCE = f"本地规定：每月10日前开展主题党日（{TIAOLI}第十六条：每月相对固定1天开展主题党日）"
+CHARTER = "《中国共产党章程》"
+SEC_ALL = '[rules."谈心谈话"]\nsecretary_all = true\n'
+
+
+def kind_of(source: str) -> str:
+    """The 依据类别 a default source has."""
+    if source.startswith(TIAOLI):
+        return "条例"
+    if source.startswith(DUES_SOURCE):
+        return "规定"
+    if source.startswith(CHARTER):
+        return "党章"
+    return "本地规定"
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
 
@@ -35,7 +49,7 @@ def findings(tmp_path: Path, config: str | None = None, **changes) -> list[dict]
 
 
 def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list[dict]:
-    return [{"规则": rule, "说明": note, "涉及": involved, "依据": source, **extra}]
+    return [{"规则": rule, "说明": note, "涉及": involved, "依据": source, "依据类别": kind_of(source), **extra}]
 
 
 def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
@@ -69,7 +83,7 @@ def test_committee_none_all_year_is_one_sentence(tmp_path):
     ("正式党员", ["全年未召开支委会"]),
 ])
 def test_committee_applies_from_seven_full_members(tmp_path, category, expected):
-    members = [member(n) for n in NAMES[:-1]] + [member(NAMES[-1], category)]
+    members = [member(n) for n in NAMES[:-1]] + [member(NAMES[-1], category, joined=f"{YEAR}-03")]
     acts = without(compliant()["activities"], "支委会")
     notes = [f["说明"] for f in findings(tmp_path, members=members, activities=acts)]
     assert notes == expected
@@ -96,7 +110,8 @@ def test_assembly_each_quarter_31_march_versus_1_april(tmp_path, days, expected)
     acts = without(compliant()["activities"], "党员大会")
     acts += [(dt.date(YEAR, m, d), "党员大会") for m, d in days]
     got = findings(tmp_path, activities=acts)
-    assert got == [{"规则": "党员大会每季度召开", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条"}
+    assert got == [{"规则": "党员大会每季度召开", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条",
+                    "依据类别": "条例"}
                    for n, i in expected]
 
 
@@ -124,25 +139,29 @@ def test_party_group_meeting_month_missing(tmp_path):
 def test_lesson_quarter_missing(tmp_path):
     acts = without(compliant()["activities"], "党课", 9)
     assert findings(tmp_path, activities=acts) == one(
-        "党课每季度开展", "第三季度未讲党课", ["第三季度"], "“三会一课”制度及本地有关规定")
+        "党课每季度开展", "第三季度未讲党课", ["第三季度"], "本地“三会一课”制度（党课次数由上级党委规定）")
 
 
 def test_lesson_threshold_changed_to_two_a_quarter(tmp_path):
     config = '[rules."党课"]\nthreshold = 2\n'
     acts = without(compliant()["activities"], "党课")
     acts += [(dt.date(YEAR, m, 16), "党课", "专家") for m in (1, 2, 4, 5, 7)]
-    assert findings(tmp_path, config, activities=acts) == one(
+    assert findings(tmp_path, config, activities=acts)[:1] == one(
         "党课每季度开展", "第三季度讲党课不足2次，第四季度未讲党课", ["第三季度", "第四季度"],
-        "“三会一课”制度及本地有关规定")
+        "本地“三会一课”制度（党课次数由上级党委规定）")
     # Every quarter held once: one sentence, not four quarters listed.
     assert [f["说明"] for f in findings(tmp_path / "once", config)] == ["各季度讲党课均不足2次"]
+    # No 党课 by the secretary either: that is the 书记讲党课 rule's finding, a local one.
+    assert findings(tmp_path / "none", config, activities=acts)[1:] == one(
+        "支部书记每年讲党课", "支部书记全年未讲党课", ["全年"],
+        f"本地“三会一课”制度（{TIAOLI}第十五条要求党员领导干部定期讲党课）")
 
 
 # ---------------------------------------------------------------- 主题党日
 
 @pytest.mark.parametrize("day,expected", [
     (10, []),
-    (11, one("主题党日按时开展", "7月主题党日在10日后召开（7月11日）", ["7月"], THEME_SOURCE)),
+    (11, one("主题党日按时开展", "7月主题党日在10日后召开（7月11日）", ["7月"], LATE_SOURCE)),
 ])
 def test_theme_day_10th_versus_11th(tmp_path, day, expected):
     acts = moved(compliant()["activities"], "主题党日", 7, day)
@@ -152,7 +171,7 @@ def test_theme_day_10th_versus_11th(tmp_path, day, expected):
 def test_theme_day_late_months_are_one_finding(tmp_path):
     acts = moved(moved(compliant()["activities"], "主题党日", 6, 12), "主题党日", 9, 15)
     assert findings(tmp_path, activities=acts) == one(
-        "主题党日按时开展", "6月、9月主题党日在10日后召开（6月12日、9月15日）", ["6月", "9月"], THEME_SOURCE)
+        "主题党日按时开展", "6月、9月主题党日在10日后召开（6月12日、9月15日）", ["6月", "9月"], LATE_SOURCE)
 
 
 def test_theme_day_missing_month_and_a_second_later_one_is_fine(tmp_path):
@@ -167,7 +186,7 @@ def test_theme_day_deadline_configurable(tmp_path):
     config = '[rules."主题党日"]\ndeadline_day = 15\n'
     assert findings(tmp_path, config, activities=acts) == one(
         "主题党日按时开展", "8月主题党日在15日后召开（8月16日）", ["8月"],
-        "主题党日每月相对固定1天开展，每月15日前完成当月组织生活")
+        LATE_SOURCE.replace("10日", "15日"))
 
 
 # ---------------------------------------------------------------- 组织生活会, 民主评议党员
@@ -175,8 +194,8 @@ def test_theme_day_deadline_configurable(tmp_path):
 def test_yearly_meetings_missing(tmp_path):
     acts = without(without(compliant()["activities"], "组织生活会"), "民主评议党员")
     assert findings(tmp_path, activities=acts) == [
-        {"规则": "组织生活会每年召开", "说明": "全年未召开组织生活会", "涉及": ["全年"], "依据": TIAOLI},
-        {"规则": "民主评议党员每年开展", "说明": "全年未开展民主评议党员", "涉及": ["全年"], "依据": TIAOLI},
+        *one("组织生活会每年召开", "全年未召开组织生活会", ["全年"], f"{TIAOLI}第十七条"),
+        *one("民主评议党员每年开展", "全年未开展民主评议党员", ["全年"], f"{TIAOLI}第十八条"),
     ]
 
 
@@ -186,17 +205,20 @@ def talk(month: int, talker: str, names: str):
     return (dt.date(YEAR, month, 8), talker, names)
 
 
+SEC_ALL_ONLY = SEC_ALL + "before_meeting_months = 0\n"
+
+
 def test_talks_member_never_talked_with(tmp_path):
     talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
-    assert findings(tmp_path, talks=talks) == one(
-        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], TIAOLI,
+    assert findings(tmp_path, SEC_ALL_ONLY, talks=talks) == one(
+        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], f"{TIAOLI}第十九条",
         报告说明="有2名党员全年未开展谈心谈话")
 
 
 def test_talks_count_only_the_secretary_and_group_talks_cover_everyone_named(tmp_path):
     talks = [talk(1, SECRETARY, "张一、李二"), talk(2, "书记", "赵三"),
              talk(3, f"{SECRETARY}、张一", "钱四"), talk(4, "张一", "孙五"), talk(5, "张一", "周六")]
-    assert [f["说明"] for f in findings(tmp_path, talks=talks)] == ["支部书记全年未与孙五、周六开展谈心谈话"]
+    assert [f["说明"] for f in findings(tmp_path, SEC_ALL_ONLY, talks=talks)] == ["支部书记全年未与孙五、周六开展谈心谈话"]
 
 
 @pytest.mark.parametrize("talker,counts", [
@@ -209,15 +231,21 @@ def test_talks_who_counts_as_the_secretary(talker, counts):
 
 def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):
     acts = compliant()["activities"] + [(dt.date(YEAR, 4, 12), "谈心谈话")]
-    assert findings(tmp_path, activities=acts, talks=None) == one(
+    assert findings(tmp_path, SEC_ALL_ONLY, activities=acts, talks=None) == one(
         "谈心谈话全覆盖", "谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况",
-        list(NAMES[1:]), TIAOLI, 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
+        list(NAMES[1:]), f"{TIAOLI}第十九条", 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
+    assert findings(tmp_path / "default", activities=acts, talks=None) == one(
+        "每名党员参加谈心谈话", "谈心谈话未记录谈话人和谈话对象，无法核实每名党员参加谈心谈话的情况",
+        list(NAMES), f"{TIAOLI}第十九条", 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
 
 
 def test_talks_none_at_all(tmp_path):
-    assert findings(tmp_path, talks=[]) == one(
-        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), TIAOLI,
+    assert findings(tmp_path, SEC_ALL_ONLY, talks=[]) == one(
+        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), f"{TIAOLI}第十九条",
         报告说明="全年未与党员开展谈心谈话")
+    assert findings(tmp_path / "default", talks=[]) == one(
+        "每名党员参加谈心谈话", "全年未开展谈心谈话", list(NAMES), f"{TIAOLI}第十九条",
+        报告说明="全年未开展谈心谈话")
 
 
 def test_a_missing_ledger_is_warned_about_not_found_wanting(tmp_path):
@@ -233,7 +261,7 @@ def test_a_missing_ledger_is_warned_about_not_found_wanting(tmp_path):
 
 def test_talks_threshold_two(tmp_path):
     talks = compliant()["talks"] + [talk(9, SECRETARY, "、".join(NAMES[1:5]))]
-    config = '[rules."谈心谈话"]\nthreshold = 2\n'
+    config = SEC_ALL_ONLY + 'threshold = 2\n'
     assert [f["说明"] for f in findings(tmp_path, config, talks=talks)] == [
         "支部书记全年与孙五、周六谈心谈话不足2次"]
     talks = [t for t in talks if t[2] != "周六"]
@@ -293,7 +321,7 @@ def test_dues_serious_months_configurable_and_members_in_ledger_order(tmp_path):
 def test_study_checks_quarter_missing(tmp_path):
     checks = [c for c in compliant()["checks"] if c[1] != 3]
     assert findings(tmp_path, checks=checks) == one(
-        "学习笔记每季度检查", "第三季度未开展学习笔记检查", ["第三季度"], "每季度对党员学习笔记进行调阅检查的制度")
+        "学习笔记每季度检查", "第三季度未开展学习笔记检查", ["第三季度"], "本地学习笔记检查制度（每季度调阅检查党员学习笔记）")
 
 
 def test_study_checks_quarter_from_date_else_quarter_column(tmp_path):
@@ -311,7 +339,7 @@ def test_study_checks_absent(tmp_path):
 
 def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
-    run = analyse(tmp_path, activities=acts, dues=dues_with("张一", range(1, 12)),
+    run = analyse(tmp_path, SEC_ALL_ONLY, activities=acts, dues=dues_with("张一", range(1, 12)),
                   talks=[t for t in compliant()["talks"] if t[2] != "周六"])
     assert [f["规则"] for f in run.findings] == ["支委会每月召开", "主题党日按时开展", "谈心谈话全覆盖", "党费按月缴纳"]
     prov = run.provenance.as_dict(run.metrics)
@@ -374,7 +402,7 @@ def test_repo_project_file_lists_every_rule_with_its_defaults():
     ('[rules."主题党日"]\ndeadline_day = 32\n', ["deadline_day", "1至31的整数"]),
     ('[rules."主题党日"]\nenabled = "否"\n', ["enabled", "true（检查）或 false（不检查）"]),
     ('[rules."党课"]\ndeadline_day = 5\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
-    ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、source"]),
+    ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、pay_by、late_months、source、source_kind"]),
     ('["规则"]\nenabled = true\n', ["“规则”不是可设置的项目", '[rules."规则名"]']),
 ])
 def test_invalid_project_file(tmp_path, text, words):
@@ -406,7 +434,8 @@ def test_sample_findings_in_full():
         "规则": "主题党日按时开展",
         "说明": "7月主题党日在10日后召开（7月12日）",
         "涉及": ["7月"],
-        "依据": THEME_SOURCE,
+        "依据": LATE_SOURCE,
+        "依据类别": "本地规定",
     }]
     prov = run.provenance.as_dict(run.metrics)
     assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
