@@ -230,7 +230,7 @@ def test_talks_who_counts_as_the_secretary(talker, counts):
 
 
 def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):
-    acts = compliant()["activities"] + [(dt.date(YEAR, 4, 12), "谈心谈话")]
+    acts = compliant()["activities"] + [(dt.date(YEAR, 2, 12), "谈心谈话")]
     assert findings(tmp_path, SEC_ALL_ONLY, activities=acts, talks=None) == one(
         "谈心谈话全覆盖", "谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况",
         list(NAMES[1:]), f"{TIAOLI}第十九条", 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
