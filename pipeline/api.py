@@ -77,6 +77,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
         raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
                          "或在命令中指定，如 make report YEAR=2023")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files, rules.next_year_months(config))
+    config = settings_mod.for_branch(config, run.ledgers.info, run.ledgers.info_src, run.log)
     run.metrics, provenance = aggregate(run.ledgers)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
@@ -218,7 +219,8 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                keep_going=keep_going, folder=run.folder,
-                               accounts=run.ledgers.accounts if run.ledgers else None)
+                               accounts=run.ledgers.accounts if run.ledgers else None,
+                               checked=run.metrics.get("检查规则") if run.metrics else None)
     write_bytes(target / VALIDATION_XLSX, data)
     run.written.append(target / VALIDATION_XLSX)
 

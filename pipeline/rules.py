@@ -124,6 +124,35 @@ _OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员�
                  "pay_by": "缴纳方式"}
 
 
+_LOCAL_NAMES = {"threshold": "最少次数"}
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def settings_lines(checked: dict | None) -> list[str]:
+    """One line per rule for the 校验报告: its source and kind, its numbers, and which of them
+    this branch's 基本信息 set (`【本支部基本信息】`)."""
+    lines = []
+    for entry in (checked or {}).values():
+        if not entry.get("启用", True):
+            lines.append(f"{entry['规则']}：不检查（已在规则设置中关闭）")
+            continue
+        numbers = [f"{label} {_shown(entry[label])}" for label in ("最少次数", *_OPTION_NAMES.values())
+                   if label in entry]
+        local = entry.get("本支部设置") or []
+        text = f"{entry['规则']}（{entry.get('依据类别', '')}：{entry.get('依据', '')}）"
+        if numbers:
+            text += "：" + "，".join(numbers)
+        if local:
+            text += "；本支部基本信息设置：" + "；".join(local)
+        lines.append(text)
+    return lines
+
+
 def _source(cfg: RuleSettings) -> str:
     return cfg.source.replace("{deadline_day}", str(cfg.deadline_day))
 _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
@@ -147,6 +176,11 @@ def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[st
         for key, label in _OPTION_NAMES.items():
             if getattr(cfg, key) is not None:
                 entry[label] = getattr(cfg, key)
+        local = (getattr(config, "local", None) or {}).get(rule.id)
+        if local:
+            # Set by this branch's 基本信息 rather than pipeline.toml: the 校验报告 says so.
+            entry["本支部设置"] = [f"{_LOCAL_NAMES.get(k, _OPTION_NAMES.get(k, k))}：{_shown(v)}（{src.where() if src else '基本信息'}）"
+                              for k, (v, src) in local.items()]
         out[rule.id] = entry
     return out
 
@@ -238,7 +272,29 @@ def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
     notes = [n for n in notes if n]
     if not notes:
         return met_sentence(checked)
-    return "经对全年台账核查，" + "；".join(notes) + "。"
+    documents = cited_documents(findings)
+    basis = f"经对照{_and(documents)}对全年台账核查，" if documents else "经对全年台账核查，"
+    return basis + "；".join(notes) + "。"
+
+
+def cited_documents(findings: list[dict]) -> list[str]:
+    """The documents the findings rest on, in order, for section 二: each source's title
+    (`《中国共产党章程》`), or 本地有关规定 for local practice cited without a title of its own."""
+    out: list[str] = []
+    for f in findings or []:
+        source = str(f.get("依据") or "")
+        title = re.match(r"《[^》]+》", source)
+        if title:
+            out.append(title[0])
+        elif f.get("依据类别") == LOCAL or source:
+            out.append("本地有关规定")
+    docs = list(dict.fromkeys(out))
+    # Local practice last: the Party's own documents first.
+    return [d for d in docs if d != "本地有关规定"] + [d for d in docs if d == "本地有关规定"]
+
+
+def _and(items: list[str]) -> str:
+    return "、".join(items[:-1]) + "和" + items[-1] if len(items) > 1 else items[0]
 
 
 def _dues_summary(dues: list[dict]) -> str:
@@ -350,7 +406,7 @@ def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         # The 条例 fixes one day a month; a day of the month is local practice.
         finding = {"规则": f"{rule.counted}按时开展",
                    "说明": f"{_join(months)}{rule.counted}在{cfg.deadline_day}日后召开（{days}）",
-                   "涉及": months, "依据": f"本地规定：每月{cfg.deadline_day}日前开展主题党日（{REGULATIONS}第十六条："
+                   "涉及": months, "依据": f"本地主题党日制度（每月{cfg.deadline_day}日前开展；{REGULATIONS}第十六条："
                                        "每月相对固定1天开展主题党日）", "依据类别": LOCAL}
         found.append((finding, [r for m in late for r in by_month[m]]))
     return found

@@ -87,6 +87,42 @@ class Settings:
 
     rules: dict[str, RuleSettings] = field(default_factory=_defaults)
     path: Path | None = None
+    # Settings a branch's 基本信息 gave (for_branch): rule id -> {key: (value, Source)}.
+    local: dict = field(default_factory=dict)
+
+
+# 基本信息 items that set a rule for that branch alone, over pipeline.toml: item -> (rule id, key).
+BRANCH_ITEMS: dict[str, tuple[str, str]] = {
+    "党费缴纳方式": ("党费", "pay_by"),
+    "书记与每名党员谈话": ("谈心谈话", "secretary_all"),
+    "党课每季度次数": ("党课", "threshold"),
+}
+
+
+def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
+    """The settings for one branch: its 基本信息 items (BRANCH_ITEMS) over the project file's.
+
+    A value that cannot be read is a warning naming the cell, and the file's setting stays.
+    """
+    rules = dict(config.rules)
+    local: dict = {}
+    for item, (rule_id, key) in BRANCH_ITEMS.items():
+        if info.get(item) in (None, ""):
+            continue
+        value, src = info[item], info_src.get(item)
+        if key == "pay_by":
+            text = str(value)
+            value = "按季度" if "季" in text else "按月" if "月" in text else None
+            if value is None:
+                log.warning(src.file if src else "（基本信息）", f"“{item}”应为“按月”或“按季度”，已按规则设置文件处理",
+                            "请改为“按月”或“按季度”", sheet=src.sheet if src else None, row=src.row if src else None,
+                            column=item, value=text, code="bad-value")
+                continue
+        if key == "secretary_all" and not isinstance(value, bool):
+            continue  # read_info has said what is wrong with the cell
+        rules[rule_id] = replace(rules[rule_id], **{key: value})
+        local.setdefault(rule_id, {})[key] = (value, src)
+    return replace(config, rules=rules, local=local)
 
 
 def load(path: Path | None = None) -> Settings:

@@ -52,7 +52,8 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         lines += [f"## 规则检查发现：{len(findings)} 项", ""]
         if findings:
             for n, finding in enumerate(findings, 1):
-                source = f"（依据：{finding['依据']}）" if finding.get("依据") else ""
+                kind = f"，属{finding['依据类别']}" if finding.get("依据类别") else ""
+                source = f"（依据：{finding['依据']}{kind}）" if finding.get("依据") else ""
                 lines.append(f"{n}. 【{finding['规则']}】{finding['说明']}{source}")
         else:
             lines.append("已检查的规则中未发现不符合规则的情况。")
@@ -60,6 +61,14 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         if skipped:
             lines += ["", "未检查的规则：", *[f"- {item}" for item in skipped]]
         lines.append("")
+        if checked:
+            from pipeline.rules import settings_lines
+
+            lines += ["## 本次检查使用的规则和依据", "",
+                      "依据类别：党章、条例（如《中国共产党支部工作条例（试行）》）、规定（如党费规定）、本地规定"
+                      "（上级党委或本支部的制度）。数字来自规则设置文件 pipeline.toml，"
+                      "标有“本支部基本信息设置”的来自本支部基本信息表。", "",
+                      *[f"- {line}" for line in settings_lines(checked)], ""]
     if keep_going and log.errors:
         lines += ["## 未计入报告的内容", "",
                   "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字；有错误行的台账，"

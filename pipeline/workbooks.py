@@ -355,23 +355,32 @@ def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, in
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(log.items) + 1, 2)}"
 
 
-def _findings(ws, findings: list[dict]) -> None:
-    widths = [6, 20, 50, 24, 40]
-    _header(ws, 1, ["序号", "规则", "说明", "涉及", "依据"], widths)
+def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
+    widths = [6, 20, 50, 24, 40, 10]
+    _header(ws, 1, ["序号", "规则", "说明", "涉及", "依据", "依据类别"], widths)
     for n, finding in enumerate(findings, 1):
         involved = "、".join(str(x) for x in finding.get("涉及") or [])
-        values = (n, finding.get("规则", ""), finding.get("说明", ""), involved, finding.get("依据", ""))
+        values = (n, finding.get("规则", ""), finding.get("说明", ""), involved, finding.get("依据", ""),
+                  finding.get("依据类别", ""))
         for index, value in enumerate(values, 1):
             _put(ws, n + 1, index, value, _BOXED_WRAP)
         fit_height(ws, n + 1, widths)
     if not findings:
         _put(ws, 2, 1, "全年台账核查未发现不符合规则的情况。")
+    if checked:
+        from pipeline.rules import settings_lines
+
+        row = max(len(findings), 1) + 3
+        _put(ws, row, 1, "本次检查使用的规则和依据（标有“本支部基本信息设置”的来自本支部基本信息表）").font = _BOLD
+        for n, line in enumerate(settings_lines(checked), row + 1):
+            _put(ws, n, 1, line)
     ws.freeze_panes = "A2"
 
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        folder: Path | None = None, accounts: list | None = None) -> bytes:
+                        folder: Path | None = None, accounts: list | None = None,
+                        checked: dict | None = None) -> bytes:
     """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows)."""
     wb = Workbook()
     _add_styles(wb)
@@ -379,7 +388,7 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
     summary.title = "汇总"
     problems = wb.create_sheet(LIST_SHEET)
     if findings is not None:
-        _findings(wb.create_sheet("规则检查"), findings)
+        _findings(wb.create_sheet("规则检查"), findings, checked)
     if accounts:
         _accounts(wb.create_sheet(ACCOUNT_SHEET), accounts)
     used = {ws.title.lower() for ws in wb.worksheets}

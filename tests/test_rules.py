@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TIAOLI = "《中国共产党支部工作条例（试行）》"
 DUES_SOURCE = "《关于中国共产党党费收缴、使用和管理的规定》第十二条"
 THEME_SOURCE = f"{TIAOLI}第十六条"
-LATE_SOURCE = f"本地规定：每月10日前开展主题党日（{TIAOLI}第十六条：每月相对固定1天开展主题党日）"
+LATE_SOURCE = f"本地主题党日制度（每月10日前开展；{TIAOLI}第十六条：每月相对固定1天开展主题党日）"
 CHARTER = "《中国共产党章程》"
 SEC_ALL = '[rules."谈心谈话"]\nsecretary_all = true\n'
 
@@ -350,7 +350,7 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     assert "台账.xlsx / 党费 / 3" in prov["检查发现.3"]  # 张一's dues row
     assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
     assert rules.evidence_sentence(run.findings) == (
-        "经对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
+        f"经对照{TIAOLI}、{DUES_SOURCE[:-4]}和本地有关规定对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
         "有1名党员全年未开展谈心谈话；1名党员存在未按月缴纳党费的情况。")
 
 
@@ -367,7 +367,8 @@ def test_validation_report_lists_findings_as_their_own_part(tmp_path):
     api.run_check(tmp_path / "inputs", tmp_path / "out", None)
     text = (tmp_path / "out" / "校验报告.md").read_text(encoding="utf-8")
     assert "## 规则检查发现：1 项" in text
-    assert f"【支委会每月召开】5月未召开支委会（依据：{TIAOLI}第十二条）" in text
+    assert f"【支委会每月召开】5月未召开支委会（依据：{TIAOLI}第十二条，属条例）" in text
+    assert f"- 支委会每月召开（条例：{TIAOLI}第十二条）：最少次数 1，正式党员人数下限 7" in text
 
 
 # ---------------------------------------------------------------- the project file
@@ -439,7 +440,7 @@ def test_sample_findings_in_full():
     }]
     prov = run.provenance.as_dict(run.metrics)
     assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
-    assert rules.evidence_sentence(run.findings) == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
+    assert rules.evidence_sentence(run.findings) == "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。"
 
 
 def test_all_met_names_only_what_was_checked(tmp_path):

@@ -192,19 +192,30 @@ _PERIODS = {"month": "每月", "quarter": "每季度", "year": "全年"}
 
 
 def rules_table() -> list[str]:
-    """Every rule of pipeline.toml with its settable keys and defaults."""
+    """Every rule of pipeline.toml with its settable keys and defaults, and its source: the
+    document with its article and whether it is the 党章, a 条例, a 规定 or local practice."""
     from pipeline.rules import RULES
-    from pipeline.settings import NUMBERS
+    from pipeline.settings import CHOICES, NUMBERS, SWITCHES
+
+    def meaning(key: str) -> str:
+        if key in NUMBERS:
+            return NUMBERS[key][2]
+        return SWITCHES[key] if key in SWITCHES else CHOICES[key][1]
+
+    def shown(value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return f'"{value}"' if isinstance(value, str) else str(value)
 
     rows = []
     for rule in RULES:
         keys = ["`enabled = true`"]
         if rule.threshold is not None:
             keys.append(f"`threshold = {rule.threshold}`（{_PERIODS[rule.period]}最少次数）")
-        keys += [f"`{k} = {v}`（{NUMBERS[k][2]}）" for k, v in rule.options.items()]
-        keys.append("`source`（依据）")
-        rows.append([f'`[rules."{rule.id}"]`', rule.name, "<br>".join(keys), rule.source])
-    return _table(["节名", "检查什么", "可设置项（默认值）", "默认依据"], rows)
+        keys += [f"`{k} = {shown(v)}`（{meaning(k)}）" for k, v in rule.options.items()]
+        keys.append("`source`（依据）、`source_kind`（依据类别）")
+        rows.append([f'`[rules."{rule.id}"]`', rule.name, "<br>".join(keys), rule.source, rule.kind])
+    return _table(["节名", "检查什么", "可设置项（默认值）", "默认依据", "依据类别"], rows)
 
 
 # ---------------------------------------------------------------- FAQ from the real messages
