@@ -189,11 +189,18 @@ def _members(ledgers: Ledgers, prov: Provenance) -> dict:
     prov.add("党员.总数", members)
     prov.add("党员.正式党员", full)
     prov.add("党员.预备党员", probation)
+    admitted = [m for m in roster(ledgers) if m["入党时间"] and m["入党时间"][0] == ledgers.year]
+    activists = ledgers.of("入党积极分子")
+    named = [a for a in activists if a["确定时间"] and a["确定时间"][0] == ledgers.year]
+    prov.add("党员.新发展党员", admitted)
+    prov.add("党员.入党积极分子", activists)
+    prov.add("党员.本年确定积极分子", named)
     prov.add("党员.增加", joined)
     prov.add("党员.减少", left)
     prov.add("党员.变动", [*joined, *left])
     return {"总数": len(members), "正式党员": len(full), "预备党员": len(probation),
-            "增加": len(joined), "减少": len(left), "变动": changes}
+            "增加": len(joined), "减少": len(left), "变动": changes,
+            "新发展党员": len(admitted), "入党积极分子": len(activists), "本年确定积极分子": len(named)}
 
 
 def _year_month(when) -> str:

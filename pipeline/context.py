@@ -366,7 +366,9 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "主题党日截止日": (_get(m, "检查规则", "主题党日", "截止日") or 0)
                      if _get(m, "检查规则", "主题党日", "启用") is not False else 0,
         "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
-                      and not _has_finding(m, "谈心谈话")),
+                      and not _has_finding(m, "谈心谈话")
+                      and not any(isinstance(f, Mapping) and f.get("规则") == "每名党员参加谈心谈话"
+                                  for f in m.get("检查发现") or [])),
         "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,
         "党费无欠缴": (bool(_n(dues.get("实缴总额"))) and dues.get("应缴总额") is not None
                   and not dues.get("欠缴") and not _has_finding(m, "党费")),

@@ -179,6 +179,12 @@ KINDS: tuple[Kind, ...] = (
         C("内容", ("具体措施", "措施", "具体内容"), width=60),
     ), key=("标题", "内容"), title="任务清单", hints=("任务", "打算", "计划"), sheet_words=("任务清单", "工作打算"),
         help="下一年度工作打算，每条一行，按报告顺序排列。"),
+    Kind("其他事项", (
+        C("事项", ("项目", "名称"), required=True, width=30),
+        C("数量", (), "number", required=True),
+        C("单位"),
+    ), key=("事项", "数量", "单位"), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
+        help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
     Kind("入党积极分子", (
         C("姓名", ("积极分子姓名",), "name", required=True),
         C("确定时间", ("确定为积极分子时间", "确定日期", "确定为入党积极分子时间", "列为积极分子时间"), "month"),
@@ -187,12 +193,6 @@ KINDS: tuple[Kind, ...] = (
     ), key=("姓名", "确定时间", "培养联系人", "备注"), title="入党积极分子", hints=("积极分子",),
         sheet_words=("积极分子",), min_columns=2,
         help="每名入党积极分子一行：确定为积极分子的年月、培养联系人。"),
-    Kind("其他事项", (
-        C("事项", ("项目", "名称"), required=True, width=30),
-        C("数量", (), "number", required=True),
-        C("单位"),
-    ), key=("事项", "数量", "单位"), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
-        help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
 )
 
 KIND_BY_NAME = {k.name: k for k in KINDS}
@@ -353,6 +353,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "问题清单": {"类型": "问题", "标题": "理论学习不够深入", "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
     "任务清单": {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
     "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
+    "入党积极分子": {"姓名": "赵六", "确定时间": "2023.03", "培养联系人": "张三、李四"},
 }
 
 # The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell

@@ -416,7 +416,7 @@ def test_unknown_speaker_counts_as_unspecified_with_a_warning(tmp_path):
 def test_non_members_on_the_roster_are_left_out(tmp_path):
     roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张　三", "中共党员"], ["赵六", "入党积极分子"]]
     result = run(branch(tmp_path, extra={"党员名册": roster}))
-    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0, "增加": 0, "减少": 0, "变动": []}
+    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0, "增加": 0, "减少": 0, "变动": [], "新发展党员": 0, "入党积极分子": 0, "本年确定积极分子": 0}
     assert [r["姓名"] for r in result.ledgers.of("党员名册")] == ["王书记", "张三"]
     assert messages(result) == [
         "[警告] 台账.xlsx，工作表「党员名册」，第4行，「人员类别」列：值「入党积极分子」不是党员，不计入党员人数。"
@@ -610,7 +610,9 @@ def test_sign_in_sheets_and_activist_lists_are_not_the_roster(tmp_path):
               "签到表": [["姓名", "签到时间"], ["钱七", "9:00"]]}
     result = run(branch(tmp_path, extra=sheets))
     assert result.metrics["党员"]["总数"] == 3
-    assert sorted(i.sheet for i in result.log.items if i.code == "unknown-sheet") == ["入党积极分子", "签到表"]
+    # The activist list is read as its own ledger (counted as 入党积极分子, never as members).
+    assert result.metrics["党员"]["入党积极分子"] == 1
+    assert sorted(i.sheet for i in result.log.items if i.code == "unknown-sheet") == ["签到表"]
 
 
 def test_same_name_members_are_two_people_with_a_warning(tmp_path):

@@ -99,7 +99,9 @@ def test_basic_info_is_label_value_rows(tmp_path):
     api.run_init(tmp_path, YEAR)
     ws = openpyxl.load_workbook(tmp_path / "01-基本信息.xlsx")["基本信息"]
     labels = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(3, ws.max_row + 1)}
-    assert labels == {"党支部名称": None, "支部书记": None, "年度": YEAR, "上级党组织": None, "报告日期": None}
+    assert labels == {"党支部名称": None, "支部书记": None, "年度": YEAR, "上级党组织": None, "报告日期": None,
+                      "支部类型": None, "本届任期起始": None, "党费缴纳方式": None, "党小组": None,
+                      "书记与每名党员谈话": None, "党课每季度次数": None}
     assert ws["A3"].font.color.rgb.endswith("C00000")  # required labels in red
 
 
@@ -160,6 +162,7 @@ def fill(folder: Path) -> None:
                                          [2, "原因", "思想认识不足", "重业务轻党建。"]])
     _append(folder / "10-任务清单.xlsx", [[1, "加强学习", "每月集中学习1次。"]])
     _append(folder / "11-其他事项.xlsx", [[1, "开展志愿服务", 6, "次"]])
+    _append(folder / "12-入党积极分子.xlsx", [[1, "钱七", "2023.05", "王书记"]])
 
 
 def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
@@ -169,7 +172,8 @@ def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
     assert not run.log.items, [i.message() for i in run.log.items]
     m = run.metrics
     assert m["年度"] == YEAR and m["支部"]["名称"] == "第一党支部"
-    assert m["党员"] == {"总数": 2, "正式党员": 1, "预备党员": 1, "增加": 0, "减少": 0, "变动": []}  # not the example 张三
+    assert m["党员"] == {"总数": 2, "正式党员": 1, "预备党员": 1, "增加": 0, "减少": 0, "变动": [],
+                       "新发展党员": 0, "入党积极分子": 1, "本年确定积极分子": 1}  # not the example 张三
     assert m["组织生活"]["支委会"] == 2 and m["组织生活"]["主题党日"] == 1
     assert m["组织生活"]["党课"] == 0 and m["党课"]["总数"] == 0  # the example row is a 党课
     assert m["谈心谈话"]["次数"] == 1
@@ -207,8 +211,8 @@ def test_cli_init_lists_files_and_next_step(tmp_path, capsys):
     folder = tmp_path / "台账2023"
     assert cli("init", "--inputs", str(folder), "--year", "2023") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "已生成 11 个2023年度空白台账："
-    assert lines[1:12] == [f"  {folder / name}" for name in NAMES]
+    assert lines[0] == "已生成 12 个2023年度空白台账："
+    assert lines[1:13] == [f"  {folder / name}" for name in NAMES]
     assert lines[-1] == (f"台账在 {folder}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
                          f"各表的“填表说明”页有填写要求），填好后运行 make check INPUTS={folder} 检查。")
     assert cli("init", "--inputs", str(folder)) == 0

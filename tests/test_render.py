@@ -177,7 +177,7 @@ def test_markdown_structure(markdown):
     assert "| 支委会 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 12 |" in lines
     assert "| 党员大会 | — | — | 1 | — | — | 1 | — | — | 1 | — | — | 1 | 4 |" in lines
     assert not any("党小组会 |" in l for l in lines)
-    assert "经对全年台账核查，7月主题党日在10日后召开（7月12日）。" in lines
+    assert "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。" in lines
     assert any(l.startswith("一是责任落实不够到位。") and "二是服务中心不够有力。" in l for l in lines)
     assert any(l.startswith("剖析这些问题产生的原因，主要有：一是精力投入不够。") and l.endswith("成效不明显。") for l in lines)
     assert any(l.startswith("（四）融入融合上再探索。建立健全") for l in lines)
@@ -335,7 +335,7 @@ def test_derived_sentences(metrics):
     assert c["采用级别"] == "中央、省、市"
     assert c["三会一课句"] == "召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次"
     assert c["学习句"].endswith("每季度对党员学习情况进行1次调阅检查")
-    assert c["检查发现句"] == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
+    assert c["检查发现句"] == "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。"
     assert c["其他事项句"] == ""
     assert c["谈心谈话全覆盖"] and c["学习按季度检查"] and c["党费无欠缴"] and not c["显示党小组会"]
 
