@@ -334,16 +334,75 @@ def months_due(ledgers: Ledgers) -> dict[str, list[int]]:
     return out
 
 
-def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
-    """Members with a standard > 0 and the months owed with no payment > 0."""
-    paid: dict[str, set[int]] = defaultdict(set)
+@dataclass(frozen=True)
+class MonthDue:
+    """One owed month of one member after every payment of the year is laid against it.
+
+    `paid`: the amount that went to this month by year end; `settled`: the month of the year in
+    which it was paid in full (before the month itself for a 预交, after it for a 补交), None
+    when it never was.
+    """
+
+    month: int
+    standard: float
+    paid: float
+    settled: int | None
+
+    @property
+    def unpaid(self) -> bool:
+        return self.paid < _CENT
+
+    @property
+    def short(self) -> bool:
+        return not self.unpaid and self.settled is None
+
+
+_CENT = 0.005
+
+
+def dues_by_month(ledgers: Ledgers) -> dict[str, list[MonthDue]]:
+    """Each member's owed months with what was paid for them.
+
+    Payments are laid out month by month: what is paid in a month goes to that month first, then
+    to the oldest months still owed (补交), and what is left over carries forward to the months
+    after (预交, or a quarter paid at its start). A payment typed against the month it is for
+    (逐笔 所属月份) is simply that month's payment.
+    """
+    paid_in: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for name, month, amount, _ in dues_payments(ledgers):
-        if amount > 0:
-            paid[name].add(month)
+        paid_in[name][month] += amount
+    standards = monthly_standards(ledgers)
+    out: dict[str, list[MonthDue]] = {}
+    for name, months in months_due(ledgers).items():
+        remaining = {m: float(standards[name][m][0]) for m in months}
+        settled: dict[int, int] = {}
+        credit = 0.0
+        for m in range(1, 13):
+            money = credit + paid_in[name].get(m, 0.0)
+            order = ([m] if m in remaining else []) + [a for a in sorted(remaining) if a < m]
+            for owed in order:
+                if money < _CENT:
+                    break
+                if remaining[owed] < _CENT:
+                    continue
+                take = min(money, remaining[owed])
+                remaining[owed] -= take
+                money -= take
+                if remaining[owed] < _CENT:
+                    settled[owed] = m
+            credit = max(money, 0.0)
+        out[name] = [MonthDue(m, standards[name][m][0], round(standards[name][m][0] - remaining[m], 2),
+                              settled.get(m)) for m in months]
+    return out
+
+
+def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
+    """Members with a standard > 0 and the owed months nothing went to by year end (a later
+    补交 or an earlier 预交 counts for the months it covers)."""
     standards = monthly_standards(ledgers)
     gaps = {}
-    for name, months in months_due(ledgers).items():
-        missed = [m for m in months if m not in paid[name]]
+    for name, dues in dues_by_month(ledgers).items():
+        missed = [d.month for d in dues if d.unpaid]
         if missed:
             gaps[name] = (missed, standards[name][missed[0]][1])
     return gaps

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
-from pipeline.aggregate import (check_occasions, dues_gaps, full_members, memberships, months_due, roster,
-                                secretary, talk_records, year_end_members)
-from pipeline.normalise import Ledgers, Record, Source, dues_payments
+from pipeline.aggregate import (MonthDue, check_occasions, dues_by_month, full_members, memberships, months_due,
+                                roster, secretary, talk_records, year_end_members)
+from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
 from pipeline.values import norm_key, split_names
 
 if TYPE_CHECKING:
@@ -297,7 +297,8 @@ def _and(items: list[str]) -> str:
 
 def _dues_summary(dues: list[dict]) -> str:
     serious = [f for f in dues if f.get("严重")]
-    text = f"{len(dues)}名党员存在未按月缴纳党费的情况"
+    full = "足额" if any(f.get("少缴") for f in dues) else ""
+    text = f"{len(dues)}名党员存在未按月{full}缴纳党费的情况"
     if serious:
         text += f"，其中{len(serious)}名连续多月未缴纳" if len(dues) > 1 else "，且连续多月未缴纳"
     return text
@@ -572,17 +573,85 @@ def _by_secretary(talker, sec: str) -> bool:
 
 
 def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
-    """Each member with a standard pays every month from joining; long gaps are serious."""
+    """Each member with a standard pays every owed month in full and on time: by the month
+    itself (按月) or by the end of its quarter (按季度). A 补交 counts for the months it covers;
+    one more than `late_months` late is named. Missing `serious_months` running is serious."""
     members = {m["姓名"]: m for m in roster(ledgers)}
     rows: dict[str, list[Source]] = defaultdict(list)
     for name, _, _, src in dues_payments(ledgers):
         rows[name].append(src)
+    standards = monthly_standards(ledgers)
     found = []
-    for name, (missed, src) in dues_gaps(ledgers).items():
-        finding = _dues_finding(name, missed, cfg.serious_months)
-        sources = [src, *rows[name], *([members[name]] if name in members else [])]
+    for name, dues in dues_by_month(ledgers).items():
+        finding = _dues_finding(name, dues, cfg)
+        if finding is None:
+            continue
+        first = int(finding["涉及"][0].removesuffix("月"))
+        sources = [standards[name][first][1], *rows[name], *([members[name]] if name in members else [])]
         found.append((finding, sources))
     return found
+
+
+def _due_by(month: int, cfg: RuleSettings) -> int:
+    """The month by whose end a month's dues are to be paid."""
+    return (month - 1) // 3 * 3 + 3 if cfg.pay_by == "按季度" else month
+
+
+def _on_time(due: MonthDue, cfg: RuleSettings) -> bool:
+    return due.settled is not None and due.settled <= _due_by(due.month, cfg)
+
+
+def _months(months: list[int]) -> str:
+    """`3月`, `3月、5月`, `3月至6月` (a run of three or more)."""
+    parts = []
+    for run in _runs(months):
+        parts += [f"{run[0]}月至{run[-1]}月"] if len(run) >= 3 else [f"{m}月" for m in run]
+    return _join(parts)
+
+
+def _money(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + "元"
+
+
+def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | None:
+    """`张某某2月、3月未缴纳党费`; short payments (`少缴`), 补交 more than `late_months` late and
+    a run of `serious_months` or more months not paid on time (党章第九条) are told too."""
+    missed = [d.month for d in dues if d.unpaid]
+    short = [d for d in dues if d.short]
+    late = [d for d in dues if d.settled is not None and d.settled - _due_by(d.month, cfg) > cfg.late_months]
+    # 党章第九条 is about not paying: a month paid in part is short, not unpaid.
+    not_paid = [d.month for d in dues if d.unpaid or (d.settled is not None and not _on_time(d, cfg))]
+    serious = [run for run in _runs(not_paid) if len(run) >= cfg.serious_months]
+    if not (missed or short or late or serious):
+        return None
+    involved = sorted({*missed, *(d.month for d in short), *(d.month for d in late), *(m for r in serious for m in r)})
+    finding: dict = {"说明": "", "涉及": [f"{m}月" for m in involved], "姓名": name}
+    if len(missed) == len(dues) == 12 and serious:
+        finding["说明"] = f"{name}全年未缴纳党费，属于应予严肃处理的情形"
+    else:
+        in_runs = {m for run in serious for m in run}
+        parts = []
+        others = [m for m in missed if m not in in_runs]
+        if others:
+            parts.append(f"{_join(f'{m}月' for m in others)}未缴纳党费")
+        if short:
+            owed = sum(d.standard - d.paid for d in short)
+            parts.append(f"{_months([d.month for d in short])}党费少缴（应缴{_money(sum(d.standard for d in short))}，"
+                         f"实缴{_money(sum(d.paid for d in short))}，少缴{_money(owed)}）")
+        for run in serious:
+            unpaid = all(m in missed for m in run)
+            parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）{'未缴纳' if unpaid else '未按时缴纳'}党费")
+        for d in late:
+            parts.append(f"{d.month}月党费于{d.settled}月补交，超过{cfg.late_months}个月")
+        finding["说明"] = name + "，".join(parts) + ("，属于应予严肃处理的情形" if serious else "")
+    if short:
+        finding["少缴"] = True
+    if serious:
+        finding["严重"] = True
+        # Six months without dues is 自行脱党 under the 党章, not a matter of the dues rules.
+        finding["依据"] = f"{CONSTITUTION}第九条"
+        finding["依据类别"] = CHARTER
+    return finding
 
 
 def _runs(months: list[int]) -> list[list[int]]:
@@ -594,25 +663,6 @@ def _runs(months: list[int]) -> list[list[int]]:
         else:
             runs.append([m])
     return runs
-
-
-def _dues_finding(name: str, missed: list[int], serious_months: int) -> dict:
-    """`张某某2月、3月未缴纳党费`; a run of `serious_months` or more is flagged as serious."""
-    serious = [run for run in _runs(missed) if len(run) >= serious_months]
-    finding = {"说明": "", "涉及": [f"{m}月" for m in missed], "姓名": name}
-    if not serious:
-        finding["说明"] = f"{name}{_join(f'{m}月' for m in missed)}未缴纳党费"
-        return finding
-    if len(missed) == 12:
-        note = f"{name}全年未缴纳党费"
-    else:
-        others = [m for m in missed if not any(m in run for run in serious)]
-        parts = [f"{_join(f'{m}月' for m in others)}未缴纳党费"] if others else []
-        parts += [f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未缴纳党费" for run in serious]
-        note = name + "，".join(parts)
-    finding["说明"] = note + "，属于应予严肃处理的情形"
-    finding["严重"] = True
-    return finding
 
 
 def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:

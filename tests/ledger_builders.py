@@ -18,9 +18,10 @@ CHECK_DAYS = ((3, 28), (6, 27), (9, 26), (12, 26))
 
 
 def member(name: str, category: str | None = "正式党员", group: str | None = None,
-           joined: str = "2010-01") -> dict:
-    """One roster row; category None leaves 人员类别 blank (counts as 正式党员)."""
-    return {"姓名": name, "人员类别": category, "党小组": group, "入党时间": joined}
+           joined: str = "2010-01", **more) -> dict:
+    """One roster row; category None leaves 人员类别 blank (counts as 正式党员); `more` adds
+    columns (党内职务=…, 转正时间=…, 备注=…)."""
+    return {"姓名": name, "人员类别": category, "党小组": group, "入党时间": joined, **more}
 
 
 def compliant(year: int = YEAR) -> dict:
@@ -57,34 +58,44 @@ def moved(activities: list, kind: str, month: int, day: int) -> list:
 def write_ledgers(folder: Path, *, year: int = YEAR, secretary: str = SECRETARY,
                   members: list[dict] | None = None, activities: list | None = None,
                   talks: list | None = None, dues: list | None = None,
-                  checks: list | None = None) -> Path:
+                  checks: list | None = None, info: dict | None = None) -> Path:
     """One workbook with a sheet per ledger given (None leaves the ledger out).
 
-    activities: (date, 类型[, 主讲人类别]); talks: (date, 谈话人, 谈话对象);
-    dues: (姓名, 缴纳标准, months paid) in the wide form; checks: (姓名, 季度, 检查日期, 字数).
+    activities: (date, 类型[, 主讲人类别[, {more columns}]]); talks: (date, 谈话人, 谈话对象);
+    dues: (姓名, 缴纳标准, months paid at the standard, or {month: amount}) in the wide form;
+    checks: (姓名, 季度, 检查日期, 字数); info: more 基本信息 rows {项目: 内容}.
     """
     sheets: dict[str, list[list]] = {
-        "基本信息": [["党支部名称", "测试党支部"], ["支部书记", secretary], ["年度", year]],
+        "基本信息": [["党支部名称", "测试党支部"], ["支部书记", secretary], ["年度", year],
+                 *([k, v] for k, v in (info or {}).items())],
     }
     if members is not None:
-        sheets["党员名册"] = [["姓名", "人员类别", "党小组", "入党时间"],
-                          *([m["姓名"], m["人员类别"], m["党小组"], m["入党时间"]] for m in members)]
+        columns = list(dict.fromkeys(k for m in members for k in m))
+        sheets["党员名册"] = [columns, *([m.get(c) for c in columns] for m in members)]
     if activities is not None:
-        sheets["组织生活"] = [["日期", "类型", "主题", "主讲人类别"],
-                          *([a[0], a[1], f"{a[1]}{a[0]:%m%d}", a[2] if len(a) > 2 else None]
+        more = list(dict.fromkeys(k for a in activities if len(a) > 3 for k in a[3]))
+        sheets["组织生活"] = [["日期", "类型", "主题", "主讲人类别", *more],
+                          *([a[0], a[1], f"{a[1]}{a[0]:%m%d}", a[2] if len(a) > 2 else None,
+                             *((a[3].get(c) if len(a) > 3 else None) for c in more)]
                             for a in activities)]
     if talks is not None:
         sheets["谈心谈话"] = [["日期", "谈话人", "谈话对象", "主要内容"],
                           *([t[0], t[1], t[2], "思想和工作情况"] for t in talks)]
     if dues is not None:
         sheets["党费"] = [["姓名", "缴纳标准", *(f"{m}月" for m in range(1, 13))],
-                        *([name, standard, *(standard if m in set(paid) else None for m in range(1, 13))]
+                        *([name, standard, *(_paid(standard, paid, m) for m in range(1, 13))]
                           for name, standard, paid in dues)]
     if checks is not None:
         sheets["学习笔记检查"] = [["姓名", "季度", "检查日期", "学习笔记", "心得体会"],
                             *([n, q, day, words, 1] for n, q, day, words in checks)]
     write_xlsx(folder / "台账.xlsx", sheets)
     return folder
+
+
+def _paid(standard, paid, month: int):
+    if isinstance(paid, dict):
+        return paid.get(month)
+    return standard if month in set(paid) else None
 
 
 def write_config(path: Path, text: str) -> Path:
