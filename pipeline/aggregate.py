@@ -360,14 +360,17 @@ class MonthDue:
 _CENT = 0.005
 
 
-def dues_by_month(ledgers: Ledgers) -> dict[str, list[MonthDue]]:
+def dues_by_month(ledgers: Ledgers, by_quarter: bool | None = None) -> dict[str, list[MonthDue]]:
     """Each member's owed months with what was paid for them.
 
-    Payments are laid out month by month: what is paid in a month goes to that month first, then
-    to the oldest months still owed (补交), and what is left over carries forward to the months
-    after (预交, or a quarter paid at its start). A payment typed against the month it is for
-    (逐笔 所属月份) is simply that month's payment.
+    Payments are laid out month by month: what is paid in a month goes to that month first (by
+    quarter: to the quarter's months so far), then to the oldest months still owed (补交), and
+    what is left over carries forward to the months after (预交, or a quarter paid at its start).
+    A payment typed against the month it is for (逐笔 所属月份) is simply that month's payment.
+    `by_quarter` None: as the branch's 基本信息 党费缴纳方式 says (else by month).
     """
+    if by_quarter is None:
+        by_quarter = "季" in str(ledgers.info.get("党费缴纳方式") or "")
     paid_in: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for name, month, amount, _ in dues_payments(ledgers):
         paid_in[name][month] += amount
@@ -379,7 +382,8 @@ def dues_by_month(ledgers: Ledgers) -> dict[str, list[MonthDue]]:
         credit = 0.0
         for m in range(1, 13):
             money = credit + paid_in[name].get(m, 0.0)
-            order = ([m] if m in remaining else []) + [a for a in sorted(remaining) if a < m]
+            current = range((m - 1) // 3 * 3 + 1, m + 1) if by_quarter else (m,)
+            order = [c for c in current if c in remaining] + [a for a in sorted(remaining) if a < current[0]]
             for owed in order:
                 if money < _CENT:
                     break

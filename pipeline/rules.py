@@ -582,7 +582,7 @@ def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         rows[name].append(src)
     standards = monthly_standards(ledgers)
     found = []
-    for name, dues in dues_by_month(ledgers).items():
+    for name, dues in dues_by_month(ledgers, cfg.pay_by == "按季度").items():
         finding = _dues_finding(name, dues, cfg)
         if finding is None:
             continue

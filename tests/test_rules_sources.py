@@ -1,0 +1,406 @@
+"""Rules as the 条例, the 党章 and the 党费规定 say them: sources, the new rules, per-branch
+settings and the year of a meeting, each at its boundaries (the day, the month, off, the threshold)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from pipeline import api, rules, settings
+from pipeline.errors import ConfigError
+from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, without, write_config, write_ledgers
+from tests.test_rules import CHARTER, DUES_SOURCE, TIAOLI, analyse, findings, one
+
+OTHERS = [n for n in NAMES if n != SECRETARY]
+
+
+def notes(tmp_path, config=None, **changes) -> list[tuple[str, str]]:
+    return [(f["规则"], f["说明"]) for f in findings(tmp_path, config, **changes)]
+
+
+# ---------------------------------------------------------------- sources
+
+def test_every_rule_names_its_source_with_article_and_kind():
+    for rule in rules.RULES:
+        assert rule.kind in rules.SOURCE_KINDS, rule.id
+        if rule.kind != rules.LOCAL:
+            assert re.search(r"》第[一二三四五六七八九十]+条$", rule.source), rule.source
+    kinds = {r.id: r.kind for r in rules.RULES}
+    assert kinds["党课"] == kinds["学习笔记检查"] == kinds["书记讲党课"] == "本地规定"
+    assert kinds["党费"] == "规定" and kinds["缺席组织生活"] == kinds["预备党员转正"] == "党章"
+    assert kinds["支委会"] == kinds["谈心谈话"] == kinds["换届"] == "条例"
+
+
+def test_source_kind_is_settable_and_checked(tmp_path):
+    acts = without(compliant()["activities"], "党课", 3)
+    config = '[rules."党课"]\nsource = "《XX县“三会一课”实施办法》第五条"\nsource_kind = "本地规定"\n'
+    got = findings(tmp_path, config, activities=acts)
+    assert (got[0]["依据"], got[0]["依据类别"]) == ("《XX县“三会一课”实施办法》第五条", "本地规定")
+    bad = write_config(tmp_path / "bad.toml", '[rules."党课"]\nsource_kind = "文件"\n')
+    with pytest.raises(ConfigError, match="source_kind 表示依据类别，应为“党章”、“条例”、“规定”、“本地规定”之一"):
+        settings.load(bad)
+
+
+def test_section_two_names_the_documents(tmp_path):
+    acts = without(compliant()["activities"], "支委会", 5)
+    run = analyse(tmp_path, activities=acts, dues=[(n, 50, range(1, 13) if n != "张一" else range(1, 7))
+                                                   for n in NAMES])
+    assert rules.evidence_sentence(run.findings) == (
+        f"经对照{TIAOLI}和{CHARTER}对全年台账核查，5月未召开支委会；1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
+
+
+def test_validation_report_says_source_kind_and_the_settings_used(tmp_path):
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "info": {"党费缴纳方式": "按季度"},
+                                                "activities": without(compliant()["activities"], "支委会", 5)})
+    api.run_check(folder, tmp_path / "out", None)
+    text = (tmp_path / "out" / "校验报告.md").read_text(encoding="utf-8")
+    assert f"1. 【支委会每月召开】5月未召开支委会（依据：{TIAOLI}第十二条，属条例）" in text
+    assert (f"- 党费按月缴纳（规定：{DUES_SOURCE}）：严重连续月数 6，补交提示月数 6，缴纳方式 按季度；"
+            "本支部基本信息设置：缴纳方式：按季度（台账.xlsx「基本信息」第4行）") in text
+
+
+# ---------------------------------------------------------------- 党费
+
+def dues_paid(name: str, paid: dict, standard: float = 50) -> list:
+    return [(n, standard, paid if n == name else range(1, 13)) for n in NAMES]
+
+
+def test_dues_one_yuan_against_eighty_is_short_every_month(tmp_path):
+    run = analyse(tmp_path, dues=[(n, 80, {m: 1 for m in range(1, 13)} if n == "张一" else range(1, 13))
+                                  for n in NAMES])
+    assert run.findings == one("党费按月缴纳", "张一1月至12月党费少缴（应缴960元，实缴12元，少缴948元）", [
+        f"{m}月" for m in range(1, 13)], DUES_SOURCE, 姓名="张一", 少缴=True)
+    assert rules.evidence_sentence(run.findings) == (
+        f"经对照{DUES_SOURCE[:-4]}对全年台账核查，1名党员存在未按月足额缴纳党费的情况。")
+    assert run.metrics["党费"]["欠缴"] == []  # something was paid every month
+
+
+@pytest.mark.parametrize("amount,expected", [
+    (50, []),
+    (49, [("党费按月缴纳", "张一3月党费少缴（应缴50元，实缴49元，少缴1元）")]),
+    (51, []),  # paying more is allowed
+])
+def test_dues_short_at_the_standard(tmp_path, amount, expected):
+    paid = {m: 50 for m in range(1, 13)} | {3: amount}
+    assert notes(tmp_path, dues=dues_paid("张一", paid)) == expected
+
+
+@pytest.mark.parametrize("paid", [
+    {3: 150, 6: 150, 9: 150, 12: 150},  # at each quarter's end
+    {1: 150, 4: 150, 7: 150, 10: 150},  # at each quarter's start (预交)
+    {1: 600},  # the year at once
+])
+def test_dues_by_quarter_or_ahead_owes_nothing(tmp_path, paid):
+    assert notes(tmp_path, dues=dues_paid("张一", paid)) == []
+    assert notes(tmp_path / "q", '[rules."党费"]\npay_by = "按季度"\n', dues=dues_paid("张一", paid)) == []
+
+
+def test_dues_a_missing_quarter(tmp_path):
+    paid = {3: 150, 9: 150, 12: 150}
+    assert notes(tmp_path, '[rules."党费"]\npay_by = "按季度"\n', dues=dues_paid("张一", paid)) == [
+        ("党费按月缴纳", "张一4月、5月、6月未缴纳党费")]
+
+
+@pytest.mark.parametrize("late_month,expected", [
+    (7, []),  # January's dues six months late: 补交 within the limit
+    (8, [("党费按月缴纳", "张一1月党费于8月补交，超过6个月")]),
+])
+def test_dues_back_payment_counts_and_over_six_months_is_named(tmp_path, late_month, expected):
+    paid = {m: 50 for m in range(2, 13)}
+    paid[late_month] = 100
+    assert notes(tmp_path, dues=dues_paid("张一", paid)) == expected
+
+
+@pytest.mark.parametrize("late_month,pay_by,expected", [
+    (9, "按月", ["张一1月党费于9月补交，超过6个月"]),
+    (9, "按季度", []),  # due by the end of March: six months late
+    # By quarter the quarter's payments go to its months in order, so the month left unpaid
+    # until the 补交 is March, due by the end of March.
+    (10, "按季度", ["张一3月党费于10月补交，超过6个月"]),
+])
+def test_dues_by_quarter_from_the_branch_basic_info(tmp_path, late_month, pay_by, expected):
+    paid = {m: 50 for m in range(2, 13)}
+    paid[late_month] = 100
+    got = findings(tmp_path, dues=dues_paid("张一", paid), info={"党费缴纳方式": pay_by})
+    assert [f["说明"] for f in got] == expected
+
+
+def test_dues_six_months_unpaid_cites_the_charter_even_when_paid_later(tmp_path):
+    paid = {m: 50 for m in range(1, 13) if m not in range(2, 8)}
+    got = findings(tmp_path, dues=dues_paid("张一", paid))
+    assert [(f["说明"], f["依据"], f["依据类别"], f.get("严重")) for f in got] == [
+        ("张一连续6个月（2月至7月）未缴纳党费，属于应予严肃处理的情形", f"{CHARTER}第九条", "党章", True)]
+    paid[8] = 50 * 7  # all six paid back in August: still six months without paying at the time
+    got = findings(tmp_path / "back", dues=dues_paid("张一", paid))
+    assert [f["说明"] for f in got] == [
+        "张一连续6个月（2月至7月）未按时缴纳党费，属于应予严肃处理的情形"]
+    paid = {m: 50 for m in range(1, 13) if m not in range(2, 7)}  # five months: not serious
+    assert [f.get("严重") for f in findings(tmp_path / "five", dues=dues_paid("张一", paid))] == [None]
+
+
+def test_invalid_pay_by(tmp_path):
+    path = write_config(tmp_path / "p.toml", '[rules."党费"]\npay_by = "按年"\n')
+    with pytest.raises(ConfigError, match="pay_by 表示党费缴纳方式，应为“按月”、“按季度”之一"):
+        settings.load(path)
+
+
+def test_unreadable_pay_by_in_basic_info_is_a_warning_and_the_file_setting_stays(tmp_path):
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "info": {"党费缴纳方式": "每年"}})
+    run = api.analyse(folder, "", None, settings.load(None))
+    assert run.metrics["检查规则"]["党费"]["缴纳方式"] == "按月"
+    assert [i.message() for i in run.log.items if i.column == "党费缴纳方式"] == [
+        "[警告] 台账.xlsx，工作表「基本信息」，第4行，「党费缴纳方式」列：值「每年」“党费缴纳方式”应为“按月”或“按季度”，"
+        "已按规则设置文件处理。请改为“按月”或“按季度”。"]
+
+
+# ---------------------------------------------------------------- 谈心谈话
+
+def talk(month: int, talker: str, names: str, day: int = 8):
+    return (dt.date(YEAR, month, day), talker, names)
+
+
+def test_a_talk_held_by_another_member_covers_the_member_by_default(tmp_path):
+    talks = [t for t in compliant()["talks"] if t[2] != "周六"] + [talk(6, "张一", "周六")]
+    assert notes(tmp_path, talks=talks) == []
+    # The branch that wants the secretary with everyone says so, in pipeline.toml or 基本信息.
+    assert notes(tmp_path / "toml", '[rules."谈心谈话"]\nsecretary_all = true\n', talks=talks) == [
+        ("谈心谈话全覆盖", "支部书记全年未与周六开展谈心谈话")]
+    assert notes(tmp_path / "info", talks=talks, info={"书记与每名党员谈话": "是"}) == [
+        ("谈心谈话全覆盖", "支部书记全年未与周六开展谈心谈话")]
+
+
+def test_every_member_takes_part_and_the_threshold(tmp_path):
+    talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
+    talks.append(talk(2, SECRETARY, "李二"))  # 李二 back in: only 周六 left out
+    assert findings(tmp_path, talks=talks) == one(
+        "每名党员参加谈心谈话", "周六全年未参加谈心谈话", ["周六"], f"{TIAOLI}第十九条",
+        报告说明="有1名党员全年未参加谈心谈话")
+    assert notes(tmp_path / "off", '[rules."谈心谈话"]\neach_member = false\n', talks=talks) == []
+    two = '[rules."谈心谈话"]\nthreshold = 2\n'
+    assert notes(tmp_path / "two", two, talks=compliant()["talks"] + [talk(9, SECRETARY, "、".join(OTHERS[:5]))]) == [
+        ("每名党员参加谈心谈话", "周六全年参加谈心谈话不足2次")]
+
+
+def test_secretary_talks_with_every_committee_member(tmp_path):
+    members = [member(n, 党内职务=("书记" if n == SECRETARY else "组织委员" if n == "张一" else
+                                   "宣传委员" if n == "李二" else None)) for n in NAMES]
+    talks = [t for t in compliant()["talks"] if t[2] != "张一"] + [talk(1, "李二", "张一")]
+    assert findings(tmp_path, members=members, talks=talks) == one(
+        "书记与支委谈心谈话", "支部书记全年未与支委张一开展谈心谈话", ["张一"], f"{TIAOLI}第十九条",
+        报告说明="支部书记全年未与1名支委开展谈心谈话")
+    off = '[rules."谈心谈话"]\nsecretary_committee = false\n'
+    assert notes(tmp_path / "off", off, members=members, talks=talks) == []
+
+
+@pytest.mark.parametrize("talk_day,expected", [
+    (dt.date(YEAR, 2, 1), []),  # the 组织生活会 is on 18 February: talks from 1 January count
+    (dt.date(YEAR, 1, 1), []),
+    (dt.date(YEAR, 2, 18), []),  # the day itself
+    (dt.date(YEAR, 2, 19), [("组织生活会前谈心谈话", "2月18日组织生活会当月及前1个月会前没有谈心谈话记录")]),
+])
+def test_talks_before_the_meeting(tmp_path, talk_day, expected):
+    talks = [(talk_day, SECRETARY, "、".join(OTHERS))]
+    assert notes(tmp_path, talks=talks) == expected
+
+
+def test_talks_before_the_meeting_window_and_off(tmp_path):
+    acts = [a for a in compliant()["activities"] if a[1] != "组织生活会"] + [(dt.date(YEAR, 11, 20), "组织生活会")]
+    talks = [talk(9, SECRETARY, "、".join(OTHERS), day=30)]
+    assert notes(tmp_path, activities=acts, talks=talks) == [
+        ("组织生活会前谈心谈话", "11月20日组织生活会当月及前1个月会前没有谈心谈话记录")]
+    assert notes(tmp_path / "two", '[rules."谈心谈话"]\nbefore_meeting_months = 2\n', activities=acts, talks=talks) == []
+    assert notes(tmp_path / "off", '[rules."谈心谈话"]\nbefore_meeting_months = 0\n', activities=acts, talks=talks) == []
+
+
+def test_talks_before_a_january_meeting_are_in_last_years_ledger_and_not_judged(tmp_path):
+    acts = [a for a in compliant()["activities"] if a[1] != "组织生活会"] + [(dt.date(YEAR, 1, 20), "组织生活会")]
+    assert notes(tmp_path, activities=acts, talks=[talk(6, SECRETARY, "、".join(OTHERS))]) == []
+
+
+# ---------------------------------------------------------------- 党小组会 per group
+
+def grouped() -> list[dict]:
+    return [member(n, group="第一党小组" if i % 2 else "第二党小组") for i, n in enumerate(NAMES)]
+
+
+def group_meetings(skip: dict[str, set[int]]) -> list:
+    return [(dt.date(YEAR, m, 12), "党小组会", None, {"党小组": g}) for g in ("第一党小组", "第二党小组")
+            for m in range(1, 13) if m not in skip.get(g, ())]
+
+
+def test_party_group_meetings_are_checked_per_group(tmp_path):
+    acts = compliant()["activities"] + group_meetings({"第二党小组": {5}})
+    assert findings(tmp_path, members=grouped(), activities=acts) == one(
+        "党小组会每月召开", "第二党小组5月未召开党小组会", ["5月"], f"{TIAOLI}第十三条", 党小组="第二党小组")
+    acts = compliant()["activities"] + group_meetings({"第一党小组": set(range(1, 13))})
+    assert notes(tmp_path / "none", members=grouped(), activities=acts) == [
+        ("党小组会每月召开", "第一党小组全年未召开党小组会")]
+
+
+def test_basic_info_names_the_groups_or_none(tmp_path):
+    acts = compliant()["activities"] + group_meetings({})
+    info = {"党小组": "第一党小组、第二党小组、第三党小组"}
+    assert notes(tmp_path, members=grouped(), activities=acts, info=info) == [
+        ("党小组会每月召开", "第三党小组全年未召开党小组会")]
+    run = analyse(tmp_path / "none", members=grouped(), info={"党小组": "无"})
+    assert run.findings == [] and run.metrics["检查规则"]["党小组会"]["适用"] is False
+
+
+# ---------------------------------------------------------------- the year of the meeting
+
+def yearly(day: dt.date, year_of: int | None = None) -> list:
+    extra = {"所属年度": year_of} if year_of else {}
+    acts = without(without(compliant()["activities"], "组织生活会"), "民主评议党员")
+    return acts + [(day, "组织生活会", None, extra), (day, "民主评议党员", None, extra)]
+
+
+@pytest.mark.parametrize("day,year_of,config,counted", [
+    (dt.date(YEAR + 1, 3, 31), YEAR, None, True),
+    (dt.date(YEAR + 1, 4, 1), YEAR, None, False),
+    (dt.date(YEAR + 1, 4, 1), YEAR, 'next_year_months = 4\n', True),
+    (dt.date(YEAR + 1, 1, 15), YEAR, 'next_year_months = 0\n', False),
+    (dt.date(YEAR + 1, 1, 15), None, None, False),  # no 所属年度: next year's
+    (dt.date(YEAR, 2, 18), YEAR - 1, None, False),  # held this year for last year
+    (dt.date(YEAR, 2, 18), YEAR, None, True),
+])
+def test_meetings_held_early_next_year_count_when_they_say_so(tmp_path, day, year_of, config, counted):
+    text = None
+    if config:
+        text = "".join(f'[rules."{r}"]\n{config}' for r in ("组织生活会", "民主评议党员"))
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "activities": yearly(day, year_of)})
+    run = api.analyse(folder, "", None, settings.load(write_config(tmp_path / "p.toml", text) if text else None))
+    got = [f["说明"] for f in run.findings if f["规则"] in ("组织生活会每年召开", "民主评议党员每年开展")]
+    assert got == ([] if counted else ["全年未召开组织生活会", "全年未开展民主评议党员"])
+    assert run.metrics["组织生活"]["组织生活会"] == (1 if counted else 0)
+    out = [i for i in run.log.items if i.code == "out-of-year"]
+    assert len(out) == (0 if counted else 2)  # never silently dropped
+    assert sum(run.metrics["组织生活"]["按月"]["组织生活会"]) == (1 if counted and day.year == YEAR else 0)
+
+
+def test_out_of_window_message_says_what_to_do(tmp_path):
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "activities": yearly(dt.date(YEAR + 1, 4, 1), YEAR)})
+    run = api.analyse(folder, "", None, settings.load(None))
+    assert [i.reason for i in run.log.items if i.code == "out-of-year"][0] == (
+        f"所属年度为{YEAR}年，但召开日期晚于{YEAR + 1}年3月，本行不计入统计")
+
+
+# ---------------------------------------------------------------- 党员大会 quorum
+
+@pytest.mark.parametrize("expected_n,present,found", [
+    (10, 5, ["3月20日党员大会应到10人、实到5人，到会人数未超过应到人数的一半"]),
+    (10, 6, []),
+    (7, 4, []),
+    (7, 3, ["3月20日党员大会应到7人、实到3人，到会人数未超过应到人数的一半"]),
+])
+def test_assembly_quorum(tmp_path, expected_n, present, found):
+    acts = [(a[0], a[1], None, {"应到人数": expected_n, "实到人数": present} if a[1] == "党员大会" and a[0].month == 3
+             else {}) for a in compliant()["activities"]]
+    assert [n for r, n in notes(tmp_path, activities=acts) if r == "党员大会到会人数过半"] == found
+
+
+def test_assembly_quorum_not_checked_without_expected_numbers(tmp_path):
+    run = analyse(tmp_path)
+    assert run.metrics["检查规则"]["党员大会到会人数"]["未检查原因"] == "党员大会没有填写应到人数"
+
+
+# ---------------------------------------------------------------- 书记讲党课
+
+def test_secretary_lesson_by_name_or_category(tmp_path):
+    lessons = [a for a in compliant()["activities"] if a[1] != "党课"]
+    by_name = lessons + [(dt.date(YEAR, m, 15), "党课", "专家" if m != 6 else None,
+                          {"主讲人": SECRETARY if m == 6 else "李教授"}) for m in (3, 6, 9, 12)]
+    assert notes(tmp_path, activities=by_name) == []
+    by_others = lessons + [(dt.date(YEAR, m, 15), "党课", "专家") for m in (3, 6, 9, 12)]
+    assert notes(tmp_path / "none", activities=by_others) == [("支部书记每年讲党课", "支部书记全年未讲党课")]
+    off = '[rules."书记讲党课"]\nenabled = false\n'
+    assert notes(tmp_path / "off", off, activities=by_others) == []
+
+
+# ---------------------------------------------------------------- absence from 组织生活
+
+def attended(absent: str, months: set[int], column: str = "参加人员") -> list:
+    out = []
+    for a in compliant()["activities"]:
+        if a[1] == "主题党日":
+            if column == "参加人员":
+                people = "、".join(n for n in NAMES if not (n == absent and a[0].month in months))
+            else:
+                people = absent if a[0].month in months else "无"
+            out.append((a[0], a[1], None, {column: people}))
+        else:
+            out.append(a)
+    return out
+
+
+@pytest.mark.parametrize("months,expected", [
+    (set(range(1, 7)), ["张一连续6个月（1月至6月）未参加组织生活"]),
+    (set(range(1, 6)), []),
+    (set(range(7, 13)), ["张一连续6个月（7月至12月）未参加组织生活"]),
+])
+def test_absence_for_six_months(tmp_path, months, expected):
+    for column in ("参加人员", "缺席人员"):
+        got = findings(tmp_path / column, activities=attended("张一", months, column))
+        assert [f["说明"] for f in got if f["规则"] == "党员参加组织生活"] == expected, column
+    if expected:
+        assert got[-1]["依据"] == f"{CHARTER}第九条" and got[-1]["依据类别"] == "党章"
+
+
+def test_absence_a_month_without_attendance_breaks_the_run(tmp_path):
+    acts = attended("张一", set(range(1, 7)))
+    acts = [(a[0], a[1], None, {}) if a[1] == "主题党日" and a[0].month == 4 else a for a in acts]
+    assert [n for r, n in notes(tmp_path, activities=acts) if r == "党员参加组织生活"] == []
+    config = '[rules."缺席组织生活"]\nabsent_months = 3\n'
+    assert [n for r, n in notes(tmp_path / "three", config, activities=acts) if r == "党员参加组织生活"] == [
+        "张一连续3个月（1月至3月）未参加组织生活"]
+
+
+# ---------------------------------------------------------------- 预备党员 转正
+
+@pytest.mark.parametrize("joined,more,expected", [
+    (f"{YEAR - 1}-11", {}, [f"周六{YEAR - 1}年11月入党，预备期已于{YEAR}年11月届满，名册未记载转正"]),
+    (f"{YEAR - 1}-12", {}, []),  # 满 in December: the meeting may still be this month
+    (f"{YEAR - 1}-06", {"转正时间": f"{YEAR}-06"}, []),
+    (f"{YEAR - 1}-06", {"备注": "延长预备期一年"}, []),
+])
+def test_probation_overdue(tmp_path, joined, more, expected):
+    members = [member(n) for n in NAMES[:-1]] + [member("周六", "预备党员", joined=joined, **more)]
+    got = findings(tmp_path, members=members, dues=[(n, 50, range(1, 13)) for n in NAMES])
+    assert [f["说明"] for f in got if f["规则"] == "预备党员按期转正"] == expected
+    if expected:
+        assert got[-1]["依据"] == f"{CHARTER}第七条"
+
+
+# ---------------------------------------------------------------- 换届
+
+@pytest.mark.parametrize("start,kind,expected", [
+    (f"{YEAR - 3}-12", None, [f"基本信息中本届任期起始为{YEAR - 3}年12月，任期3年，已于{YEAR}年12月届满，未记载换届"]),
+    (f"{YEAR - 2}-01", None, []),
+    (f"{YEAR - 4}-01", "社区", []),  # 村、社区: five years
+    (f"{YEAR - 5}-12", "XX村党支部", [f"基本信息中本届任期起始为{YEAR - 5}年12月，任期5年，已于{YEAR}年12月届满，未记载换届"]),
+])
+def test_term_due(tmp_path, start, kind, expected):
+    info = {"本届任期起始": start, **({"支部类型": kind} if kind else {})}
+    assert [n for r, n in notes(tmp_path, info=info) if r == "支部委员会按期换届"] == expected
+
+
+def test_term_years_settable_and_not_checked_without_start(tmp_path):
+    info = {"本届任期起始": f"{YEAR - 2}-06"}
+    assert [r for r, _ in notes(tmp_path, '[rules."换届"]\nterm_years = 2\n', info=info)] == ["支部委员会按期换届"]
+    run = analyse(tmp_path / "none")
+    assert run.metrics["检查规则"]["换届"]["未检查原因"] == "基本信息中没有填写“本届任期起始”"
+
+
+# ---------------------------------------------------------------- 新发展党员, 入党积极分子
+
+def test_new_members_and_activists_are_counted(tmp_path):
+    members = [member(n) for n in NAMES[:-1]] + [member("周六", "预备党员", joined=f"{YEAR}-07")]
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "members": members})
+    from tests.builders import write_xlsx
+
+    write_xlsx(folder / "积极分子.xlsx", {"入党积极分子": [
+        ["姓名", "确定时间", "培养联系人"], ["吴七", f"{YEAR}.03", "张一、李二"], ["郑八", f"{YEAR - 1}.10", "赵三"]]})
+    run = api.analyse(folder, "", None, settings.load(None))
+    assert {k: run.metrics["党员"][k] for k in ("新发展党员", "入党积极分子", "本年确定积极分子", "总数")} == {
+        "新发展党员": 1, "入党积极分子": 2, "本年确定积极分子": 1, "总数": 7}
