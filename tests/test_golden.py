@@ -66,7 +66,7 @@ def test_report_structure_follows_the_model(outputs):
     body = [line for line in lines if line and not line.startswith(("#", "|"))]
     assert [line[:3] for line in body if line.startswith("（")] == ["（一）", "（二）", "（三）", "（四）"] * 2
     assert any(line.startswith("一是责任落实不够到位。") and "二是服务中心不够有力。" in line for line in body)
-    assert "经对全年台账核查，7月主题党日在10日后召开（7月12日）。" in body
+    assert "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。" in body
     assert any(line.startswith("剖析这些问题产生的原因，主要有：一是精力投入不够。") for line in body)
     # 附件说明 after the body, then the 落款 from 基本信息, then the appendix page.
     tail = body[body.index("附件：2022年度“三会一课”及主题党日开展情况统计表"):][:3]
