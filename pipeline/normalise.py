@@ -896,9 +896,16 @@ def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table,
             effect = ("按年底在册计入党员人数；不知转入月份，不检查其党费" if joining else
                       "按本年度已不在册处理：不计入年底党员人数，不检查其党费和谈心谈话")
             log.warning(sheet.file, f"{'备注中' if source == '备注' else ''}写明“{status}”，但没有写年月，{effect}",
-                        f"请在“{column}”列填写年月，如 {year}.06", value=values.get(source),
+                        f"请在“{column}”列填写年月，如 {year}.06", value=_raw(table, r, source),
                         code="status-no-date", **where)
     values["状态"] = status or vocab.NORMAL_STATUS
+
+
+def _raw(table: Table, r: int, name: str):
+    """The cell of column `name` in row `r` as typed ("" when the sheet has no such column)."""
+    index = table.columns.get(name)
+    row = table.sheet.rows[r]
+    return row[index] if index is not None and index < len(row) else ""
 
 
 # ---------------------------------------------------------------- facts combined across rows
