@@ -329,7 +329,7 @@ def _is_totals_row(row: list, unit_columns: set[int]) -> bool:
             if not label and _is_total(value):
                 label = True
                 continue
-            if _figure(value):
+            if _figure(value) or _compact(value) in vocab.NONE_MARKS:
                 continue
             return False
         elif value is None or value.__class__ in (int, float):

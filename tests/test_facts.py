@@ -242,3 +242,17 @@ def test_member_transferred_out_in_june_is_never_reported_for_later_months(tmp_p
     finding = next(f for f in result.findings if f["规则"] == "党费按月缴纳")
     assert finding["说明"] == "张一4月、5月、6月未缴纳党费"
     assert result.metrics["党员"]["总数"] == 1 and result.metrics["党员"]["减少"] == 1
+
+
+def test_changes_in_other_years_and_dates_without_a_month(tmp_path):
+    roster = [["姓名", "状态", "转出时间", "备注"], ["王书记", "", "", "2015.3转入"], ["张一", "转出", "2022.11", ""],
+              ["李二", "", "", "2023年转出"], ["赵三", "", "", "2019年转入"], ["钱四", "正常", "2023年8月", ""]]
+    result = run(book(tmp_path, {"党员名册": roster}, roster))
+    members = result.metrics["党员"]
+    assert (members["总数"], members["增加"], members["减少"]) == (2, 0, 2)
+    assert members["变动"] == [{"姓名": "李二", "变动": "转出", "年月": ""}, {"姓名": "钱四", "变动": "转出", "年月": "2023年8月"}]
+    assert messages(result) == [
+        "[警告] 台账.xlsx，工作表「党员名册」，第3行，「状态」列：值「转出」2022年11月已转出，不是2023年的党员，"
+        "不计入本年度的人数、党费和谈心谈话。如果时间写错，请改正；否则可从名册中删去这一行。",
+        "[警告] 台账.xlsx，工作表「党员名册」，第4行，「备注」列：值「2023年转出」备注中写明“转出”，但只写了2023年，没有写月份，"
+        "按本年度已不在册处理：不计入年底党员人数，不检查其党费和谈心谈话。请在“转出时间”列填写年月，如 2023.06。"]
