@@ -382,23 +382,20 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
         logged = len(log.items)
         outcome: dict[int, str] = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
-        produced: dict[int, list[Record]] = {}
-        for record in _table_records(table, log, year, outcome):
-            produced.setdefault(record.src.row - 1, []).append(record)
         key_columns = (*kind.key, *vocab.ALWAYS_KEY)
-        for r, made in produced.items():
-            first = None
-            for record in made:
-                key = (kind.name, *map(record.values.get, key_columns))
-                if key in seen:
-                    first = first or seen[key]
-                else:
-                    seen[key] = record
-                    records.append(record)
-                    outcome[r] = COUNTED
-            if r not in outcome:  # every record of the row was seen before
-                outcome[r] = DUPLICATE
-                _warn_duplicate(made[0], first, log)
+        for record in _table_records(table, log, year, outcome):
+            r = record.src.row - 1
+            key = (kind.name, *map(record.values.get, key_columns))
+            first = seen.get(key)
+            if first is None:
+                seen[key] = record
+                records.append(record)
+                outcome[r] = COUNTED
+            else:
+                # A combined activity row is counted when any of its records is new.
+                if outcome.get(r) != COUNTED:
+                    outcome[r] = DUPLICATE
+                _warn_duplicate(record, first, log)
         _check_totals(table, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)
@@ -442,8 +439,12 @@ def _rows_read(table: Table) -> set[int]:
     out = set()
     for r in range(table.header_row + 1, len(rows)):
         row = rows[r]
-        if r not in skipped and any(c < len(row) and not is_blank(row[c]) for c in read_columns):
-            out.add(r)
+        width = len(row)
+        for c in read_columns:
+            if c < width and row[c] != "" and not is_blank(row[c]):
+                if r not in skipped:
+                    out.add(r)
+                break
     return out
 
 
