@@ -231,11 +231,13 @@ MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
 # 转入时间; every other change ends it in the month of 转出时间 (减少时间). A change may also be
 # written only in 备注 (`2023年6月转出`): read from there, with a warning.
 MEMBER_STATUS: dict[str, tuple[str, ...]] = {
-    "正常": ("在册", "在籍", "正式", "无", "无变动", "未变动"),
+    # A 状态 column often says how a member works or lives: all of these are ordinary members.
+    "正常": ("在册", "在籍", "正式", "无", "无变动", "未变动", "在职", "在岗", "退休", "离休", "离退休", "流动",
+           "流动党员", "正式党员", "预备党员", "党员"),
     "转入": ("新转入", "迁入", "调入", "组织关系转入", "转进", "增加", "新增"),
     "转出": ("已转出", "迁出", "调出", "组织关系转出", "调离", "转走", "减少"),
     "去世": ("死亡", "逝世", "病故", "已故", "亡故", "病逝", "已去世"),
-    "停止党籍": ("停止党籍", "已停止党籍"),
+    "停止党籍": ("已停止党籍", "停止党员党籍"),
     "出党": ("开除党籍", "开除", "除名", "退党", "劝退", "自行脱党", "脱党", "取消预备党员资格"),
 }
 # The status that starts membership during the year; the others (but 正常) end it.

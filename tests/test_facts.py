@@ -211,7 +211,8 @@ def test_members_who_left_owe_dues_only_for_their_months(tmp_path):
     dues = [["姓名", "缴纳标准", *MONTHS], *([n, 50, *(50 if m in paid[n] else None for m in range(1, 13))]
                                              for n in paid)]
     talks = [["谈话人", "谈话对象"], ["王书记", "李二"]]
-    result = run(book(tmp_path, {"党员名册": roster, "党费": dues, "谈心谈话": talks}, roster))
+    notes = [["姓名", "学习笔记"], *([n, 6000] for n in paid)]
+    result = run(book(tmp_path, {"党员名册": roster, "党费": dues, "谈心谈话": talks, "学习笔记检查": notes}, roster))
     members = result.metrics["党员"]
     assert (members["总数"], members["正式党员"], members["预备党员"], members["增加"], members["减少"]) == (2, 2, 0, 1, 4)
     assert members["变动"] == [
@@ -222,6 +223,8 @@ def test_members_who_left_owe_dues_only_for_their_months(tmp_path):
     assert result.metrics["党费"]["应缴总额"] == 50 * (12 + 6 + 3 + 2 + 10)
     assert result.metrics["谈心谈话"]["未覆盖党员"] == []
     assert not [f for f in result.findings if f["规则"] == "党费按月缴纳"]
+    # Notes are averaged over the six who were members during the year, not the two left at year end.
+    assert result.metrics["学习"]["人均笔记字数"] == 6000
     assert messages(result, "status-from-remark") == [
         "[警告] 台账.xlsx，工作表「党员名册」，第4行，「备注」列：值「2023年9月转入」备注中写了2023年9月转入，"
         "按此计算党员人数、党费和谈心谈话。请在“状态”和“转入时间”列中填写，以免误读。",
