@@ -49,3 +49,8 @@ def _row_accounting_sweep(request):
     for folder in folders:
         balance_of(folder)
         SWEPT.append(folder)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SWEPT:
+        terminalreporter.write_line(f"row accounting balanced in {len(SWEPT)} test folders of workbooks")
