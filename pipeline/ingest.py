@@ -334,23 +334,24 @@ def _is_total(value) -> bool:
 def _is_totals_row(row: list, unit_columns: set[int]) -> bool:
     """A totals row: its first text cell is a totals label, and every other filled cell is a
     figure (a number, `4人`, `3200元`, `/`) or a unit; any other text or a date makes it a record."""
-    label = False
+    label = ""
     for index, value in enumerate(row):
         kind = value.__class__
         if kind is str:
             if index in unit_columns or is_blank(value):
                 continue
             if label:
-                if _figure(value) or _compact(value) in vocab.NONE_MARKS:
+                # A label merged across cells repeats in each of them.
+                if value == label or _figure(value) or _compact(value) in vocab.NONE_MARKS:
                     continue
                 return False
             if _TOTAL_HINT.search(value) and _is_total(value):
-                label = True
+                label = value
                 continue
             return False  # text before any totals label: a record
         if value is not None and kind not in (int, float):
             return False  # a date or time: record content
-    return label
+    return bool(label)
 
 
 def totals_label(row: list) -> str:

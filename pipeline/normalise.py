@@ -392,10 +392,12 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
                 records.append(record)
                 outcome[r] = COUNTED
             else:
-                # A combined activity row is counted when any of its records is new.
+                # A combined activity row is counted when any of its records is new, and
+                # warned about once.
+                if outcome.get(r) is None:
+                    _warn_duplicate(record, first, log)
                 if outcome.get(r) != COUNTED:
                     outcome[r] = DUPLICATE
-                _warn_duplicate(record, first, log)
         _check_totals(table, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)

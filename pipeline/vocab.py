@@ -301,6 +301,7 @@ TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")
 TOTAL_PREFIXES: tuple[str, ...] = (
     "本页", "本表", "全年度?", "本年度?", "年度", "本月", "本季度?", "[上下]半年", "第?[一二三四1-4]季度",
     "\\d{1,2}月份?", "[一二三四五六七八九十]{1,3}月份?", "第[一二三四五六七八九十\\d]{1,2}页",
+    "\\d{1,2}\\s*[-—~～至到]\\s*\\d{1,2}月份?",
 )
 # Totals words that close every row above them since the last such word (a 小计 closes only
 # the rows since the previous totals row of any kind).

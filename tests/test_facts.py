@@ -259,3 +259,28 @@ def test_changes_in_other_years_and_dates_without_a_month(tmp_path):
         "不计入本年度的人数、党费和谈心谈话。如果时间写错，请改正；否则可从名册中删去这一行。",
         "[警告] 台账.xlsx，工作表「党员名册」，第4行，「备注」列：值「2023年转出」备注中写明“转出”，但只写了2023年，没有写月份，"
         "按本年度已不在册处理：不计入年底党员人数，不检查其党费和谈心谈话。请在“转出时间”列填写年月，如 2023.06。"]
+
+
+@pytest.mark.parametrize("label", ["1-6月合计", "小计（第一季度）", "本季度合计", "全年总计："])
+def test_totals_labels_with_a_period(tmp_path, label):
+    rows = [["姓名", "学习笔记"], ["张一", 5000], ["李二", 3000], [label, 8000]]
+    result = run(book(tmp_path, {"学习笔记": rows}))
+    assert result.metrics["学习"]["笔记总字数"] == 8000 and not messages(result)
+
+
+def test_totals_label_merged_across_cells(tmp_path):
+    rows = [["日期", "类型", "主题", "实到人数"], ["2023-05-06", "支委会", "一", 5], ["2023-06-06", "支委会", "二", 6],
+            ["合计", None, None, 11]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows},
+               {"组织生活": ["A4:C4"]})
+    result = run(tmp_path)
+    assert result.metrics["组织生活"]["支委会"] == 2 and not result.log.errors, messages(result)
+    assert account(result, "组织生活").counts["合计行"] == 1
+
+
+def test_a_combined_activity_row_twice_is_one_duplicate(tmp_path):
+    rows = [["日期", "类型", "主题"], ["2023-05-06", "主题党日暨党课", "植树"], ["2023-05-06", "主题党日暨党课", "植树"]]
+    result = run(book(tmp_path, {"组织生活": rows}))
+    assert (result.metrics["组织生活"]["主题党日"], result.metrics["组织生活"]["党课"]) == (1, 1)
+    assert [i.row for i in result.log.items if i.code == "duplicate"] == [3]
+    assert account(result, "组织生活").counts["重复"] == 1
