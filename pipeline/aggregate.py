@@ -163,6 +163,17 @@ def year_end_members(ledgers: Ledgers) -> list[Record]:
     return [m for m in roster(ledgers) if membership(m, ledgers.year).at_year_end]
 
 
+def year_members(ledgers: Ledgers) -> list[Record]:
+    """Roster members who belonged to the branch for some part of the year (also those who
+    left, even without a month): the people whose study notes the year's figures hold."""
+    out = []
+    for member in roster(ledgers):
+        span = membership(member, ledgers.year)
+        if span.months or span.left or span.at_year_end:
+            out.append(member)
+    return out
+
+
 def full_members(ledgers: Ledgers) -> list[Record]:
     """Year-end members who are 正式党员 (a blank 人员类别 counts as 正式)."""
     return [m for m in year_end_members(ledgers) if m["人员类别"] in (None, "正式党员")]
@@ -288,13 +299,16 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
     checks = ledgers.of("学习笔记检查")
     words = sum(r["学习笔记"] or 0 for r in checks)
     essays = sum(r["心得体会"] or 0 for r in checks)
-    members = len(year_end_members(ledgers))  # per 党员.总数
+    # Per member of the year: a member who left mid-year wrote part of the sum (with no
+    # change in the roster this is 党员.总数).
+    people = year_members(ledgers)
+    members = len(people)
     occasions = check_occasions(ledgers)
     for key in ("笔记总字数", "人均笔记字数", "心得体会总篇数", "人均心得体会篇数", "检查次数"):
         prov.add(f"学习.{key}", checks)
     if members:
-        prov.add("学习.人均笔记字数", year_end_members(ledgers))
-        prov.add("学习.人均心得体会篇数", year_end_members(ledgers))
+        prov.add("学习.人均笔记字数", people)
+        prov.add("学习.人均心得体会篇数", people)
     return {
         "笔记总字数": whole(words),
         "人均笔记字数": int(_round_half_up(words / members)) if members else None,

@@ -247,6 +247,15 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
                 break
         else:
             continue
+        if row[0].__class__ in (int, float) and width > 1 and row[1] != "":
+            # The usual 序号 + value: never a heading or a repeated header, and a totals row only
+            # when that value is its label (the cheap tests first: most rows are data).
+            second = row[1]
+            if second.__class__ is str and _TOTAL_HINT.search(second) and _is_totals_row(row, unit_columns):
+                totals.append(index)
+            else:
+                out.append(index)
+            continue
         if _heading_or_header(row, headers):
             skipped.append(index)
             continue
@@ -313,6 +322,10 @@ _TOTAL_LABEL = re.compile(
     % ("|".join(vocab.TOTAL_PREFIXES), "|".join(vocab.TOTAL_MARKERS)))
 
 
+# The last characters of the totals words (计 for all four): a row without one is no totals row.
+_TOTAL_HINT = re.compile("[%s]" % "".join(sorted({re.escape(word[-1]) for word in vocab.TOTAL_MARKERS})))
+
+
 def _is_total(value) -> bool:
     """A cell holding a totals label (see _TOTAL_LABEL), spaces of any kind ignored."""
     return value.__class__ is str and bool(_TOTAL_LABEL.match(_compact(value)))
@@ -320,23 +333,25 @@ def _is_total(value) -> bool:
 
 def _is_totals_row(row: list, unit_columns: set[int]) -> bool:
     """A totals row: its first text cell is a totals label, and every other filled cell is a
-    figure (a number, `4人`, `3200元`) or a unit; any other text makes it a record."""
-    label = False
+    figure (a number, `4人`, `3200元`, `/`) or a unit; any other text or a date makes it a record."""
+    label = ""
     for index, value in enumerate(row):
-        if value.__class__ is str:
-            if is_blank(value) or index in unit_columns:
+        kind = value.__class__
+        if kind is str:
+            if index in unit_columns or is_blank(value):
                 continue
-            if not label and _is_total(value):
-                label = True
+            if label:
+                # A label merged across cells repeats in each of them.
+                if value == label or _figure(value) or _compact(value) in vocab.NONE_MARKS:
+                    continue
+                return False
+            if _TOTAL_HINT.search(value) and _is_total(value):
+                label = value
                 continue
-            if _figure(value):
-                continue
-            return False
-        elif value is None or value.__class__ in (int, float):
-            continue
-        else:
+            return False  # text before any totals label: a record
+        if value is not None and kind not in (int, float):
             return False  # a date or time: record content
-    return label
+    return bool(label)
 
 
 def totals_label(row: list) -> str:

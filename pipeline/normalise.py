@@ -387,22 +387,22 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
         logged = len(log.items)
         outcome: dict[int, str] = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
-        produced: dict[int, list[Record]] = {}
+        key_columns = (*kind.key, *vocab.ALWAYS_KEY)
         for record in _table_records(table, log, year, outcome, next_year_months):
-            produced.setdefault(record.src.row - 1, []).append(record)
-        for r, made in produced.items():
-            first = None
-            for record in made:
-                key = record_key(record)
-                if key in seen:
-                    first = first or seen[key]
-                else:
-                    seen[key] = record
-                    records.append(record)
-                    outcome[r] = COUNTED
-            if r not in outcome:  # every record of the row was seen before
-                outcome[r] = DUPLICATE
-                _warn_duplicate(made[0], first, log)
+            r = record.src.row - 1
+            key = (kind.name, *map(record.values.get, key_columns))
+            first = seen.get(key)
+            if first is None:
+                seen[key] = record
+                records.append(record)
+                outcome[r] = COUNTED
+            else:
+                # A combined activity row is counted when any of its records is new, and
+                # warned about once.
+                if outcome.get(r) is None:
+                    _warn_duplicate(record, first, log)
+                if outcome.get(r) != COUNTED:
+                    outcome[r] = DUPLICATE
         _check_totals(table, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)
@@ -414,13 +414,6 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
-
-
-def record_key(record: Record) -> tuple:
-    """What makes two records the same: every field of vocab's key for the kind (and 期间)."""
-    values = record.values
-    return (record.kind, *[values.get(c) for c in vocab.KIND_BY_NAME[record.kind].key],
-            *[values.get(c) for c in vocab.ALWAYS_KEY])
 
 
 class AccountingError(RuntimeError):
@@ -453,8 +446,12 @@ def _rows_read(table: Table) -> set[int]:
     out = set()
     for r in range(table.header_row + 1, len(rows)):
         row = rows[r]
-        if r not in skipped and any(c < len(row) and not is_blank(row[c]) for c in read_columns):
-            out.add(r)
+        width = len(row)
+        for c in read_columns:
+            if c < width and row[c] != "" and not is_blank(row[c]):
+                if r not in skipped:
+                    out.add(r)
+                break
     return out
 
 
@@ -516,6 +513,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
     marked: dict[str, list[tuple[int, str, str]]] = {}
     period = sheet_period(sheet.name)
     date_index = table.columns.get("日期")
+    moments: dict = {}  # time_of_day per distinct date cell: dates repeat
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -604,7 +602,10 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
             if kind.name == "学习笔记检查" and "季度" not in table.columns and period[0] == "季度":
                 values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
         if date_index is not None and date_index < width:
-            moment = time_of_day(row[date_index])
+            cell = row[date_index]
+            moment = moments.get((cell.__class__, cell))
+            if moment is None:
+                moment = moments[(cell.__class__, cell)] = time_of_day(cell)
             if moment:
                 values["时刻"] = moment
         if kind.name == "党员名册":
@@ -836,7 +837,7 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
 
 _QUARTER_WORD = re.compile(r"第?([一二三四1-4])季度|[Qq]([1-4])(?![0-9])")
 _HALF_WORD = re.compile(r"([上下])半年")
-_MONTH_WORD = re.compile(r"(?<![\d年.])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?!\d)")
+_MONTH_WORD = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?!\d)")
 _CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 
@@ -885,6 +886,7 @@ _CHANGE_WORDS = sorted(((norm_key(s), canon) for canon, syns in vocab.MEMBER_STA
                         if canon != vocab.NORMAL_STATUS for s in (canon, *syns)
                         if s not in ("增加", "减少", "新增")), key=lambda kv: -len(kv[0]))
 _YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-．])\s*(\d{1,2})(?!\d)")
+_YEAR_ONLY = re.compile(r"(?<!\d)(\d{4})\s*年?(?!\d)")
 _LEAVING = "减少"
 
 
@@ -895,8 +897,10 @@ def _change_in_text(text: str) -> tuple[str, tuple[int, int] | None] | None:
     if found is None:
         return None
     m = _YEAR_MONTH.search(str(text))
-    when = (int(m[1]), int(m[2])) if m and 1 <= int(m[2]) <= 12 else None
-    return found, when
+    if m and 1 <= int(m[2]) <= 12:
+        return found, (int(m[1]), int(m[2]))
+    year = _YEAR_ONLY.search(str(text))
+    return found, (int(year[1]), 0) if year else None  # month 0: the year alone
 
 
 def _parse_status(raw):
@@ -921,25 +925,41 @@ def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table,
         if found:
             status, when = found
             source = "备注"
-    if status is None:
-        status = "转出" if values.get("转出时间") else vocab.JOINING_STATUS if values.get("转入时间") else None
+    if status in (None, vocab.NORMAL_STATUS):
+        status = "转出" if values.get("转出时间") else vocab.JOINING_STATUS if values.get("转入时间") else status
     where = dict(sheet=sheet.name, row=r + 1, column=table.headers.get(table.columns.get(source, -1), source))
     joining = status == vocab.JOINING_STATUS
     column = "转入时间" if joining else "转出时间"
     if status not in (None, vocab.NORMAL_STATUS):
-        values[column] = values.get(column) or when
-        date = values[column]
-        if source == "备注" and date:
-            log.warning(sheet.file, f"备注中写了{date[0]}年{date[1]}月{status}，按此计算党员人数、党费和谈心谈话",
-                        f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
-                        code="status-from-remark", **where)
-        elif not date:
+        date = values.get(column) or when
+        said = f"{date[0]}年{f'{date[1]}月' if date[1] else ''}" if date else ""
+        if date and date[1] == 0:
+            # Only a year (`2019年转入`): enough for another year; for this one the month is missing.
+            date = None if date[0] == year else (date[0], 1 if date[0] > year or joining else 12)
+        values[column] = date
+        if not date:
             effect = ("按年底在册计入党员人数；不知转入月份，不检查其党费" if joining else
                       "按本年度已不在册处理：不计入年底党员人数，不检查其党费和谈心谈话")
-            log.warning(sheet.file, f"{'备注中' if source == '备注' else ''}写明“{status}”，但没有写年月，{effect}",
-                        f"请在“{column}”列填写年月，如 {year}.06", value=values.get(source),
+            log.warning(sheet.file, f"{'备注中' if source == '备注' else ''}写明“{status}”，但"
+                        f"{f'只写了{said}，没有写月份' if said else '没有写年月'}，{effect}",
+                        f"请在“{column}”列填写年月，如 {year}.06", value=_raw(table, r, source),
                         code="status-no-date", **where)
+        elif not joining and date[0] < year:
+            log.warning(sheet.file, f"{said}已{status}，不是{year}年的党员，不计入本年度的人数、党费和谈心谈话",
+                        "如果时间写错，请改正；否则可从名册中删去这一行", value=_raw(table, r, source),
+                        code="left-before-year", **where)
+        elif source == "备注" and date[0] == year:
+            log.warning(sheet.file, f"备注中写了{said}{status}，按此计算党员人数、党费和谈心谈话",
+                        f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
+                        code="status-from-remark", **where)
     values["状态"] = status or vocab.NORMAL_STATUS
+
+
+def _raw(table: Table, r: int, name: str):
+    """The cell of column `name` in row `r` as typed ("" when the sheet has no such column)."""
+    index = table.columns.get(name)
+    row = table.sheet.rows[r]
+    return row[index] if index is not None and index < len(row) else ""
 
 
 # ---------------------------------------------------------------- facts combined across rows

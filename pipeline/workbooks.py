@@ -70,6 +70,7 @@ CODE_LABELS: dict[str, str] = {
     "other-conflict": "其他事项同名而数量不同",
     "status-from-remark": "党员变动读自备注",
     "status-no-date": "党员变动没有写年月",
+    "left-before-year": "党员在报告年度前已减少",
     "total-mismatch": "合计行与各行之和不一致",
 }
 TYPE_NOUNS: dict[str, str] = {
