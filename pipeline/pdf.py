@@ -74,6 +74,7 @@ def convert(files: list[Path], soffice: str | None = None, timeout: float | None
         work_dir = Path(work)
         inbox, outbox = work_dir / "in", work_dir / "out"
         inbox.mkdir()
+        outbox.mkdir()
         # Copies under plain unique names: several branches' 校验报告.xlsx share one name, and
         # soffice writes every PDF into the one --outdir.
         staged = []
