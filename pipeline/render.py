@@ -310,9 +310,15 @@ TITLE_STYLES = ("ReportTitle", "AppendixTitle")
 TAIL_STYLES = ("AttachmentNote", "Signature")
 SIGNATURE_STYLE = "Signature"
 LINE_CELLS = 28
-# Twips of one character cell as LibreOffice computes it from the template's grid (Word reads
-# the *Chars indents instead); see tools/build_template.py INDENT_CELL_TWIPS.
+# One character cell in twips as LibreOffice computes it from the template's grid (charSpace
+# -842: 5.55 mm, a little under Word's 15.79 pt).
 GRID_CELL_TWIPS = 314.6
+
+
+def indent_twips(cells: float) -> int:
+    """Twips for an indent of whole cells, for readers without w:*Chars (LibreOffice): a little
+    short of the cells, since LibreOffice snaps the start of the text to the next cell edge."""
+    return int(cells * GRID_CELL_TWIPS) - 5 if cells else 0
 TITLE_CELLS = 20  # 2号 characters on a 156 mm line
 # Where a title too long for one line is broken (GB/T 9704 7.3.1: whole words, a trapezoid).
 TITLE_BREAKS = ("书记抓党建", "及主题党日")
@@ -415,7 +421,7 @@ def _indent(p: etree._Element, **cells: float) -> None:
     ind = _set_ppr(p, "ind")
     for side, count in cells.items():
         ind.set(f"{W}{side}Chars", str(int(count * 100)))
-        ind.set(f"{W}{side}", str(int(count * GRID_CELL_TWIPS) - 5 if count else 0))
+        ind.set(f"{W}{side}", str(indent_twips(count)))
 
 
 def _break_titles(body: etree._Element) -> None:

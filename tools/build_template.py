@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.render import finalize_docx  # noqa: E402  (needs ROOT on sys.path)
+from pipeline.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
 OUT = ROOT / "templates" / "default.docx"
 
@@ -65,12 +65,10 @@ LINE_TWIPS = 578
 TEXT_WIDTH_TWIPS = 11906 - 1587 - 1474  # A4 less the 28 mm and 26 mm margins, as python-docx rounds them
 CHARS_PER_LINE = 28
 CHAR_SPACE = math.floor((TEXT_WIDTH_TWIPS / 20 / CHARS_PER_LINE - 16) * 4096)  # -842
-CELL_TWIPS = TEXT_WIDTH_TWIPS / CHARS_PER_LINE  # 315.9
 # LibreOffice gives a glyph wider than its grid cell two cells (and computes the cell a little
 # narrower than Word, 15.73 pt): grid text is set at 98 % width so a 16 pt glyph (15.68 pt wide)
 # takes one cell in both programs. Text off the grid (titles, table, page numbers) stays at 100 %.
 GRID_SCALE = 98
-INDENT_CELL_TWIPS = 314.6  # LibreOffice's cell: 555/100 mm from charSpace -842, in twips
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
 # ---------------------------------------------------------------------------------------
@@ -243,16 +241,10 @@ def set_scale(rpr, percent: int) -> None:
 def set_chars_indent(ind, side: str, cells: float) -> None:
     """An indent of whole grid cells: w:<side>Chars for Word, twips for readers without it.
 
-    Word reads the *Chars value. The twips are for LibreOffice, which snaps the start of the
-    text to the next edge of its own cell (INDENT_CELL_TWIPS), so they fall a little short of it.
+    Word reads the *Chars value; the twips are for LibreOffice (render.indent_twips).
     """
     ind.set(qn(f"w:{side}Chars"), str(int(cells * 100)))
-    ind.set(qn(f"w:{side}"), str(cell_twips(cells)))
-
-
-def cell_twips(cells: float) -> int:
-    """Twips for an indent of `cells` grid cells, a little short (see set_chars_indent)."""
-    return int(cells * INDENT_CELL_TWIPS) - 5 if cells else 0
+    ind.set(qn(f"w:{side}"), str(indent_twips(cells)))
 
 
 def run(paragraph, text: str, font: str, char_style: str | None = None, size: float | None = None):
@@ -485,7 +477,7 @@ def build() -> bytes:
     set_chars_indent(note_ind, "left", 5)
     set_chars_indent(note_ind, "hanging", 3)
     # the first line must start just short of 2 cells, like a body paragraph's
-    note_ind.set(qn("w:hanging"), str(int(note_ind.get(qn("w:left"))) - cell_twips(2)))
+    note_ind.set(qn("w:hanging"), str(int(note_ind.get(qn("w:left"))) - indent_twips(2)))
     # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; render.py moves the
     # date so its first character stands two characters right of the signature's first one.
     para_style(doc, SIGN, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
