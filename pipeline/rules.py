@@ -724,10 +724,16 @@ def _attendance_rows(ledgers: Ledgers) -> list[Record]:
 
 
 def _attended(row: Record, name: str) -> bool:
-    present = row["参加人员"] or ()
+    """Whether a row shows `name` present: listed in 参加人员 (or 全体党员), else not listed in
+    缺席人员 (`张一（病假）` names 张一)."""
+    present = _bare_names(row["参加人员"])
     if present:
         return name in present or any(p in vocab.ALL_MEMBERS for p in present)
-    return name not in (row["缺席人员"] or ())
+    return name not in _bare_names(row["缺席人员"])
+
+
+def _bare_names(names) -> set[str]:
+    return {re.sub(r"[（(].*?[)）]", "", n).strip() for n in names or ()}
 
 
 def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:

@@ -327,7 +327,7 @@ def attended(absent: str, months: set[int], column: str = "参加人员") -> lis
             if column == "参加人员":
                 people = "、".join(n for n in NAMES if not (n == absent and a[0].month in months))
             else:
-                people = absent if a[0].month in months else "无"
+                people = f"{absent}（请假）" if a[0].month in months else "无"
             out.append((a[0], a[1], None, {column: people}))
         else:
             out.append(a)
