@@ -639,10 +639,17 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
             parts.append(f"{_months([d.month for d in short])}党费少缴（应缴{_money(sum(d.standard for d in short))}，"
                          f"实缴{_money(sum(d.paid for d in short))}，少缴{_money(owed)}）")
         for run in serious:
-            unpaid = all(m in missed for m in run)
-            parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）{'未缴纳' if unpaid else '未按时缴纳'}党费")
+            unpaid = [m for m in run if m in missed]
+            if len(unpaid) == len(run):
+                parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未缴纳党费")
+            else:
+                still = f"（其中{_months(unpaid)}至年底仍未缴纳）" if unpaid else ""
+                parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未按时缴纳党费{still}")
+        by_settled: dict[int, list[int]] = defaultdict(list)
         for d in late:
-            parts.append(f"{d.month}月党费于{d.settled}月补交，超过{cfg.late_months}个月")
+            by_settled[d.settled].append(d.month)
+        for paid_in, months in by_settled.items():
+            parts.append(f"{_months(months)}党费于{paid_in}月补交，超过{cfg.late_months}个月")
         finding["说明"] = name + "，".join(parts) + ("，属于应予严肃处理的情形" if serious else "")
     if short:
         finding["少缴"] = True

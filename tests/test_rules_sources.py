@@ -404,3 +404,11 @@ def test_new_members_and_activists_are_counted(tmp_path):
     run = api.analyse(folder, "", None, settings.load(None))
     assert {k: run.metrics["党员"][k] for k in ("新发展党员", "入党积极分子", "本年确定积极分子", "总数")} == {
         "新发展党员": 1, "入党积极分子": 2, "本年确定积极分子": 1, "总数": 7}
+
+
+def test_dues_a_run_partly_paid_back_says_which_months_are_still_unpaid(tmp_path):
+    got = findings(tmp_path, dues=dues_paid("张一", {10: 100, 11: 50, 12: 50}))
+    assert [f["说明"] for f in got] == [
+        "张一连续9个月（1月至9月）未按时缴纳党费（其中2月至9月至年底仍未缴纳），1月党费于10月补交，超过6个月，"
+        "属于应予严肃处理的情形"]
+    assert got[0]["涉及"] == [f"{m}月" for m in range(1, 10)]
