@@ -214,7 +214,7 @@ def test_console_names_rules_that_could_not_be_checked(tmp_path):
     from tests.builders import BASIC, ROSTER
     write_xlsx(folder / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER})
     result = invoke("check", "--inputs", str(folder))
-    assert ("[规则检查] 未检查：党员大会每季度召开（没有组织生活台账）；党员大会到会人数过半（没有组织生活台账）；"
+    assert ("[规则检查] 未检查：党员大会每季度召开（没有组织生活台账）；大会到会人数过半数（没有组织生活台账）；"
             "党课每季度开展（没有组织生活台账）；支部书记每年讲党课（没有组织生活台账）；"
             "主题党日每月开展（没有组织生活台账）；组织生活会每年召开（没有组织生活台账）；"
             "民主评议党员每年开展（没有组织生活台账）；谈心谈话全覆盖（没有谈心谈话记录）；"

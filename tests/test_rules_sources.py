@@ -297,7 +297,7 @@ def test_out_of_window_message_says_what_to_do(tmp_path):
 def test_assembly_quorum(tmp_path, expected_n, present, found):
     acts = [(a[0], a[1], None, {"应到人数": expected_n, "实到人数": present} if a[1] == "党员大会" and a[0].month == 3
              else {}) for a in compliant()["activities"]]
-    assert [n for r, n in notes(tmp_path, activities=acts) if r == "党员大会到会人数过半"] == found
+    assert [n for r, n in notes(tmp_path, activities=acts) if r == "大会到会人数过半数"] == found
 
 
 def test_assembly_quorum_not_checked_without_expected_numbers(tmp_path):
