@@ -753,16 +753,21 @@ def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     as present. A month with no such record says nothing and breaks a run.
     """
     rows = _attendance_rows(ledgers)
+    spans = memberships(ledgers)
+    by_month: dict[int, list[Record]] = defaultdict(list)
+    for r in rows:
+        by_month[r["日期"].month].append(r)
     found = []
-    for member in year_end_members(ledgers) + [m for m in roster(ledgers) if memberships(ledgers)[m["姓名"]].left]:
+    for member in year_end_members(ledgers) + [m for m in roster(ledgers) if spans[m["姓名"]].left]:
         name = member["姓名"]
-        months = memberships(ledgers)[name].months
+        months = spans[name].months
         group = member["党小组"]
-        mine = [r for r in rows if not (r["类型"] == "党小组会" and r["党小组"] and group
-                                        and norm_key(r["党小组"]) != norm_key(group))]
+        def expected(r: Record) -> bool:  # another group's 党小组会 is not theirs to attend
+            return not (r["类型"] == "党小组会" and r["党小组"] and group and norm_key(r["党小组"]) != norm_key(group))
+
         missed = []
         for m in months:
-            held = [r for r in mine if r["日期"].month == m]
+            held = [r for r in by_month[m] if expected(r)]
             if held and not any(_attended(r, name) for r in held):
                 missed.append(m)
         runs = [run for run in _runs(missed) if len(run) >= cfg.absent_months]
@@ -771,7 +776,7 @@ def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         note = name + "，".join(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未参加组织生活" for run in runs)
         finding = {"说明": note, "涉及": [f"{m}月" for run in runs for m in run], "姓名": name,
                    "报告说明": f"有党员连续{cfg.absent_months}个月以上未参加组织生活"}
-        found.append((finding, [member, *[r for r in mine if r["日期"].month in {m for run in runs for m in run}]]))
+        found.append((finding, [member, *(r for run in runs for m in run for r in by_month[m] if expected(r))]))
     if len(found) > 1:
         for finding, _ in found:
             finding["报告说明"] = f"有{len(found)}名党员连续{cfg.absent_months}个月以上未参加组织生活"

@@ -412,3 +412,43 @@ def test_dues_a_run_partly_paid_back_says_which_months_are_still_unpaid(tmp_path
         "张一连续9个月（1月至9月）未按时缴纳党费（其中2月至9月至年底仍未缴纳），1月党费于10月补交，超过6个月，"
         "属于应予严肃处理的情形"]
     assert got[0]["涉及"] == [f"{m}月" for m in range(1, 10)]
+
+
+def test_lesson_count_from_the_branch_basic_info_and_secretary_all_turned_off_there(tmp_path):
+    # The branch's 上级党委 asks for a 党课 every month: 3 a quarter.
+    got = notes(tmp_path, info={"党课每季度次数": 3})
+    assert got == [("党课每季度开展", "各季度讲党课均不足3次")]
+    talks = [t for t in compliant()["talks"] if t[2] != "周六"] + [talk(6, "张一", "周六")]
+    on = '[rules."谈心谈话"]\nsecretary_all = true\n'
+    assert notes(tmp_path / "off", on, talks=talks, info={"书记与每名党员谈话": "否"}) == []
+
+
+def test_talks_in_december_serve_a_meeting_held_next_january_for_this_year(tmp_path):
+    acts = yearly(dt.date(YEAR + 1, 1, 18), YEAR)
+    assert notes(tmp_path, activities=acts, talks=[talk(12, SECRETARY, "、".join(OTHERS))]) == []
+    assert notes(tmp_path / "early", activities=acts, talks=[talk(11, SECRETARY, "、".join(OTHERS), day=30)]) == [
+        ("组织生活会前谈心谈话", f"{YEAR + 1}年1月18日组织生活会当月及前1个月会前没有谈心谈话记录")]
+
+
+def test_validation_workbook_names_the_source_kind(tmp_path):
+    import openpyxl
+
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "activities": without(compliant()["activities"],
+                                                                                   "支委会", 5)})
+    api.run_check(folder, tmp_path / "out", None)
+    ws = openpyxl.load_workbook(tmp_path / "out" / "校验报告.xlsx")["规则检查"]
+    assert [c.value for c in ws[1]][:6] == ["序号", "规则", "说明", "涉及", "依据", "依据类别"]
+    assert [c.value for c in ws[2]][4:6] == [f"{TIAOLI}第十二条", "条例"]
+    assert any(str(c.value).startswith("本次检查使用的规则和依据") for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("text,words", [
+    ('[rules."组织生活会"]\nnext_year_months = 13\n', ["next_year_months", "0至12的整数"]),
+    ('[rules."谈心谈话"]\nsecretary_all = "是"\n', ["secretary_all", "应为 true 或 false"]),
+    ('[rules."换届"]\nterm_years = 0\n', ["term_years", "1至10的整数"]),
+])
+def test_invalid_new_settings(tmp_path, text, words):
+    with pytest.raises(ConfigError) as caught:
+        settings.load(write_config(tmp_path / "p.toml", text))
+    for word in words:
+        assert word in str(caught.value)
