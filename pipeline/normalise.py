@@ -328,7 +328,7 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return parse_number(raw)
     if kind_of_value == "int":
         text = clean_text(raw)
-        for suffix in ("年度", "年", "人", "名"):
+        for suffix in ("年度", "年", "人", "名", "次"):
             text = text.removesuffix(suffix)
         return parse_int(text)
     if kind_of_value == "names":

@@ -66,7 +66,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
 
             lines += ["## 本次检查使用的规则和依据", "",
                       "依据类别：党章、条例（如《中国共产党支部工作条例（试行）》）、规定（如党费规定）、本地规定"
-                      "（上级党委或本支部的制度）。数字来自规则设置文件 pipeline.toml，"
+                      "（上级党委或本支部的制度）。数字来自规则设置文件（pipeline.toml 或 --config 指定的文件），"
                       "标有“本支部基本信息设置”的来自本支部基本信息表。", "",
                       *[f"- {line}" for line in settings_lines(checked)], ""]
     if keep_going and log.errors:

@@ -452,3 +452,7 @@ def test_invalid_new_settings(tmp_path, text, words):
         settings.load(write_config(tmp_path / "p.toml", text))
     for word in words:
         assert word in str(caught.value)
+
+
+def test_basic_info_settings_typed_with_units(tmp_path):
+    assert notes(tmp_path, info={"党课每季度次数": "3次"}) == [("党课每季度开展", "各季度讲党课均不足3次")]
