@@ -654,9 +654,10 @@ def _other_year(values: dict, next_year: tuple | None, year: int, window: int, l
                         f"规则设置允许次年前{window}个月召开的计入上一年度；如日期写错，请改正",
                         column=header, value=day.isoformat(), **where)
         else:
+            hint = (f"；如果是为{year}年召开的，请在“所属年度”一栏填写{year}" if meeting
+                    else "；如果是往年记录，可忽略此提示")
             log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
-                        f"如果日期写错，请改正；如果是为{year}年召开的组织生活会或民主评议党员，"
-                        f"请在“所属年度”一栏填写{year}", column=header, value=day.isoformat(), **where)
+                        f"如果日期写错，请改正{hint}", column=header, value=day.isoformat(), **where)
         return True
     if meeting and belongs is not None and belongs != year:
         log.warning(sheet.file, f"所属年度为{belongs}年，不计入{year}年度统计",

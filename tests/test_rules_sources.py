@@ -456,3 +456,10 @@ def test_invalid_new_settings(tmp_path, text, words):
 
 def test_basic_info_settings_typed_with_units(tmp_path):
     assert notes(tmp_path, info={"党课每季度次数": "3次"}) == [("党课每季度开展", "各季度讲党课均不足3次")]
+
+
+def test_a_meeting_dated_next_year_without_its_year_says_how_to_count_it(tmp_path):
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "activities": yearly(dt.date(YEAR + 1, 1, 15))})
+    run = api.analyse(folder, "", None, settings.load(None))
+    actions = {i.action for i in run.log.items if i.code == "out-of-year"}
+    assert actions == {f"如果日期写错，请改正；如果是为{YEAR}年召开的，请在“所属年度”一栏填写{YEAR}"}
