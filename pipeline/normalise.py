@@ -592,7 +592,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
                 outside = True
                 continue
             values[name] = value
-        if ok and not outside and kind.name == "组织生活台账":
+        if ok and not outside and kind.name == "组织生活台账" and (next_year is not None or "所属年度" in values):
             outside = _other_year(values, next_year, year, next_year_months, log, sheet, r)
         if not ok or outside:
             outcome[r] = FAILED if not ok else OUT_OF_YEAR

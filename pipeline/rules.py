@@ -208,7 +208,7 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
         return "党费台账中没有填写缴纳标准"
     if rule.check == "quorum" and not any(r["应到人数"] for r in ledgers.activities(rule.counted)):
         return "党员大会没有填写应到人数"
-    if rule.check == "absence" and not _attendance_rows(ledgers):
+    if rule.check == "absence" and not any(_attendance_rows(ledgers, first=True)):
         return "组织生活台账没有“参加人员”或“缺席人员”"
     return ""
 
@@ -718,7 +718,9 @@ def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[F
     """The secretary gives at least `threshold` 党课 a year (主讲人类别 书记, or 主讲人 names them)."""
     sec = secretary(ledgers)
     rows = ledgers.activities(rule.counted)
-    given = [r for r in rows if r["主讲人类别"] == "书记" or (sec and r["主讲人"] and _by_secretary(r["主讲人"], sec))]
+    said: dict[str, bool] = {}  # the same few 主讲人 cells recur all year
+    given = [r for r in rows if r["主讲人类别"] == "书记" or (sec and r["主讲人"] and (
+        said[r["主讲人"]] if r["主讲人"] in said else said.setdefault(r["主讲人"], _by_secretary(r["主讲人"], sec))))]
     if len(given) >= cfg.threshold:
         return []
     note = "支部书记全年未讲党课" if not given else f"支部书记全年讲党课{len(given)}次，不足{cfg.threshold}次"
@@ -726,10 +728,18 @@ def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[F
     return [({"说明": note, "涉及": ["全年"]}, [*rows, *basis])]
 
 
-def _attendance_rows(ledgers: Ledgers) -> list[Record]:
-    """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in."""
-    return [r for t in vocab.ALL_MEMBER_ACTIVITIES for r in ledgers.activities(t)
-            if (r["参加人员"] or r["缺席人员"]) and r["日期"].year == ledgers.year]
+def _attendance_rows(ledgers: Ledgers, first: bool = False) -> list[Record]:
+    """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in (`first`: at
+    most the first, to learn whether there are any)."""
+    out = []
+    for t in vocab.ALL_MEMBER_ACTIVITIES:
+        for r in ledgers.activities(t):
+            values = r.values
+            if (values.get("参加人员") or values.get("缺席人员")) and values["日期"].year == ledgers.year:
+                out.append(r)
+                if first:
+                    return out
+    return out
 
 
 def _attended(row: Record, name: str) -> bool:
