@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.readers import Sheet, list_input_files, read_file
-from pipeline.values import header_text, header_unit, is_blank, month_of_header, norm_header, norm_key
+from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -315,7 +315,7 @@ def _is_total(value) -> bool:
 
 
 def _compact(value) -> str:
-    return str(value).replace(" ", "").replace("\u3000", "")
+    return no_spaces(value)
 
 
 _INFO_LOOKUP = _LOOKUP["基本信息"]

@@ -15,7 +15,7 @@ from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
+from pipeline.values import (SPACES, UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
 
 # Issues about the folder as a whole rather than one file.
@@ -118,7 +118,7 @@ _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (c
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
-_SPACES = " \t\r\n\u3000"
+_SPACES = SPACES
 _EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
 
 
@@ -448,7 +448,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
                     ok = False
                 continue
             if ctype == "text":
-                values[name] = raw if raw.__class__ is str else clean_text(raw)
+                values[name] = clean_text(raw)
                 continue
             parsed = memo.get((raw.__class__, raw)) if memo is not None else None
             if parsed is None:

@@ -22,8 +22,29 @@ def half_width(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-_SPACE = re.compile(r"\s+")
+# Every character that shows as (or hides as) white space: ordinary, tab and line breaks,
+# no-break (U+00A0, pasted from web pages), the U+2000 family, ideographic (U+3000) and the
+# invisible ones (zero-width U+200B-U+200D, word joiner U+2060, byte-order mark U+FEFF).
+SPACES = (" \t\n\r\v\f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200E)))
+          + "\u2028\u2029\u202f\u205f\u2060\u3000\ufeff")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_SPACE = re.compile(f"[{SPACES}]+")
+# Inside a value: invisible characters go, and a run of spaces other than the ideographic one
+# (a line break, a tab, a pasted no-break space) becomes one ordinary space.
+_INNER_SPACE = re.compile(f"[{''.join(c for c in SPACES if c not in _INVISIBLE + chr(0x3000))}]+")
+_ODD_SPACE = re.compile(f"[{''.join(c for c in SPACES if c not in ' ' + chr(0x3000))}]|  ")
+_DROP_INVISIBLE = {ord(c): None for c in _INVISIBLE}
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def plain(value) -> str:
+    """A cell as text for parsing: half-width, invisible characters dropped, spaces trimmed."""
+    return half_width(str(value)).translate(_DROP_INVISIBLE).strip(SPACES)
+
+
+def no_spaces(value) -> str:
+    """A cell as text with every kind of space removed (for comparing short labels)."""
+    return _SPACE.sub("", str(value))
 
 
 def header_text(value) -> str:
@@ -47,7 +68,7 @@ _UNIT_TEXT = re.compile(r"[（(]([^（）()]*)[）)]\s*$")
 
 def header_unit(value) -> str:
     """The unit a header names in trailing brackets (`学习笔记（万字）` -> `万字`), or ""."""
-    m = _UNIT_TEXT.search(half_width(str(value or "")).strip())
+    m = _UNIT_TEXT.search(plain(value or ""))
     return _SPACE.sub("", m[1]) if m else ""
 
 
@@ -61,18 +82,23 @@ def norm_key(value) -> str:
 
 
 def clean_text(value) -> str:
-    """Text as typed, trimmed of ordinary and full-width spaces at the ends."""
+    """Text as typed, with every kind of space trimmed at the ends; inside, invisible characters
+    dropped and a line break, tab or no-break space made one ordinary space (so `栽植核桃树`
+    and `栽植核桃树\xa0` are one item)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().strip("\u3000").strip()
+    text = str(value).strip(SPACES)
+    if _ODD_SPACE.search(text):
+        text = _INNER_SPACE.sub(" ", text.translate(_DROP_INVISIBLE))
+    return text
 
 
 def is_blank(value) -> bool:
-    """Empty, None, or only spaces (ordinary or full-width)."""
+    """Empty, None, or only spaces of any kind."""
     if value.__class__ is str:
-        return not value or not value.strip(" \t\r\n\u3000")
+        return not value or not value.strip(SPACES)
     return value is None
 
 
@@ -128,7 +154,7 @@ def parse_date(value, year: int | None) -> dt.date:
             return parse_date(f"{int(value)}.{day_text}", year)
         raise ValueError("不是日期")
     # A leading apostrophe (a text export) and a weekday in brackets say nothing about the day.
-    text = _SPAN.split(half_width(str(value)).strip().lstrip("'‘`"), maxsplit=1)[0]
+    text = _SPAN.split(plain(value).lstrip("'‘`"), maxsplit=1)[0]
     text = _WEEKDAY.sub("", text)
     text = _TIME_TAIL.sub("", text).replace("号", "日")
     text = _DAY_TIME_TAIL.sub("", text) if not _DATE_COMPACT.match(text) else text
@@ -167,7 +193,7 @@ def parse_month(value) -> tuple[int, int]:
             raise ValueError("无法识别的年月")
         else:
             raise ValueError("无法识别的年月")
-    text = _TIME_TAIL.sub("", half_width(str(value)).strip())
+    text = _TIME_TAIL.sub("", plain(value))
     for pattern in (_MONTH_FULL, _MONTH_COMPACT):
         if m := pattern.match(text):
             y, mo = int(m[1]), int(m[2])
@@ -197,7 +223,7 @@ def parse_number(value) -> tuple[float | int, bool]:
         raise ValueError("不是数字")
     if isinstance(value, (int, float)):
         return _whole(value), False
-    text = half_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+    text = _SPACE.sub("", plain(value)).replace(",", "").replace("，", "")
     text = _CURRENCY.sub("", text)
     approx = False
     if text.startswith(("约", "大约")):
@@ -272,7 +298,7 @@ def parse_quarter(value) -> int:
         if value in (1, 2, 3, 4):
             return int(value)
         raise ValueError("季度应为1至4")
-    text = half_width(str(value)).strip().upper()
+    text = _SPACE.sub("", plain(value)).upper()
     text = re.sub(r"^\d{4}年?度?", "", text)
     m = re.fullmatch(r"(?:第|Q)?([1-4一二三四])(?:季度|季)?", text)
     if not m:

@@ -1,0 +1,69 @@
+"""Reading ledgers typed the ways real branches type them (issue 8): Unicode spaces, activity
+names, date forms, two-row headers, headers far down, stray files, hidden sheets and rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.api import analyse
+from pipeline.settings import load
+from pipeline.values import clean_name, clean_text, is_blank, norm_header, norm_key, parse_date, parse_number
+from tests.builders import BASIC, ROSTER, branch, write_xlsx
+
+
+def run(folder: Path, year: int | None = 2023):
+    result = analyse(folder, "", year, load(None))
+    result.log.items = [i for i in result.log.items if i.code != "missing-ledger"]
+    return result
+
+
+def messages(result, code: str | None = None) -> list[str]:
+    return [i.message() for i in result.log.items if code is None or i.code == code]
+
+
+# ---------------------------------------------------------------- 3. every Unicode space
+
+NBSP, IDEO, ZWSP, BOM = "\xa0", "\u3000", "\u200b", "\ufeff"
+
+
+@pytest.mark.parametrize("raw", [f"栽植核桃树{NBSP}", f"{BOM}栽植核桃树", f"栽植核桃树{ZWSP}", f"\t栽植核桃树\n",
+                                 f"{IDEO}栽植核桃树\u2003", f"栽植核桃树\u202f"])
+def test_every_space_is_trimmed_from_values(raw):
+    assert clean_text(raw) == "栽植核桃树"
+
+
+def test_spaces_inside_a_value_become_one_ordinary_space():
+    assert clean_text(f"学习党章{NBSP}{NBSP}党规") == "学习党章 党规"
+    assert clean_text("学习党章\n党规") == "学习党章 党规"
+    assert clean_text(f"学习{ZWSP}党章") == "学习党章"
+    assert clean_text(f"张{IDEO}三") == f"张{IDEO}三"  # an aligning ideographic space is kept as typed
+    assert clean_name(f"张{NBSP}三") == "张三"
+
+
+@pytest.mark.parametrize("raw", [NBSP, ZWSP, BOM, f"{IDEO}\t\n", "\u2002"])
+def test_a_cell_of_spaces_is_blank(raw):
+    assert is_blank(raw)
+
+
+def test_headers_keys_and_numbers_ignore_every_space():
+    assert norm_header(f"日期{NBSP}") == "日期"
+    assert norm_header(f"{BOM}实到{ZWSP}人数") == "实到人数"
+    assert norm_key(f"主题{NBSP}党日") == "主题党日"
+    assert parse_number(f"1{NBSP}500{ZWSP}元") == (1500, False)
+    assert parse_date(f"{BOM}2023年3月5日{NBSP}", 2023) == dt.date(2023, 3, 5)
+
+
+def test_pasted_spaces_do_not_split_one_item_into_two(tmp_path):
+    branch(tmp_path, [[f"2023年3月5日{NBSP}", f"党课{ZWSP}", f"学习{NBSP}党章"]], extra={
+        "帮扶共建": [[f"日期{NBSP}", "对象", f"事项{BOM}", "数量", "单位"],
+                 ["2023-04-01", "石门村", "栽植核桃树", 100, "棵"],
+                 ["2023-05-01", f"石门村{IDEO}", f"栽植核桃树{NBSP}", 50, f"棵{ZWSP}"]],
+        "其他事项": [["事项", "数量", "单位"], [f"购买学习读本{NBSP}", 100, "本"], [f"{BOM}慰问困难党员", 3, "人"]]})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert result.metrics["帮扶"] == [{"对象": "石门村", "事项": "栽植核桃树", "数量": 150, "单位": "棵", "约数": False}]
+    assert list(result.metrics["其他事项"]) == ["购买学习读本", "慰问困难党员"]
+    assert result.metrics["组织生活"]["党课"] == 1
