@@ -158,6 +158,18 @@ def _parse_activity(raw):
                      f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称")
 
 
+_IMPLIED_SPEAKER = {norm_key(s): canon for canon, names in vocab.ACTIVITY_SPEAKERS.items() for s in names}
+
+
+def _implied_speaker(raw) -> str | None:
+    """The 主讲人类别 an activity name states (`书记讲党课`, `主题党日暨书记讲党课`), if any."""
+    bare = _PERIOD_PREFIX.sub("", _BRACKETS.sub("", norm_key(raw)))
+    for part in (bare, *_JOINERS.split(bare)):
+        if part in _IMPLIED_SPEAKER:
+            return _IMPLIED_SPEAKER[part]
+    return None
+
+
 def _parse_speaker(raw):
     found = _SPEAKER.get(norm_key(raw)) or _SPEAKER.get(_BRACKETS.sub("", norm_key(raw)))
     if found:
@@ -500,6 +512,10 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 continue
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
+        if kind.name == "组织生活台账" and not values.get("主讲人类别"):
+            implied = _implied_speaker(row[table.columns["类型"]])
+            if implied:
+                values["主讲人类别"] = implied  # 书记讲党课 says who spoke
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
             # A combined activity (`主题党日暨党课`) counts once for each of its types.
             for activity in values["类型"]:

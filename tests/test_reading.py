@@ -67,3 +67,41 @@ def test_pasted_spaces_do_not_split_one_item_into_two(tmp_path):
     assert result.metrics["帮扶"] == [{"对象": "石门村", "事项": "栽植核桃树", "数量": 150, "单位": "棵", "约数": False}]
     assert list(result.metrics["其他事项"]) == ["购买学习读本", "慰问困难党员"]
     assert result.metrics["组织生活"]["党课"] == 1
+
+
+# ---------------------------------------------------------------- 4. activity names people type
+
+@pytest.mark.parametrize("typed,canonical", [
+    ("支部大会", "党员大会"), ("全体党员大会", "党员大会"), ("党支部党员大会", "党员大会"),
+    ("固定主题党日", "主题党日"), ("党日活动", "主题党日"), ("主题党日活动", "主题党日"), ("固定党日", "主题党日"),
+    ("书记讲党课", "党课"), ("廉政党课", "党课"), ("微党课", "党课"), ("七一党课", "党课"), ("专题党课", "党课"),
+    ("支委扩大会议", "支委会"), ("支部委员会议", "支委会"), ("党支部委员会会议", "支委会"),
+    ("党小组学习", "党小组会"), ("3月份支部大会", "党员大会"), ("廉政党课（七一）", "党课"),
+])
+def test_activity_names_people_type(tmp_path, typed, canonical):
+    branch(tmp_path, [["2023-03-05", typed, "学习党章"]])
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert result.metrics["组织生活"][canonical] == 1
+    assert result.metrics["组织生活"]["其他"] == 0
+
+
+def test_secretary_lecture_sets_the_speaker_category(tmp_path):
+    branch(tmp_path, extra={"组织生活": [["日期", "类型", "主题", "主讲人类别"],
+                                      ["2023-03-05", "书记讲党课", "学习党章", None],
+                                      ["2023-06-28", "七一党课", "党史", None],
+                                      ["2023-09-05", "主题党日暨书记讲党课", "学习", None],
+                                      ["2023-10-05", "书记讲党课", "学习", "专家"]]})
+    result = run(tmp_path)
+    assert messages(result) == []
+    # The category typed wins over the one the name states.
+    assert result.metrics["党课"] == {"专家": 1, "书记": 2, "党员": 0, "总数": 4, "未注明": 1, "领导干部": 0}
+    assert result.metrics["组织生活"]["主题党日"] == 1
+
+
+def test_an_unknown_activity_type_stays_a_warning(tmp_path):
+    branch(tmp_path, [["2023-03-05", "读书分享会", "学习党章"]])
+    result = run(tmp_path)
+    assert messages(result) == ["[警告] 台账.xlsx，工作表「组织生活」，第2行，「类型」列：值「读书分享会」不是已知的活动类型，"
+                                "按“其他”统计。如属于支委会、党员大会、党小组会、党课、主题党日、专题研讨等类型，请改用标准名称。"]
+    assert result.metrics["组织生活"]["其他"] == 1
