@@ -125,8 +125,8 @@ def serial_to_date(serial: float) -> dt.date:
 
 # A time of day after the date (`上午`, `9:00`, `14时30分`) says nothing about the day.
 _DAY_TIME_TAIL = re.compile(r"(?:\s*(?:上午|下午|晚上|中午|早上|傍晚))?\s*(?:\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?)?\s*$")
-_WEEKDAY = re.compile(r"\s*[（(](?:周|星期|礼拜)[一二三四五六日天][）)]\s*")
-# A span (`2023年3月5日至6日`) is dated by its first day.
+# A weekday, in brackets or not: `（周日）`, ` 星期日`, `周日`.
+_WEEKDAY = re.compile(r"\s*[（(]?\s*(?:周|星期|礼拜)[一二三四五六日天七]\s*[）)]?\s*")
 _SPAN = re.compile(r"\s*(?:至|到|~|～|—|–)\s*")
 
 
@@ -153,11 +153,48 @@ def parse_date(value, year: int | None) -> dt.date:
                 raise ValueError("日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）")
             return parse_date(f"{int(value)}.{day_text}", year)
         raise ValueError("不是日期")
-    # A leading apostrophe (a text export) and a weekday in brackets say nothing about the day.
+    # A leading apostrophe (a text export) and a weekday say nothing about the day.
     text = _SPAN.split(plain(value).lstrip("'‘`"), maxsplit=1)[0]
-    text = _WEEKDAY.sub("", text)
+    text = _WEEKDAY.sub(" ", text).strip()
+    if _CN_NUMERAL.search(text):
+        text = _CN_NUMERAL.sub(_cn_number, text)  # 二〇二三年三月二十五日
     text = _TIME_TAIL.sub("", text).replace("号", "日")
     text = _DAY_TIME_TAIL.sub("", text) if not _DATE_COMPACT.match(text) else text
+    found = _day(text, year)
+    if found is None and (m := _RANGE_TAIL.search(text)):
+        found = _day(text[:m.start()], year)  # 3月25日-26日, 2023.3.25-26: the first day
+    if found is None:
+        raise ValueError("无法识别的日期")
+    return found
+
+
+# The end of a span written with a hyphen (`-26日`, `-3.26`, `-2023年3月26日`); tried only when the
+# whole text is not a date, since `2023-03-25` uses the hyphen inside the date.
+_RANGE_TAIL = re.compile(r"\s*[-－]\s*(?:\d{4}\s*(?:年|[./\-])\s*)?(?:\d{1,2}\s*(?:月|[./\-])\s*)?\d{1,2}\s*日?$")
+_CN_NUMERAL = re.compile(r"[〇零○Ｏ一二两三四五六七八九十廿卅]+")
+_CN_DIGIT_CHARS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(m: re.Match) -> str:
+    """Chinese numerals as digits: a year digit by digit (二〇二三), a month or day by value
+    (十二, 二十五, 廿五)."""
+    text = m.group()
+    tens = {"十": 1, "廿": 2, "卅": 3}
+    if not any(t in text for t in tens):
+        return "".join(str(_CN_DIGIT_CHARS[c]) for c in text)
+    for t, value in tens.items():
+        if t in text:
+            before, _, after = text.partition(t)
+            if len(before) > 1 or len(after) > 1 or any(c in tens for c in before + after):
+                return text  # not a month or day: left as typed, and so not a date
+            high = _CN_DIGIT_CHARS.get(before, 1) * value if t == "十" else value
+            return str(high * 10 + (_CN_DIGIT_CHARS[after] if after else 0))
+    return text
+
+
+def _day(text: str, year: int | None) -> dt.date | None:
+    """The day `text` names in one of the listed forms, or None."""
     if m := _DATE_FULL.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _DATE_COMPACT.match(text):
@@ -170,7 +207,7 @@ def parse_date(value, year: int | None) -> dt.date:
         serial = float(text)
         if SERIAL_MIN <= serial <= SERIAL_MAX:
             return serial_to_date(serial)
-    raise ValueError("无法识别的日期")
+    return None
 
 
 def parse_month(value) -> tuple[int, int]:
