@@ -41,6 +41,8 @@ class Sheet:
     # 0-based (row, col) -> "" for a formula saved without a computed value, or the error it
     # computed (`#REF!`); calamine reads both as a blank cell.
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Merged ranges as ((row0, col0), (row1, col1)), 0-based and inclusive (values already filled).
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def list_input_files(folder: Path) -> list[Path]:
@@ -104,7 +106,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
                       sheet=meta.name, code="unreadable")
             continue
         _fill_merged(rows, merged)
-        sheets.append(Sheet(display, meta.name, rows))
+        sheets.append(Sheet(display, meta.name, rows, merged=list(merged or [])))
     workbook.close()
     if scan is not None:
         try:

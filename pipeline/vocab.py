@@ -90,7 +90,7 @@ KINDS: tuple[Kind, ...] = (
         C("类型", ("活动类型", "会议类型", "类别", "形式", "活动形式", "会议名称", "活动名称", "会议类别",
                  "活动类别", "会议形式", "组织生活类型"), "activity", required=True),
         C("主题", ("内容", "会议主题", "活动主题", "议题", "活动内容", "会议内容"), width=36),
-        C("主讲人", ("主持人", "领学人", "授课人")),
+        C("主讲人", ("主持人", "领学人", "授课人", "主讲人姓名", "授课人姓名")),
         C("主讲人类别", ("主讲人身份", "授课人类别"), "speaker"),
         C("应到人数", ("应到",), "int"),
         C("实到人数", ("参加人数", "实到", "参会人数"), "int"),
@@ -301,5 +301,6 @@ HELP_MARKER = "填表说明（本页只供阅读，程序不读取）"
 
 QUARTERS: tuple[str, ...] = ("第一季度", "第二季度", "第三季度", "第四季度")
 
-# How many leading rows are searched for the header row.
-HEADER_SEARCH_ROWS = 15
+# How many leading rows are searched for the header row at most (the search also stops at the
+# first row that looks like data: rows above a header are titles and notes, never records).
+HEADER_SEARCH_ROWS = 1000

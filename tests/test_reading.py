@@ -140,3 +140,76 @@ def test_a_span_counts_once_on_its_first_day(tmp_path):
     assert lessons == [0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
     assert result.metrics["组织生活"]["党员大会"] == 1
     assert result.metrics["组织生活"]["按月"]["主题党日"][5] == 1
+
+
+# ---------------------------------------------------------------- 6. headers
+
+def _activities(result) -> list[tuple]:
+    return [(r.src.row, r["日期"].isoformat(), r["类型"], r["应到人数"], r["实到人数"], r["主讲人"], r["主讲人类别"])
+            for r in result.ledgers.of("组织生活台账")]
+
+
+TWO_ROW = [["序号", "日期", "类型", "主题", "参会人数", None, "主讲人", None],
+           [None, None, None, None, "应到", "实到", "姓名", "类别"],
+           [1, "2023-03-05", "党课", "学习党章", 7, 6, "王书记", "书记"],
+           [2, "2023-06-05", "党课", "学习党史", 7, 5, "李教授", "专家"]]
+TWO_ROW_MERGES = ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1", "G1:H1"]
+
+
+def test_a_two_row_header_with_merged_group_cells(tmp_path):
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": TWO_ROW},
+               merges={"组织生活": TWO_ROW_MERGES})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert _activities(result) == [(3, "2023-03-05", "党课", 7, 6, "王书记", "书记"),
+                                   (4, "2023-06-05", "党课", 7, 5, "李教授", "专家")]
+    assert result.metrics["党课"]["书记"] == 1 and result.metrics["党课"]["专家"] == 1
+
+
+def test_a_two_row_header_without_vertical_merges(tmp_path):
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": TWO_ROW},
+               merges={"组织生活": ["E1:F1", "G1:H1"]})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert [a[3:5] for a in _activities(result)] == [(7, 6), (7, 5)]
+
+
+def test_sub_titles_the_vocabulary_does_not_know_are_still_never_data(tmp_path):
+    rows = [["日期", "类型", "主讲人", None], [None, None, "姓名", "单位"], ["2023-03-05", "党课", "王书记", "本支部"]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows},
+               merges={"组织生活": ["A1:A2", "B1:B2", "C1:D1"]})
+    result = run(tmp_path)
+    assert messages(result) == ["[警告] 台账.xlsx，工作表「组织生活」，第2行：以下列不属于“组织生活台账”的识别范围，"
+                                "未参与统计：主讲人/单位。如果这些列有需要统计的内容，请把表头改为 README 中列出的名称。"]
+    assert [(a[0], a[2], a[5]) for a in _activities(result)] == [(3, "党课", "王书记")]
+
+
+def test_a_header_in_row_17_after_notes(tmp_path):
+    notes = [["组织生活台账"], ["填报单位：测试党支部"], *[[f"说明{i}：按要求如实填写，不得漏记。"] for i in range(1, 15)]]
+    data = [[i, dt.date(2023, 1 + i % 12, 5), "支委会", f"第{i}次支委会"] for i in range(1, 38)]
+    rows = [*notes, ["序号", "日期", "类型", "主题"], *data]
+    assert len(notes) == 16
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "Sheet1": rows})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert result.metrics["组织生活"]["支委会"] == 37
+    assert [r.src.row for r in result.ledgers.of("组织生活台账")][:2] == [18, 19]
+
+
+def test_data_without_a_header_names_the_rows_it_skipped(tmp_path):
+    rows = [["测试党支部2023年组织生活记录"],
+            *[[i, dt.date(2023, i, 5), "支委会", "研究工作"] for i in range(1, 6)]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "Sheet1": rows})
+    result = run(tmp_path)
+    assert messages(result) == ["[警告] 台账.xlsx，工作表「Sheet1」：看起来是台账数据，但找不到可识别的表头（含必填列的一行），"
+                                "该表 6 行内容均未读取。请在数据上方加一行表头，列名见 README 的台账说明（如“日期”“类型”“姓名”）。"]
+
+
+def test_a_header_below_data_is_not_taken(tmp_path):
+    """Rows of records above a header-like row would be lost if that row were taken as the header."""
+    rows = [*[[i, dt.date(2023, i, 5), "支委会", "研究工作"] for i in range(1, 4)], ["序号", "日期", "类型", "主题"],
+            [4, dt.date(2023, 4, 5), "支委会", "研究工作"]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "Sheet1": rows})
+    result = run(tmp_path)
+    assert [i.code for i in result.log.items] == ["unknown-sheet"]
+    assert "该表 5 行内容均未读取" in messages(result)[0]
