@@ -14,7 +14,7 @@ from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
 from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
-from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
 
@@ -93,16 +93,14 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
     subs = [p for p in sorted(inputs.iterdir(), key=lambda p: (natural_key(p.name), p.name))
-            if p.is_dir() and not p.name.startswith(".")
-            and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
+            if p.is_dir() and not p.name.startswith(".") and any(map(is_spreadsheet, list_input_files(p)))]
     if subs:
-        loose = [p.name for p in inputs.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                 and not p.name.startswith(("~$", "."))]
+        loose = [p.name for p in list_input_files(inputs) if is_spreadsheet(p)]
         if loose:
             raise UsageError(f"输入文件夹 {inputs} 中既有支部子文件夹，又有台账文件（{'、'.join(sorted(loose))}）。"
                              "多支部时，请把每个支部的台账放进该支部自己的子文件夹")
         return [(p.name, p) for p in subs]
-    if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
+    if not list_input_files(inputs):
         raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")
     return [("", inputs)]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
-from pipeline.readers import Sheet, list_input_files, read_file
+from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
 from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key
 
 # kind name -> {normalised synonym -> canonical column}
@@ -48,7 +48,8 @@ def ingest(folder: Path, log: IssueLog) -> Ingested:
     files: list[str] = []
     for path in list_input_files(folder):
         display = path.name
-        files.append(display)
+        if is_spreadsheet(path):
+            files.append(display)
         for sheet in read_file(path, display, log):
             table = recognise(sheet, log)
             if table is not None:

@@ -23,7 +23,14 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from pipeline.issues import IssueLog
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et", ".ett")
+# Files the computer makes by itself (thumbnail caches, folder settings, Office lock and temp
+# files): skipped without a word, since no secretary put them there.
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store"})
+SYSTEM_PREFIXES = ("~$", ".", "~wrl")
+SYSTEM_SUFFIXES = (".tmp",)
+# WPS's own spreadsheet format: read when it is an .xls or .xlsx inside (calamine goes by content).
+WPS_SUFFIXES = (".et", ".ett")
 # Refuse workbooks that would unpack to more than this (zip bombs, runaway exports).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -45,23 +52,30 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
+def is_system_file(name: str) -> bool:
+    """A file the computer made (Thumbs.db, desktop.ini, .DS_Store, ~$ locks, temp files)."""
+    lower = name.lower()
+    return lower in SYSTEM_FILES or lower.startswith(SYSTEM_PREFIXES) or lower.endswith(SYSTEM_SUFFIXES)
+
+
+def is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+
 def list_input_files(folder: Path) -> list[Path]:
-    """Spreadsheet-like files directly in `folder`, sorted; lock and hidden files skipped."""
-    out = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(("~$", ".")) or not path.is_file():
-            continue
-        out.append(path)
-    return out
+    """Files directly in `folder` a person put there, sorted; system, lock and hidden files skipped."""
+    return [path for path in sorted(folder.iterdir(), key=lambda p: p.name)
+            if path.is_file() and not is_system_file(path.name)]
 
 
 def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
-    """Read every worksheet of one file; unreadable files are logged as errors."""
+    """Read every worksheet of one file; unreadable spreadsheets are logged as errors, other
+    documents (.docx, .pdf, pictures) as warnings."""
     suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        log.error(display, f"不是可读取的表格文件（支持 {'、'.join(SPREADSHEET_SUFFIXES)}）",
-                  "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹",
-                  code="unsupported-file")
+    if not is_spreadsheet(path):
+        log.warning(display, "不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）",
+                    "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹",
+                    code="unsupported-file")
         return []
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -74,12 +88,13 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         return []
     if suffix == ".csv":
         return _read_csv(path, display, log)
-    if suffix in (".xlsx", ".xlsm") and not _zip_is_safe(path, display, log):
+    ooxml = suffix in (".xlsx", ".xlsm") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
+    if ooxml and not _zip_is_safe(path, display, log):
         return []
     # Finding formulas without values means inflating every sheet's XML; zlib does that
     # outside the GIL, so it overlaps calamine's parse once the thread is inside it.
     scan = None
-    if suffix in (".xlsx", ".xlsm"):
+    if ooxml:
         started = threading.Event()
         scan = _SCANNER.submit(_sheet_xml, path, started)
         started.wait(5)
@@ -88,6 +103,9 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         if scan is not None and isinstance(scan.exception(), DefusedXmlException):
             _unsafe(display, log)
+        elif suffix in WPS_SUFFIXES and not isinstance(exc, calamine.PasswordError):
+            log.error(display, "WPS 表格文件（.et）无法读取（不是程序能识别的格式）",
+                      "请在 WPS 中另存为 .xlsx（文件 → 另存为 → Excel 工作簿），再放入输入文件夹", code="unreadable")
         else:
             _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []

@@ -213,3 +213,66 @@ def test_a_header_below_data_is_not_taken(tmp_path):
     result = run(tmp_path)
     assert [i.code for i in result.log.items] == ["unknown-sheet"]
     assert "该表 5 行内容均未读取" in messages(result)[0]
+
+
+# ---------------------------------------------------------------- 8. files no secretary made
+
+def test_files_the_computer_made_are_skipped_silently(tmp_path):
+    branch(tmp_path)
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$台账.xlsx", "~WRL0001.tmp", "ehthumbs.db"):
+        (tmp_path / name).write_bytes(b"\x00\x01junk")
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert result.ledgers.files == ["台账.xlsx"]
+
+
+def test_documents_that_are_not_spreadsheets_are_skipped_with_a_warning(tmp_path):
+    branch(tmp_path)
+    for name in ("工作总结.docx", "照片.jpg", "通知.pdf", "说明.txt"):
+        (tmp_path / name).write_bytes(b"PK\x03\x04 not a sheet")
+    result = run(tmp_path)
+    assert not result.log.errors
+    assert messages(result) == [
+        f"[警告] {name}：不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）。"
+        "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹。"
+        for name in sorted(("工作总结.docx", "照片.jpg", "通知.pdf", "说明.txt"))]
+    assert result.ledgers.files == ["台账.xlsx"]
+
+
+def test_a_folder_of_only_system_files_has_no_ledgers(tmp_path):
+    from pipeline.api import branches
+    from pipeline.errors import UsageError
+
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    with pytest.raises(UsageError, match="中没有台账文件"):
+        branches(tmp_path)
+
+
+@pytest.mark.parametrize("inside", ["xls", "xlsx"])
+def test_wps_et_files_are_read(tmp_path, inside):
+    """WPS saves .et as an .xls- or .xlsx-like file; python-calamine reads it by content."""
+    from tests.builders import write_xls
+
+    rows = [["日期", "类型", "主题"], ["2023-03-05", "支部大会", "选举"], ["2023-04-05", "党课", "党章"]]
+    sheets = {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows}
+    built = (write_xls if inside == "xls" else write_xlsx)(tmp_path / "build" / f"台账.{inside}", sheets)
+    (tmp_path / "in").mkdir()
+    built.rename(tmp_path / "in" / "台账.et")
+    result = run(tmp_path / "in")
+    assert messages(result) == []
+    assert result.ledgers.files == ["台账.et"]
+    assert (result.metrics["组织生活"]["党员大会"], result.metrics["组织生活"]["党课"]) == (1, 1)
+
+
+def test_an_et_file_calamine_cannot_read_says_save_as_xlsx(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "组织生活.et").write_bytes(b"\x00WPS proprietary" * 64)
+    assert messages(run(tmp_path)) == [
+        "[错误] 组织生活.et：WPS 表格文件（.et）无法读取（不是程序能识别的格式）。"
+        "请在 WPS 中另存为 .xlsx（文件 → 另存为 → Excel 工作簿），再放入输入文件夹。"]
+
+
+def test_an_unreadable_spreadsheet_is_still_an_error(tmp_path):
+    branch(tmp_path)
+    (tmp_path / "坏文件.xls").write_bytes(b"not a workbook")
+    assert [i.severity for i in run(tmp_path).log.items] == ["错误"]
