@@ -54,7 +54,28 @@ def ingest(folder: Path, log: IssueLog) -> Ingested:
             table = recognise(sheet, log)
             if table is not None:
                 tables.append(table)
+                _say_hidden(table, log)
     return Ingested(tables, files)
+
+
+def _say_hidden(table: Table, log: IssueLog) -> None:
+    """Hidden sheets and rows are data like any other: read, and listed so a secretary who hid
+    a superseded sheet or rows sees they were counted."""
+    sheet = table.sheet
+    rows = sorted({r for r, _, _ in table.pairs} if table.pairs else table.data_rows)
+    if sheet.hidden and rows:
+        log.info(sheet.file, "这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）",
+                 "如果这是作废的旧表，请删除该工作表或移出文件", sheet=sheet.name, code="hidden-sheet")
+    hidden = [r for r in rows if r in sheet.hidden_rows]
+    start = 0
+    for i in range(1, len(hidden) + 1):
+        if i < len(hidden) and hidden[i] == hidden[i - 1] + 1:
+            continue
+        first, last = hidden[start] + 1, hidden[i - 1] + 1
+        what = "这一行" if first == last else f"第{first}至{last}行（共 {last - first + 1} 行）"
+        log.info(sheet.file, f"{what}是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）",
+                 "如果是作废的记录，请删除这些行", sheet=sheet.name, row=first, code="hidden-rows")
+        start = i
 
 
 def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[int, tuple]]:

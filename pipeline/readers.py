@@ -50,6 +50,8 @@ class Sheet:
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     # Merged ranges as ((row0, col0), (row1, col1)), 0-based and inclusive (values already filled).
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: bool = False  # a hidden (or very hidden) sheet: still data, and said so
+    hidden_rows: frozenset[int] = frozenset()  # 0-based rows hidden in Excel/WPS (.xlsx, .ods)
 
 
 def is_system_file(name: str) -> bool:
@@ -111,7 +113,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         return []
     sheets = []
     # calamine reports no merged ranges for OpenDocument files: read them from content.xml.
-    ods_merges = _ods_merges(path) if suffix == ".ods" else {}
+    ods_merges, ods_hidden = _ods_layout(path) if suffix == ".ods" else ({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -124,7 +126,9 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
                       sheet=meta.name, code="unreadable")
             continue
         _fill_merged(rows, merged)
-        sheets.append(Sheet(display, meta.name, rows, merged=list(merged or [])))
+        sheets.append(Sheet(display, meta.name, rows, merged=list(merged or []),
+                            hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
+                            hidden_rows=frozenset(ods_hidden.get(meta.name, ()))))
     workbook.close()
     if scan is not None:
         try:
@@ -135,6 +139,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         bad = _bad_cells(xml)
         for sheet in sheets:
             sheet.bad_cells = bad.get(sheet.name, {})
+            sheet.hidden_rows = _hidden_rows(xml.get(sheet.name, b""))
     return sheets
 
 
@@ -155,9 +160,12 @@ def _fill_merged(rows: list[list], merged) -> None:
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine."""
+def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple[int, int]]]],
+                                      dict[str, set[int]]]:
+    """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine,
+    and its hidden (collapsed or filtered) rows, 0-based."""
     merges: dict[str, list] = {}
+    hidden: dict[str, set[int]] = {}
     name, row, col = "", -1, 0
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
@@ -171,7 +179,10 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                 elif event == "start" and tag == "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == "table-row":
-                    row += int(element.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                    repeated = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
+                    if element.get(_ODS_TABLE + "visibility", "visible") != "visible" and repeated < 10000:
+                        hidden.setdefault(name, set()).update(range(row, row + repeated))
+                    row += repeated - 1
                     element.clear()
                 elif event == "start" and tag in ("table-cell", "covered-table-cell"):
                     rows = int(element.get(_ODS_TABLE + "number-rows-spanned", "1"))
@@ -180,8 +191,8 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                         merges.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     col += int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
-        return {}  # calamine has read or reported the file; only the merges are lost
-    return merges
+        return {}, {}  # calamine has read or reported the file; only the merges are lost
+    return merges, hidden
 
 
 def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
@@ -280,6 +291,17 @@ def _bad_cells(xml: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
         if cells:
             found[name] = cells
     return found
+
+
+# A row element marked hidden: <row r="5" hidden="1" …> (attributes in any order).
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
+
+
+def _hidden_rows(data: bytes) -> frozenset[int]:
+    """0-based rows a sheet's XML marks hidden (hidden by hand or by a filter)."""
+    if b'hidden="' not in data:
+        return frozenset()
+    return frozenset(int(r) - 1 for r in _HIDDEN_ROW.findall(data))
 
 
 def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:

@@ -276,3 +276,62 @@ def test_an_unreadable_spreadsheet_is_still_an_error(tmp_path):
     branch(tmp_path)
     (tmp_path / "坏文件.xls").write_bytes(b"not a workbook")
     assert [i.severity for i in run(tmp_path).log.items] == ["错误"]
+
+
+# ---------------------------------------------------------------- 9. hidden sheets and rows
+
+def _hidden_workbook(path: Path) -> Path:
+    import openpyxl
+
+    write_xlsx(path, {"基本信息": BASIC, "党员名册": ROSTER,
+                      "组织生活": [["日期", "类型", "主题"], *[[f"2023-{m:02d}-05", "支委会", "研究工作"] for m in range(1, 8)]],
+                      "组织生活（旧）": [["日期", "类型", "主题"], ["2023-03-20", "党课", "学习党章"]],
+                      "说明": [["本表由组织委员填写"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["组织生活（旧）"].sheet_state = "hidden"
+    wb["说明"].sheet_state = "hidden"  # hidden but not a ledger: nothing counted, nothing said about hiding
+    for r in (3, 4, 5, 8):
+        wb["组织生活"].row_dimensions[r].hidden = True
+    wb.save(path)
+    return path
+
+
+HIDDEN_INFOS = [
+    "[提示] 台账.xlsx，工作表「组织生活」，第3行：第3至5行（共 3 行）是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）。"
+    "如果是作废的记录，请删除这些行。",
+    "[提示] 台账.xlsx，工作表「组织生活」，第8行：这一行是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）。"
+    "如果是作废的记录，请删除这些行。",
+    "[提示] 台账.xlsx，工作表「组织生活（旧）」：这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）。"
+    "如果这是作废的旧表，请删除该工作表或移出文件。",
+]
+
+
+def test_hidden_sheets_and_rows_are_counted_and_listed(tmp_path):
+    _hidden_workbook(tmp_path / "台账.xlsx")
+    result = run(tmp_path)
+    assert messages(result, "hidden-rows") + messages(result, "hidden-sheet") == HIDDEN_INFOS
+    assert result.log.counts() == {"错误": 0, "警告": 1}  # the 说明 page, as for any note page
+    assert result.metrics["组织生活"]["支委会"] == 7 and result.metrics["组织生活"]["党课"] == 1
+
+
+def test_hidden_ones_are_listed_in_both_validation_reports_without_counting_as_problems(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    _hidden_workbook(tmp_path / "in" / "台账.xlsx")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path / "in"), "--outputs", str(out), "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "校验完成：0 个错误，" in result.output and HIDDEN_INFOS[0] in result.output
+    md = (out / "校验报告.md").read_text(encoding="utf-8")
+    assert "- 提示：3 条（隐藏的工作表或行，已照常统计，见下面的“提示”）" in md
+    section = md[md.index("## 提示（已照常读取的隐藏工作表和行）：3 个"):].split("\n## ")[0]
+    assert [line.split(". ", 1)[1] for line in section.splitlines() if line[:1].isdigit()] == HIDDEN_INFOS
+    wb = openpyxl.load_workbook(out / "校验报告.xlsx")
+    listed = [(row[1], row[3], row[4]) for row in wb["全部问题"].iter_rows(min_row=2, values_only=True)]
+    assert ("提示", "组织生活", 3) in listed and ("提示", "组织生活", 8) in listed and ("提示", "组织生活（旧）", None) in listed
+    assert not any(title.startswith("问题行-") for title in wb.sheetnames)  # nothing to correct, no copies
+    summary = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c]
+    assert "提示：3 条（隐藏的工作表或行，已照常统计，见“全部问题”）" in summary
