@@ -13,7 +13,7 @@ from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
-from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
+from pipeline.outputs import all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes, write_text
 from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
@@ -121,6 +121,7 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
     i, o = inputs.resolve(), outputs.resolve()
     if o == i or i in o.parents:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
+    check_folder(outputs)  # a file in its place or no permission: said now, before any work
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
@@ -140,22 +141,29 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
     if outputs is not None:
-        for run in runs:
-            _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+        with all_or_nothing():
+            for run in runs:
+                _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
     return runs
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
                keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
-    from pipeline import render  # docxtpl is only needed when a report is rendered
-    from pipeline.context import build_context
-
     _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    with all_or_nothing():  # a report open in Word leaves every old output as it was
+        _write_reports(runs, outputs, template, keep_going)
+    return runs
+
+
+def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_going: bool) -> None:
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+    from pipeline.context import build_context
+
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
@@ -187,7 +195,6 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         from pipeline.summary import write_summary
         run_paths = write_summary(runs, outputs)
         runs[0].written.extend(run_paths)
-    return runs
 
 
 
@@ -199,7 +206,7 @@ def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:
     n = 1
     while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
         n += 1
-    path.rename(backup)
+    move(path, backup)
     run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
 
 
