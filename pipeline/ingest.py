@@ -159,10 +159,14 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         # A two-row header: group titles (人数, 主讲人, 缴纳月份) over the names below them.
         if index + 1 < len(rows):
             scan(index + 1)
-            below, below_units = _combined(normalised[index], normalised[index + 1],
-                                           units[index], units[index + 1])
-            deeper = _candidates(below, below_units, sheet)
+            below, below_units, uses_top = _combined(normalised[index], normalised[index + 1],
+                                                     units[index], units[index + 1])
             grouped = _grouped(sheet, index, normalised[index + 1])
+            # A merged title over the header (as wide as the table, or over its first columns)
+            # adds nothing: the next row is then the header on its own.
+            deeper = (_candidates(below, below_units, sheet)
+                      if (uses_top or (grouped and found)) and not _title(normalised[index], normalised[index + 1])
+                      else [])
             if deeper and (not found or max(f[0] for f in deeper) > max(f[0] for f in found)
                            or (grouped and max(f[0] for f in deeper) >= max(f[0] for f in found))):
                 found, header_row, headers, unit_row = deeper, index + 1, below, below_units
@@ -224,20 +228,30 @@ _KNOWN = {h for lookup in _LOOKUP.values() for h in lookup}
 
 
 def _combined(top: list[str], sub: list[str], top_units: list[str], sub_units: list[str]
-              ) -> tuple[list[str], list[str]]:
+              ) -> tuple[list[str], list[str], bool]:
     """The names of a two-row header: a group title over sub-titles reads as the combination
     the vocabularies know (主讲人 + 类别 -> 主讲人类别, 人数 + 应到 -> 应到), else the sub-title;
-    a column with nothing below takes its title from the top row."""
-    names, units = [], []
+    a column with nothing below takes its title from the top row. Also whether the top row
+    added anything (else it is a title or a note, not part of the header)."""
+    names, units, uses_top = [], [], False
     for (up, lo), (up_unit, lo_unit) in zip(_zip_longest(top, sub), _zip_longest(top_units, sub_units)):
         if not lo or lo == up:
             names.append(up)
+            uses_top = uses_top or (bool(up) and not lo)
         elif not up:
             names.append(lo)
         else:
-            names.append(next((h for h in (up + lo, lo + up) if h in _KNOWN), lo))
+            both = next((h for h in (up + lo, lo + up) if h in _KNOWN), None)
+            names.append(both or lo)
+            uses_top = uses_top or both is not None
         units.append(lo_unit or up_unit)
-    return names, units
+    return names, units, uses_top
+
+
+def _title(top: list[str], sub: list[str]) -> bool:
+    """One text across the whole width of the row below (a merged title), not group titles."""
+    filled = {i for i, h in enumerate(top) if h}
+    return len({top[i] for i in filled}) == 1 and filled >= {i for i, h in enumerate(sub) if h}
 
 
 def _grouped(sheet: Sheet, index: int, below: list[str]) -> bool:

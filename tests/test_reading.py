@@ -174,6 +174,23 @@ def test_a_two_row_header_without_vertical_merges(tmp_path):
     assert [a[3:5] for a in _activities(result)] == [(7, 6), (7, 5)]
 
 
+def test_a_group_title_centred_across_without_merging(tmp_path):
+    rows = [["日期", "类型", "参会人数", None, "主讲人", None], [None, None, "应到", "实到", "姓名", "类别"],
+            ["2023-03-05", "党课", 7, 6, "王书记", "书记"]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert _activities(result) == [(3, "2023-03-05", "党课", 7, 6, "王书记", "书记")]
+
+
+@pytest.mark.parametrize("merge", [["A1:G1"], ["A1:C1"], []])
+def test_a_title_above_the_header_is_not_a_group_title(tmp_path, merge):
+    rows = [["2023年组织生活台账"], ["日期", "类型", "主题", "应到人数", "实到人数"], ["2023-03-05", "支委会", "学习", 7, "七"]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows}, merges={"组织生活": merge})
+    assert messages(run(tmp_path)) == [
+        "[错误] 台账.xlsx，工作表「组织生活」，第3行，「实到人数」列：值「七」无法识别的数字。请填写整数。"]
+
+
 def test_sub_titles_the_vocabulary_does_not_know_are_still_never_data(tmp_path):
     rows = [["日期", "类型", "主讲人", None], [None, None, "姓名", "单位"], ["2023-03-05", "党课", "王书记", "本支部"]]
     write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows},
