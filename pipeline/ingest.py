@@ -234,17 +234,18 @@ def _combined(top: list[str], sub: list[str], top_units: list[str], sub_units: l
     a column with nothing below takes its title from the top row. Also whether the top row
     added anything (else it is a title or a note, not part of the header)."""
     names, units, uses_top = [], [], False
+    group = ""  # a title centred across columns without merging sits in its first cell only
     for (up, lo), (up_unit, lo_unit) in zip(_zip_longest(top, sub), _zip_longest(top_units, sub_units)):
+        units.append(lo_unit or up_unit)
         if not lo or lo == up:
             names.append(up)
             uses_top = uses_top or (bool(up) and not lo)
-        elif not up:
-            names.append(lo)
-        else:
-            both = next((h for h in (up + lo, lo + up) if h in _KNOWN), None)
-            names.append(both or lo)
-            uses_top = uses_top or both is not None
-        units.append(lo_unit or up_unit)
+            group = ""
+            continue
+        group = up or group
+        both = next((h for h in (group + lo, lo + group) if h in _KNOWN), None) if group else None
+        names.append(both or lo)
+        uses_top = uses_top or both is not None
     return names, units, uses_top
 
 
