@@ -191,6 +191,17 @@ def test_a_title_above_the_header_is_not_a_group_title(tmp_path, merge):
         "[错误] 台账.xlsx，工作表「组织生活」，第3行，「实到人数」列：值「七」无法识别的数字。请填写整数。"]
 
 
+@pytest.mark.parametrize("merges", [["A1:A2", "B1:B2", "C1:D1"], ["C1:D1"]])
+def test_units_named_in_a_two_row_header_scale_the_figures(tmp_path, merges):
+    rows = [["姓名", "季度", "学习情况", None], [None, None, "学习笔记（万字）", "心得体会（篇）"],
+            ["王书记", "第一季度", 0.5, 2], ["张三", "第一季度", 1.2, 1]]
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "学习笔记": rows},
+               merges={"学习笔记": merges})
+    result = run(tmp_path)
+    assert messages(result) == []
+    assert (result.metrics["学习"]["笔记总字数"], result.metrics["学习"]["心得体会总篇数"]) == (17000, 3)
+
+
 def test_sub_titles_the_vocabulary_does_not_know_are_still_never_data(tmp_path):
     rows = [["日期", "类型", "主讲人", None], [None, None, "姓名", "单位"], ["2023-03-05", "党课", "王书记", "本支部"]]
     write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "组织生活": rows},
