@@ -62,6 +62,8 @@ def _say_hidden(table: Table, log: IssueLog) -> None:
     """Hidden sheets and rows are data like any other: read, and listed so a secretary who hid
     a superseded sheet or rows sees they were counted."""
     sheet = table.sheet
+    if not sheet.hidden and not sheet.hidden_rows:
+        return
     rows = sorted({r for r, _, _ in table.pairs} if table.pairs else table.data_rows)
     if sheet.hidden and rows:
         log.info(sheet.file, "这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）",

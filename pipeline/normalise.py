@@ -427,6 +427,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
     rows = sheet.rows
     # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
     marked: dict[str, list[tuple[int, str, str]]] = {}
+    speakers: dict = {}  # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -460,7 +461,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
                     ok = False
                 continue
             if ctype == "text":
-                values[name] = clean_text(raw)
+                # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+                values[name] = (raw if raw.__class__ is str and raw.isprintable() and "  " not in raw
+                                else clean_text(raw))
                 continue
             parsed = memo.get((raw.__class__, raw)) if memo is not None else None
             if parsed is None:
@@ -513,7 +516,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
         if kind.name == "组织生活台账" and not values.get("主讲人类别"):
-            implied = _implied_speaker(row[table.columns["类型"]])
+            raw_type = row[table.columns["类型"]]
+            if (implied := speakers.get(raw_type, False)) is False:
+                implied = speakers[raw_type] = _implied_speaker(raw_type)
             if implied:
                 values["主讲人类别"] = implied  # 书记讲党课 says who spoke
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
