@@ -427,7 +427,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
     rows = sheet.rows
     # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
     marked: dict[str, list[tuple[int, str, str]]] = {}
-    speakers: dict = {}  # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised
+    # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised; None for other ledgers.
+    speakers: dict | None = {} if kind.name == "组织生活台账" else None
+    type_column = table.columns.get("类型", -1)
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -515,8 +517,8 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 continue
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
-        if kind.name == "组织生活台账" and not values.get("主讲人类别"):
-            raw_type = row[table.columns["类型"]]
+        if speakers is not None and "主讲人类别" not in values:
+            raw_type = row[type_column]
             if (implied := speakers.get(raw_type, False)) is False:
                 implied = speakers[raw_type] = _implied_speaker(raw_type)
             if implied:
