@@ -363,3 +363,43 @@ def test_hidden_ones_are_listed_in_both_validation_reports_without_counting_as_p
     assert not any(title.startswith("问题行-") for title in wb.sheetnames)  # nothing to correct, no copies
     summary = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c]
     assert "提示：3 条（隐藏的工作表或行，已照常统计，见“全部问题”）" in summary
+
+
+def test_hidden_rows_of_an_ods_and_hidden_sheets_of_an_xls(tmp_path):
+    """.ods rows hidden (collapsed) in LibreOffice; .xls sheets hidden in Excel (calamine does not
+    say which .xls rows are hidden: those rows are read and counted, without the 提示)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    from tests.builders import write_xls
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="组织生活")
+    for i, row in enumerate([["日期", "类型"], ["2023-03-05", "支委会"], ["2023-04-05", "支委会"], ["2023-05-05", "党课"]]):
+        element = TableRow(visibility="collapsed") if i in (2, 3) else TableRow()
+        for value in row:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            element.addElement(cell)
+        table.addElement(element)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "组织生活.ods"))
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, rows in {"基本信息": BASIC, "党员名册": ROSTER, "谈心谈话": [["谈话人", "谈话对象"], ["王书记", "张三、李四"]]}.items():
+        ws = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+    ws.visibility = 1  # 谈心谈话 hidden
+    book.save(str(tmp_path / "台账.xls"))
+    result = run(tmp_path)
+    assert messages(result) == [
+        "[提示] 台账.xls，工作表「谈心谈话」：这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）。"
+        "如果这是作废的旧表，请删除该工作表或移出文件。",
+        "[提示] 组织生活.ods，工作表「组织生活」，第3行：第3至4行（共 2 行）是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）。"
+        "如果是作废的记录，请删除这些行。"]
+    assert (result.metrics["组织生活"]["支委会"], result.metrics["组织生活"]["党课"]) == (2, 1)
+    assert (result.metrics["谈心谈话"]["次数"], result.metrics["谈心谈话"]["覆盖党员"]) == (1, 2)
