@@ -172,7 +172,7 @@ def _file_error(path: Path | None, exc: OSError, rolled_back: bool = False) -> O
     done = f"；{_NOTHING_WRITTEN}" if rolled_back else ""
     name = path.name if path is not None else "输出文件"
     if isinstance(exc, PermissionError):
-        return OutputError(f"无法写入 {path}：文件可能正在 Word、Excel 或 WPS 中打开，或没有写入权限{done}。"
+        return OutputError(f"无法写入 {path}：文件可能正在 Word、Excel、WPS 等程序中打开，或没有写入权限{done}。"
                            f"请先关闭 {name} 再运行")
     if exc.errno == errno.ENOSPC:
         return OutputError(f"磁盘空间不足，无法写入 {path}{done}。请清理磁盘后再运行")

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from tests.builders import branch
+from tests.test_pdf import fake  # noqa: F401  (the stand-in soffice fixture)
 
 REPORT = "2023年度测试党支部书记抓党建工作述职报告.docx"
 
@@ -92,7 +93,7 @@ def test_a_locked_output_leaves_every_old_output_as_it_was(good, tmp_path, monke
     _lock(monkeypatch, locked)
     result = invoke("report", "--inputs", str(good), "--outputs", str(out))
     assert result.exit_code == 2
-    assert result.output == (f"错误：无法写入 {out / locked}：文件可能正在 Word、Excel 或 WPS 中打开，或没有写入权限；"
+    assert result.output == (f"错误：无法写入 {out / locked}：文件可能正在 Word、Excel、WPS 等程序中打开，或没有写入权限；"
                              f"本次没有写出或改动任何输出文件。请先关闭 {locked} 再运行\n")
     assert snapshot(out) == before  # nothing half-written, no temp or backup file left behind
 
@@ -135,3 +136,15 @@ def test_a_full_disk_is_said_plainly(good, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.output.startswith("错误：") and "磁盘空间不足" in result.output
     assert [p.name for p in out.iterdir()] == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in soffice is a POSIX script")
+def test_a_locked_pdf_is_named_and_the_rest_stays_written(good, tmp_path, monkeypatch, fake):
+    fake("ok")
+    out = tmp_path / "out"
+    _lock(monkeypatch, "校验报告.pdf")
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out), "--pdf")
+    assert result.exit_code == 4
+    assert (f"未能写出 PDF：无法写入 {out / '校验报告.pdf'}：文件可能正在 Word、Excel、WPS 等程序中打开，"
+            "或没有写入权限。请先关闭 校验报告.pdf 再运行。") in result.output.splitlines()
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".json", ".json", ".md", ".md", ".pdf", ".xlsx"]
