@@ -33,28 +33,26 @@ _STAGED: ContextVar[list | None] = ContextVar("staged_outputs", default=None)
 def write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` in one step, so a failed run never leaves a half-written file (inside
     all_or_nothing(), the replacement waits for the end of the block)."""
-    temp = _temp_copy(path, data)
-    staged = _STAGED.get()
-    if staged is not None:
-        staged.append(("write", temp, path))
-        return
-    try:
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise _file_error(path, exc) from None
+    _replace("write", _temp_copy(path, data), path)
 
 
 def move(src: Path, dst: Path) -> None:
     """Rename a file (inside all_or_nothing(), together with the writes)."""
+    _replace("move", src, dst)
+
+
+def _replace(kind: str, src: Path, dst: Path) -> None:
+    """os.replace now, or at the end of the all_or_nothing() block this runs in."""
     staged = _STAGED.get()
     if staged is not None:
-        staged.append(("move", src, dst))
+        staged.append((kind, src, dst))
         return
     try:
         os.replace(src, dst)
     except OSError as exc:
-        raise _file_error(src, exc) from None
+        if kind == "write":
+            src.unlink(missing_ok=True)
+        raise _file_error(dst if kind == "write" else src, exc) from None
 
 
 @contextmanager

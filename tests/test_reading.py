@@ -8,20 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.api import analyse
-from pipeline.settings import load
 from pipeline.values import clean_name, clean_text, is_blank, norm_header, norm_key, parse_date, parse_number
 from tests.builders import BASIC, ROSTER, branch, write_xlsx
-
-
-def run(folder: Path, year: int | None = 2023):
-    result = analyse(folder, "", year, load(None))
-    result.log.items = [i for i in result.log.items if i.code != "missing-ledger"]
-    return result
-
-
-def messages(result, code: str | None = None) -> list[str]:
-    return [i.message() for i in result.log.items if code is None or i.code == code]
+from tests.test_ingest import messages, run
 
 
 # ---------------------------------------------------------------- 3. every Unicode space
