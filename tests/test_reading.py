@@ -341,7 +341,8 @@ def test_hidden_ones_are_listed_in_both_validation_reports_without_counting_as_p
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path / "in"), "--outputs", str(out), "--year", "2023"])
     assert result.exit_code == 0, result.output
-    assert "校验完成：0 个错误，" in result.output and HIDDEN_INFOS[0] in result.output
+    assert "校验完成：0 个错误，7 个警告，3 条提示，规则检查发现 5 项。" in result.output.splitlines()
+    assert HIDDEN_INFOS[0] in result.output.splitlines()
     md = (out / "校验报告.md").read_text(encoding="utf-8")
     assert "- 提示：3 条（隐藏的工作表或行，已照常统计，见下面的“提示”）" in md
     section = md[md.index("## 提示（已照常读取的隐藏工作表和行）：3 个"):].split("\n## ")[0]
