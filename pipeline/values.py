@@ -232,6 +232,8 @@ def parse_month(value) -> tuple[int, int]:
         else:
             raise ValueError("无法识别的年月")
     text = _TIME_TAIL.sub("", plain(value))
+    if _CN_NUMERAL.search(text):
+        text = _CN_NUMERAL.sub(_cn_number, text)  # 一九七五年一月
     for pattern in (_MONTH_FULL, _MONTH_COMPACT):
         if m := pattern.match(text):
             y, mo = int(m[1]), int(m[2])

@@ -111,6 +111,14 @@ def test_more_date_forms(raw, day):
     assert parse_date(raw, 2023) == dt.date(2023, *day)
 
 
+@pytest.mark.parametrize("raw,month", [("一九七五年一月", (1975, 1)), ("一九七五年十二月", (1975, 12)),
+                                       ("二〇一〇年七月", (2010, 7)), ("1985年六月", (1985, 6))])
+def test_year_months_in_chinese_numerals(raw, month):
+    from pipeline.values import parse_month
+
+    assert parse_month(raw) == month
+
+
 @pytest.mark.parametrize("raw,reason", [
     ("三十二月一日", "不是有效的日期（2023年没有32月1日）"), ("二〇二三年二月三十日", "不是有效的日期（2023年没有2月30日）"),
     ("2023-3", "无法识别的日期"), ("3月下旬", "无法识别的日期"),
