@@ -259,10 +259,9 @@ def _title(top: list[str], sub: list[str]) -> bool:
 
 def _grouped(sheet: Sheet, index: int, below: list[str]) -> bool:
     """Row `index` holds a group title merged across columns, with sub-titles under it."""
-    for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 == r1 == index and c1 > c0 and all(c < len(below) and below[c] for c in range(c0, c1 + 1)):
-            return len({below[c] for c in range(c0, c1 + 1)}) == c1 - c0 + 1
-    return False
+    return any(r0 == r1 == index and c1 > c0 and c1 < len(below)
+               and len({below[c] for c in range(c0, c1 + 1) if below[c]}) == c1 - c0 + 1
+               for (r0, c0), (r1, c1) in sheet.merged)
 
 
 def _looks_like_data(row: list) -> bool:
