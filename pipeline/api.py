@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline import rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
-from pipeline.errors import UsageError
+from pipeline.errors import OutputError, UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
@@ -252,5 +252,6 @@ def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
     try:
         return write_blank_ledgers(inputs, year or dt.date.today().year)
-    except OSError as exc:
-        raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None
+    except (OSError, OutputError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "没有写入权限，或同名台账正在 Excel/WPS 中打开"
+        raise UsageError(f"无法在 {inputs} 中写入空白台账（{why or exc}）。请检查该文件夹是否可写") from None

@@ -148,3 +148,14 @@ def test_a_locked_pdf_is_named_and_the_rest_stays_written(good, tmp_path, monkey
     assert (f"未能写出 PDF：无法写入 {out / '校验报告.pdf'}：文件可能正在 Word、Excel、WPS 等程序中打开，"
             "或没有写入权限。请先关闭 校验报告.pdf 再运行。") in result.output.splitlines()
     assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".json", ".json", ".md", ".md", ".pdf", ".xlsx"]
+
+
+def test_init_into_a_folder_it_cannot_write(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    result = invoke("init", "--inputs", str(tmp_path / "台账"), "--year", "2023")
+    assert result.exit_code == 2
+    assert result.output == (f"错误：无法在 {tmp_path / '台账'} 中写入空白台账（没有写入权限，或同名台账正在 Excel/WPS 中打开）。"
+                             "请检查该文件夹是否可写\n")
