@@ -12,7 +12,7 @@ ARGS    ?=
 
 COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
 
-.PHONY: report check init test bench golden template sample clean
+.PHONY: report check init diff test bench golden template sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ check: $(STAMP)
 
 init: $(STAMP)
 	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+
+# Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
+diff: $(STAMP)
+	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
+	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest

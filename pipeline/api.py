@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline import rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
+from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
@@ -21,7 +22,7 @@ from pipeline.validation import render_validation_md
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
 VALIDATION_MD = "校验报告.md"
-REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
 @dataclass
@@ -179,6 +180,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             "report.md": render.docx_to_markdown(docx).encode("utf-8"),
             "metrics.json": dumps_json(run.metrics).encode("utf-8"),
             "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
+            ROWS_JSON: dumps_json(row_contents(run.ledgers)).encode("utf-8"),  # for `diff`
         }
         for name, data in files.items():
             write_bytes(target / name, data)

@@ -112,6 +112,31 @@ def init(inputs, year) -> None:
                f"各表的“填表说明”页有填写要求），填好后运行 {_make('check', inputs)} 检查。")
 
 
+@cli.command(name="diff", help="比较两个输出文件夹（两稿或两年），写出差异报告.md 和 差异报告.xlsx。"
+                             "一致时退出码为 0，有差异时为 1。")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--outputs", type=click.Path(path_type=Path), default=None,
+              help="差异报告的输出文件夹（默认写入 NEW 文件夹）")
+def diff_command(old, new, outputs) -> None:
+    from pipeline.diff import run_diff, show, summary_line
+
+    result, written = run_diff(old, new, outputs)
+    if not result.differs:
+        click.echo(f"两份输出一致：{old} 与 {new} 的数字、台账行、检查发现和报告段落都相同。")
+    else:
+        click.echo(f"有差异：{summary_line(result)}。")
+        for change in result.numbers:
+            click.echo(f"  {change.name}：{show(change.old)} → {show(change.new)}")
+    for note in result.notes:
+        click.echo(f"注意：{note}")
+    click.echo("差异报告：")
+    for path in written:
+        click.echo(f"  {path}")
+    if result.differs:
+        sys.exit(EXIT_DATA)
+
+
 def _make(command: str, inputs: Path | None) -> str:
     """The make command to run next, naming the ledger folder unless it is the default."""
     return f"make {command}" + ("" if inputs in (None, Path("inputs")) else f" INPUTS={inputs}")
@@ -184,7 +209,7 @@ def _usage_message(exc: click.ClickException) -> str:
         expected = _EXPECTED.get(exc.param.name if exc.param is not None else "", exc.message)
         return f"参数 {name} 的值无效（{expected}）。{_USAGE_HINT}"
     if isinstance(exc, click.UsageError) and "No such command" in exc.message:
-        return f"没有这个命令（可用：report、check、init）。{_USAGE_HINT}"
+        return f"没有这个命令（可用：report、check、init、diff）。{_USAGE_HINT}"
     return f"命令用法有误：{exc.format_message()}。{_USAGE_HINT}"
 
 
