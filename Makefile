@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PREVIOUS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -10,7 +10,9 @@ YEAR    ?=
 TEMPLATE ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+PREVIOUS ?=
+
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
 
 .PHONY: report check init diff test bench golden template sample clean
 

@@ -127,21 +127,29 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
-                 config: settings_mod.Settings) -> list[BranchRun]:
-    """Every branch analysed, after checking no output folder lies inside the inputs."""
+                 config: settings_mod.Settings, previous: Path | None = None) -> list[BranchRun]:
+    """Every branch analysed, after checking no output folder lies inside the inputs; with
+    `previous`, last year's figures beside this year's (pipeline/previous.py)."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
     runs = [analyse(folder, name, year, config) for name, folder in found]
+    if previous is not None:
+        from pipeline import previous as previous_mod
+
+        for run in runs:
+            last, source, known = previous_mod.load(previous, run.ledgers.year, config, run.name)
+            previous_mod.attach(run.metrics, last, source, known)
+            run.notices.append(f"上年数字取自 {source}。")
     _note_empty_folders(inputs, found, runs)
     return runs
 
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None) -> list[BranchRun]:
+              config_path: Path | None = None, previous: Path | None = None) -> list[BranchRun]:
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -149,7 +157,8 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
+               keep_going: bool = False, config_path: Path | None = None,
+               previous: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
     from pipeline import render  # docxtpl is only needed when a report is rendered
     from pipeline.context import build_context
@@ -158,7 +167,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:

@@ -20,6 +20,8 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
 _year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
+_previous = click.option("--previous", type=click.Path(path_type=Path), default=None,
+                         help="上年度的输出文件夹（其中有 metrics.json）或台账文件夹，用于与上年比较")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认使用根目录的 pipeline.toml）")
 
@@ -75,8 +77,9 @@ def cli() -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="自定义 Word 模板")
 @click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
 @_config
-def report(inputs, outputs, year, template, keep_going, config) -> None:
-    runs = api.run_report(inputs, outputs, year, template, keep_going, config)
+@_previous
+def report(inputs, outputs, year, template, keep_going, config, previous) -> None:
+    runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs)
 
 
@@ -85,8 +88,9 @@ def report(inputs, outputs, year, template, keep_going, config) -> None:
 @click.option("--outputs", type=click.Path(path_type=Path), default=None, help="校验报告的输出文件夹")
 @_year
 @_config
-def check(inputs, outputs, year, config) -> None:
-    runs = api.run_check(inputs, outputs, year, config)
+@_previous
+def check(inputs, outputs, year, config, previous) -> None:
+    runs = api.run_check(inputs, outputs, year, config, previous)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs)
 
 
