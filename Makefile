@@ -28,7 +28,7 @@ check: $(STAMP)
 	$(PY) -m pipeline check $(COMMON) --outputs "$(OUTPUTS)"
 
 init: $(STAMP)
-	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
 
 # Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
 diff: $(STAMP)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import rules, settings as settings_mod
+from pipeline import rectify, rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import UsageError
@@ -79,6 +79,8 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                          "或在命令中指定，如 make report YEAR=2023")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
+    if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
+        run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
@@ -232,15 +234,26 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     run.written.append(target / VALIDATION_XLSX)
 
 
-def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
-    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
+def run_init(inputs: Path, year: int | None = None, previous: Path | None = None,
+             prefilled: dict | None = None) -> list[tuple[Path, str]]:
+    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other).
+
+    With `previous` (last year's ledgers or outputs) the roster and a 整改台账 are pre-filled;
+    `prefilled`, when given, receives {"来源": …, kind: row count}.
+    """
     import datetime as dt
 
     from pipeline.blank import write_blank_ledgers
 
     if inputs.exists() and not inputs.is_dir():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
+    year = year or dt.date.today().year
+    rows = None
+    if previous is not None:
+        rows, source = rectify.prefill(previous, year, settings_mod.load(None))
+        if prefilled is not None:
+            prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
-        return write_blank_ledgers(inputs, year or dt.date.today().year)
+        return write_blank_ledgers(inputs, year, rows)
     except OSError as exc:
         raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None

@@ -98,8 +98,11 @@ def check(inputs, outputs, year, config, previous) -> None:
 @_inputs
 @click.option("--year", type=click.IntRange(1949, 2100), default=lambda: dt.date.today().year,
               show_default="今年", help="台账年度，如 2023")
-def init(inputs, year) -> None:
-    files = api.run_init(inputs, year)
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上年度的台账文件夹（或输出文件夹）：预填党员名册和整改台账")
+def init(inputs, year, previous) -> None:
+    prefilled: dict = {}
+    files = api.run_init(inputs, year, previous, prefilled)
     written = [p for p, status in files if status == WRITTEN]
     skipped = [p for p, status in files if status == SKIPPED]
     others = [p for p, status in files if status == OTHER]
@@ -107,6 +110,10 @@ def init(inputs, year) -> None:
         click.echo(f"已生成 {len(written)} 个{year}年度空白台账：")
         for path in written:
             click.echo(f"  {path}")
+    if prefilled:
+        counts = "、".join(f"{kind} {prefilled[kind]} 行" for kind in ("党员名册", "整改台账") if kind in prefilled)
+        click.echo(f"已按上年度预填：{counts}（取自 {prefilled['来源']}）。请核对：党员名册删去已转出的党员、"
+                   "补上新党员；整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
     for path in skipped:
         click.echo(f"已存在，未覆盖：{path}")
     if others:

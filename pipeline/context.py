@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline import previous
+from pipeline import previous, rectify
 from pipeline.cnfmt import FILTERS
 from pipeline.rules import evidence_sentence
 from pipeline.values import parse_quarter
@@ -59,6 +59,7 @@ DERIVED: dict[str, str] = {
 }
 
 DERIVED.update(previous.DERIVED)  # 同比…: last year beside this year (--previous)
+DERIVED.update(rectify.DERIVED)  # 整改句: what became of last year's problems
 
 # 其他事项 the default template quotes by name; the rest go into 其他事项句.
 TEMPLATE_QUOTED_OTHER = ("购买规定学习读本", "对标星级指标")
@@ -377,6 +378,7 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "显示党小组会": show_party_groups,
     }
     derived.update(previous.derived(m))
+    derived.update(rectify.derived(m))
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
     m.update(derived)
     return m

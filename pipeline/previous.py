@@ -142,10 +142,35 @@ def dues_across_years(metrics: dict, last: Mapping) -> None:
             finding["跨年度"] = True
 
 
+RECURRING = "上年问题再次出现"
+RECURRING_BASIS = "上年度查摆的问题应整改到位，防止反弹回潮"
+
+
+def recurring(metrics: dict, last: Mapping) -> None:
+    """A rule that found something last year and finds something again this year: one finding
+    per rule, after this year's, naming last year's finding."""
+    before: dict[str, list[str]] = {}
+    for finding in last.get("检查发现") or []:
+        if isinstance(finding, Mapping) and finding.get("规则") and finding.get("规则") != RECURRING:
+            before.setdefault(finding["规则"], []).append(str(finding.get("说明") or ""))
+    findings = metrics.setdefault("检查发现", [])
+    seen = []
+    for finding in list(findings):
+        rule = finding.get("规则")
+        if rule in before and rule not in seen and rule != RECURRING:
+            seen.append(rule)
+    for rule in seen:
+        findings.append({"规则": RECURRING, "说明": f"上年检查发现的“{rule}”方面问题今年再次出现"
+                                                f"（上年：{'；'.join(before[rule])}）",
+                         "报告说明": f"上年检查发现的“{rule}”方面问题今年再次出现",
+                         "涉及": [rule], "依据": RECURRING_BASIS})
+
+
 def attach(metrics: dict, last: dict, source: str, known: set[str] | None = None) -> None:
     """Add `同比` to this year's metrics and apply the rules that span the year boundary."""
     metrics["同比"] = year_on_year(metrics, last, source, known)
     dues_across_years(metrics, last)
+    recurring(metrics, last)
 
 
 # ------------------------------------------------------------------ report wording

@@ -122,6 +122,7 @@ PART_1 = [
 ]
 
 SECTION_2 = "二、存在的主要问题及原因"
+RECTIFY = "{{ 整改句 }}"  # 上年度问题整改情况 opens section 二
 PROBLEMS = "{{ 问题句 }}"
 EVIDENCE = "{{ 检查发现句 }}"
 CAUSES = "剖析这些问题产生的原因，主要有：{{ 原因句 }}"
@@ -403,7 +404,7 @@ def build() -> bytes:
         run(p, body, FANGSONG)
 
     add_para(doc, H1, SECTION_2, HEITI)
-    for text, flag in ((PROBLEMS, "问题句"), (EVIDENCE, "检查发现句"), (CAUSES, "原因句")):
+    for text, flag in ((RECTIFY, "整改句"), (PROBLEMS, "问题句"), (EVIDENCE, "检查发现句"), (CAUSES, "原因句")):
         add_para(doc, BODY, f"{{%p if {flag} %}}", FANGSONG)
         add_para(doc, BODY, text, FANGSONG)
         add_para(doc, BODY, "{%p endif %}", FANGSONG)
