@@ -115,12 +115,9 @@ def _members_at_year_end(ledgers: Ledgers) -> list[dict]:
 def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str]:
     """Rows to pre-fill `init`'s blank ledgers for `year` from last year's ledgers or outputs:
     the 整改台账 from last year's 问题清单 (问题 only), the roster from last year's roster."""
-    import json
-
     from pipeline.previous import load
 
-    if (folder / "metrics.json").is_file() and not any(
-            p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods", ".csv") for p in folder.iterdir()):
+    if (folder / "metrics.json").is_file():  # an outputs folder (it also holds 校验报告.xlsx)
         last, source, _ = load(folder, year, config)
         problems = [i for i in last.get("问题") or [] if isinstance(i, Mapping)]
         rows = {KIND: [{"问题": _problem_text(i)} for i in problems]}
