@@ -212,25 +212,23 @@ def _rows_behind(key: str, old: Output, new: Output) -> tuple[list[RowChange], l
         return (out.rows or {}).get(ref, "")
 
     if by_content:
-        old_count = Counter(content(old, r) for r in old_refs)
-        new_count = Counter(content(new, r) for r in new_refs)
-        added, removed = [], []
-        for ref in new_refs:
-            text = content(new, ref)
-            if old_count[text] > 0:
-                old_count[text] -= 1
-            else:
-                added.append(RowChange(ref, text))
-        for ref in old_refs:
-            text = content(old, ref)
-            if new_count[text] > 0:
-                new_count[text] -= 1
-            else:
-                removed.append(RowChange(ref, text))
-        return added, removed
+        return (_unmatched(new_refs, new, Counter(content(old, r) for r in old_refs)),
+                _unmatched(old_refs, old, Counter(content(new, r) for r in new_refs)))
     old_set, new_set = set(old_refs), set(new_refs)
     return ([RowChange(r, content(new, r)) for r in new_refs if r not in old_set],
             [RowChange(r, content(old, r)) for r in old_refs if r not in new_set])
+
+
+def _unmatched(refs: list[str], out: Output, other: Counter) -> list[RowChange]:
+    """The rows of `refs` whose content the other folder does not have (each match used once)."""
+    changes = []
+    for ref in refs:
+        text = (out.rows or {}).get(ref, "")
+        if other[text] > 0:
+            other[text] -= 1
+        else:
+            changes.append(RowChange(ref, text))
+    return changes
 
 
 # --------------------------------------------------------------------------- words
