@@ -18,6 +18,7 @@ from pipeline.errors import UsageError
 
 DIFF_MD = "差异报告.md"
 DIFF_XLSX = "差异报告.xlsx"
+DIFF_DOCX = "差异报告（修订模式）.docx"  # the new report with the changes as Word tracked changes
 ROWS_JSON = "rows.json"
 # Settings copied from pipeline.toml and the validation counts are not figures of the report.
 _SKIPPED = ("检查规则", "检查发现")
@@ -444,10 +445,26 @@ def run_diff(old_dir: Path, new_dir: Path, outputs: Path | None = None) -> tuple
     target = outputs if outputs is not None else new_dir
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} 是一个文件，不是文件夹。请用 --outputs 指定差异报告的输出文件夹")
+    old_docx, new_docx = report_docx(old_dir), report_docx(new_dir)
+    if old_docx is None or new_docx is None:
+        missing = old_dir if old_docx is None else new_dir
+        diff.notes.append(f"{missing} 中没有（或不止一份）生成的 .docx 报告，未写出修订模式的 {DIFF_DOCX}。")
     written = [target / DIFF_MD, target / DIFF_XLSX]
     write_text(written[0], render_markdown(diff))
     write_bytes(written[1], diff_workbook(diff))
+    if old_docx is not None and new_docx is not None and diff.paragraphs:
+        from pipeline.tracked import tracked_docx  # lxml only when writing
+
+        write_bytes(target / DIFF_DOCX, tracked_docx(old_docx.read_bytes(), new_docx.read_bytes()))
+        written.append(target / DIFF_DOCX)
     return diff, written
+
+
+def report_docx(folder: Path) -> Path | None:
+    """The one generated report in an outputs folder (not a 修改稿 kept aside, not ours)."""
+    found = [p for p in folder.glob("*.docx") if not p.name.startswith(("~$", "差异报告"))
+             and "（修改稿" not in p.name]
+    return found[0] if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------- rows.json

@@ -4,17 +4,21 @@ first, read the way a reviewer reads it; exit 0 when equal, 1 when different, 2 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from openpyxl import load_workbook
 
 from pipeline.api import run_report
 from pipeline.cli import cli
-from pipeline.diff import DIFF_MD, DIFF_XLSX, mark_words
+from pipeline.diff import DIFF_DOCX, DIFF_MD, DIFF_XLSX, mark_words, report_docx
+from pipeline.tracked import tracked_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_ROW = ("2022年组织生活台账.xlsx / 组织生活 / 7：日期：2022-01-25；类型：党课；主题：学习党的十九届六中全会精神；"
@@ -62,7 +66,7 @@ def test_a_second_draft_differs_and_every_changed_figure_is_named(drafts, tmp_pa
     assert lines[:5] == [
         "有差异：数字 4 项，文字 1 项，台账行有变化的来源 5 处，检查发现新增 0 项、消除 0 项，报告段落 4 处。",
         "  党课.书记：4 → 5", "  党课.总数：10 → 11", "  组织生活.党课：10 → 11", "  组织生活.按月.党课[1月]：0 → 1"]
-    assert lines[-2:] == [f"  {tmp_path / DIFF_MD}", f"  {tmp_path / DIFF_XLSX}"]
+    assert lines[-3:] == [f"  {tmp_path / DIFF_MD}", f"  {tmp_path / DIFF_XLSX}", f"  {tmp_path / DIFF_DOCX}"]
     assert not (second / DIFF_MD).exists()  # --outputs chose the folder
 
 
@@ -165,3 +169,62 @@ def test_older_outputs_without_rows_json_compare_by_row_number(drafts, tmp_path)
 ])
 def test_changed_words_are_marked(old, new, marked):
     assert mark_words(old, new) == marked
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def revised_texts(data: bytes, accept: bool) -> list[str]:
+    """Every paragraph's text after accepting (or rejecting) all revisions, as Word would show it."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    texts = []
+    for p in root.iter(f"{W}p"):
+        mark = p.find(f"{W}pPr/{W}rPr")
+        if mark is not None and mark.find(f"{W}{'del' if accept else 'ins'}") is not None:
+            continue  # the whole paragraph is gone on this side
+        parts = []
+        for node in p.iter(f"{W}t", f"{W}delText"):
+            inside = {a.tag for a in node.iterancestors(f"{W}ins", f"{W}del")}
+            if (f"{W}ins" in inside and not accept) or (f"{W}del" in inside and accept):
+                continue
+            parts.append(node.text or "")
+        texts.append("".join(parts))
+    return texts
+
+
+def plain_texts(data: bytes) -> list[str]:
+    return revised_texts(data, accept=True)
+
+
+def test_the_tracked_changes_docx_accepts_to_new_and_rejects_to_old(drafts, tmp_path):
+    first, second = drafts
+    invoke("diff", str(first), str(second), "--outputs", str(tmp_path))
+    tracked = (tmp_path / DIFF_DOCX).read_bytes()
+    old, new = report_docx(first).read_bytes(), report_docx(second).read_bytes()
+    assert revised_texts(tracked, accept=True) == plain_texts(new)
+    assert revised_texts(tracked, accept=False) == plain_texts(old)
+    xml = zipfile.ZipFile(io.BytesIO(tracked)).read("word/document.xml").decode("utf-8")
+    assert xml.count("<w:ins ") == 5 and xml.count("<w:del ") == 5
+    assert ('<w:delText xml:space="preserve">思考探索较少</w:delText></w:r></w:del><w:ins w:id="6" '
+            'w:author="差异报告" w:date="2000-01-01T00:00:00Z">') in xml
+    invoke("diff", str(first), str(second), "--outputs", str(tmp_path / "again"))
+    assert (tmp_path / "again" / DIFF_DOCX).read_bytes() == tracked  # deterministic
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_whole_paragraphs_added_and_removed_are_tracked():
+    old = _docx(["一、总体情况", "全年开展党课8次。", "这一段删去了。", "落款"])
+    new = _docx(["一、总体情况", "全年开展党课10次。", "落款", "新增的一段。"])
+    tracked = tracked_docx(old, new)
+    assert revised_texts(tracked, accept=True) == ["一、总体情况", "全年开展党课10次。", "落款", "新增的一段。"]
+    assert revised_texts(tracked, accept=False) == ["一、总体情况", "全年开展党课8次。", "这一段删去了。", "落款"]
