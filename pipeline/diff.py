@@ -147,9 +147,28 @@ def _load_json(path: Path, kind: type):
 
 # --------------------------------------------------------------------------- figures
 
+class Item(str):
+    """A list element named by what it is about (a 问题's 标题, a 帮扶's 对象 and 事项), so an
+    item inserted above another does not make every later one look changed."""
+
+
+# The fields that name an element of a list of dicts, tried in order.
+_ITEM_NAMES = (("标题",), ("问题",), ("对象", "事项", "单位"), ("姓名", "月份"))
+
+
+def _items(data: list) -> list[Item] | None:
+    for fields in _ITEM_NAMES:
+        if all(isinstance(v, dict) and all(v.get(f) not in (None, "") for f in fields) for v in data):
+            names = [Item("".join(f"{v[f]}{'月' if f == '月份' else ''}" for f in fields)) for v in data]
+            if len(set(names)) == len(names):
+                return names
+    return None
+
+
 def leaves(data, path: Path_ = ()):
-    """(path, value) for every figure: dicts are descended, lists of dicts by position,
-    monthly tables month by month; a list of plain values (names) is one figure."""
+    """(path, value) for every figure: dicts are descended, lists of dicts by what each element
+    is about (else by position), monthly tables month by month; a list of plain values (names)
+    is one figure."""
     if isinstance(data, dict):
         for key, value in data.items():
             if not path and key in _SKIPPED:
@@ -158,17 +177,20 @@ def leaves(data, path: Path_ = ()):
     elif isinstance(data, list) and data and (
             any(isinstance(v, (dict, list)) for v in data) or (path and path[-2:-1] == ("按月",))
             or (path and path[-1] in _MONTHLY)):
+        names = _items(data)
         for index, value in enumerate(data):
-            yield from leaves(value, path + (index,))
+            yield from leaves(value, path + (names[index] if names else index,))
     else:
         yield path, data
 
 
 def display(path: Path_) -> str:
-    """`组织生活.按月.党课[3月]`, `问题[2].内容`: months and items as a reader counts them."""
+    """`组织生活.按月.党课[3月]`, `问题「服务中心不够有力」.内容`: months and items as a reader names them."""
     text = ""
     for position, token in enumerate(path):
-        if isinstance(token, int):
+        if isinstance(token, Item):
+            text += f"「{token}」"
+        elif isinstance(token, int):
             monthly = position > 0 and (path[position - 1] in _MONTHLY or path[max(position - 2, 0)] == "按月")
             text += f"[{token + 1}月]" if monthly else f"[{token + 1}]"
         else:

@@ -85,7 +85,7 @@ def test_the_markdown_names_rows_behind_figures_and_marks_changed_words(drafts, 
     assert "删去 2022年组织生活台账" not in section
     assert ("  - 删去 问题清单与工作打算.xlsx / 问题清单 / 3：类型：问题；标题：服务中心不够有力；内容：在机关党建工作如何更加"
             "贴近中心工作，如何更好地服务中心工作上，思考探索较少，") in text
-    assert ("- 问题[2].内容：在机关党建工作如何更加贴近中心工作，如何更好地服务中心工作上，〔删：思考探索较少〕〔增：研究谋划不多〕，"
+    assert ("- 问题「服务中心不够有力」.内容：在机关党建工作如何更加贴近中心工作，如何更好地服务中心工作上，〔删：思考探索较少〕〔增：研究谋划不多〕，"
             "有时还存在就党建抓党建的倾向") in text
     assert "讲党课〔删：10〕〔增：11〕次。" in text
     assert "支部书记带头讲党课〔删：4〕〔增：5〕次" in text
@@ -102,7 +102,7 @@ def test_the_workbook_lists_the_same_changes(drafts, tmp_path):
     assert ["组织生活.党课", 10, 11, "+1", "组织生活.党课", "新增1行、删去0行"] in figures
     assert len(figures) == 4
     rows = [[c.value for c in row] for row in wb["台账行"].iter_rows(min_row=2)]
-    assert ["问题", "问题[2].内容", "删去", "问题清单与工作打算.xlsx / 问题清单 / 3"] == rows[-1][:4]
+    assert ["问题", "问题「服务中心不够有力」.内容", "删去", "问题清单与工作打算.xlsx / 问题清单 / 3"] == rows[-1][:4]
     assert len(rows) == 6
     assert wb["检查发现"]["A2"].value == "无"
 
@@ -228,3 +228,17 @@ def test_whole_paragraphs_added_and_removed_are_tracked():
     tracked = tracked_docx(old, new)
     assert revised_texts(tracked, accept=True) == ["一、总体情况", "全年开展党课10次。", "落款", "新增的一段。"]
     assert revised_texts(tracked, accept=False) == ["一、总体情况", "全年开展党课8次。", "这一段删去了。", "落款"]
+
+
+def test_list_items_are_compared_by_what_they_are_about():
+    from pipeline.diff import display, leaves
+
+    old = {"问题": [{"标题": "甲", "内容": "一"}, {"标题": "乙", "内容": "二"}]}
+    new = {"问题": [{"标题": "丙", "内容": "三"}, {"标题": "甲", "内容": "一"}, {"标题": "乙", "内容": "二改"}]}
+    before, after = dict(leaves(old)), dict(leaves(new))
+    changed = sorted(display(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert changed == ["问题「丙」.内容", "问题「丙」.标题", "问题「乙」.内容"]  # 甲 moved down, unchanged
+    months = dict(leaves({"党费": {"按月": [1, 2]}, "帮扶": [{"对象": "村", "事项": "植树", "单位": "棵", "数量": 3}]}))
+    assert sorted(display(p) for p in months) == sorted(["党费.按月[1月]", "党费.按月[2月]", "帮扶「村植树棵」.单位",
+                                                         "帮扶「村植树棵」.事项", "帮扶「村植树棵」.对象",
+                                                         "帮扶「村植树棵」.数量"])
