@@ -254,8 +254,8 @@ def _table_sheet(ws, kind: vocab.Kind, year: int, rows: list[dict] | None = None
     fit_to_width(ws, "1:2")
 
 
-def _info_sheet(ws, kind: vocab.Kind, year: int) -> None:
-    """基本信息 as label/value rows: the label in A, the value in B."""
+def _info_sheet(ws, kind: vocab.Kind, year: int, values: dict | None = None) -> None:
+    """基本信息 as label/value rows: the label in A, the value in B (`values` pre-filled)."""
     _title(ws, f"{year}年度{kind.title}", 2)
     for index, header in enumerate(("项目", "内容"), 1):
         cell = ws.cell(row=2, column=index, value=header)
@@ -266,7 +266,7 @@ def _info_sheet(ws, kind: vocab.Kind, year: int) -> None:
         label = ws.cell(row=row, column=1, value=column.name)
         label.font = _REQUIRED_FONT if column.required else _HEADER_FONT
         label.border = _BORDER
-        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else None)
+        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else (values or {}).get(column.name))
         value.border = _BORDER
         if column.type in FORMATS:
             value.number_format = FORMATS[column.type]
@@ -318,7 +318,7 @@ def blank_workbook(kind: vocab.Kind, year: int, rows: list[dict] | None = None) 
     ws = wb.active
     ws.title = kind.name
     if kind.name == "基本信息":
-        _info_sheet(ws, kind, year)
+        _info_sheet(ws, kind, year, (rows or [{}])[0])
     else:
         _table_sheet(ws, kind, year, rows)
     _help_sheet(wb.create_sheet(vocab.HELP_SHEET), kind, year)

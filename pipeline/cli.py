@@ -112,8 +112,9 @@ def init(inputs, year, previous) -> None:
             click.echo(f"  {path}")
     if prefilled:
         counts = "、".join(f"{kind} {prefilled[kind]} 行" for kind in ("党员名册", "整改台账") if kind in prefilled)
-        click.echo(f"已按上年度预填：{counts}（取自 {prefilled['来源']}）。请核对：党员名册删去已转出的党员、"
-                   "补上新党员；整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
+        click.echo(f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、{counts}（取自 {prefilled['来源']}）。"
+                   "请核对：书记有变动的改正基本信息，党员名册删去已转出的党员、补上新党员；"
+                   "整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
     for path in skipped:
         click.echo(f"已存在，未覆盖：{path}")
     if others:

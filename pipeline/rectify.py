@@ -120,7 +120,7 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str
     if (folder / "metrics.json").is_file():  # an outputs folder (it also holds 校验报告.xlsx)
         last, source, _ = load(folder, year, config)
         problems = [i for i in last.get("问题") or [] if isinstance(i, Mapping)]
-        rows = {KIND: [{"问题": _problem_text(i)} for i in problems]}
+        rows = {KIND: [{"问题": _problem_text(i)} for i in problems], "基本信息": [_info(last.get("支部"))]}
         return rows, f"{source}（上年输出中没有党员名单，党员名册未预填）"
     if not folder.is_dir():
         raise UsageError(f"找不到上年度文件夹：{folder}。PREVIOUS 应为上年度的台账文件夹或输出文件夹")
@@ -131,8 +131,15 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str
         raise UsageError(f"上年度台账 {folder} 有 {len(run.log.errors)} 个错误。请先运行 make check INPUTS={folder} "
                          f"YEAR={year - 1} 并改正")
     problems = [{"标题": r["标题"], "内容": r["内容"]} for r in run.ledgers.of("问题清单") if r["类型"] == "问题"]
-    return ({KIND: [{"问题": _problem_text(i)} for i in problems], "党员名册": _members_at_year_end(run.ledgers)},
-            f"{folder}（{year - 1}年度台账）")
+    return ({KIND: [{"问题": _problem_text(i)} for i in problems], "党员名册": _members_at_year_end(run.ledgers),
+             "基本信息": [_info(run.metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
+
+
+def _info(branch: Mapping | None) -> dict:
+    """The branch's name, secretary and superior from last year (年度 and 报告日期 are new)."""
+    branch = branch or {}
+    return {"党支部名称": branch.get("名称") or None, "支部书记": branch.get("书记") or None,
+            "上级党组织": branch.get("上级党组织") or None}
 
 
 def _problem_text(item: Mapping[str, Any]) -> str:

@@ -46,18 +46,23 @@ def test_init_previous_prefills_roster_and_rectification(last_year, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "已生成 12 个2022年度空白台账："
     assert lines[12] == f"  {folder / RECTIFY_FILE}"
-    assert lines[13] == (f"已按上年度预填：党员名册 10 行、整改台账 3 行（取自 {last_year['ledgers']}（2021年度台账））。"
-                         "请核对：党员名册删去已转出的党员、补上新党员；整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
+    assert lines[13] == (f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、党员名册 10 行、整改台账 3 行"
+                         f"（取自 {last_year['ledgers']}（2021年度台账））。请核对：书记有变动的改正基本信息，"
+                         "党员名册删去已转出的党员、补上新党员；整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
+    info = {a: b for a, b in load_workbook(folder / "01-基本信息.xlsx").active.iter_rows(min_row=3, values_only=True)}
+    assert info == {"党支部名称": make_sample.BRANCH, "支部书记": make_sample.SECRETARY, "年度": 2022,
+                    "上级党组织": make_sample.SUPERIOR, "报告日期": None}
     assert rows(folder / RECTIFY_FILE) == [(i, title, None, None, None, None, None, None)
                                            for i, title in enumerate(PROBLEMS_2021, 1)]
     roster = rows(folder / "02-党员名册.xlsx")
     assert [r[1] for r in roster] == make_sample.NAMES
     assert roster[0] == (1, "李明华", "男", "1975.01", "1996.06", "正式党员", "党支部书记", None, None)
     assert roster[-1][1:6] == ("郑欣怡", "女", "1996.05", "2021.12", "预备党员")
-    assert rows(folder / "03-组织生活台账.xlsx") == []  # only the roster and 整改台账 are pre-filled
+    assert rows(folder / "03-组织生活台账.xlsx") == []  # only 基本信息, the roster and 整改台账 are pre-filled
     # The pre-filled ledgers read back: the roster counts, the 整改台账 waits for 完成情况.
     check = invoke("check", "--inputs", str(folder))
     assert check.exit_code == 1
+    assert not [line for line in check.output.splitlines() if "基本信息" in line or "党员名册" in line]
     assert (f"[错误] {RECTIFY_FILE}，工作表「整改台账」，第4行，「完成情况」列：缺少必填内容“完成情况”。请补填，或删除这一行。"
             in check.output.splitlines())
 
@@ -66,8 +71,9 @@ def test_init_previous_from_outputs_fills_only_the_rectification(last_year, tmp_
     folder = tmp_path / "台账2022"
     result = invoke("init", "--inputs", str(folder), "--year", "2022", "--previous", str(last_year["outputs"]))
     assert result.exit_code == 0
-    assert (f"已按上年度预填：整改台账 3 行（取自 {last_year['outputs'] / 'metrics.json'}（上年输出中没有党员名单，"
-            "党员名册未预填））。") in result.output
+    assert (f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、整改台账 3 行（取自 "
+            f"{last_year['outputs'] / 'metrics.json'}（上年输出中没有党员名单，党员名册未预填））。") in result.output
+    assert load_workbook(folder / "01-基本信息.xlsx").active["B3"].value == make_sample.BRANCH
     assert [r[1] for r in rows(folder / RECTIFY_FILE)] == PROBLEMS_2021
     assert rows(folder / "02-党员名册.xlsx") == []
 
