@@ -131,21 +131,27 @@ def init(inputs, year, previous) -> None:
 @click.option("--outputs", type=click.Path(path_type=Path), default=None,
               help="差异报告的输出文件夹（默认写入 NEW 文件夹）")
 def diff_command(old, new, outputs) -> None:
-    from pipeline.diff import run_diff, show, summary_line
+    from pipeline.diff import run_diffs, show, summary_line
 
-    result, written = run_diff(old, new, outputs)
-    if not result.differs:
-        click.echo(f"两份输出一致：{old} 与 {new} 的数字、台账行、检查发现和报告段落都相同。")
-    else:
-        click.echo(f"有差异：{summary_line(result)}。")
-        for change in result.numbers:
-            click.echo(f"  {change.name}：{show(change.old)} → {show(change.new)}")
-    for note in result.notes:
-        click.echo(f"注意：{note}")
+    results = run_diffs(old, new, outputs)
+    for branch in results:
+        label = f"【{branch.name}】" if branch.name else ""
+        result = branch.diff
+        if result is None:
+            click.echo(f"{label}只在{branch.only_in}输出文件夹中有这个支部，无法比较。")
+            continue
+        if not result.differs:
+            click.echo(f"{label}两份输出一致：数字、台账行、检查发现和报告段落都相同。")
+        else:
+            click.echo(f"{label}有差异：{summary_line(result)}。")
+            for change in result.numbers:
+                click.echo(f"{label}  {change.name}：{show(change.old)} → {show(change.new)}")
+        for note in result.notes:
+            click.echo(f"{label}注意：{note}")
     click.echo("差异报告：")
-    for path in written:
+    for path in (p for branch in results for p in branch.written):
         click.echo(f"  {path}")
-    if result.differs:
+    if any(branch.differs for branch in results):
         sys.exit(EXIT_DATA)
 
 

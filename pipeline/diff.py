@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import UsageError
+from pipeline.values import natural_key
 
 DIFF_MD = "差异报告.md"
 DIFF_XLSX = "差异报告.xlsx"
@@ -480,6 +481,44 @@ def run_diff(old_dir: Path, new_dir: Path, outputs: Path | None = None) -> tuple
         write_bytes(target / DIFF_DOCX, tracked_docx(old_docx.read_bytes(), new_docx.read_bytes()))
         written.append(target / DIFF_DOCX)
     return diff, written
+
+
+@dataclass
+class BranchDiff:
+    """One branch of a multi-branch comparison ("" for a single branch)."""
+
+    name: str
+    diff: Diff | None  # None when the branch is in only one of the two folders
+    written: list[Path] = field(default_factory=list)
+    only_in: str = ""  # 旧 or 新
+
+    @property
+    def differs(self) -> bool:
+        return self.diff is None or self.diff.differs
+
+
+def _branches(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir() or (folder / "metrics.json").is_file():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if (p / "metrics.json").is_file()}
+
+
+def run_diffs(old_dir: Path, new_dir: Path, outputs: Path | None = None) -> list[BranchDiff]:
+    """Two output folders compared; multi-branch folders (one sub-folder per branch, as
+    `report` writes them) branch by branch, each 差异报告 in its branch's sub-folder."""
+    olds, news = _branches(old_dir), _branches(new_dir)
+    if not olds or not news:
+        diff, written = run_diff(old_dir, new_dir, outputs)
+        return [BranchDiff("", diff, written)]
+    out = []
+    for name in sorted(set(olds) | set(news), key=natural_key):
+        if name not in news or name not in olds:
+            out.append(BranchDiff(name, None, only_in="旧" if name in olds else "新"))
+            continue
+        target = (outputs / name) if outputs is not None else None
+        diff, written = run_diff(olds[name], news[name], target)
+        out.append(BranchDiff(name, diff, written))
+    return out
 
 
 def report_docx(folder: Path) -> Path | None:

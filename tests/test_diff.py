@@ -113,7 +113,7 @@ def test_equal_outputs_exit_0(drafts, tmp_path):
     shutil.copytree(first, copy)
     result = invoke("diff", str(first), str(copy))
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == f"两份输出一致：{first} 与 {copy} 的数字、台账行、检查发现和报告段落都相同。"
+    assert result.output.splitlines()[0] == "两份输出一致：数字、台账行、检查发现和报告段落都相同。"
     assert "两份输出一致" in (copy / DIFF_MD).read_text(encoding="utf-8")  # default: into NEW
 
 
@@ -242,3 +242,21 @@ def test_list_items_are_compared_by_what_they_are_about():
     assert sorted(display(p) for p in months) == sorted(["党费.按月[1月]", "党费.按月[2月]", "帮扶「村植树棵」.单位",
                                                          "帮扶「村植树棵」.事项", "帮扶「村植树棵」.对象",
                                                          "帮扶「村植树棵」.数量"])
+
+
+def test_multi_branch_folders_are_compared_branch_by_branch(drafts, tmp_path):
+    first, second = drafts
+    old, new = tmp_path / "旧", tmp_path / "新"
+    for name in ("一支部", "二支部"):
+        shutil.copytree(first, old / name)
+    shutil.copytree(first, new / "一支部")
+    shutil.copytree(second, new / "二支部")
+    shutil.copytree(first, new / "三支部")
+    result = invoke("diff", str(old), str(new))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[:2] == ["【一支部】两份输出一致：数字、台账行、检查发现和报告段落都相同。",
+                         "【二支部】有差异：数字 4 项，文字 1 项，台账行有变化的来源 5 处，检查发现新增 0 项、消除 0 项，报告段落 4 处。"]
+    assert "【三支部】只在新输出文件夹中有这个支部，无法比较。" in lines
+    assert (new / "二支部" / DIFF_MD).is_file() and (new / "一支部" / DIFF_MD).is_file()
+    assert not (new / DIFF_MD).exists()
