@@ -136,6 +136,9 @@ def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
+    if previous is not None and outputs is not None and previous.resolve() == outputs.resolve():
+        raise UsageError(f"上年度文件夹 {previous} 就是本次的输出文件夹，上年的输出会被覆盖。"
+                         "请把本年度输出到另一个文件夹，如 OUTPUTS=输出" + str(year or "本年度"))
     runs = [analyse(folder, name, year, config) for name, folder in found]
     if previous is not None:
         from pipeline import previous as previous_mod

@@ -121,6 +121,11 @@ def test_cli_previous_and_its_usage_errors(years, tmp_path):
                      "--previous", str(tmp_path / "无"))
     assert missing.exit_code == 2 and "错误：找不到上年度文件夹：" in missing.output
     assert not (tmp_path / "o").exists()
+    same = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(years["2021"]),
+                  "--previous", str(years["2021"]))
+    assert same.exit_code == 2
+    assert same.output.strip() == (f"错误：上年度文件夹 {years['2021']} 就是本次的输出文件夹，上年的输出会被覆盖。"
+                                   "请把本年度输出到另一个文件夹，如 OUTPUTS=输出本年度")
     (tmp_path / "空").mkdir()
     empty = invoke("check", "--inputs", str(ROOT / "inputs"), "--previous", str(tmp_path / "空"))
     assert empty.exit_code == 2 and "中既没有 metrics.json，也没有台账文件" in empty.output
