@@ -408,10 +408,15 @@ def render_markdown(diff: Diff) -> str:
 
 
 def _rows_count(diff: Diff, change: FigureChange) -> str:
+    """How the rows behind a changed figure changed, as the 数字变化 table says it."""
     for source in diff.sources:
         if source.key == change.source:
             return f"新增{len(source.added)}行、删去{len(source.removed)}行"
-    return "无变化" if change.source else "（无来源记录）"
+    if not change.source:
+        return "（无来源记录）"
+    if not (diff.old.provenance or {}).get(change.source) and not (diff.new.provenance or {}).get(change.source):
+        return "（没有对应的台账行）"  # a count of 0, 校验 counts
+    return "行未变（其他数字或设置变了）"
 
 
 def _numbers_md(diff: Diff) -> list[str]:
