@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PREVIOUS OLD NEW ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,11 +8,13 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 YEAR    ?=
 TEMPLATE ?=
+PDF     ?=
 ARGS    ?=
 
 PREVIOUS ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
+          $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
 
 .PHONY: report check init diff test bench golden template sample clean
 

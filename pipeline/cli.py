@@ -16,6 +16,9 @@ from pipeline.validation import unchecked_rules
 from pipeline.workbooks import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Everything else was written but the PDFs asked for with --pdf were not (no LibreOffice, or it
+# failed or hung): scripts collecting PDFs must not take the run for complete.
+EXIT_NO_PDF = 4
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
@@ -24,6 +27,7 @@ _previous = click.option("--previous", type=click.Path(path_type=Path), default=
                          help="上年度的输出文件夹（其中有 metrics.json）或台账文件夹，用于与上年比较")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认使用根目录的 pipeline.toml）")
+_pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
 
 
 class _Cli(click.Group):
@@ -77,10 +81,12 @@ def cli() -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="自定义 Word 模板")
 @click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
 @_config
+@_pdf
 @_previous
-def report(inputs, outputs, year, template, keep_going, config, previous) -> None:
+def report(inputs, outputs, year, template, keep_going, config, pdf, previous) -> None:
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous)
-    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs)
+    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
+            pdf=api.export_pdf(runs, report=True) if pdf else None)
 
 
 @cli.command(help="只校验台账，列出全部问题（指定 --outputs 时写出校验报告）。")
@@ -88,10 +94,14 @@ def report(inputs, outputs, year, template, keep_going, config, previous) -> Non
 @click.option("--outputs", type=click.Path(path_type=Path), default=None, help="校验报告的输出文件夹")
 @_year
 @_config
+@_pdf
 @_previous
-def check(inputs, outputs, year, config, previous) -> None:
+def check(inputs, outputs, year, config, pdf, previous) -> None:
+    if pdf and outputs is None:
+        raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     runs = api.run_check(inputs, outputs, year, config, previous)
-    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs)
+    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
+            pdf=api.export_pdf(runs, report=False) if pdf else None)
 
 
 @cli.command(help="生成空白台账（每种台账一个 Excel 工作簿），已有的文件不会被覆盖。")
@@ -161,7 +171,7 @@ def _make(command: str, inputs: Path | None) -> str:
 
 
 def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool,
-            inputs: Path | None = None) -> None:
+            inputs: Path | None = None, pdf=None) -> None:
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
     for run in runs:
@@ -194,9 +204,13 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
         click.echo(f"输出文件在 {folder}：")
         for path in written:
             click.echo(f"  {path}")
+    if pdf is not None and pdf.problem:
+        click.echo(pdf.problem)
     click.echo(_next_step(runs, report=report, failed=failed, inputs=inputs))
     if failed:
         sys.exit(EXIT_DATA)
+    if pdf is not None and pdf.problem:
+        sys.exit(EXIT_NO_PDF)
 
 
 def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs: Path | None) -> str:
