@@ -69,6 +69,10 @@ def load(folder: Path, year: int, config, branch: str = "") -> tuple[dict, str, 
             except (OSError, UnicodeDecodeError, ValueError):
                 provenance = None
         return metrics, f"{metrics_path}", _known(provenance if isinstance(provenance, dict) else None)
+    subs = sorted(p.name for p in folder.iterdir() if (p / "metrics.json").is_file())
+    if subs:
+        raise UsageError(f"上年度文件夹 {folder} 是多支部的输出（{'、'.join(subs)}），其中没有“{branch or '本支部'}”。"
+                         f"请指定该支部上年的子文件夹，如 PREVIOUS={folder / subs[0]}")
     if any(p.suffix.lower() in SPREADSHEET_SUFFIXES for p in folder.iterdir() if p.is_file()):
         from pipeline.api import analyse
 

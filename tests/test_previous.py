@@ -126,6 +126,13 @@ def test_cli_previous_and_its_usage_errors(years, tmp_path):
     assert same.exit_code == 2
     assert same.output.strip() == (f"错误：上年度文件夹 {years['2021']} 就是本次的输出文件夹，上年的输出会被覆盖。"
                                    "请把本年度输出到另一个文件夹，如 OUTPUTS=输出本年度")
+    multi = tmp_path / "多支部2021"
+    shutil.copytree(years["2021"], multi / "一支部")
+    chosen = invoke("check", "--inputs", str(ROOT / "inputs"), "--previous", str(multi))
+    assert chosen.exit_code == 2
+    assert chosen.output.strip() == (f"错误：上年度文件夹 {multi} 是多支部的输出（一支部），其中没有“本支部”。"
+                                     f"请指定该支部上年的子文件夹，如 PREVIOUS={multi / '一支部'}")
+    assert invoke("check", "--inputs", str(ROOT / "inputs"), "--previous", str(multi / "一支部")).exit_code == 0
     (tmp_path / "空").mkdir()
     empty = invoke("check", "--inputs", str(ROOT / "inputs"), "--previous", str(tmp_path / "空"))
     assert empty.exit_code == 2 and "中既没有 metrics.json，也没有台账文件" in empty.output
