@@ -21,11 +21,12 @@ DIFF_MD = "差异报告.md"
 DIFF_XLSX = "差异报告.xlsx"
 DIFF_DOCX = "差异报告（修订模式）.docx"  # the new report with the changes as Word tracked changes
 ROWS_JSON = "rows.json"
-# Settings copied from pipeline.toml and the validation counts are not figures of the report.
+# Not compared as figures: the settings copied from pipeline.toml, and the findings (compared
+# as findings added and removed).
 _SKIPPED = ("检查规则", "检查发现")
 _MONTHLY = ("按月", "举办日")
 
-Path_ = tuple  # a metric's place: keys and 0-based list indices
+Path_ = tuple  # a metric's place: keys, list elements (Item) and 0-based list indices
 
 
 @dataclass
@@ -131,8 +132,11 @@ def read_output(folder: Path, role: str) -> Output:
     rows = _load_json(folder / ROWS_JSON, dict) if (folder / ROWS_JSON).is_file() else None
     report = None
     if (folder / "report.md").is_file():
-        report = [line.rstrip() for line in (folder / "report.md").read_text(encoding="utf-8").splitlines()
-                  if line.strip()]
+        try:
+            text = (folder / "report.md").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"无法读取 {folder / 'report.md'}（{exc}）。请重新运行 make report 生成该文件夹") from None
+        report = [line.rstrip() for line in text.splitlines() if line.strip()]
     return Output(folder, metrics, provenance, rows, report)
 
 
