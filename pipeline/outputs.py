@@ -72,8 +72,14 @@ def all_or_nothing():
 
 
 def check_folder(folder: Path) -> None:
-    """Fail early, before any work, when `folder` cannot take output files."""
-    handle, name = _temp_file(folder)
+    """Fail early, before any work, when `folder` cannot take output files: a probe file in it
+    (or in the nearest folder above it that exists), deleted at once, so nothing is left behind."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise _folder_error(folder, NotADirectoryError(errno.ENOTDIR, "Not a directory"))
+    handle, name = _temp_file(existing)
     os.close(handle)
     os.unlink(name)
 

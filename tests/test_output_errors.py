@@ -147,7 +147,9 @@ def test_a_locked_pdf_is_named_and_the_rest_stays_written(good, tmp_path, monkey
     assert result.exit_code == 4
     assert (f"未能写出 PDF：无法写入 {out / '校验报告.pdf'}：文件可能正在 Word、Excel、WPS 等程序中打开，"
             "或没有写入权限。请先关闭 校验报告.pdf 再运行。") in result.output.splitlines()
-    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".json", ".json", ".md", ".md", ".pdf", ".xlsx"]
+    written = {p.name for p in out.iterdir()}
+    assert {REPORT, REPORT.replace(".docx", ".pdf"), "metrics.json", "校验报告.xlsx", "校验报告.md"} <= written
+    assert "校验报告.pdf" not in written and not any(n.startswith(".~tmp-") for n in written)
 
 
 def test_init_into_a_folder_it_cannot_write(tmp_path, monkeypatch):
