@@ -6,6 +6,8 @@ cannot be read is a row error and the row stays out of the figures; nothing is g
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +17,8 @@ from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
+from pipeline.values import (SPACES, UNIT_SCALES, clean_name, clean_text, half_width, is_blank, norm_key, parse_date,
+                             parse_int, parse_month,
                              parse_number, parse_pay_month, parse_quarter, split_names)
 
 # Issues about the folder as a whole rather than one file.
@@ -152,7 +155,7 @@ _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (c
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
-_SPACES = " \t\r\n\u3000"
+_SPACES = SPACES
 _EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
 
 
@@ -192,6 +195,18 @@ def _parse_activity(raw):
                      f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称")
 
 
+_IMPLIED_SPEAKER = {norm_key(s): canon for canon, names in vocab.ACTIVITY_SPEAKERS.items() for s in names}
+
+
+def _implied_speaker(raw) -> str | None:
+    """The 主讲人类别 an activity name states (`书记讲党课`, `主题党日暨书记讲党课`), if any."""
+    bare = _PERIOD_PREFIX.sub("", _BRACKETS.sub("", norm_key(raw)))
+    for part in (bare, *_JOINERS.split(bare)):
+        if part in _IMPLIED_SPEAKER:
+            return _IMPLIED_SPEAKER[part]
+    return None
+
+
 def _parse_speaker(raw):
     found = _SPEAKER.get(norm_key(raw)) or _SPEAKER.get(_BRACKETS.sub("", norm_key(raw)))
     if found:
@@ -224,6 +239,24 @@ def _one_level(raw) -> str:
         if key.startswith(synonym):  # `省级媒体`, `市委网站`
             return level
     raise ValueError(f"不是可识别的采用级别（可填：{'、'.join(vocab.LEVELS)}）")
+
+
+_RECTIFY = {norm_key(s): canon for canon, syns in vocab.RECTIFY_STATUS.items() for s in (canon, *syns)}
+_OPEN_DEADLINES = {norm_key(s) for s in vocab.OPEN_DEADLINES}
+_BEFORE = re.compile(r"(?:月底|月末|底|末)?(?:前|以前|之前)?$")
+
+
+def parse_deadline(raw, year: int | None):
+    """完成时限: a day, or a month (`2022年6月底前` = its last day); `长期坚持` is no deadline (None)."""
+    if norm_key(raw) in _OPEN_DEADLINES:
+        return None
+    try:
+        return parse_date(raw, year)
+    except ValueError:
+        pass
+    text = _BEFORE.sub("", half_width(str(raw)).strip()) if isinstance(raw, str) else raw
+    y, m = parse_month(text)
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
 def _lookup(table: dict, value, what: str, choices) -> str:
@@ -351,6 +384,10 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return parse_quarter(raw)
     if kind_of_value == "status":
         return _parse_status(raw)
+    if kind_of_value == "rectify":
+        return _lookup(_RECTIFY, raw, "完成情况", vocab.RECTIFY_STATUS)
+    if kind_of_value == "deadline":
+        return parse_deadline(raw, year)
     if kind_of_value == "paymonth":
         return _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10")
     raise AssertionError(f"unknown column type {kind_of_value}")
@@ -364,6 +401,7 @@ _ACTIONS = {
     "paymonth": "请写成 1月 或 2023年1月 这样的月份",
     "quarter": "请写成 第一季度 或 1 至 4",
     "yesno": "请填写“是”或“否”",
+    "deadline": "请写成 2023年6月30日、2023年6月底前 或 长期坚持",
 }
 
 
@@ -514,6 +552,9 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
     period = sheet_period(sheet.name)
     date_index = table.columns.get("日期")
     moments: dict = {}  # time_of_day per distinct date cell: dates repeat
+    # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised; None for other ledgers.
+    speakers: dict | None = {} if kind.name == "组织生活台账" else None
+    type_column = table.columns.get("类型", -1)
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -549,7 +590,9 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
                     ok = False
                 continue
             if ctype == "text":
-                values[name] = raw if raw.__class__ is str else clean_text(raw)
+                # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+                values[name] = (raw if raw.__class__ is str and raw.isprintable() and "  " not in raw
+                                else clean_text(raw))
                 continue
             parsed = memo.get((raw.__class__, raw)) if memo is not None else None
             if parsed is None:
@@ -627,6 +670,12 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             outcome[r] = OUT_OF_YEAR
             continue
+        if speakers is not None and "主讲人类别" not in values:
+            raw_type = row[type_column]
+            if (implied := speakers.get(raw_type, False)) is False:
+                implied = speakers[raw_type] = _implied_speaker(raw_type)
+            if implied:
+                values["主讲人类别"] = implied  # 书记讲党课 says who spoke
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
             # A combined activity (`主题党日暨党课`) counts once for each of its types.
             for activity in values["类型"]:

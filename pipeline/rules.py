@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline import vocab
+from pipeline import rectify, vocab
 from pipeline.aggregate import (MonthDue, check_occasions, dues_by_month, full_members, memberships, months_due,
                                 roster, secretary, talk_records, year_end_members)
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
@@ -86,6 +86,8 @@ RULES: tuple[Rule, ...] = (
          f"{REGULATIONS}第二十一条", TIAOLI, options={"term_years": 3, "village_term_years": 5}),
     Rule("学习笔记检查", "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
          "本地学习笔记检查制度（每季度调阅检查党员学习笔记）", LOCAL),
+    Rule("整改", "整改按期完成", "rectify", "整改台账", "完成整改", YEAR, None,
+         "上年度查摆问题应按整改时限整改到位", LOCAL, applies="rectify"),
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
@@ -194,6 +196,8 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if not applies:
         if rule.applies == "full_members":
             return f"正式党员不足{cfg.min_full_members}人，不适用"
+        if rule.applies == "rectify":
+            return "没有整改台账，不适用"
         return "党员名册和基本信息中没有党小组，不适用"
     if rule.check == "term":
         return "" if ledgers.info.get("本届任期起始") else "基本信息中没有填写“本届任期起始”"
@@ -322,6 +326,8 @@ def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> 
         full = full_members(ledgers)
         count = (metrics.get("党员") or {}).get("正式党员", len(full))
         return count >= cfg.min_full_members, full
+    if rule.applies == "rectify":
+        return bool(ledgers.of("整改台账")), []
     if rule.applies == "party_groups":
         grouped = [m for m in members if m["党小组"]]
         named = [ledgers.info_src["党小组"]] if ledgers.info.get("党小组") else []
@@ -838,4 +844,4 @@ def _term(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
 
 CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study,
             "groups": _groups, "quorum": _quorum, "secretary_lesson": _secretary_lesson, "absence": _absence,
-            "probation": _probation, "term": _term}
+            "probation": _probation, "term": _term, "rectify": rectify.overdue}

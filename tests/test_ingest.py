@@ -120,6 +120,7 @@ _SAMPLE_VALUES = {
     "text": "文本", "name": "张三", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
     "int": "9", "names": "张三、李四", "activity": "支委会", "speaker": "书记", "category": "正式党员",
     "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月", "status": "正常",
+    "rectify": "推进中", "deadline": "2023年6月底前",
 }
 
 
@@ -288,8 +289,8 @@ def test_not_a_spreadsheet(tmp_path):
     branch(tmp_path)
     (tmp_path / "说明.docx").write_bytes(b"PK")
     assert messages(run(tmp_path)) == [
-        "[错误] 说明.docx：不是可读取的表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv）。"
-        "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹。"]
+        "[警告] 说明.docx：不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）。"
+        "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹。"]
 
 
 def test_encrypted_workbook(tmp_path):
