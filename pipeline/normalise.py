@@ -95,8 +95,9 @@ OUTCOMES = (COUNTED, DUPLICATE, TOTALS, OUT_OF_YEAR, EXAMPLE, FAILED)
 class Account:
     """Row accounting of one ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错.
 
-    `skipped` (section headings, the header pasted again) are not rows of the ledger and
-    not part of 读取; they are shown beside it so that nothing leaves the sheet unseen.
+    `skipped` (section headings, the header pasted again, content only in unread columns)
+    are not rows of the ledger and not part of 读取; they are shown beside it so that nothing
+    leaves the sheet unseen.
     """
 
     file: str
@@ -114,7 +115,7 @@ class Account:
         parts = " + ".join(f"{name} {self.counts[name]}" for name in OUTCOMES)
         text = f"读取 {self.read} 行 = {parts}"
         if self.skipped:
-            text += f"（另有标题、分节或重复表头 {self.skipped} 行，不是数据）"
+            text += f"（另有 {self.skipped} 行不是数据：标题、分节、重复的表头或只在未识别的列中有内容）"
         return text
 
 
