@@ -968,6 +968,33 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
         kept.append(record)
     if vocab.DUES_WIDE in ledgers.records:
         ledgers.records[vocab.DUES_WIDE] = kept
+    _long_against_wide(ledgers, log, outcomes, facts)
+
+
+def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: dict) -> None:
+    """A payment in the long form for a member-month the wide form already holds is the same
+    fact (same amount: counted once) or a contradiction (another amount: an error)."""
+    kept = []
+    for record in ledgers.of(vocab.DUES_LONG):
+        name, month, amount = record["姓名"], record["月份"], record["金额"]
+        if (name, month) not in facts:
+            kept.append(record)
+            continue
+        before, other = facts[(name, month)]
+        where = dict(sheet=record.src.sheet, row=record.src.row, column="金额", value=amount)
+        if abs(before - amount) <= 0.005:
+            outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = DUPLICATE
+            log.warning(record.src.file, f"{name}{month}月的这笔党费已在{other.src.where()}的{month}月（{other.cells[month]}）"
+                        "记过，金额相同，只计一次", "同一笔党费只记在一种台账中（横表或逐笔表），请删去一处",
+                        code="duplicate", **where)
+            continue
+        outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
+        ledgers.incomplete.add(vocab.DUES_LONG)
+        log.error(record.src.file, f"与{other.src.where()}的{month}月（{other.cells[month]}，{_show_number(before)}）"
+                  "是同一党员同一月份，金额却不同，无法确定哪个对",
+                  "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code="dues-conflict", **where)
+    if vocab.DUES_LONG in ledgers.records:
+        ledgers.records[vocab.DUES_LONG] = kept
 
 
 def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
