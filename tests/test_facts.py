@@ -298,3 +298,18 @@ def test_long_form_payments_already_in_the_wide_form(tmp_path):
         "[错误] 台账.xlsx，工作表「党费逐笔」，第3行，「金额」列：值「60」与台账.xlsx「党费」第2行的1月（C2，50）"
         "是同一党员同一月份，金额却不同，无法确定哪个对。请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）。"]
     assert account(result, "党费逐笔").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 1}
+
+
+def test_init_previous_prefills_only_members_still_in_the_branch(tmp_path):
+    import openpyxl
+
+    from pipeline import api
+
+    roster = [["姓名", "状态", "转出时间"], ["王书记", "", ""], ["张一", "转出", "2022.06"], ["李二", "", ""]]
+    last = tmp_path / "2022"
+    write_xlsx(last / "台账.xlsx", {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"], ["年度", 2022]],
+                                    "党员名册": roster, **EMPTY_LEDGERS})
+    api.run_init(tmp_path / "2023", 2023, last)
+    ws = openpyxl.load_workbook(tmp_path / "2023" / "02-党员名册.xlsx").active
+    names = [r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
+    assert names == ["王书记", "李二"]
