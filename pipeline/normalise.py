@@ -961,7 +961,10 @@ def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table,
             log.warning(sheet.file, f"备注中写了{said}{status}，按此计算党员人数、党费和谈心谈话",
                         f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
                         code="status-from-remark", **where)
-    values["状态"] = status or vocab.NORMAL_STATUS
+    if status is None:
+        values.pop("状态", None)  # blank: an ordinary member (nothing is written in its name)
+    else:
+        values["状态"] = status
 
 
 def _raw(table: Table, r: int, name: str):

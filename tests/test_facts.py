@@ -313,3 +313,14 @@ def test_init_previous_prefills_only_members_still_in_the_branch(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "2023" / "02-党员名册.xlsx").active
     names = [r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
     assert names == ["王书记", "李二"]
+
+
+def test_rows_json_holds_what_was_typed_not_the_derived_key_fields(tmp_path):
+    from pipeline.diff import row_contents
+
+    sheets = {"上半年党费": dues_sheet(range(1, 3), ["张一"]), "第一季度笔记": [["姓名", "学习笔记"], ["张一", 3000]]}
+    result = run(book(tmp_path, sheets, [["姓名"], ["王书记"], ["张一"]]))
+    rows = row_contents(result.ledgers)
+    assert rows["台账.xlsx / 上半年党费 / 2"] == "姓名：张一；缴纳标准：50；各月：1月50，2月50"
+    assert rows["台账.xlsx / 第一季度笔记 / 2"] == "姓名：张一；学习笔记：3000；季度：1"
+    assert rows["台账.xlsx / 党员名册 / 3"] == "姓名：张一"
