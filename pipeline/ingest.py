@@ -202,8 +202,11 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         _warn_unknown_columns(table, headers, log, header_row)
         data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(months)
         unit_columns = {i for n, i in columns.items() if n == "单位"}
+        # Columns whose content alone makes no row: 序号 (often numbered ahead) and a 合计 filled down.
+        passive = {i for i, h in enumerate(headers) if h in _IGNORED} | {
+            i for n, i in columns.items() if n in vocab.CHECK_ONLY}
         table.data_rows, table.totals, table.examples, table.skipped = _data_rows(
-            sheet, header_row + 1, data_columns, headers, unit_columns)
+            sheet, header_row + 1, data_columns, headers, unit_columns, passive)
         for r in table.examples:
             if not _untouched_example(table, sheet.rows[r]):
                 log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
@@ -326,12 +329,14 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
 
 
 def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str],
-               unit_columns: set[int] = frozenset()) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Rows after the header with content in a read column, sorted into data rows, totals rows,
-    示例 rows and non-data rows (a section heading or the header pasted again).
+               unit_columns: set[int] = frozenset(), passive: set[int] = frozenset()
+               ) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Rows after the header with content in a read column, sorted into data rows, totals rows
+    and 示例 rows; and the rows that are not data (a section heading, the header pasted again,
+    content only in columns the ledger does not read, such as a note beside the table).
 
-    Rows with nothing in the read columns (blank, or only a pre-filled 序号 or a 合计 filled
-    down) are not rows of the ledger and are not counted anywhere.
+    Blank rows, and rows with nothing but a 序号 or a 合计 filled down (`passive`), are not
+    rows of the ledger.
     """
     out, totals, examples, skipped = [], [], [], []
     columns = sorted(data_columns)
@@ -342,6 +347,8 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
             if c < width and row[c] != "" and not is_blank(row[c]):
                 break
         else:
+            if any(c not in passive and not is_blank(v) for c, v in enumerate(row)):
+                skipped.append(index)  # content only outside the read columns
             continue
         if row[0].__class__ in (int, float) and width > 1 and row[1] != "":
             # The usual 序号 + value: never a heading or a repeated header, and a totals row only
@@ -465,9 +472,6 @@ def _figure(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-_SPACE_CHARS = re.compile("[\\s\u200b\u2060\ufeff]+")
 
 
 def _compact(value) -> str:

@@ -98,8 +98,9 @@ OUTCOMES = (COUNTED, DUPLICATE, TOTALS, OUT_OF_YEAR, EXAMPLE, FAILED)
 class Account:
     """Row accounting of one ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错.
 
-    `skipped` (section headings, the header pasted again) are not rows of the ledger and
-    not part of 读取; they are shown beside it so that nothing leaves the sheet unseen.
+    `skipped` (section headings, the header pasted again, content only in unread columns)
+    are not rows of the ledger and not part of 读取; they are shown beside it so that nothing
+    leaves the sheet unseen.
     """
 
     file: str
@@ -117,7 +118,7 @@ class Account:
         parts = " + ".join(f"{name} {self.counts[name]}" for name in OUTCOMES)
         text = f"读取 {self.read} 行 = {parts}"
         if self.skipped:
-            text += f"（另有标题、分节或重复表头 {self.skipped} 行，不是数据）"
+            text += f"（另有 {self.skipped} 行不是数据：标题、分节、重复的表头或只在未识别的列中有内容）"
         return text
 
 
@@ -1002,7 +1003,10 @@ def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table,
             log.warning(sheet.file, f"备注中写了{said}{status}，按此计算党员人数、党费和谈心谈话",
                         f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
                         code="status-from-remark", **where)
-    values["状态"] = status or vocab.NORMAL_STATUS
+    if status is None:
+        values.pop("状态", None)  # blank: an ordinary member (nothing is written in its name)
+    else:
+        values["状态"] = status
 
 
 def _raw(table: Table, r: int, name: str):
@@ -1058,6 +1062,33 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
         kept.append(record)
     if vocab.DUES_WIDE in ledgers.records:
         ledgers.records[vocab.DUES_WIDE] = kept
+    _long_against_wide(ledgers, log, outcomes, facts)
+
+
+def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: dict) -> None:
+    """A payment in the long form for a member-month the wide form already holds is the same
+    fact (same amount: counted once) or a contradiction (another amount: an error)."""
+    kept = []
+    for record in ledgers.of(vocab.DUES_LONG):
+        name, month, amount = record["姓名"], record["月份"], record["金额"]
+        if (name, month) not in facts:
+            kept.append(record)
+            continue
+        before, other = facts[(name, month)]
+        where = dict(sheet=record.src.sheet, row=record.src.row, column="金额", value=amount)
+        if abs(before - amount) <= 0.005:
+            outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = DUPLICATE
+            log.warning(record.src.file, f"{name}{month}月的这笔党费已在{other.src.where()}的{month}月（{other.cells[month]}）"
+                        "记过，金额相同，只计一次", "同一笔党费只记在一种台账中（横表或逐笔表），请删去一处",
+                        code="duplicate", **where)
+            continue
+        outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
+        ledgers.incomplete.add(vocab.DUES_LONG)
+        log.error(record.src.file, f"与{other.src.where()}的{month}月（{other.cells[month]}，{_show_number(before)}）"
+                  "是同一党员同一月份，金额却不同，无法确定哪个对",
+                  "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code="dues-conflict", **where)
+    if vocab.DUES_LONG in ledgers.records:
+        ledgers.records[vocab.DUES_LONG] = kept
 
 
 def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:

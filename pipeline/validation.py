@@ -80,7 +80,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
 
 
 ACCOUNT_COLUMNS = ("文件", "工作表", "台账", "读取", "计入", "重复", "合计行", "非本年度", "示例", "出错",
-                   "标题或重复表头（不是数据）")
+                   "不是数据的行")
 
 
 def account_row(account) -> list:

@@ -284,3 +284,43 @@ def test_a_combined_activity_row_twice_is_one_duplicate(tmp_path):
     assert (result.metrics["组织生活"]["主题党日"], result.metrics["组织生活"]["党课"]) == (1, 1)
     assert [i.row for i in result.log.items if i.code == "duplicate"] == [3]
     assert account(result, "组织生活").counts["重复"] == 1
+
+
+def test_long_form_payments_already_in_the_wide_form(tmp_path):
+    wide = [["姓名", "缴纳标准", "1月", "2月"], ["张一", 50, 50, 50]]
+    long = [["姓名", "缴费月份", "金额"], ["张一", "2月", 50], ["张一", "1月", 60], ["张一", "3月", 50]]
+    result = run(book(tmp_path, {"党费": wide, "党费逐笔": long}, [["姓名"], ["王书记"], ["张一"]]))
+    assert result.metrics["党费"]["按月"][:3] == [50, 50, 50]
+    assert messages(result, "duplicate") == [
+        "[警告] 台账.xlsx，工作表「党费逐笔」，第2行，「金额」列：值「50」张一2月的这笔党费已在台账.xlsx「党费」第2行的2月（D2）"
+        "记过，金额相同，只计一次。同一笔党费只记在一种台账中（横表或逐笔表），请删去一处。"]
+    assert messages(result, "dues-conflict") == [
+        "[错误] 台账.xlsx，工作表「党费逐笔」，第3行，「金额」列：值「60」与台账.xlsx「党费」第2行的1月（C2，50）"
+        "是同一党员同一月份，金额却不同，无法确定哪个对。请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）。"]
+    assert account(result, "党费逐笔").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 1}
+
+
+def test_init_previous_prefills_only_members_still_in_the_branch(tmp_path):
+    import openpyxl
+
+    from pipeline import api
+
+    roster = [["姓名", "状态", "转出时间"], ["王书记", "", ""], ["张一", "转出", "2022.06"], ["李二", "", ""]]
+    last = tmp_path / "2022"
+    write_xlsx(last / "台账.xlsx", {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"], ["年度", 2022]],
+                                    "党员名册": roster, **EMPTY_LEDGERS})
+    api.run_init(tmp_path / "2023", 2023, last)
+    ws = openpyxl.load_workbook(tmp_path / "2023" / "02-党员名册.xlsx").active
+    names = [r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
+    assert names == ["王书记", "李二"]
+
+
+def test_rows_json_holds_what_was_typed_not_the_derived_key_fields(tmp_path):
+    from pipeline.diff import row_contents
+
+    sheets = {"上半年党费": dues_sheet(range(1, 3), ["张一"]), "第一季度笔记": [["姓名", "学习笔记"], ["张一", 3000]]}
+    result = run(book(tmp_path, sheets, [["姓名"], ["王书记"], ["张一"]]))
+    rows = row_contents(result.ledgers)
+    assert rows["台账.xlsx / 上半年党费 / 2"] == "姓名：张一；缴纳标准：50；各月：1月50，2月50"
+    assert rows["台账.xlsx / 第一季度笔记 / 2"] == "姓名：张一；学习笔记：3000；季度：1"
+    assert rows["台账.xlsx / 党员名册 / 3"] == "姓名：张一"
