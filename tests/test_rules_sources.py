@@ -463,3 +463,18 @@ def test_a_meeting_dated_next_year_without_its_year_says_how_to_count_it(tmp_pat
     run = api.analyse(folder, "", None, settings.load(None))
     actions = {i.action for i in run.log.items if i.code == "out-of-year"}
     assert actions == {f"如果日期写错，请改正；如果是为{YEAR}年召开的，请在“所属年度”一栏填写{YEAR}"}
+
+
+def test_each_branch_of_a_multi_branch_run_has_its_own_settings(tmp_path):
+    # Both branches pay 张一's dues at each quarter's end, January's late (in September);
+    # only the second agreed payment by quarter, so only the first is six months late.
+    paid = {m: 50 for m in range(2, 13)}
+    paid[9] = 100
+    dues = dues_paid("张一", paid)
+    write_ledgers(tmp_path / "in" / "一支部", **{**compliant(), "dues": dues})
+    write_ledgers(tmp_path / "in" / "二支部", **{**compliant(), "dues": dues, "info": {"党费缴纳方式": "按季度"}})
+    runs = api.run_check(tmp_path / "in", tmp_path / "out", None)
+    assert [(r.name, [f["说明"] for f in r.findings]) for r in runs] == [
+        ("一支部", ["张一1月党费于9月补交，超过6个月"]), ("二支部", [])]
+    assert runs[0].metrics["检查规则"]["党费"]["缴纳方式"] == "按月"
+    assert runs[1].metrics["检查规则"]["党费"]["本支部设置"] == ["缴纳方式：按季度（台账.xlsx「基本信息」第4行）"]
