@@ -738,21 +738,28 @@ def _attendance_rows(ledgers: Ledgers, first: bool = False) -> list[Record]:
     """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in (`first`: at
     most the first, to learn whether there are any)."""
     out = []
+    members = {m["姓名"] for m in roster(ledgers)}
     for t in vocab.ALL_MEMBER_ACTIVITIES:
         for r in ledgers.activities(t):
             values = r.values
-            if (values.get("参加人员") or values.get("缺席人员")) and values["日期"].year == ledgers.year:
+            if values["日期"].year == ledgers.year and (values.get("缺席人员") or _names_present(r, members)):
                 out.append(r)
                 if first:
                     return out
     return out
 
 
-def _attended(row: Record, name: str) -> bool:
+def _names_present(row: Record, members: set[str]) -> bool:
+    """A 参加人员 cell that names someone on the roster (or 全体党员); `7人` names no one."""
+    present = _bare_names(row["参加人员"])
+    return bool(present & members) or any(p in vocab.ALL_MEMBERS for p in present)
+
+
+def _attended(row: Record, name: str, members: set[str]) -> bool:
     """Whether a row shows `name` present: listed in 参加人员 (or 全体党员), else not listed in
     缺席人员 (`张一（病假）` names 张一)."""
-    present = _bare_names(row["参加人员"])
-    if present:
+    if _names_present(row, members):
+        present = _bare_names(row["参加人员"])
         return name in present or any(p in vocab.ALL_MEMBERS for p in present)
     return name not in _bare_names(row["缺席人员"])
 
@@ -770,6 +777,7 @@ def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """
     rows = _attendance_rows(ledgers)
     spans = memberships(ledgers)
+    everyone = set(spans)
     by_month: dict[int, list[Record]] = defaultdict(list)
     for r in rows:
         by_month[r["日期"].month].append(r)
@@ -784,7 +792,7 @@ def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         missed = []
         for m in months:
             held = [r for r in by_month[m] if expected(r)]
-            if held and not any(_attended(r, name) for r in held):
+            if held and not any(_attended(r, name, everyone) for r in held):
                 missed.append(m)
         runs = [run for run in _runs(missed) if len(run) >= cfg.absent_months]
         if not runs:

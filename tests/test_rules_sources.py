@@ -478,3 +478,10 @@ def test_each_branch_of_a_multi_branch_run_has_its_own_settings(tmp_path):
         ("一支部", ["张一1月党费于9月补交，超过6个月"]), ("二支部", [])]
     assert runs[0].metrics["检查规则"]["党费"]["缴纳方式"] == "按月"
     assert runs[1].metrics["检查规则"]["党费"]["本支部设置"] == ["缴纳方式：按季度（台账.xlsx「基本信息」第4行）"]
+
+
+def test_attendance_written_as_a_head_count_names_no_one(tmp_path):
+    acts = [(a[0], a[1], None, {"参加人员": "7人"}) if a[1] == "主题党日" else a for a in compliant()["activities"]]
+    run = analyse(tmp_path, activities=acts)
+    assert run.findings == []
+    assert run.metrics["检查规则"]["缺席组织生活"]["未检查原因"] == "组织生活台账没有“参加人员”或“缺席人员”"
