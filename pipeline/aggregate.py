@@ -58,8 +58,9 @@ def whole(number):
     return int(number) if number.is_integer() else number
 
 
-def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
-    """Every figure of metrics.md (检查发现 and 校验 are filled by later stages)."""
+def aggregate(ledgers: Ledgers, dues_by_quarter: bool | None = None) -> tuple[dict, Provenance]:
+    """Every figure of metrics.md (检查发现 and 校验 are filled by later stages); `dues_by_quarter`
+    lays 党费 payments on their quarter's months (the 党费 rule's 缴纳方式)."""
     prov = Provenance()
     metrics = {
         "年度": ledgers.year,
@@ -70,7 +71,7 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "党课": _lessons(ledgers, prov),
         "谈心谈话": _talks(ledgers, prov),
         "学习": _study(ledgers, prov),
-        "党费": _dues(ledgers, prov),
+        "党费": _dues(ledgers, prov, dues_by_quarter),
         "信息报送": _submissions(ledgers, prov),
         "帮扶": _assistance(ledgers, prov),
         "其他事项": _others(ledgers, prov),
@@ -414,19 +415,19 @@ def dues_by_month(ledgers: Ledgers, by_quarter: bool | None = None) -> dict[str,
     return out
 
 
-def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
+def dues_gaps(ledgers: Ledgers, by_quarter: bool | None = None) -> dict[str, tuple[list[int], Source]]:
     """Members with a standard > 0 and the owed months nothing went to by year end (a later
     补交 or an earlier 预交 counts for the months it covers)."""
     standards = monthly_standards(ledgers)
     gaps = {}
-    for name, dues in dues_by_month(ledgers).items():
+    for name, dues in dues_by_month(ledgers, by_quarter).items():
         missed = [d.month for d in dues if d.unpaid]
         if missed:
             gaps[name] = (missed, standards[name][missed[0]][1])
     return gaps
 
 
-def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
+def _dues(ledgers: Ledgers, prov: Provenance, by_quarter: bool | None = None) -> dict:
     standards = monthly_standards(ledgers)
     monthly = [0.0] * 12
     for _, month, amount, src in dues_payments(ledgers):
@@ -438,7 +439,7 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
     due = sum(standards[name][m][0] for name, months in owed.items() for m in months) if standards else None
     prov.add("党费.应缴总额", [src for months in standards.values() for _, src in months.values()])
     arrears = []
-    for name, (missed, src) in dues_gaps(ledgers).items():
+    for name, (missed, src) in dues_gaps(ledgers, by_quarter).items():
         arrears += [{"姓名": name, "月份": month} for month in missed]
         prov.add("党费.欠缴", [src])
     return {

@@ -79,7 +79,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                          "或在命令中指定，如 make report YEAR=2023")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files, rules.next_year_months(config))
     config = settings_mod.for_branch(config, run.ledgers.info, run.ledgers.info_src, run.log)
-    run.metrics, provenance = aggregate(run.ledgers)
+    run.metrics, provenance = aggregate(run.ledgers, config.rules["党费"].pay_by == "按季度")
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
         run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)

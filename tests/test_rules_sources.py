@@ -99,8 +99,9 @@ def test_dues_by_quarter_or_ahead_owes_nothing(tmp_path, paid):
 
 def test_dues_a_missing_quarter(tmp_path):
     paid = {3: 150, 9: 150, 12: 150}
-    assert notes(tmp_path, '[rules."党费"]\npay_by = "按季度"\n', dues=dues_paid("张一", paid)) == [
-        ("党费按月缴纳", "张一4月、5月、6月未缴纳党费")]
+    run = analyse(tmp_path, '[rules."党费"]\npay_by = "按季度"\n', dues=dues_paid("张一", paid))
+    assert [(f["规则"], f["说明"]) for f in run.findings] == [("党费按月缴纳", "张一4月、5月、6月未缴纳党费")]
+    assert run.metrics["党费"]["欠缴"] == [{"姓名": "张一", "月份": m} for m in (4, 5, 6)]
 
 
 @pytest.mark.parametrize("late_month,expected", [
