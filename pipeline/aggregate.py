@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vocab
-from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_standards
+from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_remittance, dues_standards
 from pipeline.values import split_names
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
@@ -73,6 +73,7 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "信息报送": _submissions(ledgers, prov),
         "帮扶": _assistance(ledgers, prov),
         "其他事项": _others(ledgers, prov),
+        "工作举措": _measures(ledgers, prov),
         "问题": _items(ledgers, prov, "问题"),
         "原因": _items(ledgers, prov, "原因"),
         "打算": _plans(ledgers, prov),
@@ -240,6 +241,23 @@ def months_due(ledgers: Ledgers) -> dict[str, range]:
             for name, (standard, _) in dues_standards(ledgers).items() if (standard or 0) > 0}
 
 
+def dues_short(ledgers: Ledgers) -> dict[str, tuple[list[tuple[int, float, float]], Source]]:
+    """Members who paid something but less than their standard in a month they owe:
+    name -> ([(month, standard, paid)], standard's row). Months with nothing paid are gaps."""
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    for name, month, amount, _ in dues_payments(ledgers):
+        paid[(name, month)] += amount
+    standards = dues_standards(ledgers)
+    short = {}
+    for name, months in months_due(ledgers).items():
+        standard = standards[name][0]
+        under = [(m, standard, round(paid[(name, m)], 2)) for m in months
+                 if 0 < paid[(name, m)] < standard - 0.005]
+        if under:
+            short[name] = (under, standards[name][1])
+    return short
+
+
 def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
     """Members with a standard > 0 and the months (from joining) with no payment > 0."""
     paid: dict[str, set[int]] = defaultdict(set)
@@ -270,11 +288,28 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
     for name, (missed, src) in dues_gaps(ledgers).items():
         arrears += [{"姓名": name, "月份": month} for month in missed]
         prov.add("党费.欠缴", [src])
+    short = []
+    for name, (months, src) in dues_short(ledgers).items():
+        short += [{"姓名": name, "月份": m, "应缴": whole(std), "实缴": whole(paid)} for m, std, paid in months]
+        prov.add("党费.少缴", [src])
+    # 足额: a standard is known for someone and every member-month owed was paid in full.
+    full = bool(owed) and not arrears and not short
+    prov.add("党费.足额", [src for _, src in standards.values()])
+    marked, unmarked, remitted = dues_remittance(ledgers)
+    paid_total = sum(monthly)
+    # 已全部上缴: the ledger records remittance for every row with payments, or 上缴 amounts
+    # (rows named 上缴, amounts in a 上缴 column) reach what was collected.
+    handed_on = paid_total > 0 and (remitted >= paid_total - 0.005 or (bool(marked) and not unmarked))
+    prov.add("党费.已全部上缴", [r.src for r in marked])
     return {
-        "实缴总额": whole(sum(monthly)),
+        "实缴总额": whole(paid_total),
         "应缴总额": whole(due),
         "按月": [whole(m) for m in monthly],
         "欠缴": arrears,
+        "少缴": short,
+        "足额": full,
+        "上缴总额": whole(remitted) if remitted else None,
+        "已全部上缴": handed_on,
     }
 
 
@@ -317,6 +352,15 @@ def _others(ledgers: Ledgers, prov: Provenance) -> dict:
         out[record["事项"]] = {"数量": whole(record["数量"]), "单位": record["单位"] or "",
                              "约数": "数量" in record.approx}
         prov.add(f"其他事项.{record['事项']}", [record])
+    return out
+
+
+def _measures(ledgers: Ledgers, prov: Provenance) -> dict[str, list[str]]:
+    """工作举措 by 板块, each 板块's measures in ledger order (the secretary's own words)."""
+    out: dict[str, list[str]] = {name: [] for name in vocab.SECTIONS}
+    for record in ledgers.of("工作举措"):
+        out[record["板块"]].append(record["内容"])
+        prov.add(f"工作举措.{record['板块']}", [record])
     return out
 
 

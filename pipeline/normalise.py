@@ -116,6 +116,7 @@ _CATEGORY = {norm_key(s): canon for canon, syns in vocab.MEMBER_CATEGORIES.items
 _NON_MEMBERS = {norm_key(s) for s in vocab.NON_MEMBERS}
 _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (canon, *syns)}
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
+_SECTION = {norm_key(s): canon for canon, syns in vocab.SECTIONS.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
 _SPACES = " \t\r\n\u3000"
@@ -214,6 +215,30 @@ def _parse_yesno(value):
         return _parse_level(bare.replace("采用", "").replace("录用", "") or "×")
     except ValueError:
         raise ValueError("应填“是”或“否”") from None
+
+
+def _parse_remit(raw, year: int | None):
+    """A 上缴 cell: 是/否 (or √), a date it was handed on (yes), or the amount handed on."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)  # an amount (a date cell arrives as a date, not a number)
+    key = norm_key(raw)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    try:
+        return parse_date(raw, year) and True
+    except ValueError:
+        pass
+    try:
+        return float(parse_number(raw)[0])
+    except ValueError:
+        raise ValueError("应填“是”“否”、上缴日期或上缴金额") from None
+
+
+def is_remit_row(record: Record) -> bool:
+    """A dues row recording the remittance (姓名 `上缴`, `已上缴`…), not a member's payments."""
+    return str(record.values.get("姓名") or "").startswith(vocab.REMIT_ROWS)
 
 
 def guess_year(tables: list[Table]) -> int | None:
@@ -315,6 +340,10 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
     if kind_of_value == "quarter":
         return parse_quarter(raw)
+    if kind_of_value == "section":
+        return _lookup(_SECTION, raw, "板块", vocab.SECTIONS)
+    if kind_of_value == "remit":
+        return _parse_remit(raw, year)
     if kind_of_value == "paymonth":
         return _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10")
     raise AssertionError(f"unknown column type {kind_of_value}")
@@ -328,6 +357,7 @@ _ACTIONS = {
     "paymonth": "请写成 1月 或 2023年1月 这样的月份",
     "quarter": "请写成 第一季度 或 1 至 4",
     "yesno": "请填写“是”或“否”",
+    "remit": "请填写“是”“否”、上缴日期或上缴金额",
 }
 
 
@@ -591,7 +621,7 @@ def dues_standards(ledgers: Ledgers) -> dict[str, tuple[float, Source]]:
     out: dict[str, tuple[float, Source]] = {}
     for kind in (vocab.DUES_WIDE, vocab.DUES_LONG):
         for record in ledgers.of(kind):
-            if record["缴纳标准"] is not None:
+            if record["缴纳标准"] is not None and not is_remit_row(record):
                 out.setdefault(record["姓名"], (record["缴纳标准"], record.src))
     return out
 
@@ -600,10 +630,32 @@ def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     """Every payment as (name, month, amount, source), from either dues form."""
     out = []
     for record in ledgers.of(vocab.DUES_WIDE):
-        out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
+        if not is_remit_row(record):
+            out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
     for record in ledgers.of(vocab.DUES_LONG):
-        out.append((record["姓名"], record["月份"], record["金额"], record.src))
+        if not is_remit_row(record):
+            out.append((record["姓名"], record["月份"], record["金额"], record.src))
     return out
+
+
+def dues_remittance(ledgers: Ledgers) -> tuple[list[Record], list[Record], float]:
+    """What the dues ledgers say about handing dues on: (member rows with a 上缴 cell, the
+    rows with payments but none, the amount on 上缴 rows and in amount cells)."""
+    marked, unmarked, amount = [], [], 0.0
+    for record in (*ledgers.of(vocab.DUES_WIDE), *ledgers.of(vocab.DUES_LONG)):
+        if is_remit_row(record):
+            amount += sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+            continue
+        paid = sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+        remit = record["上缴"]
+        if remit is None or remit is False:
+            if paid > 0:
+                unmarked.append(record)
+            continue
+        marked.append(record)
+        if remit is not True:
+            amount += remit
+    return marked, unmarked, amount
 
 
 def _expand_talk_targets(ledgers: Ledgers) -> None:
@@ -645,6 +697,8 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     warned = set()
     for kind, column in checks:
         for record in ledgers.of(kind):
+            if kind in (vocab.DUES_WIDE, vocab.DUES_LONG) and is_remit_row(record):
+                continue
             names = record[column]
             for name in (names if isinstance(names, tuple) else (names,)):
                 if name and name not in roster and (name, record.src) not in warned:

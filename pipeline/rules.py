@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
-from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary
+from pipeline.aggregate import (check_occasions, dues_gaps, dues_short, full_members, months_due, roster,
+                                secretary)
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -195,9 +196,13 @@ def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
 
 def _dues_summary(dues: list[dict]) -> str:
     serious = [f for f in dues if f.get("严重")]
-    text = f"{len(dues)}名党员存在未按月缴纳党费的情况"
+    missed = [f for f in dues if not f.get("少缴") or "未缴纳" in f.get("说明", "")]
+    under = [f for f in dues if f.get("少缴")]
+    parts = [f"{len(missed)}名党员存在未按月缴纳党费的情况"] if missed else []
+    parts += [f"{len(under)}名党员存在未足额缴纳党费的情况"] if under else []
+    text = "，".join(parts)
     if serious:
-        text += f"，其中{len(serious)}名连续多月未缴纳" if len(dues) > 1 else "，且连续多月未缴纳"
+        text += f"，其中{len(serious)}名连续多月未缴纳" if len(missed) > 1 else "，且连续多月未缴纳"
     return text
 
 
@@ -353,12 +358,31 @@ def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     rows: dict[str, list[Source]] = defaultdict(list)
     for name, _, _, src in dues_payments(ledgers):
         rows[name].append(src)
+    gaps, short = dues_gaps(ledgers), dues_short(ledgers)
     found = []
-    for name, (missed, src) in dues_gaps(ledgers).items():
-        finding = _dues_finding(name, missed, cfg.serious_months)
+    for name in dict.fromkeys([*gaps, *short]):
+        missed, src = gaps.get(name) or ([], None)
+        under, src = short.get(name, ([], src))
+        finding = _dues_finding(name, missed, cfg.serious_months) if missed else {"说明": "", "涉及": [], "姓名": name}
+        if under:
+            note = _short_note(under)
+            finding["说明"] = f"{finding['说明']}，{note}" if finding["说明"] else f"{name}{note}"
+            finding["涉及"] = sorted(set(finding["涉及"]) | {f"{m}月" for m, _, _ in under},
+                                   key=lambda x: int(x[:-1]))
+            finding["少缴"] = True
         sources = [src, *rows[name], *([members[name]] if name in members else [])]
         found.append((finding, sources))
     return found
+
+
+def _short_note(under: list[tuple[int, float, float]]) -> str:
+    """`3月、4月实缴少于缴纳标准（标准80元，实缴1元）`; several amounts are listed per month."""
+    from pipeline.cnfmt import money
+
+    standard = under[0][1]
+    paid = _join(dict.fromkeys(f"{money(p)}元" for _, _, p in under))
+    return (f"{_join(f'{m}月' for m, _, _ in under)}实缴少于缴纳标准"
+            f"（标准{money(standard)}元，实缴{paid}）")
 
 
 def _runs(months: list[int]) -> list[list[int]]:
