@@ -19,3 +19,7 @@ class TemplateError(UsageError):
 
 class ConfigError(UsageError):
     """The project file (pipeline.toml) is invalid."""
+
+
+class WrongYearError(PipelineError):
+    """The ledgers are for another year than the one asked for (exit 1: the data says so)."""

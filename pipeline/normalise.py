@@ -96,6 +96,8 @@ class Ledgers:
     files: list[str] = field(default_factory=list)
     # Kinds with rows left out by errors (--keep-going): their rules cannot be judged.
     incomplete: set[str] = field(default_factory=set)
+    # Tables left out whole: undated, and their name or title names another year.
+    excluded: list = field(default_factory=list)
     _by_type: dict | None = field(default=None, repr=False)
 
     def of(self, kind: str) -> list[Record]:
@@ -241,20 +243,64 @@ def is_remit_row(record: Record) -> bool:
     return str(record.values.get("姓名") or "").startswith(vocab.REMIT_ROWS)
 
 
-def guess_year(tables: list[Table]) -> int | None:
-    """The year most dated event rows fall in, for runs with no --year and no 基本信息 year."""
+def table_years(table: Table) -> Counter:
+    """Years written out in a table's dated cells: event dates (a year-less `6月3日` says no
+    year), wide dues month headers (`2023年1月`) and 逐笔 dues months (`2023年1月`)."""
+    years: Counter = Counter()
+    rows = table.sheet.rows
+    columns = [index for name, index in table.columns.items() if (table.kind.name, name) in _EVENT_DATE_COLUMNS]
+    if table.kind.name == vocab.DUES_LONG and "月份" in table.columns:
+        columns.append(table.columns["月份"])
+    seen: dict = {}
+    for index in columns:
+        for r in table.data_rows:
+            row = rows[r]
+            if index >= len(row) or is_blank(row[index]):
+                continue
+            raw = row[index]
+            if (raw.__class__, raw) not in seen:
+                try:
+                    seen[(raw.__class__, raw)] = parse_date(raw, None).year
+                except ValueError:
+                    found = _YEAR_IN_TEXT.search(str(raw)) if isinstance(raw, str) else None
+                    seen[(raw.__class__, raw)] = int(found.group(1)) if found else None
+            if seen[(raw.__class__, raw)] is not None:
+                years[seen[(raw.__class__, raw)]] += 1
+    for col_year, _ in table.months.values():
+        if col_year is not None:
+            years[col_year] += len(table.data_rows)
+    return years
+
+
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def name_year(table: Table) -> int | None:
+    """A year named in the file name, sheet name or title rows (`2022年度党费收缴台账`)."""
+    texts = [table.sheet.file, table.sheet.name]
+    first = min(table.data_rows) if table.data_rows else 0
+    headers = set(table.headers.values())
+    for row in table.sheet.rows[:first]:
+        texts += [str(v) for v in row if isinstance(v, str) and v.strip() and v.strip() not in headers]
+    for text in texts:
+        found = _YEAR_IN_TEXT.search(text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def dated_years(tables: list[Table]) -> Counter:
+    """Dated rows per year over every ledger (基本信息 aside)."""
     years: Counter = Counter()
     for table in tables:
-        for name, index in table.columns.items():
-            if (table.kind.name, name) not in _EVENT_DATE_COLUMNS:
-                continue
-            for r in table.data_rows:
-                row = table.sheet.rows[r]
-                if index < len(row) and not is_blank(row[index]):
-                    try:
-                        years[parse_date(row[index], None).year] += 1
-                    except ValueError:
-                        pass
+        if table.kind.name != "基本信息":
+            years.update(table_years(table))
+    return years
+
+
+def guess_year(tables: list[Table]) -> int | None:
+    """The year most dated rows fall in, for runs with no --year and no 基本信息 year."""
+    years = dated_years(tables)
     if not years:
         return None
     return min(years.items(), key=lambda kv: (-kv[1], -kv[0]))[0]
@@ -280,7 +326,8 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
                           column=name, value=raw, code="bad-value")
                 continue
             if name in info and info[name] != value:
-                log.warning(sheet.file, f"与{sources[name].where()}的“{name}”（{info[name]}）不一致，采用前者",
+                log.warning(sheet.file, f"与{sources[name].where()}的“{name}”不一致：采用那里的“{_show_info(info[name])}”，"
+                            f"本行的“{_show_info(value)}”未采用",
                             "请统一各文件中的基本信息", sheet=sheet.name, row=r + 1, column=name,
                             value=raw, code="info-conflict")
                 continue
@@ -296,6 +343,10 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
             log.error(tables[0].sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
                       sheet=tables[0].sheet.name, code="missing-value")
     return info, sources
+
+
+def _show_info(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _maybe_october(raw, month, what: str, example: str):
@@ -370,6 +421,16 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
         if table.kind.name == "基本信息":
             continue
         kind = table.kind
+        other = name_year(table)
+        if other is not None and other != year and not table_years(table):
+            # No row of it carries a year, and its name says another one: not this year's.
+            log.warning(table.sheet.file, f"这张表的名称或标题写的是{other}年，表中又没有写明年份的日期，"
+                        f"不属于报告年度（{year}年），整张表不计入统计（{len(table.data_rows)}行）",
+                        f"如果它就是{year}年的台账，请把名称或标题中的年份改为{year}年；"
+                        f"如果要生成{other}年度的报告，请运行 make report YEAR={other}",
+                        sheet=table.sheet.name, code="out-of-year-sheet")
+            ledgers.excluded.append(table)
+            continue
         records = ledgers.records.setdefault(kind.name, [])
         logged = len(log.items)
         for record in _table_records(table, log, year):

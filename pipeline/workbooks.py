@@ -26,7 +26,7 @@ from pipeline.ingest import Table, recognise
 from pipeline.issues import ERROR, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
 from pipeline.readers import Sheet, column_letter, read_file
-from pipeline.validation import verdict
+from pipeline.validation import KEEP_GOING_NOTE, findings_verdict, unchecked_rules, verdict
 from pipeline.values import is_blank, norm_header
 
 VALIDATION_XLSX = "校验报告.xlsx"
@@ -35,7 +35,7 @@ ROWS_PREFIX = "问题行-"
 LIST_SHEET = "全部问题"
 MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
 # Issues about a whole sheet (their row is the header row): listed, not copied.
-SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet"}
+SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet", "out-of-year-sheet"}
 
 # Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
 CODE_LABELS: dict[str, str] = {
@@ -43,6 +43,7 @@ CODE_LABELS: dict[str, str] = {
     "bad-value": "内容无效",
     "duplicate": "重复记录",
     "out-of-year": "不在报告年度内",
+    "out-of-year-sheet": "整张表属于其他年度",
     "not-in-roster": "姓名不在党员名册中",
     "dues-total": "党费合计与各月之和不一致",
     "info-conflict": "基本信息前后不一致",
@@ -268,7 +269,8 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
 
 # ---------------------------------------------------------------- the workbook
 
-def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool) -> None:
+def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool,
+             notes: list[str] | None = None) -> None:
     counts = log.counts()
     ws.column_dimensions["A"].width = 40
     for letter in "BCD":
@@ -277,13 +279,14 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
              f"读取文件：{len(files)} 个",
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
+    lines += [f"说明：{note}" for note in notes or []]
     if findings is not None:
         lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
     lines += [f"怎样改：在“{LIST_SHEET}”中逐条查看，点“行”列的链接可跳到出错的行；",
               "“问题行-”开头的工作表（如有）复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
               "请在原台账中改正，然后重新检查。"]
     if keep_going and log.errors:
-        lines.append("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。")
+        lines.append(f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}")
     row = 2
     for line in lines:
         _put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
@@ -336,7 +339,7 @@ def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, in
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(log.items) + 1, 2)}"
 
 
-def _findings(ws, findings: list[dict]) -> None:
+def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
     widths = [6, 20, 50, 24, 40]
     _header(ws, 1, ["序号", "规则", "说明", "涉及", "依据"], widths)
     for n, finding in enumerate(findings, 1):
@@ -345,22 +348,31 @@ def _findings(ws, findings: list[dict]) -> None:
         for index, value in enumerate(values, 1):
             _put(ws, n + 1, index, value, _BOXED_WRAP)
         fit_height(ws, n + 1, widths)
+    row = len(findings) + 2
     if not findings:
-        _put(ws, 2, 1, "全年台账核查未发现不符合规则的情况。")
+        _put(ws, row, 1, findings_verdict(findings, checked))
+        row += 1
+    skipped = unchecked_rules(checked)
+    if skipped:
+        _put(ws, row + 1, 1, "未检查的规则：").font = _BOLD
+        for n, item in enumerate(skipped, row + 2):
+            _put(ws, n, 1, f"- {item}")
     ws.freeze_panes = "A2"
 
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        folder: Path | None = None) -> bytes:
-    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows)."""
+                        folder: Path | None = None, checked: dict | None = None,
+                        notes: list[str] | None = None) -> bytes:
+    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows);
+    `checked` (检查规则) names the rules not checked, as 校验报告.md does."""
     wb = Workbook()
     _add_styles(wb)
     summary = wb.active
     summary.title = "汇总"
     problems = wb.create_sheet(LIST_SHEET)
     if findings is not None:
-        _findings(wb.create_sheet("规则检查"), findings)
+        _findings(wb.create_sheet("规则检查"), findings, checked)
     used = {ws.title.lower() for ws in wb.worksheets}
     links: dict[tuple[str, str, int], tuple[str, int]] = {}
     for copied in _affected(log, folder):
@@ -368,7 +380,7 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
         _rows_sheet(wb, copied)
         for r, n in copied.where.items():
             links[(copied.file, copied.sheet_name, r)] = (copied.title, n)
-    _summary(summary, log, branch, year, files, findings, keep_going)
+    _summary(summary, log, branch, year, files, findings, keep_going, notes)
     _problems(problems, log, links)
     for ws in wb.worksheets:
         fit_to_width(ws, "1:2" if ws.title.startswith(ROWS_PREFIX) else "1:1" if ws.title != "汇总" else None)

@@ -282,18 +282,78 @@ def test_a_template_dividing_by_zero_is_a_template_error(good, tmp_path):
     assert result.output.startswith("错误：模板 t.docx 渲染时出错：division by zero。")
 
 
+NO_YEAR_INFO = {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"]]}
+
+
 def test_year_option_chooses_the_rows_that_count(tmp_path):
     import json
 
-    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2023-05-06", "支委会", "今年"],
-                                      ["2023-06-06", "支委会", "今年二"]])
+    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2022-07-06", "支委会", "去年二"],
+                                      ["2023-06-06", "支委会", "今年"]], NO_YEAR_INFO)
     out = tmp_path / "out"
     result = invoke("report", "--inputs", str(folder), "--outputs", str(out), "--year", "2022")
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 1
+    assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 2
     assert (out / "2022年度测试党支部书记抓党建工作述职报告.docx").exists()
-    assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 2
+    assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 1
+
+
+def test_a_year_most_rows_are_not_in_is_an_error(tmp_path):
+    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2023-05-06", "支委会", "今年"],
+                                      ["2023-06-06", "支委会", "今年二"]], NO_YEAR_INFO)
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(folder), "--outputs", str(out), "--year", "2022")
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：报告年度是2022年（命令中指定的 YEAR=2022），但台账中写明日期的3行里只有1行在2022年"
+        "（2022年1行、2023年2行），这些台账是2023年的。要生成2023年度的报告，请运行 make report YEAR=2023；"
+        "要生成2022年度的报告，请换用2022年的台账（如 make report INPUTS=台账2022 YEAR=2022）。没有生成报告。\n")
+    assert not out.exists()
+    # Without --year the year comes from the rows, and the same ledgers make a 2023 report.
+    assert invoke("report", "--inputs", str(folder), "--outputs", str(out)).exit_code == 0
+
+
+def test_info_year_that_disagrees_with_the_rows_is_an_error(tmp_path):
+    rows = [["2022-05-06", "支委会", "一"], ["2022-06-06", "支委会", "二"]]
+    folder = branch(tmp_path / "in", rows)  # 基本信息 says 2023
+    result = invoke("check", "--inputs", str(folder))
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：报告年度是2023年（基本信息中的“年度”（2023）），但台账中写明日期的2行里只有0行在2023年"
+        "（2022年2行），这些台账是2022年的。要生成2022年度的报告，请运行 make report YEAR=2022，"
+        "并把基本信息中的“年度”改为2022；要生成2023年度的报告，请换用2023年的台账"
+        "（如 make report INPUTS=台账2023 YEAR=2023）。没有生成报告。\n")
+    result = invoke("check", "--inputs", str(folder), "--year", "2022")
+    assert result.exit_code == 1
+    assert result.output == ("错误：基本信息中的“年度”是2023，但台账中写明日期的2行里2行在2022年（2022年2行）。"
+                             "请把基本信息中的“年度”改为2022，或换用2023年的台账。没有生成报告。\n")
+
+
+def test_an_undated_sheet_named_for_another_year_is_left_out(tmp_path):
+    import json
+
+    dues = {"2022年度党费": [["姓名", "缴纳标准", "1月", "2月"], ["张三", 50, 50, 50]]}
+    folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]], dues)
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(folder), "--outputs", str(out))
+    assert result.exit_code == 0, result.output
+    assert ("[警告] 台账.xlsx，工作表「2022年度党费」：这张表的名称或标题写的是2022年，表中又没有写明年份的日期，"
+            "不属于报告年度（2023年），整张表不计入统计（1行）。如果它就是2023年的台账，请把名称或标题中的年份改为2023年；"
+            "如果要生成2022年度的报告，请运行 make report YEAR=2022。") in result.output.splitlines()
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["党费"]["实缴总额"] == 0
+
+
+def test_init_never_writes_into_the_sample_inputs(monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    before = sorted(p.name for p in (root / "inputs").iterdir())
+    monkeypatch.chdir(root)
+    result = invoke("init", "--year", "2024")
+    assert result.exit_code == 2
+    assert result.output == ("错误：inputs 是样例台账文件夹，不能在其中生成空白台账（会和样例混在一起）。"
+                             "请指定一个新文件夹，如：make init INPUTS=台账2024 YEAR=2024\n")
+    assert sorted(p.name for p in (root / "inputs").iterdir()) == before
 
 
 def test_an_empty_branch_folder_is_named(tmp_path):
