@@ -24,8 +24,8 @@ DERIVED: dict[str, str] = {
               "没有党员名册时为空",
     "举措句": "工作举措按板块连成的段落文字：{板块: “内容。内容。”}，板块为责任落实、理论学习、组织建设、中心工作、作风建设，"
               "按台账顺序，原文照录；没有的板块为空",
-    "小节": "“一、履职工作主要情况”下有内容的小节及其序号，如 {“责任落实”: “（一）”, …}；"
-            "小节有工作举措或有数字时才列出，序号依次排列",
+    "小节": "“一、履职工作主要情况”各小节的序号，如 {“责任落实”: “（一）”, …, “作风建设”: “”}；"
+            "小节有工作举措或有数字时才有序号（依次排列），否则为空、整段略去",
     "学习句": "学习笔记、心得体会和调阅检查一句，如“党员人均记写学习笔记3万余字，撰写心得体会3篇，"
               "每季度对党员学习情况进行1次调阅检查”（学习笔记检查规则已检查且无发现、检查4次时写“每季度…1次”，否则写“全年…N次”；"
               "人均篇数不是整数时写“2篇以上”）；无数字时为空",
@@ -286,6 +286,9 @@ def life_rules_sentence(m: Mapping) -> str:
     rules = m.get("检查规则") or {}
     if not isinstance(rules.get("主题党日"), Mapping):
         return ""
+    life = m.get("组织生活") or {}
+    if not all(_n(life.get(k)) for k in ("党员大会", "党课", "主题党日")):
+        return ""  # a rule met with nothing held is a rule not configured, never a claim
     for kind in LIFE_RULES:
         entry = rules.get(kind)
         if not isinstance(entry, Mapping):
@@ -313,7 +316,8 @@ def sections(m: Mapping, derived: Mapping) -> dict[str, str]:
         "作风建设": False,
     }
     shown = [name for name in SECTION_ORDER if derived["举措句"][name] or said[name]]
-    return {name: FILTERS["小标题"](i) for i, name in enumerate(shown, 1)}
+    numbers = {name: FILTERS["小标题"](i) for i, name in enumerate(shown, 1)}
+    return {name: numbers.get(name, "") for name in SECTION_ORDER}
 
 
 def draft_mark(m: Mapping) -> str:

@@ -416,7 +416,7 @@ def build() -> bytes:
 
     add_para(doc, H1, SECTION_1, HEITI)
     for section, head, body in PART_1:
-        add_para(doc, BODY, f"{{%p if '{section}' in 小节 %}}", FANGSONG)
+        add_para(doc, BODY, f"{{%p if 小节.{section} %}}", FANGSONG)
         p = doc.add_paragraph(style=BODY)
         run(p, head, KAITI, H2_RUN)
         run(p, body, FANGSONG)
