@@ -170,8 +170,9 @@ KINDS: tuple[Kind, ...] = (
     ), key=("事项",), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
     Kind("工作举措", (
-        C("板块", ("方面", "类别", "工作板块", "所属板块", "分类"), "section", required=True, width=12),
-        C("内容", ("举措", "工作举措", "主要举措", "具体举措", "做法", "主要做法", "措施"), required=True, width=70),
+        # 方面/类别/措施 stay out: 问题清单 and 任务清单 headers use them.
+        C("板块", ("工作板块", "所属板块", "板块名称"), "section", required=True, width=12),
+        C("内容", ("举措", "工作举措", "主要举措", "具体举措", "做法", "主要做法", "举措内容"), required=True, width=70),
     ), key=("板块", "内容"), title="工作举措", hints=("举措", "做法"), sheet_words=("工作举措", "主要做法"),
         min_columns=2,
         help="本支部当年采取的工作举措，每条一行，用自己的话写；报告按板块放进“履职工作主要情况”"

@@ -72,6 +72,7 @@ TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
     "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
     "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
+    "section": "板块", "remit": "上缴情况",
     "text": "文字", "name": "姓名", "names": "姓名",
 }
 

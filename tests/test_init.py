@@ -92,7 +92,7 @@ def test_drop_down_lists_come_from_the_vocabularies(tmp_path):
 def test_blank_dues_ledger_is_the_wide_form(tmp_path):
     api.run_init(tmp_path, YEAR)
     ws = openpyxl.load_workbook(tmp_path / "06-党费收缴台账.xlsx").worksheets[0]
-    assert [c.value for c in ws[2]] == ["序号", "姓名", "缴纳标准", *[f"{m}月" for m in range(1, 13)], "合计"]
+    assert [c.value for c in ws[2]] == ["序号", "姓名", "缴纳标准", *[f"{m}月" for m in range(1, 13)], "合计", "上缴"]
 
 
 def test_basic_info_is_label_value_rows(tmp_path):
@@ -160,6 +160,7 @@ def fill(folder: Path) -> None:
                                          [2, "原因", "思想认识不足", "重业务轻党建。"]])
     _append(folder / "10-任务清单.xlsx", [[1, "加强学习", "每月集中学习1次。"]])
     _append(folder / "11-其他事项.xlsx", [[1, "开展志愿服务", 6, "次"]])
+    _append(folder / "12-工作举措.xlsx", [[1, "理论学习", "制定年度学习计划"], [2, "作风建设", "开展作风纪律整顿"]])
 
 
 def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
@@ -180,6 +181,8 @@ def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
     assert [p["标题"] for p in m["问题"]] == ["学习不够深入"]
     assert [p["标题"] for p in m["打算"]] == ["加强学习"]
     assert list(m["其他事项"]) == ["开展志愿服务"]
+    assert m["工作举措"] == {"责任落实": [], "理论学习": ["制定年度学习计划"], "组织建设": [], "中心工作": [],
+                         "作风建设": ["开展作风纪律整顿"]}  # not the example row
     kinds = {kind for kind, records in run.ledgers.records.items() if records}
     assert kinds == {k.name for k in ledger_kinds()} - {"基本信息"}
 
@@ -207,8 +210,8 @@ def test_cli_init_lists_files_and_next_step(tmp_path, capsys):
     folder = tmp_path / "台账2023"
     assert cli("init", "--inputs", str(folder), "--year", "2023") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "已生成 11 个2023年度空白台账："
-    assert lines[1:12] == [f"  {folder / name}" for name in NAMES]
+    assert lines[0] == "已生成 12 个2023年度空白台账："
+    assert lines[1:13] == [f"  {folder / name}" for name in NAMES]
     assert lines[-1] == (f"台账在 {folder}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
                          f"各表的“填表说明”页有填写要求），填好后运行 make check INPUTS={folder} 检查。")
     assert cli("init", "--inputs", str(folder)) == 0
