@@ -65,6 +65,14 @@ def test_report_keep_going_renders_valid_rows(bad, tmp_path):
     assert (out / "metrics.json").exists() and (out / "report.md").exists()
     assert "## 未计入报告的内容" in (out / "校验报告.md").read_text(encoding="utf-8")
     assert '"党课": 1' in (out / "metrics.json").read_text(encoding="utf-8")
+    # A draft looks like one: the mark heads report.md and every page of the .docx.
+    mark = "（台账有 1 处错误未计入，本稿仅供核对）"
+    assert (out / "report.md").read_text(encoding="utf-8").splitlines()[0] == mark
+    import docx
+
+    section = docx.Document(str(out / "2023年度测试党支部书记抓党建工作述职报告.docx")).sections[0]
+    assert [p.text for p in section.header.paragraphs] == [mark] == [p.text for p in section.even_page_header.paragraphs]
+    assert section.different_first_page_header_footer is False  # so the first page shows it too
 
 
 def test_report_success_lists_outputs_and_next_step(good, tmp_path):
@@ -250,6 +258,51 @@ def test_a_report_edited_in_word_is_kept_not_overwritten(good, tmp_path):
     again = invoke("report", "--inputs", str(good), "--outputs", str(out))  # the new one is ours: no backup
     assert "修改稿2" not in again.output
     assert f"注意：{out} 中另有报告 {backup.name}，不是本次生成的。" in again.output.splitlines()
+
+
+def _edit_without_touching_properties(path: Path) -> None:
+    """Change the text the way a script or some WPS versions do: docProps/core.xml untouched."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {info: z.read(info.filename) for info in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename == "word/document.xml":
+                data = data.replace("请予评议".encode(), "请各位评议".encode())
+            z.writestr(info, data)
+
+
+def test_an_edit_that_leaves_the_properties_alone_is_still_kept(good, tmp_path):
+    import hashlib
+    import json
+
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    name = "2023年度测试党支部书记抓党建工作述职报告.docx"
+    manifest = json.loads((out / "生成记录.json").read_text(encoding="utf-8"))
+    assert sorted(manifest) == sorted([name, "report.md", "metrics.json", "provenance.json", "校验报告.md",
+                                       "校验报告.xlsx"])
+    assert all(manifest[n] == hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest)
+    untouched = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert "修改稿" not in untouched.output
+    _edit_without_touching_properties(out / name)
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
+    assert f"注意：{name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。" in result.output.splitlines()
+    import docx
+
+    assert "请各位评议" in "\n".join(p.text for p in docx.Document(str(backup)).paragraphs)
+    assert "请各位评议" not in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_without_a_manifest_the_document_properties_decide(good, tmp_path):
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    (out / "生成记录.json").unlink()  # an output folder from before manifests
+    _edit_without_touching_properties(out / "2023年度测试党支部书记抓党建工作述职报告.docx")
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert "修改稿" not in result.output  # the properties still say ours: the known limit of the fallback
 
 
 def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
