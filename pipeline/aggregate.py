@@ -292,8 +292,12 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
     for name, (months, src) in dues_short(ledgers).items():
         short += [{"姓名": name, "月份": m, "应缴": whole(std), "实缴": whole(paid)} for m, std, paid in months]
         prov.add("党费.少缴", [src])
-    # 足额: a standard is known for someone and every member-month owed was paid in full.
-    full = bool(owed) and not arrears and not short
+    # Members on the roster the dues ledgers do not list at all: nothing shows they paid.
+    unlisted = [m["姓名"] for m in roster(ledgers) if m["姓名"] not in standards
+                and m["姓名"] not in {name for name, _, _, _ in dues_payments(ledgers)}]
+    prov.add("党费.未列入", [m for m in roster(ledgers) if m["姓名"] in unlisted])
+    # 足额: a standard is known, every roster member is listed, every member-month owed paid in full.
+    full = bool(owed) and not arrears and not short and not unlisted
     prov.add("党费.足额", [src for _, src in standards.values()])
     marked, unmarked, remitted = dues_remittance(ledgers)
     paid_total = sum(monthly)
@@ -307,6 +311,7 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
         "按月": [whole(m) for m in monthly],
         "欠缴": arrears,
         "少缴": short,
+        "未列入": unlisted,
         "足额": full,
         "上缴总额": whole(remitted) if remitted else None,
         "已全部上缴": handed_on,

@@ -271,3 +271,21 @@ def test_an_example_row_typed_over_is_reported_not_dropped(tmp_path):
         "如果这是真实记录，请删去第一格中的“示例”二字。"]
     untouched = [i for i in run.log.items if i.code == "example-row" and i.file != "03-组织生活台账.xlsx"]
     assert untouched == []
+
+
+def test_a_report_from_filled_blank_ledgers_claims_nothing_they_do_not_carry(tmp_path):
+    from tests.test_render import MODEL_ONLY
+
+    api.run_init(tmp_path / "in", YEAR)
+    fill(tmp_path / "in")
+    api.run_report(tmp_path / "in", tmp_path / "out", None)
+    text = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    before = text.split("## 二、")[0]
+    assert not [w for w in MODEL_ONLY if w in before]
+    for claim in ("足额", "已全部上缴", "严格按照", "认真落实", "每季度", "按时"):
+        assert claim not in before, claim
+    assert "和全体党员开展谈心谈话1次" in before  # 王书记 talked with 李四, the only other member
+    assert text.startswith("# 2023年度第一党支部书记抓党建工作述职报告\n\n第一党支部书记 王书记\n")
+    assert "（二）坚持用心用力，抓实政治学习。制定年度学习计划。" in text
+    assert "坚持从严从实，加强作风建设。开展作风纪律整顿。" in text
+    assert "\n第一党支部\n\n\u3000年\u3000月\u3000日\n" in text
