@@ -557,3 +557,23 @@ def test_appendix_leaves_out_the_committee_row_of_a_small_branch(metrics):
     assert [r["项目"] for r in build_context(m)["附件表"]][0] == "支委会"  # the rule applies: gaps show
     m["检查规则"]["支委会"]["适用"] = False
     assert "支委会" not in [r["项目"] for r in build_context(m)["附件表"]]
+
+
+def _said_once(md: str, metrics: dict) -> list[str]:
+    """Activities whose count is stated more than once in section 一."""
+    part_1 = md.split("## 二、")[0]
+    twice = []
+    for kind, count in metrics["组织生活"].items():
+        if isinstance(count, int) and count and len(re.findall(rf"{kind}[^，。、；]*?(?<!\d){count}次", part_1)) > 1:
+            twice.append(kind)
+    return twice
+
+
+def test_no_sentence_repeats_another_s_figure(metrics):
+    assert _said_once(_render_md(metrics), metrics) == []
+    m = copy.deepcopy(metrics)
+    m["党课"].update({"书记": 0, "专家": 0, "领导干部": 0, "未注明": 10})  # one category: the total only
+    m["主题党日"]["举办日"][6] = []  # not every month: the leader sentence does not restate 12
+    md = _render_md(m)
+    assert _said_once(md, m) == [] and "讲党课10次" in md and "另开展党课" not in md
+    assert "每次主题党日活动上均安排1名干部领学" in md
