@@ -415,3 +415,12 @@ def test_an_empty_branch_folder_is_named(tmp_path):
     (inputs / "第二党支部").mkdir()
     result = invoke("check", "--inputs", str(inputs))
     assert "【第一党支部】注意：子文件夹 第二党支部 中没有台账文件，已跳过。" in result.output.splitlines()
+
+
+def test_a_conflict_names_the_value_that_was_used(tmp_path):
+    folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]])
+    write_xlsx(folder / "附加基本信息.xlsx", {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"],
+                                                          ["年度", 2026]]})
+    result = invoke("check", "--inputs", str(folder))
+    assert ("[警告] 附加基本信息.xlsx，工作表「基本信息」，第3行，「年度」列：值「2026」与台账.xlsx「基本信息」第3行的"
+            "“年度”不一致：采用那里的“2023”，本行的“2026”未采用。请统一各文件中的基本信息。") in result.output.splitlines()
