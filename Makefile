@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,9 +8,10 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 YEAR    ?=
 TEMPLATE ?=
+PDF     ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) $(ARGS)
 
 # The program's exit status, kept for the line that explains it: make itself would end a failed
 # run with a bare "Error 1", so report/check/init run the program in a helper target and then
