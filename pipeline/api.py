@@ -77,14 +77,15 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run = BranchRun(name, folder)
     ingested = ingest(folder, run.log)
     # The year decides which rows count, so it is settled before normalising.
-    info, _ = read_info(ingested.tables, IssueLog())
+    info, info_src = read_info(ingested.tables, IssueLog())
     given = year
     if year is None:
         year = info.get("年度") or guess_year(ingested.tables)
     if year is None:
         raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
                          "或在命令中指定，如 make report YEAR=2023")
-    _check_year(folder, name, year, given, info.get("年度"), dated_years(ingested.tables))
+    _check_year(folder, name, year, given, info.get("年度"), dated_years(ingested.tables),
+                info_src["年度"].where() if "年度" in info_src else "")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
@@ -96,7 +97,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
 
 
 def _check_year(folder: Path, name: str, year: int, given: int | None, info_year: int | None,
-                years) -> None:
+                years, info_where: str = "") -> None:
     """Stop when most dated rows fall outside the report year, or 基本信息's 年度 disagrees
     with them: a plausible report of the wrong year is worse than none."""
     total = sum(years.values())
@@ -112,13 +113,13 @@ def _check_year(folder: Path, name: str, year: int, given: int | None, info_year
             f"{where}报告年度是{year}年（{source}），但台账中写明日期的{total}行里只有{years[year]}行在{year}年"
             f"（{spread}），这些台账是{main_year}年的。"
             f"要生成{main_year}年度的报告，请运行 make report YEAR={main_year}"
-            + (f"，并把基本信息中的“年度”改为{main_year}" if info_year and info_year != main_year else "")
+            + (f"，并把基本信息（{info_where}）中的“年度”改为{main_year}" if info_year and info_year != main_year else "")
             + f"；要生成{year}年度的报告，请换用{year}年的台账（如 make report INPUTS=台账{year} YEAR={year}）。"
             "没有生成报告。")
     if info_year and info_year != year and (total - years[info_year]) * 2 > total:
         raise WrongYearError(
-            f"{where}基本信息中的“年度”是{info_year}，但台账中写明日期的{total}行里{main_count}行在{main_year}年"
-            f"（{spread}）。请把基本信息中的“年度”改为{year}，或换用{info_year}年的台账。没有生成报告。")
+            f"{where}基本信息（{info_where}）中的“年度”是{info_year}，但台账中写明日期的{total}行里{main_count}行"
+            f"在{main_year}年（{spread}）。请把那里的“年度”改为{year}，或换用{info_year}年的台账。没有生成报告。")
 
 
 def branches(inputs: Path) -> list[tuple[str, Path]]:

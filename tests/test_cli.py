@@ -375,12 +375,12 @@ def test_info_year_that_disagrees_with_the_rows_is_an_error(tmp_path):
     assert result.output == (
         "错误：报告年度是2023年（基本信息中的“年度”（2023）），但台账中写明日期的2行里只有0行在2023年"
         "（2022年2行），这些台账是2022年的。要生成2022年度的报告，请运行 make report YEAR=2022，"
-        "并把基本信息中的“年度”改为2022；要生成2023年度的报告，请换用2023年的台账"
+        "并把基本信息（台账.xlsx「基本信息」第3行）中的“年度”改为2022；要生成2023年度的报告，请换用2023年的台账"
         "（如 make report INPUTS=台账2023 YEAR=2023）。没有生成报告。\n")
     result = invoke("check", "--inputs", str(folder), "--year", "2022")
     assert result.exit_code == 1
-    assert result.output == ("错误：基本信息中的“年度”是2023，但台账中写明日期的2行里2行在2022年（2022年2行）。"
-                             "请把基本信息中的“年度”改为2022，或换用2023年的台账。没有生成报告。\n")
+    assert result.output == ("错误：基本信息（台账.xlsx「基本信息」第3行）中的“年度”是2023，但台账中写明日期的2行里"
+                             "2行在2022年（2022年2行）。请把那里的“年度”改为2022，或换用2023年的台账。没有生成报告。\n")
 
 
 def test_an_undated_sheet_named_for_another_year_is_left_out(tmp_path):
