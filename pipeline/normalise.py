@@ -422,7 +422,9 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
             continue
         kind = table.kind
         other = name_year(table)
-        if other is not None and other != year and not table_years(table):
+        # 任务清单 plans next year's work: `2024年工作打算` belongs in the 2023 report.
+        next_year_plan = kind.name == "任务清单" and other == year + 1
+        if other is not None and other != year and not next_year_plan and not table_years(table):
             # No row of it carries a year, and its name says another one: not this year's.
             log.warning(table.sheet.file, f"这张表的名称或标题写的是{other}年，表中又没有写明年份的日期，"
                         f"不属于报告年度（{year}年），整张表不计入统计（{len(table.data_rows)}行）",

@@ -386,7 +386,8 @@ def test_info_year_that_disagrees_with_the_rows_is_an_error(tmp_path):
 def test_an_undated_sheet_named_for_another_year_is_left_out(tmp_path):
     import json
 
-    dues = {"2022年度党费": [["姓名", "缴纳标准", "1月", "2月"], ["张三", 50, 50, 50]]}
+    dues = {"2022年度党费": [["姓名", "缴纳标准", "1月", "2月"], ["张三", 50, 50, 50]],
+            "2024年工作打算": [["标题", "内容"], ["加强作风建设", "每季度开展1次作风整顿。"]]}  # next year's plan: kept
     folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]], dues)
     out = tmp_path / "out"
     result = invoke("report", "--inputs", str(folder), "--outputs", str(out))
@@ -396,6 +397,7 @@ def test_an_undated_sheet_named_for_another_year_is_left_out(tmp_path):
             "如果要生成2022年度的报告，请运行 make report YEAR=2022。") in result.output.splitlines()
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["党费"]["实缴总额"] == 0
+    assert {"标题": "加强作风建设", "内容": "每季度开展1次作风整顿。"} in metrics["打算"]
 
 
 def test_init_never_writes_into_the_sample_inputs(monkeypatch):
