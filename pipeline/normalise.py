@@ -251,21 +251,19 @@ def table_years(table: Table) -> Counter:
     columns = [index for name, index in table.columns.items() if (table.kind.name, name) in _EVENT_DATE_COLUMNS]
     if table.kind.name == vocab.DUES_LONG and "月份" in table.columns:
         columns.append(table.columns["月份"])
-    seen: dict = {}
     for index in columns:
-        for r in table.data_rows:
-            row = rows[r]
-            if index >= len(row) or is_blank(row[index]):
+        # Dates repeat: count each distinct cell once (Counter runs in C), parse it once.
+        cells = Counter([row[index] for row in map(rows.__getitem__, table.data_rows) if index < len(row)])
+        for raw, n in cells.items():
+            if is_blank(raw):
                 continue
-            raw = row[index]
-            if (raw.__class__, raw) not in seen:
-                try:
-                    seen[(raw.__class__, raw)] = parse_date(raw, None).year
-                except ValueError:
-                    found = _YEAR_IN_TEXT.search(str(raw)) if isinstance(raw, str) else None
-                    seen[(raw.__class__, raw)] = int(found.group(1)) if found else None
-            if seen[(raw.__class__, raw)] is not None:
-                years[seen[(raw.__class__, raw)]] += 1
+            try:
+                found_year = parse_date(raw, None).year
+            except ValueError:
+                found = _YEAR_IN_TEXT.search(raw) if isinstance(raw, str) else None
+                found_year = int(found.group(1)) if found else None
+            if found_year is not None:
+                years[found_year] += n
     for col_year, _ in table.months.values():
         if col_year is not None:
             years[col_year] += len(table.data_rows)
