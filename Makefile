@@ -23,6 +23,7 @@ endef
 EXPLAIN_1 = make $@ 未完成（退出码 1）：台账有错误或不是报告年度的台账，见上面的提示和输出文件夹中的校验报告$(if $(filter report,$@),；没有加 ARGS=--keep-going 时不生成报告，加了则生成的是注明“仅供核对”的核对稿,)
 EXPLAIN_2 = make $@ 未完成（退出码 2）：命令、文件夹、模板或规则设置有误，什么也没有生成，见上面“错误：”或“用法错误：”一行
 EXPLAIN_3 = make $@ 未完成（退出码 3）：程序内部错误，输入文件没有改动，请把上面的提示发给维护人员
+EXPLAIN_4 = make $@ 基本完成（退出码 4）：Word 报告等文件都已生成，只有要求的 PDF 没有生成，原因见上面的说明
 EXPLAIN_130 = make $@ 已中断（退出码 130），没有写出不完整的文件
 
 .PHONY: report check init test bench golden template sample clean _report _check _init
