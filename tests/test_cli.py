@@ -426,3 +426,22 @@ def test_a_conflict_names_the_value_that_was_used(tmp_path):
     result = invoke("check", "--inputs", str(folder))
     assert ("[警告] 附加基本信息.xlsx，工作表「基本信息」，第3行，「年度」列：值「2026」与台账.xlsx「基本信息」第3行的"
             "“年度”不一致：采用那里的“2023”，本行的“2026”未采用。请统一各文件中的基本信息。") in result.output.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_ends_a_failed_run_with_a_chinese_line(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    folder = branch(tmp_path / "in", [["2023-02-30", "支委会", "学习"]])
+    # PY points at this interpreter, so the test needs no .venv of its own.
+    args = ["make", "-s", "-C", str(root), f"PY={sys.executable}", "STAMP=", f"STATUS={tmp_path / 'status'}"]
+    done = subprocess.run([*args, "report", f"INPUTS={folder}", f"OUTPUTS={tmp_path / 'out'}"],
+                          capture_output=True, text=True)
+    last = (done.stdout + done.stderr).strip().splitlines()[-1]
+    assert done.returncode == 2
+    assert "make report 未完成（退出码 1）：台账有错误" in last and "Error" not in last
+    done = subprocess.run([*args, "init"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "请指定存放空白台账的新文件夹（inputs/ 是样例台账，不能往里写），如：make init INPUTS=台账" in done.stderr
