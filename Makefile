@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -11,7 +11,11 @@ TEMPLATE ?=
 PDF     ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) $(ARGS)
+PREVIOUS ?=
+
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
+          $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+
 
 # The program's exit status, kept for the line that explains it: make itself would end a failed
 # run with a bare "Error 1", so report/check/init run the program in a helper target and then
@@ -26,7 +30,7 @@ EXPLAIN_3 = make $@ 未完成（退出码 3）：程序内部错误，输入文�
 EXPLAIN_4 = make $@ 基本完成（退出码 4）：Word 报告等文件都已生成，只有要求的 PDF 没有生成，原因见上面的说明
 EXPLAIN_130 = make $@ 已中断（退出码 130），没有写出不完整的文件
 
-.PHONY: report check init test bench golden template sample clean _report _check _init
+.PHONY: report check init diff test bench golden template sample clean _report _check _init
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +54,13 @@ init: _init
 	$(explain)
 _init: $(STAMP)
 	$(if $(filter file,$(origin INPUTS)),$(error 请指定存放空白台账的新文件夹（inputs/ 是样例台账，不能往里写），如：make init INPUTS=台账$(INIT_YEAR) YEAR=$(INIT_YEAR)))
-	@$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS); echo $$? > $(STATUS)
+	@$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS); \
+	echo $$? > $(STATUS)
+
+# Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
+diff: $(STAMP)
+	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
+	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest

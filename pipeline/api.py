@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import rules, settings as settings_mod
+from pipeline import rectify, rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
+from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import UsageError, WrongYearError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
@@ -28,7 +29,7 @@ VALIDATION_MD = "校验报告.md"
 MANIFEST = "生成记录.json"
 NO_DATE_NOTE = ("基本信息中没有填写“报告日期”：报告落款日期留作“　年　月　日”，请打印后手写，"
                 "或在基本信息中补填“报告日期”后重新生成。")
-REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
 @dataclass
@@ -88,6 +89,8 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                 info_src["年度"].where() if "年度" in info_src else "")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
+    if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
+        run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
@@ -162,21 +165,32 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
-                 config: settings_mod.Settings) -> list[BranchRun]:
-    """Every branch analysed, after checking no output folder lies inside the inputs."""
+                 config: settings_mod.Settings, previous: Path | None = None) -> list[BranchRun]:
+    """Every branch analysed, after checking no output folder lies inside the inputs; with
+    `previous`, last year's figures beside this year's (pipeline/previous.py)."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
+    if previous is not None and outputs is not None and previous.resolve() == outputs.resolve():
+        raise UsageError(f"上年度文件夹 {previous} 就是本次的输出文件夹，上年的输出会被覆盖。"
+                         "请把本年度输出到另一个文件夹，如 OUTPUTS=输出" + str(year or "本年度"))
     runs = [analyse(folder, name, year, config) for name, folder in found]
+    if previous is not None:
+        from pipeline import previous as previous_mod
+
+        for run in runs:
+            last, source, known = previous_mod.load(previous, run.ledgers.year, config, run.name)
+            previous_mod.attach(run.metrics, last, source, known)
+            run.notices.append(f"上年数字取自 {source}。")
     _note_empty_folders(inputs, found, runs)
     return runs
 
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None) -> list[BranchRun]:
+              config_path: Path | None = None, previous: Path | None = None) -> list[BranchRun]:
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -184,7 +198,8 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
+               keep_going: bool = False, config_path: Path | None = None,
+               previous: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
     from pipeline import render  # docxtpl is only needed when a report is rendered
     from pipeline.context import build_context
@@ -193,7 +208,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
@@ -216,6 +231,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             "report.md": render.docx_to_markdown(docx).encode("utf-8"),
             "metrics.json": dumps_json(run.metrics).encode("utf-8"),
             "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
+            ROWS_JSON: dumps_json(row_contents(run.ledgers)).encode("utf-8"),  # for `diff`
         }
         for name, data in files.items():
             write_bytes(target / name, data)
@@ -307,8 +323,13 @@ def export_pdf(runs: list[BranchRun], report: bool):
     return outcome
 
 
-def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
-    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
+def run_init(inputs: Path, year: int | None = None, previous: Path | None = None,
+             prefilled: dict | None = None) -> list[tuple[Path, str]]:
+    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other).
+
+    With `previous` (last year's ledgers or outputs) the roster and a 整改台账 are pre-filled;
+    `prefilled`, when given, receives {"来源": …, kind: row count}.
+    """
     import datetime as dt
 
     from pipeline.blank import write_blank_ledgers
@@ -316,10 +337,15 @@ def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
     if inputs.exists() and not inputs.is_dir():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
     if inputs.resolve() == (ROOT / "inputs").resolve():
-        shown = year or dt.date.today().year
         raise UsageError(f"{inputs} 是样例台账文件夹，不能在其中生成空白台账（会和样例混在一起）。"
-                         f"请指定一个新文件夹，如：make init INPUTS=台账{shown} YEAR={shown}")
+                         f"请指定一个新文件夹，如：make init INPUTS=台账{year or dt.date.today().year} YEAR={year or dt.date.today().year}")
+    year = year or dt.date.today().year
+    rows = None
+    if previous is not None:
+        rows, source = rectify.prefill(previous, year, settings_mod.load(None))
+        if prefilled is not None:
+            prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
-        return write_blank_ledgers(inputs, year or dt.date.today().year)
+        return write_blank_ledgers(inputs, year, rows)
     except OSError as exc:
         raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline import previous, rectify
 from pipeline.cnfmt import FILTERS
 from pipeline.rules import evidence_sentence
 from pipeline.values import parse_quarter
@@ -68,6 +69,9 @@ DERIVED: dict[str, str] = {
     "落款日期": "落款日期：基本信息“报告日期”，如“2023年1月10日”；没填时为“　年　月　日”，留给书记手写",
     "草稿标记": "有错误行仍按 --keep-going 生成时为“（台账有 N 处错误未计入，本稿仅供核对）”，印在每页页眉；否则为空",
 }
+
+DERIVED.update(previous.DERIVED)  # 同比…: last year beside this year (--previous)
+DERIVED.update(rectify.DERIVED)  # 整改句: what became of last year's problems
 
 # 工作举措 板块 in the order of the subsections of 一、履职工作主要情况.
 SECTION_ORDER = ("责任落实", "理论学习", "组织建设", "中心工作", "作风建设")
@@ -496,6 +500,8 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "落款日期": signature_date(m),
         "草稿标记": draft_mark(m),
     }
+    derived.update(previous.derived(m))
+    derived.update(rectify.derived(m))
     derived["小节"] = sections(m, derived)
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
     m.update(derived)

@@ -281,7 +281,7 @@ def test_an_edit_that_leaves_the_properties_alone_is_still_kept(good, tmp_path):
     invoke("report", "--inputs", str(good), "--outputs", str(out))
     name = "2023年度测试党支部书记抓党建工作述职报告.docx"
     manifest = json.loads((out / "生成记录.json").read_text(encoding="utf-8"))
-    assert sorted(manifest) == sorted([name, "report.md", "metrics.json", "provenance.json", "校验报告.md",
+    assert sorted(manifest) == sorted([name, "report.md", "metrics.json", "provenance.json", "rows.json", "校验报告.md",
                                        "校验报告.xlsx"])
     assert all(manifest[n] == hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest)
     untouched = invoke("report", "--inputs", str(good), "--outputs", str(out))
@@ -311,7 +311,7 @@ def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
            "--outputs", str(out))
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
     assert (f"注意：{out} 中的2023年度测试党支部书记抓党建工作述职报告.docx、report.md、metrics.json、"
-            "provenance.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
+            "provenance.json、rows.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
 
 
 def test_a_branch_output_folder_inside_the_inputs_is_refused(tmp_path):
