@@ -74,6 +74,7 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "帮扶": _assistance(ledgers, prov),
         "其他事项": _others(ledgers, prov),
         "工作举措": _measures(ledgers, prov),
+        "工作举措小标题": _section_titles(ledgers, prov),
         "问题": _items(ledgers, prov, "问题"),
         "原因": _items(ledgers, prov, "原因"),
         "打算": _plans(ledgers, prov),
@@ -366,6 +367,16 @@ def _measures(ledgers: Ledgers, prov: Provenance) -> dict[str, list[str]]:
     for record in ledgers.of("工作举措"):
         out[record["板块"]].append(record["内容"])
         prov.add(f"工作举措.{record['板块']}", [record])
+    return out
+
+
+def _section_titles(ledgers: Ledgers, prov: Provenance) -> dict[str, str]:
+    """工作举措.小标题: the heading a 板块 is given in the report (first one typed), else ""."""
+    out = {name: "" for name in vocab.SECTIONS}
+    for record in ledgers.of("工作举措"):
+        if record["小标题"] and not out[record["板块"]]:
+            out[record["板块"]] = record["小标题"].strip().rstrip("。；;，,.")
+            prov.add(f"工作举措小标题.{record['板块']}", [record])
     return out
 
 

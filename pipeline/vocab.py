@@ -173,10 +173,11 @@ KINDS: tuple[Kind, ...] = (
         # 方面/类别/措施 stay out: 问题清单 and 任务清单 headers use them.
         C("板块", ("工作板块", "所属板块", "板块名称"), "section", required=True, width=12),
         C("内容", ("举措", "工作举措", "主要举措", "具体举措", "做法", "主要做法", "举措内容"), required=True, width=70),
+        C("小标题", ("板块小标题", "本部分标题"), width=30),
     ), key=("板块", "内容"), title="工作举措", hints=("举措", "做法"), sheet_words=("工作举措", "主要做法"),
         min_columns=2,
         help="本支部当年采取的工作举措，每条一行，用自己的话写；报告按板块放进“履职工作主要情况”"
-             "的相应部分，按表中顺序排列。不填则报告只写台账统计出的数字。"),
+             "的相应部分，按表中顺序排列。不填则报告只写台账统计出的数字。“小标题”可给该部分起标题。"),
     # Last year's problems and what became of them (上年度问题整改情况); `init --previous`
     # fills 问题 from last year's 问题清单.
     Kind("整改台账", (

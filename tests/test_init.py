@@ -286,6 +286,6 @@ def test_a_report_from_filled_blank_ledgers_claims_nothing_they_do_not_carry(tmp
         assert claim not in before, claim
     assert "和全体党员开展谈心谈话1次" in before  # 王书记 talked with 李四, the only other member
     assert text.startswith("# 2023年度第一党支部书记抓党建工作述职报告\n\n第一党支部书记 王书记\n")
-    assert "（二）坚持用心用力，抓实政治学习。制定年度学习计划。" in text
-    assert "坚持从严从实，加强作风建设。开展作风纪律整顿。" in text
+    assert "（二）政治理论学习情况。制定年度学习计划。" in text
+    assert "（五）作风建设情况。开展作风纪律整顿。" in text
     assert "\n第一党支部\n\n\u3000年\u3000月\u3000日\n" in text

@@ -355,6 +355,7 @@ def _required_only(metrics: dict) -> dict:
     """The sample's figures without anything only its optional ledgers (工作举措, 帮扶, 其他事项) say."""
     m = copy.deepcopy(metrics)
     m["工作举措"] = {k: [] for k in m["工作举措"]}
+    m["工作举措小标题"] = {k: "" for k in m["工作举措小标题"]}
     m["帮扶"], m["其他事项"] = [], {}
     return m
 
@@ -362,7 +363,8 @@ def _required_only(metrics: dict) -> dict:
 # What the model branch said of itself: never in a report whose ledgers do not say it.
 MODEL_ONLY = ("三个清单", "党员积分评定标准", "实施工作方案", "推进方案", "四学", "星级", "五星级", "大熔炉",
               "锤炼部机关干部党性", "公务员", "课题调研", "党建工作督查", "一岗双责", "常态化落实", "购买",
-              "感染力", "试金石", "机关党员", "督促", "注重激发", "精心谋划")
+              "感染力", "试金石", "机关党员", "督促", "注重激发", "精心谋划", "坚持抓主抓重", "坚持用心用力",
+              "坚持落实落细", "坚持互融互促", "坚持从严从实", "抓实", "着力")
 
 
 def test_a_branch_with_only_the_required_ledgers_gets_no_borrowed_claims(metrics):
@@ -373,9 +375,9 @@ def test_a_branch_with_only_the_required_ledgers_gets_no_borrowed_claims(metrics
     assert not [w for w in MODEL_ONLY if w in before], [w for w in MODEL_ONLY if w in before]
     part_1 = md.split("## 一、履职工作主要情况")[1].split("## 二、")[0]
     assert part_1.splitlines()[2] == (
-        "（一）坚持抓主抓重，强化第一责任落实。年内专题研究党建工作4次，和全体党员开展谈心谈话10次。"
+        "（一）抓党建第一责任落实情况。年内专题研究党建工作4次，和全体党员开展谈心谈话10次。"
         "党员人均记写学习笔记3万余字，撰写心得体会3篇，每季度对党员学习情况进行1次调阅检查。")
-    assert "（四）坚持互融互促，着力推动中心工作。全年撰写上报各类信息126篇，" in part_1
+    assert "（四）党建与中心工作融合情况。全年撰写上报各类信息126篇，" in part_1
     assert "（五）" not in part_1
 
 
@@ -387,12 +389,14 @@ def test_measures_go_to_their_subsection_in_ledger_order(metrics):
     m["谈心谈话"]["次数"] = 0
     m["学习"] = {k: 0 for k in m["学习"]}
     md = _render_md(m)
-    assert "（一）坚持抓主抓重，强化第一责任落实。书记每月听取一次党建工作汇报。\n" in md
-    assert "（五）坚持从严从实，加强作风建设。开展作风建设专项整治。落实中央八项规定精神。\n" in md
+    assert "（一）抓党建第一责任落实情况。书记每月听取一次党建工作汇报。\n" in md
+    assert "（五）作风建设情况。开展作风建设专项整治。落实中央八项规定精神。\n" in md
+    m["工作举措小标题"]["作风建设"] = "坚持从严从实，加强作风建设"  # the branch's own heading
+    assert "（五）坚持从严从实，加强作风建设。开展作风建设专项整治。" in _render_md(m)
     m["工作举措"]["责任落实"] = []
     md = _render_md(m)
-    assert "坚持抓主抓重" not in md  # nothing to say: left out, the rest renumbered
-    assert "（一）坚持用心用力，抓实政治学习。" in md and "（四）坚持从严从实，加强作风建设。" in md
+    assert "第一责任落实" not in md  # nothing to say: left out, the rest renumbered
+    assert "（一）政治理论学习情况。" in md and "（四）坚持从严从实，加强作风建设。" in md
 
 
 def test_everything_zero_still_reads(metrics):

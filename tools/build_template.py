@@ -87,14 +87,15 @@ OPENING = "{% if 党员句 %}{{ 党员句 }}。{% endif %}现将抓党建工作�
 DRAFT_HEADER = "{{ 草稿标记 }}"  # on every page of a --keep-going report
 
 # Section 一: each subsection is a heading, the branch's own 工作举措 of that 板块 (in its
-# words, in ledger order), then sentences of figures from the ledgers. Claims (全体党员,
+# words, in ledger order), then sentences of figures from the ledgers. The heading is the
+# branch's own (工作举措.小标题) or a neutral topic. Claims (全体党员,
 # 严格按照, 认真落实, 每季度, 按月足额, 已全部上缴) come only with the derived flags that
 # check them; a subsection with nothing to say is left out and the others renumbered.
 SECTION_1 = "一、履职工作主要情况"
 PART_1 = [
     (
         "责任落实",
-        "{{ 小节.责任落实 }}坚持抓主抓重，强化第一责任落实。",
+        "{{ 小节.责任落实 }}{% if 工作举措小标题.责任落实 %}{{ 工作举措小标题.责任落实 }}{% else %}抓党建第一责任落实情况{% endif %}。",
         "{{ 举措句.责任落实 }}"
         "{% if 组织生活.专题研究党建 %}年内专题研究党建工作{{ 组织生活.专题研究党建 }}次"
         "{% if 谈心谈话.次数 %}，{% else %}。{% endif %}{% endif %}"
@@ -104,7 +105,7 @@ PART_1 = [
     ),
     (
         "理论学习",
-        "{{ 小节.理论学习 }}坚持用心用力，抓实政治学习。",
+        "{{ 小节.理论学习 }}{% if 工作举措小标题.理论学习 %}{{ 工作举措小标题.理论学习 }}{% else %}政治理论学习情况{% endif %}。",
         "{{ 举措句.理论学习 }}"
         "{% if 理论学习句 %}{{ 理论学习句 }}。{% endif %}"
         "{% if 结对帮扶句 %}{{ 结对帮扶句 }}。{% endif %}"
@@ -112,7 +113,7 @@ PART_1 = [
     ),
     (
         "组织建设",
-        "{{ 小节.组织建设 }}坚持落实落细，促进党建提质增效。",
+        "{{ 小节.组织建设 }}{% if 工作举措小标题.组织建设 %}{{ 工作举措小标题.组织建设 }}{% else %}基层组织建设和组织生活情况{% endif %}。",
         "{{ 举措句.组织建设 }}"
         "{% if 组织生活制度句 %}{{ 组织生活制度句 }}。{% endif %}"
         "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}{% if 同比三会一课句 %}{{ 同比三会一课句 }}。{% endif %}"
@@ -126,7 +127,7 @@ PART_1 = [
     ),
     (
         "中心工作",
-        "{{ 小节.中心工作 }}坚持互融互促，着力推动中心工作。",
+        "{{ 小节.中心工作 }}{% if 工作举措小标题.中心工作 %}{{ 工作举措小标题.中心工作 }}{% else %}党建与中心工作融合情况{% endif %}。",
         "{{ 举措句.中心工作 }}"
         "{% if 信息报送.报送篇数 %}全年撰写上报各类信息{{ 信息报送.报送篇数 }}篇"
         "{% if 同比信息报送 %}，{{ 同比信息报送 }}{% endif %}"
@@ -136,7 +137,7 @@ PART_1 = [
     ),
     (
         "作风建设",
-        "{{ 小节.作风建设 }}坚持从严从实，加强作风建设。",
+        "{{ 小节.作风建设 }}{% if 工作举措小标题.作风建设 %}{{ 工作举措小标题.作风建设 }}{% else %}作风建设情况{% endif %}。",
         "{{ 举措句.作风建设 }}",
     ),
 ]

@@ -295,6 +295,9 @@ PLANS = [
      "内涵丰富的机关党组织生活，把党建工作与中心工作的结合点找准找实，促进机关党建和中心工作"
      "深度融合、共同进步。"),
 ]
+# The model branch's own subsection headings (工作举措.小标题, on the first row of each 板块).
+SECTION_TITLES = {"责任落实": "坚持抓主抓重，强化第一责任落实", "理论学习": "坚持用心用力，抓实政治学习",
+                  "组织建设": "坚持落实落细，促进党建提质增效", "中心工作": "坚持互融互促，着力推动中心工作"}
 # 工作举措 (板块, 内容): the model branch's own measures, in its words, by subsection.
 MEASURES = [
     ("责任落实", "认真贯彻落实新形势下加强党的建设总要求和新形势党的组织路线的有关要求，坚决扛牢抓党建第一责任人职责。"),
@@ -577,11 +580,21 @@ def write_plan(path: Path) -> None:
         for c, value in enumerate(row, start=1):
             put(ws, r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
     ws = wb.create_sheet("工作举措")
-    header_row(ws, 1, ("板块", "内容"), (12, 90))
-    for r, row in enumerate(MEASURES, start=2):
+    header_row(ws, 1, ("板块", "内容", "小标题"), (12, 90, 30))
+    for r, row in enumerate(measure_rows(), start=2):
         for c, value in enumerate(row, start=1):
             put(ws, r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
     save_workbook(wb, path)
+
+
+def measure_rows() -> list[tuple]:
+    """MEASURES with each 板块's 小标题 on its first row."""
+    seen: set[str] = set()
+    rows = []
+    for section, text in MEASURES:
+        rows.append((section, text, SECTION_TITLES[section] if section not in seen else None))
+        seen.add(section)
+    return rows
 
 
 WRITERS = {
@@ -822,8 +835,8 @@ def verify(folder: Path) -> None:
     plans = [tuple(c.value for c in row) for row in data_rows(wb["下一步打算"], 2)]
     assert plans == PLANS
     measures = [tuple(c.value for c in row) for row in data_rows(wb["工作举措"], 2)]
-    assert measures == MEASURES
-    assert {section for section, _ in measures} <= set(vocab.SECTIONS)
+    assert measures == measure_rows()
+    assert {row[0] for row in measures} <= set(vocab.SECTIONS)
     report.append(f"问题清单: {dict(kinds)}; 下一步打算 {len(plans)} 条; 工作举措 {len(measures)} 条")
 
     # A rerun writes byte-identical files.
