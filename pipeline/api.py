@@ -12,12 +12,12 @@ from pathlib import Path
 from pipeline import rectify, rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.diff import ROWS_JSON, row_contents
-from pipeline.errors import UsageError, WrongYearError
+from pipeline.errors import OutputError, UsageError, WrongYearError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, dated_years, guess_year, normalise, read_info
-from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
-from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.outputs import all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes
+from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
 
@@ -46,6 +46,14 @@ class BranchRun:
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
+    # sha256 of every file written, taken from the bytes (writes may be staged until the end).
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write (or stage) one output file and remember what it holds."""
+        write_bytes(path, data)
+        self.written.append(path)
+        self.digests[path] = hashlib.sha256(data).hexdigest()
 
 
 @contextmanager
@@ -132,16 +140,14 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
     subs = [p for p in sorted(inputs.iterdir(), key=lambda p: (natural_key(p.name), p.name))
-            if p.is_dir() and not p.name.startswith(".")
-            and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
+            if p.is_dir() and not p.name.startswith(".") and any(map(is_spreadsheet, list_input_files(p)))]
     if subs:
-        loose = [p.name for p in inputs.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                 and not p.name.startswith(("~$", "."))]
+        loose = [p.name for p in list_input_files(inputs) if is_spreadsheet(p)]
         if loose:
             raise UsageError(f"输入文件夹 {inputs} 中既有支部子文件夹，又有台账文件（{'、'.join(sorted(loose))}）。"
                              "多支部时，请把每个支部的台账放进该支部自己的子文件夹")
         return [(p.name, p) for p in subs]
-    if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
+    if not list_input_files(inputs):
         raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")
     return [("", inputs)]
 
@@ -162,6 +168,7 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
     i, o = inputs.resolve(), outputs.resolve()
     if o == i or i in o.parents:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
+    check_folder(outputs)  # a file in its place or no permission: said now, before any work
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
@@ -192,8 +199,9 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     if outputs is not None:
-        for run in runs:
-            _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+        with all_or_nothing():
+            for run in runs:
+                _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
     return runs
 
 
@@ -201,14 +209,20 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
                keep_going: bool = False, config_path: Path | None = None,
                previous: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
-    from pipeline import render  # docxtpl is only needed when a report is rendered
-    from pipeline.context import build_context
-
     _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
+    with all_or_nothing():  # a report open in Word leaves every old output as it was
+        _write_reports(runs, outputs, template, keep_going)
+    return runs
+
+
+def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_going: bool) -> None:
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+    from pipeline.context import build_context
+
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
@@ -234,8 +248,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             ROWS_JSON: dumps_json(row_contents(run.ledgers)).encode("utf-8"),  # for `diff`
         }
         for name, data in files.items():
-            write_bytes(target / name, data)
-            run.written.append(target / name)
+            run.write(target / name, data)
         run.report_written = True
         if not run.metrics["支部"].get("报告日期"):
             run.notices.append(NO_DATE_NOTE)
@@ -245,18 +258,14 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         from pipeline.summary import write_summary
         run_paths = write_summary(runs, outputs)
         runs[0].written.extend(run_paths)
-    return runs
 
 
 
 
 def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> None:
     """Record every file this run wrote into `target` with its sha256 (earlier entries kept)."""
-    for path in run.written:
-        if path.parent == target and path.name != MANIFEST:
-            manifest[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    write_text(target / MANIFEST, dumps_json(manifest))
-    run.written.append(target / MANIFEST)
+    manifest.update({path.name: digest for path, digest in run.digests.items() if path.parent == target})
+    run.write(target / MANIFEST, dumps_json(manifest).encode("utf-8"))
 
 
 def _read_manifest(target: Path) -> dict[str, str]:
@@ -283,7 +292,7 @@ def _keep_hand_edits(run: BranchRun, path: Path, is_generated, manifest: dict[st
     n = 1
     while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
         n += 1
-    path.rename(backup)
+    move(path, backup)
     manifest.pop(path.name, None)
     run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
 
@@ -295,16 +304,14 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
                                 notes=notes)
-    write_text(target / VALIDATION_MD, text)
-    run.written.append(target / VALIDATION_MD)
+    run.write(target / VALIDATION_MD, text.encode("utf-8"))
     from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                keep_going=keep_going, folder=run.folder,
                                checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes)
-    write_bytes(target / VALIDATION_XLSX, data)
-    run.written.append(target / VALIDATION_XLSX)
+    run.write(target / VALIDATION_XLSX, data)
 
 
 def export_pdf(runs: list[BranchRun], report: bool):
@@ -347,5 +354,6 @@ def run_init(inputs: Path, year: int | None = None, previous: Path | None = None
             prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
         return write_blank_ledgers(inputs, year, rows)
-    except OSError as exc:
-        raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None
+    except (OSError, OutputError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "没有写入权限，或同名台账正在 Excel/WPS 中打开"
+        raise UsageError(f"无法在 {inputs} 中写入空白台账（{why or exc}）。请检查该文件夹是否可写") from None
