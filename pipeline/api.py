@@ -303,14 +303,15 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
-                                notes=notes)
+                                notes=notes, accounts=run.ledgers.accounts if run.ledgers else None)
     run.write(target / VALIDATION_MD, text.encode("utf-8"))
     from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                keep_going=keep_going, folder=run.folder,
-                               checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes)
+                               checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes,
+                               accounts=run.ledgers.accounts if run.ledgers else None)
     run.write(target / VALIDATION_XLSX, data)
 
 

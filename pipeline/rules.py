@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import rectify, vocab
 from pipeline.aggregate import (check_occasions, dues_gaps, dues_short, full_members, months_due, roster,
-                                secretary)
+                                secretary, year_end_members)
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -309,10 +309,11 @@ def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """The secretary talks with every other roster member at least `threshold` times a year.
 
     Only rows of 谈心谈话记录 whose 谈话人 is the secretary (by name or as 书记) count; when
-    基本信息 names no secretary, every talk counts.
+    基本信息 names no secretary, every talk counts. Members who left the branch during the
+    year (转出, 去世 …) are not expected; those who came in are.
     """
     sec = secretary(ledgers)
-    targets = [m for m in roster(ledgers) if m["姓名"] != sec]
+    targets = [m for m in year_end_members(ledgers) if m["姓名"] != sec]
     talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
     counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
     short = [m for m in targets if counts[m["姓名"]] < cfg.threshold]
@@ -359,7 +360,7 @@ def _by_secretary(talker, sec: str) -> bool:
 
 
 def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
-    """Each member with a standard pays every month from joining; long gaps are serious."""
+    """Each member with a standard pays, in full, every month of membership; long gaps are serious."""
     members = {m["姓名"]: m for m in roster(ledgers)}
     rows: dict[str, list[Source]] = defaultdict(list)
     for name, _, _, src in dues_payments(ledgers):
@@ -382,9 +383,13 @@ def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
 
 
 def _short_note(under: list[tuple[int, float, float]]) -> str:
-    """`3月、4月实缴少于缴纳标准（标准80元，实缴1元）`; several amounts are listed per month."""
+    """`3月、4月实缴少于缴纳标准（标准80元，实缴1元）`; several amounts are listed. A standard
+    that changed during the year is named with each month (`3月（标准80元，实缴1元）、…`)."""
     from pipeline.cnfmt import money
 
+    if len({std for _, std, _ in under}) > 1:
+        months = _join(f"{m}月（标准{money(std)}元，实缴{money(p)}元）" for m, std, p in under)
+        return f"{months}实缴少于缴纳标准"
     standard = under[0][1]
     paid = _join(dict.fromkeys(f"{money(p)}元" for _, _, p in under))
     return (f"{_join(f'{m}月' for m, _, _ in under)}实缴少于缴纳标准"
