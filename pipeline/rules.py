@@ -303,10 +303,13 @@ def _and(items: list[str]) -> str:
 
 def _dues_summary(dues: list[dict]) -> str:
     serious = [f for f in dues if f.get("严重")]
-    full = "足额" if any(f.get("少缴") for f in dues) else ""
-    text = f"{len(dues)}名党员存在未按月{full}缴纳党费的情况"
+    missed = [f for f in dues if not f.get("少缴") or "未缴纳" in f.get("说明", "")]
+    under = [f for f in dues if f.get("少缴")]
+    parts = [f"{len(missed)}名党员存在未按月缴纳党费的情况"] if missed else []
+    parts += [f"{len(under)}名党员存在未足额缴纳党费的情况"] if under else []
+    text = "，".join(parts)
     if serious:
-        text += f"，其中{len(serious)}名连续多月未缴纳" if len(dues) > 1 else "，且连续多月未缴纳"
+        text += f"，其中{len(serious)}名连续多月未缴纳" if len(missed) > 1 else "，且连续多月未缴纳"
     return text
 
 
@@ -617,10 +620,6 @@ def _months(months: list[int]) -> str:
     return _join(parts)
 
 
-def _money(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") + "元"
-
-
 def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | None:
     """`张某某2月、3月未缴纳党费`; short payments (`少缴`), 补交 more than `late_months` late and
     a run of `serious_months` or more months not paid on time (党章第九条) are told too."""
@@ -643,9 +642,7 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
         if others:
             parts.append(f"{_join(f'{m}月' for m in others)}未缴纳党费")
         if short:
-            owed = sum(d.standard - d.paid for d in short)
-            parts.append(f"{_months([d.month for d in short])}党费少缴（应缴{_money(sum(d.standard for d in short))}，"
-                         f"实缴{_money(sum(d.paid for d in short))}，少缴{_money(owed)}）")
+            parts.append(_short_note([(d.month, d.standard, d.paid) for d in short]))
         for run in serious:
             unpaid = [m for m in run if m in missed]
             if len(unpaid) == len(run):
@@ -667,6 +664,20 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
         finding["依据"] = f"{CONSTITUTION}第九条"
         finding["依据类别"] = CHARTER
     return finding
+
+
+def _short_note(under: list[tuple[int, float, float]]) -> str:
+    """`3月、4月实缴少于缴纳标准（标准80元，实缴1元）`; several amounts are listed. A standard
+    that changed during the year is named with each month (`3月（标准80元，实缴1元）、…`)."""
+    from pipeline.cnfmt import money
+
+    if len({std for _, std, _ in under}) > 1:
+        months = _join(f"{m}月（标准{money(std)}元，实缴{money(p)}元）" for m, std, p in under)
+        return f"{months}实缴少于缴纳标准"
+    standard = under[0][1]
+    paid = _join(dict.fromkeys(f"{money(p)}元" for _, _, p in under))
+    return (f"{_join(f'{m}月' for m, _, _ in under)}实缴少于缴纳标准"
+            f"（标准{money(standard)}元，实缴{paid}）")
 
 
 def _runs(months: list[int]) -> list[list[int]]:

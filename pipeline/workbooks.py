@@ -26,7 +26,8 @@ from pipeline.ingest import Table, recognise
 from pipeline.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
 from pipeline.readers import Sheet, column_letter, read_file
-from pipeline.validation import ACCOUNT_COLUMNS, account_row, verdict
+from pipeline.validation import (ACCOUNT_COLUMNS, KEEP_GOING_NOTE, account_row, findings_verdict, unchecked_rules,
+                                 verdict)
 from pipeline.values import is_blank, norm_header
 
 VALIDATION_XLSX = "校验报告.xlsx"
@@ -35,7 +36,7 @@ ROWS_PREFIX = "问题行-"
 LIST_SHEET = "全部问题"
 MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
 # Issues about a whole sheet (their row is the header row): listed, not copied.
-SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet"}
+SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet", "out-of-year-sheet"}
 
 # Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
 CODE_LABELS: dict[str, str] = {
@@ -44,6 +45,7 @@ CODE_LABELS: dict[str, str] = {
     "bad-value": "内容无效",
     "duplicate": "重复记录",
     "out-of-year": "不在报告年度内",
+    "out-of-year-sheet": "整张表属于其他年度",
     "not-in-roster": "姓名不在党员名册中",
     "dues-total": "党费合计与各月之和不一致",
     "info-conflict": "基本信息前后不一致",
@@ -80,8 +82,8 @@ TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
     "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
     "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
-    "text": "文字", "name": "姓名", "names": "姓名", "status": "党员状态", "deadline": "完成时限",
-    "rectify": "完成情况",
+    "section": "板块", "remit": "上缴情况", "status": "党员状态",
+    "text": "文字", "name": "姓名", "names": "姓名", "deadline": "完成时限", "rectify": "完成情况",
 }
 
 
@@ -279,7 +281,8 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
 
 # ---------------------------------------------------------------- the workbook
 
-def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool) -> None:
+def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool,
+             notes: list[str] | None = None) -> None:
     counts = log.counts()
     ws.column_dimensions["A"].width = 40
     for letter in "BCD":
@@ -288,6 +291,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
              f"读取文件：{len(files)} 个",
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
+    lines += [f"说明：{note}" for note in notes or []]
     if log.infos:
         lines.append(f"提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见“{LIST_SHEET}”）")
     if findings is not None:
@@ -296,7 +300,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
               "“问题行-”开头的工作表（如有）复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
               "请在原台账中改正，然后重新检查。"]
     if keep_going and log.errors:
-        lines.append("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。")
+        lines.append(f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}")
     row = 2
     for line in lines:
         _put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
@@ -373,12 +377,20 @@ def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
         for index, value in enumerate(values, 1):
             _put(ws, n + 1, index, value, _BOXED_WRAP)
         fit_height(ws, n + 1, widths)
+    row = len(findings) + 2
     if not findings:
-        _put(ws, 2, 1, "全年台账核查未发现不符合规则的情况。")
+        _put(ws, row, 1, findings_verdict(findings, checked))
+        row += 1
+    skipped = unchecked_rules(checked)
+    if skipped:
+        _put(ws, row + 1, 1, "未检查的规则：").font = _BOLD
+        for n, item in enumerate(skipped, row + 2):
+            _put(ws, n, 1, f"- {item}")
+        row += 2 + len(skipped)
     if checked:
         from pipeline.rules import settings_lines
 
-        row = max(len(findings), 1) + 3
+        row += 1
         _put(ws, row, 1, "本次检查使用的规则和依据（标有“本支部基本信息设置”的来自本支部基本信息表）").font = _BOLD
         for n, line in enumerate(settings_lines(checked), row + 1):
             _put(ws, n, 1, line)
@@ -387,9 +399,11 @@ def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        folder: Path | None = None, accounts: list | None = None,
-                        checked: dict | None = None) -> bytes:
-    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows)."""
+                        folder: Path | None = None, checked: dict | None = None,
+                        notes: list[str] | None = None, accounts: list | None = None) -> bytes:
+    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows);
+    `checked` (检查规则) names the rules not checked, as 校验报告.md does; `accounts` is the row
+    accounting per sheet (行数核对)."""
     wb = Workbook()
     _add_styles(wb)
     summary = wb.active
@@ -406,7 +420,7 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
         _rows_sheet(wb, copied)
         for r, n in copied.where.items():
             links[(copied.file, copied.sheet_name, r)] = (copied.title, n)
-    _summary(summary, log, branch, year, files, findings, keep_going)
+    _summary(summary, log, branch, year, files, findings, keep_going, notes)
     _problems(problems, log, links)
     for ws in wb.worksheets:
         fit_to_width(ws, "1:2" if ws.title.startswith(ROWS_PREFIX) else "1:1" if ws.title != "汇总" else None)
