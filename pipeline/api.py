@@ -6,6 +6,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
@@ -17,6 +18,9 @@ from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
 from pipeline.readers import SPREADSHEET_SUFFIXES
 from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
+
+if TYPE_CHECKING:
+    from pipeline.batch import Batch, Listener
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
@@ -38,6 +42,19 @@ class BranchRun:
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
+
+    def detail_lines(self) -> list[str]:
+        """Every problem, rule finding and unchecked rule: one console line each, unlabelled."""
+        from pipeline.validation import unchecked_rules
+
+        lines = [issue.message() for issue in self.log.items]
+        lines += [f"[规则检查] {finding['说明']}。" for finding in self.findings]
+        # Rules that could not be judged for lack of a whole ledger (not the ones turned off).
+        skipped = [item for item in unchecked_rules(self.metrics.get("检查规则") if self.metrics else None)
+                   if "不适用" not in item and "关闭" not in item]
+        if skipped:
+            lines.append(f"[规则检查] 未检查：{'；'.join(skipped)}。")
+        return lines
 
 
 @contextmanager
@@ -107,16 +124,6 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     return [("", inputs)]
 
 
-def _note_empty_folders(inputs: Path, found: list[tuple[str, Path]], runs: list[BranchRun]) -> None:
-    """In multi-branch mode, a sub-folder without ledgers is named, not silently passed over."""
-    if not found or not found[0][0]:
-        return
-    empty = sorted((p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")
-                    and p.name not in {name for name, _ in found}), key=natural_key)
-    if empty:
-        runs[0].notices.append(f"注意：子文件夹 {'、'.join(empty)} 中没有台账文件，已跳过。")
-
-
 def _check_folders(inputs: Path, outputs: Path | None) -> None:
     if outputs is None:
         return
@@ -125,73 +132,91 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
 
 
-def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
-                 config: settings_mod.Settings) -> list[BranchRun]:
-    """Every branch analysed, after checking no output folder lies inside the inputs."""
+def _found(inputs: Path, outputs: Path | None) -> list[tuple[str, Path]]:
+    """The branches, after checking no output folder lies inside the inputs."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
-    runs = [analyse(folder, name, year, config) for name, folder in found]
-    _note_empty_folders(inputs, found, runs)
-    return runs
+    return found
 
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None) -> list[BranchRun]:
-    """Validation only; writes 校验报告 per branch when `outputs` is given."""
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+              config_path: Path | None = None, *, jobs: int | None = None,
+              listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
+    """Validation only; writes 校验报告 per branch when `outputs` is given.
+
+    Several branches (sub-folders) are run in worker processes and give a Batch."""
+    config = settings_mod.load(config_path)
+    found = _found(inputs, outputs)
+    if found[0][0]:
+        from pipeline.batch import Job, run_batch
+
+        return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail), jobs, listener)
+    runs = [analyse(folder, name, year, config) for name, folder in found]
     if outputs is not None:
         for run in runs:
-            _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+            _write_validation(run, outputs, keep_going=False)
     return runs
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
-    """The whole job: every branch's report, metrics, provenance and validation report."""
-    from pipeline import render  # docxtpl is only needed when a report is rendered
-    from pipeline.context import build_context
+               keep_going: bool = False, config_path: Path | None = None, *, jobs: int | None = None,
+               listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
+    """The whole job: every branch's report, metrics, provenance and validation report.
 
+    Several branches (sub-folders) are run in worker processes and give a Batch, with
+    各支部汇总.xlsx/.docx written from their roll-up rows."""
     _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
-    for run in runs:
-        target = outputs / run.name if run.name else outputs
-        if run.log.errors and not keep_going:
-            _write_validation(run, target, keep_going)
-            old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
-            if old:
-                run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
-            continue
-        # Render in memory first: a template error must leave no file behind.
-        docx = render.render_docx(template, build_context(run.metrics))
-        title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
-        docx_name = safe_filename(title) + ".docx"
-        _keep_hand_edits(run, target / docx_name, render.is_generated)
-        others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
-        if others:
-            run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
-        files = {
-            docx_name: docx,
-            "report.md": render.docx_to_markdown(docx).encode("utf-8"),
-            "metrics.json": dumps_json(run.metrics).encode("utf-8"),
-            "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
-        }
-        for name, data in files.items():
-            write_bytes(target / name, data)
-            run.written.append(target / name)
-        run.report_written = True
-        _write_validation(run, target, keep_going)
-    if len(runs) > 1 or runs[0].name:
+    config = settings_mod.load(config_path)
+    found = _found(inputs, outputs)
+    if found[0][0]:
+        from pipeline.batch import Job, run_batch
         from pipeline.summary import write_summary
-        run_paths = write_summary(runs, outputs)
-        runs[0].written.extend(run_paths)
+
+        batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail),
+                          jobs, listener)
+        batch.summary = write_summary(batch.rollup, outputs)
+        return batch
+    runs = [analyse(folder, name, year, config) for name, folder in found]
+    for run in runs:
+        _report_branch(run, outputs, template, keep_going)
     return runs
 
 
+def _report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool) -> None:
+    """One branch's report, metrics, provenance and validation report into `target`."""
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+    from pipeline.context import build_context
+
+    if run.log.errors and not keep_going:
+        _write_validation(run, target, keep_going)
+        old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
+        if old:
+            run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
+        return
+    # Render in memory first: a template error must leave no file behind.
+    docx = render.render_docx(template, build_context(run.metrics))
+    title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+    docx_name = safe_filename(title) + ".docx"
+    _keep_hand_edits(run, target / docx_name, render.is_generated)
+    others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
+    if others:
+        run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
+    files = {
+        docx_name: docx,
+        "report.md": render.docx_to_markdown(docx).encode("utf-8"),
+        "metrics.json": dumps_json(run.metrics).encode("utf-8"),
+        "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
+    }
+    for name, data in files.items():
+        write_bytes(target / name, data)
+        run.written.append(target / name)
+    run.report_written = True
+    _write_validation(run, target, keep_going)
 
 
 def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:
