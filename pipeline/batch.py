@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from pipeline import settings as settings_mod
 from pipeline.errors import PipelineError, TemplateError
@@ -183,8 +183,10 @@ class _Collector:
 
 
 def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int | None,
-              listener: Listener | None = None) -> Batch:
-    """Every branch in `found` through `work` on `jobs` worker processes (default: the cores)."""
+              listener: Listener | None = None, worker: Callable[[Task], Outcome] | None = None) -> Batch:
+    """Every branch in `found` through `worker` (default `work`, a top-level function any
+    spawned process can import) on `jobs` processes (default: the cores)."""
+    worker = worker or work
     tasks = [Task(i, name, folder, job) for i, (name, folder) in enumerate(found)]
     jobs = max(1, min(jobs or default_jobs(), len(tasks)))
     notices = _empty_folders(inputs, found)
@@ -192,13 +194,15 @@ def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int |
     if listener:
         listener.started(len(tasks), jobs, notices)
     try:
-        suspects = _pool(deque(tasks), jobs, collector, window=2 * jobs)
-        # A worker died: every branch it may have been holding is tried again alone, so only
-        # the branch that kills a worker by itself is reported as failed.
-        queue = deque(suspects)
+        queue = deque(tasks)
         while queue and not collector.fatal:
-            for task in _pool(queue, 1, collector, window=1):
-                collector.add(_failed(task, job.outputs / task.name if job.outputs else None, CRASHED))
+            # A worker died: each branch it may have been holding is tried again alone, so
+            # only the branch that kills a worker by itself is reported as failed; then the
+            # rest go on in a new pool.
+            suspects = deque(_pool(queue, jobs, collector, 2 * jobs, worker))
+            while suspects and not collector.fatal:
+                for task in _pool(suspects, 1, collector, 1, worker):
+                    collector.add(_failed(task, job.outputs / task.name if job.outputs else None, CRASHED))
     finally:
         if listener:
             listener.finished()
@@ -207,7 +211,7 @@ def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int |
     return Batch([o for o in collector.outcomes if o is not None], notices, jobs)
 
 
-def _pool(queue: deque, jobs: int, collector: _Collector, window: int) -> list[Task]:
+def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -> list[Task]:
     """Run tasks from `queue` until it is empty or a worker dies; return the tasks then lost.
 
     At most `window` tasks are handed to the pool at a time, so a dead worker costs (and
@@ -222,7 +226,7 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int) -> list[T
             while queue and len(inflight) < window and not collector.fatal:
                 task = queue.popleft()
                 try:
-                    inflight[pool.submit(work, task)] = task
+                    inflight[pool.submit(worker, task)] = task
                 except BrokenProcessPool:
                     queue.appendleft(task)
                     break

@@ -192,8 +192,15 @@ class _Console:
 
     def progress(self, done: int, total: int, with_errors: int) -> None:
         if self.tty:
+            self._clear()
             self.shown = f"已完成 {done}/{total} 个支部，{with_errors} 个有错误" + (" ……" if done < total else "。")
-            click.echo("\r\033[K" + self.shown, nl=False)
+            click.echo(self.shown, nl=False)
+
+    def _clear(self) -> None:
+        """Blank the progress line with spaces (no ANSI codes: old Windows consoles print them)."""
+        if self.shown:
+            width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in self.shown)
+            click.echo("\r" + " " * width + "\r", nl=False)
 
     def branch(self, outcome: Outcome) -> None:
         label = f"【{outcome.name}】"
@@ -204,7 +211,7 @@ class _Console:
         if not lines:
             return
         if self.tty:  # above the progress line, which is drawn again below them
-            click.echo("\r\033[K", nl=False)
+            self._clear()
         for line in lines:
             click.echo(line)
         if self.tty:
@@ -220,7 +227,9 @@ def branch_line(outcome: Outcome, report: bool) -> str:
     row = outcome.row
     if outcome.failed:
         return f"未能处理：{row.reason}。"
-    text = f"{row.errors} 个错误，{row.warnings} 个警告，规则检查发现 {len(row.findings)} 项"
+    text = f"{row.errors} 个错误，{row.warnings} 个警告"
+    if not row.errors:  # with errors the rules are not judged on the incomplete figures
+        text += f"，规则检查发现 {len(row.findings)} 项"
     if row.errors and row.report_written:
         return text + "；已按 --keep-going 生成报告，出错的行未计入。"
     if report:

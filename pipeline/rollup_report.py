@@ -93,6 +93,10 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple[list[str], 
         status.append(f"未能处理的{len(failed)}个")
     out.append((BODY, f"本汇总根据各党支部{f'{year}年度' if year else ''}台账生成，共汇总党支部{len(rollup.rows)}个，"
                       f"其中{'，'.join(status)}。以下数字只统计台账无误的党支部。"))
+    years = sorted({row.year for row in rollup.rows if row.year})
+    if len(years) > 1:
+        out.append((BODY, f"注意：各支部台账的报告年度不一致（{'、'.join(f'{y}年' for y in years)}），"
+                          "请核实后按同一年度汇总。"))
 
     out.append((H1, "一、基本情况"))
     totals = rollup.totals()
