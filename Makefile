@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE JOBS ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,9 +8,11 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 YEAR    ?=
 TEMPLATE ?=
+JOBS    ?=
 ARGS    ?=
 
 COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+RUN    := $(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: report check init test bench golden template sample clean
 
@@ -20,10 +22,10 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(PY) -m pipeline report $(COMMON) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)")
+	$(PY) -m pipeline report $(COMMON) $(RUN) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)")
 
 check: $(STAMP)
-	$(PY) -m pipeline check $(COMMON) --outputs "$(OUTPUTS)"
+	$(PY) -m pipeline check $(COMMON) $(RUN) --outputs "$(OUTPUTS)"
 
 init: $(STAMP)
 	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)

@@ -10,6 +10,7 @@ failed with its reason and the other branches go on.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -114,8 +115,23 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+_done_here = 0  # branches this worker process has done
+COLLECT_EVERY = 8
+
+
 def work(task: Task) -> Outcome:
     """One branch, in a worker process: analyse, write its files, return a small Outcome."""
+    global _done_here
+    _done_here += 1
+    if _done_here % COLLECT_EVERY == 0:
+        # A branch leaves ~1.4 MB of cyclic garbage (document trees) in the oldest generation,
+        # which Python would collect only after the worker had grown a lot; collecting every
+        # few branches keeps a worker's memory flat for ~1 % of the time.
+        gc.collect()
+    return _work(task)
+
+
+def _work(task: Task) -> Outcome:
     from pipeline import api
 
     job = task.job
