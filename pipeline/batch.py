@@ -157,6 +157,12 @@ def _work(task: Task) -> Outcome:
 def _failed(task: Task, target: Path | None, reason: str) -> Outcome:
     """A branch that could not be processed; its 校验报告.md says why (a stale one would mislead)."""
     outcome = Outcome(task.index, task.name, task.folder, target, failed_row(task.name, reason))
+    if target is not None and target.is_dir():
+        from pipeline.api import REPORT_FILES
+
+        old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
+        if old:
+            outcome.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次没有更新。")
     if target is not None:
         try:
             path = target / "校验报告.md"

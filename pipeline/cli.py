@@ -199,7 +199,7 @@ class _Console:
     def _clear(self) -> None:
         """Blank the progress line with spaces (no ANSI codes: old Windows consoles print them)."""
         if self.shown:
-            width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in self.shown)
+            width = sum(2 if ord(ch) > 0x7F else 1 for ch in self.shown)  # wide in CJK consoles
             click.echo("\r" + " " * width + "\r", nl=False)
 
     def branch(self, outcome: Outcome) -> None:

@@ -118,7 +118,7 @@ def test_a_terminal_gets_one_progress_line_rewritten_in_place(capsys):
     console.progress(2, 2, 1)
     console.branch(bad)
     console.finished()
-    blank = lambda text: "\r" + " " * sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) + "\r"  # noqa: E731
+    blank = lambda text: "\r" + " " * sum(2 if ord(ch) > 0x7F else 1 for ch in text) + "\r"  # noqa: E731
     first, last = "已完成 1/2 个支部，1 个有错误 ……", "已完成 2/2 个支部，1 个有错误。"
     assert capsys.readouterr().out == (
         "共 2 个支部，用 2 个进程同时处理。\n" + first + blank(first) + last + blank(last)
