@@ -15,6 +15,7 @@ import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from pipeline.cnfmt import money, number
 from pipeline.render import finalize_docx
@@ -46,15 +47,17 @@ def _para(document, style: str, text: str) -> None:
     document.add_paragraph(text, style=_style(document, style))
 
 
-def _table(document, headers: list[str], rows: list[list[str]]) -> None:
+def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    """A bordered table, header row repeated on each page, column widths in mm (156 in all)."""
     table = document.add_table(rows=1, cols=len(headers))
     try:
         table.style = document.styles["Table Grid"]
     except KeyError:
         pass
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     head = table.rows[0]
-    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on each page
+    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, text in zip(head.cells, headers):
         cell.paragraphs[0].style = _style(document, CELL)
         cell.paragraphs[0].add_run(text).bold = True
@@ -63,6 +66,10 @@ def _table(document, headers: list[str], rows: list[list[str]]) -> None:
         for cell, text in zip(cells, values):
             cell.paragraphs[0].style = _style(document, CELL)
             cell.paragraphs[0].add_run(text)
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)  # w:gridCol, which LibreOffice and WPS follow
+        for cell in column.cells:
+            cell.width = Mm(width)
 
 
 def _percent(met: int, checked: int) -> str:
@@ -79,8 +86,8 @@ def _label(row, duplicates: dict) -> str:
     return f"{row.label}（{row.folder}）" if row.name in duplicates else row.label
 
 
-def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple[list[str], list[list[str]]]]]:
-    """The report as (style, text) and (\"table\", (headers, rows)) items, for the .docx and tests."""
+def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple]]:
+    """The report as (style, text) and ("table", (headers, rows, widths in mm)) items."""
     out: list = []
     year = rollup.year
     counted, with_errors, failed = rollup.counted, rollup.by_status(ERRORS), rollup.by_status(FAILED)
@@ -116,9 +123,9 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple[list[str], 
         monthly = rollup.monthly()
         if any(sum(v) for v in monthly.values()):
             out.append((BODY, "各月“三会一课”和主题党日开展次数如下表。"))
-            heads = ["类型", *[f"{m}月" for m in range(1, 13)], "合计"]
-            out.append(("table", (heads, [[kind, *[str(v) for v in monthly[kind]], str(sum(monthly[kind]))]
-                                         for kind in MONTHLY])))
+            rows = [[f"{m}月", *[str(monthly[kind][m - 1]) for kind in MONTHLY]] for m in range(1, 13)]
+            rows.append(["合计", *[str(sum(monthly[kind])) for kind in MONTHLY]])
+            out.append(("table", (["月份", *MONTHLY], rows, [26] * (len(MONTHLY) + 1))))
     else:
         out.append((BODY, "没有台账无误的党支部，暂无可汇总的数字。"))
 
@@ -129,7 +136,7 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple[list[str], 
                           "未检查的，是该支部不适用该规则或缺少相应台账。"))
         rows = [[s.name, str(s.checked), str(s.met), str(s.unmet), _percent(s.met, s.checked),
                  str(len(counted) - s.checked)] for s in rollup.rule_stats()]
-        out.append(("table", (["规则", "检查支部", "达标", "未达标", "达标率", "未检查"], rows)))
+        out.append(("table", (["规则", "检查支部", "达标", "未达标", "达标率", "未检查"], rows, [46, 22, 22, 22, 22, 22])))
     else:
         out.append((BODY, "没有可按规则检查的党支部。"))
 
@@ -139,7 +146,7 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple[list[str], 
         out.append((BODY, f"（一）规则检查有发现的党支部{len(flagged)}个，共{sum(len(r.findings) for r in flagged)}项，如下表。"))
         out.append(("table", (["序号", "党支部", "发现"],
                               [[str(i), _label(r, duplicates), "；".join(t for _, t in r.findings)]
-                               for i, r in enumerate(flagged, 1)])))
+                               for i, r in enumerate(flagged, 1)], [14, 46, 96])))
     elif counted:
         out.append((BODY, "（一）台账无误的党支部，规则检查均没有发现。"))
     if with_errors or failed:

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.outputs import deterministic_zip, write_bytes
 from pipeline.rollup import ERRORS, FAILED, FIGURES, MONTHLY, OK, TOTALLED, Rollup
 from pipeline.rules import RULES
-from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_to_width
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
 SUMMARY_NAME = "各支部汇总.xlsx"
 MAIN = "各支部汇总"
@@ -30,9 +30,9 @@ DUPLICATE_FILL = PatternFill("solid", fgColor="FFF2CC")
 LINK_FONT = Font(color="0563C1", underline="single")
 
 # The main sheet: (header, width); the figure columns sit between 状态 and 规则检查发现.
-LEAD = (("序号", 6), ("支部文件夹", 16), ("党支部名称", 26), ("报告年度", 8), ("状态", 10))
-TAIL = (("规则检查发现（项）", 9), ("发现内容", 48), ("校验错误", 7), ("校验警告", 7), ("报告", 12),
-        ("备注", 30))
+LEAD = (("序号", 5), ("支部文件夹", 12), ("党支部名称", 20), ("报告年度", 6), ("状态", 7))
+TAIL = (("规则检查发现（项）", 8), ("发现内容", 32), ("校验错误", 6), ("校验警告", 6), ("报告", 9),
+        ("备注", 24))
 
 
 def _status_note(row, duplicates: dict[str, list[str]]) -> str:
@@ -68,6 +68,8 @@ def _table(ws, headers: list[str], widths: list[int], rows: list[list]) -> None:
     for line in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(headers)):
         for cell in line:
             cell.border, cell.alignment = BORDER, WRAP
+    for index in range(2, ws.max_row + 1):
+        fit_height(ws, index, widths)  # Excel does not grow a row for wrapped text by itself
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(ws.max_row, 1)}"
     fit_to_width(ws, "1:1")
@@ -76,7 +78,8 @@ def _table(ws, headers: list[str], widths: list[int], rows: list[list]) -> None:
 def _main_sheet(ws, rollup: Rollup) -> None:
     duplicates = rollup.duplicates()
     heads = [h for h, _ in LEAD] + [h for h, _ in FIGURES] + [h for h, _ in TAIL]
-    widths = [w for _, w in LEAD] + [max(7, len(h) * 2 + 1) for h, _ in FIGURES] + [w for _, w in TAIL]
+    # Narrow figure columns with wrapped headers, so A4 landscape fit to width stays legible.
+    widths = [w for _, w in LEAD] + [8 if "元" in h else 6 for h, _ in FIGURES] + [w for _, w in TAIL]
     rows = []
     for number, row in enumerate(rollup.rows, 1):
         figures = [row.figures.get(h) for h, _ in FIGURES] if row.status == OK else [None] * len(FIGURES)
@@ -88,6 +91,7 @@ def _main_sheet(ws, rollup: Rollup) -> None:
                      _status_note(row, duplicates) or None])
     _table(ws, heads, widths, rows)
     ws.freeze_panes = "D2"  # 序号, 文件夹 and 名称 stay in view while scrolling right
+    ws.row_dimensions[1].height = 45  # headers wrap onto up to three lines
     status_col = len(LEAD)
     note_col = len(heads)
     for offset, row in enumerate(rollup.rows, 2):

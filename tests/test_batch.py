@@ -264,6 +264,7 @@ def test_rollup_report_says_the_figures_from_the_rows(rollup):
     assert ("台账无误的2个党支部共有党员17名，其中正式党员16名、预备党员1名。全年实缴党费2401元。"
             "全年共召开支委会24次、党员大会8次，讲党课8次，开展主题党日24次。") in texts
     tables = [content for style, content in items if style == "table"]
+    assert tables[0][1][2] == ["3月", "2", "2", "0", "2", "2"] and tables[0][1][12] == ["合计", "24", "8", "0", "8", "24"]
     rules = {r[0]: r[1:] for r in tables[1][1]}
     assert rules["主题党日每月开展"] == ["2", "1", "1", "50.0%", "0"]
     assert rules["党小组会每月召开"] == ["0", "0", "0", "—", "2"]
