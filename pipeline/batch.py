@@ -146,6 +146,10 @@ def _work(task: Task) -> Outcome:
         return Outcome(task.index, task.name, task.folder, target, failed_row(task.name, str(exc)), fatal=str(exc))
     except PipelineError as exc:
         return _failed(task, target, str(exc))
+    except OSError as exc:  # typically a file left open in Excel or WPS (Windows locks it)
+        where = exc.filename or target or task.folder
+        return _failed(task, target, f"无法读写 {where}（{exc.strerror or exc}）。请关闭在 Excel 或 WPS 中打开的"
+                                     "该支部文件，并确认输出文件夹可写")
     except Exception as exc:  # a defect met on this branch's data: the others still run
         return _failed(task, target, f"程序内部错误（{type(exc).__name__}：{exc}），请把该支部的台账发给维护人员")
     counts = run.log.counts()
@@ -210,7 +214,7 @@ def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int |
     spawned process can import) on `jobs` processes (default: the cores)."""
     worker = worker or work
     tasks = [Task(i, name, folder, job) for i, (name, folder) in enumerate(found)]
-    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
+    jobs = max(1, min(jobs or default_jobs(), len(tasks), 61 if os.name == "nt" else len(tasks)))  # Windows: ≤ 61
     notices = _empty_folders(inputs, found)
     collector = _Collector(len(tasks), listener)
     if listener:
