@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE JOBS ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF JOBS ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,10 +8,11 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 YEAR    ?=
 TEMPLATE ?=
+PDF     ?=
 JOBS    ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) $(ARGS)
 RUN    := $(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: report check init test bench golden template sample clean

@@ -16,6 +16,9 @@ from pipeline.errors import PipelineError
 from pipeline.workbooks import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Everything else was written but the PDFs asked for with --pdf were not (no LibreOffice, or it
+# failed or hung): scripts collecting PDFs must not take the run for complete.
+EXIT_NO_PDF = 4
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
@@ -25,6 +28,7 @@ _jobs = click.option("--jobs", type=click.IntRange(1, 256), default=None, show_d
 _verbose = click.option("--verbose", is_flag=True, help="多支部时逐条列出每个支部的问题")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认使用根目录的 pipeline.toml）")
+_pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
 
 
 class _Cli(click.Group):
@@ -78,15 +82,17 @@ def cli() -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="自定义 Word 模板")
 @click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
 @_config
+@_pdf
 @_jobs
 @_verbose
-def report(inputs, outputs, year, template, keep_going, config, jobs, verbose) -> None:
+def report(inputs, outputs, year, template, keep_going, config, pdf, jobs, verbose) -> None:
     console = _Console(report=True, verbose=verbose)
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, jobs=jobs, listener=console,
                           detail=verbose)
     if isinstance(runs, Batch):
-        _finish_batch(runs, outputs, report=True, inputs=inputs)
-    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs)
+        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
+    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
+            pdf=api.export_pdf(runs, report=True) if pdf else None)
 
 
 @cli.command(help="只校验台账，列出全部问题（指定 --outputs 时写出校验报告）。")
@@ -94,14 +100,18 @@ def report(inputs, outputs, year, template, keep_going, config, jobs, verbose) -
 @click.option("--outputs", type=click.Path(path_type=Path), default=None, help="校验报告的输出文件夹")
 @_year
 @_config
+@_pdf
 @_jobs
 @_verbose
-def check(inputs, outputs, year, config, jobs, verbose) -> None:
+def check(inputs, outputs, year, config, pdf, jobs, verbose) -> None:
+    if pdf and outputs is None:
+        raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     console = _Console(report=False, verbose=verbose)
     runs = api.run_check(inputs, outputs, year, config, jobs=jobs, listener=console, detail=verbose)
     if isinstance(runs, Batch):
-        _finish_batch(runs, outputs, report=False, inputs=inputs)
-    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs)
+        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
+    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
+            pdf=api.export_pdf(runs, report=False) if pdf else None)
 
 
 @cli.command(help="生成空白台账（每种台账一个 Excel 工作簿），已有的文件不会被覆盖。")
@@ -132,7 +142,7 @@ def _make(command: str, inputs: Path | None) -> str:
 
 
 def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool,
-            inputs: Path | None = None) -> None:
+            inputs: Path | None = None, pdf=None) -> None:
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
     for run in runs:
@@ -158,9 +168,13 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
         click.echo(f"输出文件在 {folder}：")
         for path in written:
             click.echo(f"  {path}")
+    if pdf is not None and pdf.problem:
+        click.echo(pdf.problem)
     click.echo(_next_step(runs, report=report, failed=failed, inputs=inputs))
     if failed:
         sys.exit(EXIT_DATA)
+    if pdf is not None and pdf.problem:
+        sys.exit(EXIT_NO_PDF)
 
 
 def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs: Path | None) -> str:
@@ -237,7 +251,14 @@ def branch_line(outcome: Outcome, report: bool) -> str:
     return text + "。"
 
 
-def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None) -> None:
+def _batch_pdf(batch: Batch, report: bool):
+    """PDFs of every branch's report and 校验报告.xlsx, and of 各支部汇总.docx, in one LibreOffice run."""
+    from types import SimpleNamespace
+
+    return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
+
+
+def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> None:
     """The closing lines: the count, every branch that failed and where its 校验报告 is, next step."""
     outcomes = batch.outcomes
     bad = [o for o in outcomes if o.has_errors]
@@ -257,10 +278,12 @@ def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: P
         click.echo(f"汇总在 {'、'.join(str(p) for p in batch.summary)}；各支部的文件在 {outputs} 中该支部的文件夹里。")
     elif outputs is not None:
         click.echo(f"各支部的校验报告在 {outputs} 中该支部的文件夹里。")
+    if pdf is not None:
+        click.echo(pdf.problem or f"已生成 PDF {len(pdf.written)} 份，与 Word 和 Excel 文件放在一起。")
     if not bad:
         click.echo("下一步：打开各支部汇总.xlsx 审阅，再打开各支部的 .docx 报告审阅修改。" if report
                    else f"下一步：运行 {_make('report', inputs)} 生成述职报告。")
-        sys.exit(EXIT_OK)
+        sys.exit(EXIT_NO_PDF if pdf is not None and pdf.problem else EXIT_OK)
     again = _make("report" if report else "check", inputs)
     if outputs is None:
         click.echo(f"下一步：改正上列支部的台账后重新运行 {again}（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。")
