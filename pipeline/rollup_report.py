@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from pipeline.cnfmt import money, number
+from pipeline.cnfmt import money, number, subheading
 from pipeline.render import finalize_docx
 from pipeline.rollup import ERRORS, FAILED, MONTHLY, Rollup
 
@@ -141,22 +141,27 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple]]:
         out.append((BODY, "没有可按规则检查的党支部。"))
 
     out.append((H1, "三、需要关注的党支部"))
+    parts: list = []  # numbered （一）（二）… in the order they are present
     flagged = [row for row in counted if row.findings]
     if flagged:
-        out.append((BODY, f"（一）规则检查有发现的党支部{len(flagged)}个，共{sum(len(r.findings) for r in flagged)}项，如下表。"))
-        out.append(("table", (["序号", "党支部", "发现"],
-                              [[str(i), _label(r, duplicates), "；".join(t for _, t in r.findings)]
-                               for i, r in enumerate(flagged, 1)], [14, 46, 96])))
+        parts.append((f"规则检查有发现的党支部{len(flagged)}个，共{sum(len(r.findings) for r in flagged)}项，如下表。",
+                      ("table", (["序号", "党支部", "发现"],
+                                 [[str(i), _label(r, duplicates), "；".join(t for _, t in r.findings)]
+                                  for i, r in enumerate(flagged, 1)], [14, 46, 96]))))
     elif counted:
-        out.append((BODY, "（一）台账无误的党支部，规则检查均没有发现。"))
+        parts.append(("台账无误的党支部，规则检查均没有发现。", None))
     if with_errors or failed:
         names = [f"{_label(r, duplicates)}（{r.errors}个错误）" for r in with_errors]
         names += [f"{_label(r, duplicates)}（未能处理）" for r in failed]
-        out.append((BODY, f"（二）台账有错误或未能处理的党支部{len(with_errors) + len(failed)}个："
-                          f"{'、'.join(names)}。其数字未计入本汇总，问题详见各支部文件夹中的校验报告。"))
+        parts.append((f"台账有错误或未能处理的党支部{len(with_errors) + len(failed)}个：{'、'.join(names)}。"
+                      "其数字未计入本汇总，问题详见各支部文件夹中的校验报告。", None))
     if duplicates:
         said = "；".join(f"“{name}”见于文件夹{'、'.join(folders)}" for name, folders in duplicates.items())
-        out.append((BODY, f"（三）党支部名称重复：{said}，请核实是否为同一支部。"))
+        parts.append((f"党支部名称重复：{said}，请核实是否为同一支部。", None))
+    for index, (text, table) in enumerate(parts, 1):
+        out.append((BODY, subheading(index) + text))
+        if table:
+            out.append(table)
     out.append((NOTE, "附：各支部的数字和发现见同一文件夹中的各支部汇总.xlsx。"))
     return out
 

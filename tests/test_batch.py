@@ -298,3 +298,13 @@ def test_the_run_writes_the_summary_from_the_branches(run):
     rows = sheet_rows(wb["各支部汇总"])
     assert [r[4] for r in rows[1:]] == ["正常", "正常", "有错误", "失败"]
     assert rows[1][2] == "青山县委组织部机关党支部" and rows[1][5] == 10
+
+
+def test_rollup_report_when_no_branch_could_be_counted():
+    from pipeline.rollup import failed_row
+
+    texts = [c for s, c in rollup_paragraphs(Rollup([failed_row("甲", "原因"), failed_row("乙", "原因")]))]
+    assert "没有台账无误的党支部，暂无可汇总的数字。" in texts and "没有可按规则检查的党支部。" in texts
+    assert "（一）台账有错误或未能处理的党支部2个：甲（未能处理）、乙（未能处理）。其数字未计入本汇总，问题详见各支部文件夹中的校验报告。" in texts
+    assert not any(isinstance(t, str) and "（二）" in t for t in texts)
+    summary_workbook(Rollup([failed_row("甲", "原因")]))  # charts over no counted branch still write
