@@ -234,7 +234,8 @@ def run_many(folder: Path, jobs: int) -> dict:
     if Path("/proc/self/status").exists():
         sampler.start()
     out, _ = proc.communicate()
-    sampler.join(timeout=1) if sampler.is_alive() else None
+    if sampler.is_alive():
+        sampler.join(timeout=1)
     if proc.returncode:
         raise SystemExit(f"多支部运行失败（退出码 {proc.returncode}）")
     result = json.loads(out.strip().splitlines()[-1])
