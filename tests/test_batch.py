@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import api, settings
-from pipeline.batch import Job, Outcome, run_batch, work
+from pipeline.batch import Job, Outcome, Task, run_batch, work
 from pipeline.cli import _Console, cli
 from pipeline.rollup import ERRORS, FAILED, OK, BranchRow, Rollup
 from pipeline.rollup_report import rollup_docx, rollup_paragraphs
@@ -308,3 +308,14 @@ def test_rollup_report_when_no_branch_could_be_counted():
     assert "（一）台账有错误或未能处理的党支部2个：甲（未能处理）、乙（未能处理）。其数字未计入本汇总，问题详见各支部文件夹中的校验报告。" in texts
     assert not any(isinstance(t, str) and "（二）" in t for t in texts)
     summary_workbook(Rollup([failed_row("甲", "原因")]))  # charts over no counted branch still write
+
+
+def test_a_branch_sends_back_a_small_outcome_not_its_records(tmp_path):
+    """The parent keeps one Outcome per branch: it must stay small for thousands of branches."""
+    import pickle
+
+    job = Job("report", tmp_path, None, settings.load(None), api.DEFAULT_TEMPLATE, False, False)
+    outcome = work(Task(0, "样例", ROOT / "inputs", job))
+    assert outcome.row.figures["党员总数"] == 10 and outcome.row.report_written
+    assert outcome.detail == []  # console detail only with --verbose
+    assert len(pickle.dumps(outcome)) < 4000
