@@ -202,7 +202,7 @@ class _Console:
     def started(self, total: int, jobs: int, notices: list[str]) -> None:
         for notice in notices:
             click.echo(notice)
-        click.echo(f"共 {total} 个支部，用 {jobs} 个进程同时处理。")
+        click.echo(f"共 {total} 个支部，" + (f"用 {jobs} 个进程同时处理。" if jobs > 1 else "逐个处理。"))
 
     def progress(self, done: int, total: int, with_errors: int) -> None:
         if self.tty:

@@ -93,6 +93,7 @@ def test_verbose_adds_every_problem_and_a_clean_run_exits_0(tmp_path):
     result = invoke("check", "--inputs", str(inputs), "--verbose", "--jobs", "1")
     lines = result.output.splitlines()
     assert result.exit_code == 1
+    assert lines[0] == "共 1 个支部，逐个处理。"
     assert "【甲】[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」" in lines[1]
     assert "【甲】1 个错误，0 个警告。" in lines
     assert lines[-1] == f"下一步：改正上列支部的台账后重新运行 make check INPUTS={inputs}（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。"
