@@ -153,7 +153,8 @@ def _work(task: Task) -> Outcome:
     except Exception as exc:  # a defect met on this branch's data: the others still run
         return _failed(task, target, f"程序内部错误（{type(exc).__name__}：{exc}），请把该支部的台账发给维护人员")
     counts = run.log.counts()
-    row = branch_row(task.name, run.metrics, counts["错误"], counts["警告"], run.report_written)
+    row = branch_row(task.name, run.metrics, counts["错误"], counts["警告"], run.report_written,
+                     set(run.ledgers.records) if run.ledgers else None)
     return Outcome(task.index, task.name, task.folder, target, row, run.written, run.notices,
                    run.detail_lines() if job.detail else [])
 

@@ -16,22 +16,24 @@ OK = "正常"
 ERRORS = "有错误"
 FAILED = "失败"
 
-# (column header, dotted metric path); a maintainer adds a column by adding a line.
-FIGURES: tuple[tuple[str, str], ...] = (
-    ("党员总数", "党员.总数"),
-    ("正式党员", "党员.正式党员"),
-    ("预备党员", "党员.预备党员"),
-    ("支委会", "组织生活.支委会"),
-    ("党员大会", "组织生活.党员大会"),
-    ("党小组会", "组织生活.党小组会"),
-    ("党课", "党课.总数"),
-    ("主题党日", "组织生活.主题党日"),
-    ("专题研究党建", "组织生活.专题研究党建"),
-    ("谈心谈话", "谈心谈话.次数"),
-    ("人均笔记字数", "学习.人均笔记字数"),
-    ("党费实缴（元）", "党费.实缴总额"),
-    ("信息报送", "信息报送.报送篇数"),
-    ("信息采用", "信息报送.采用篇数"),
+# (column header, dotted metric path, the ledgers it comes from); a maintainer adds a column by
+# adding a line. A figure whose ledgers are all missing is left blank, not shown as 0.
+_ACTIVITIES = ("组织生活台账",)
+FIGURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("党员总数", "党员.总数", ("党员名册",)),
+    ("正式党员", "党员.正式党员", ("党员名册",)),
+    ("预备党员", "党员.预备党员", ("党员名册",)),
+    ("支委会", "组织生活.支委会", _ACTIVITIES),
+    ("党员大会", "组织生活.党员大会", _ACTIVITIES),
+    ("党小组会", "组织生活.党小组会", _ACTIVITIES),
+    ("党课", "党课.总数", _ACTIVITIES),
+    ("主题党日", "组织生活.主题党日", _ACTIVITIES),
+    ("专题研究党建", "组织生活.专题研究党建", _ACTIVITIES),
+    ("谈心谈话", "谈心谈话.次数", ("谈心谈话记录", *_ACTIVITIES)),
+    ("人均笔记字数", "学习.人均笔记字数", ("学习笔记检查",)),
+    ("党费实缴（元）", "党费.实缴总额", ("党费收缴台账", "党费收缴台账（逐笔）")),
+    ("信息报送", "信息报送.报送篇数", ("信息报送台账",)),
+    ("信息采用", "信息报送.采用篇数", ("信息报送台账",)),
 )
 # Figures that add up across branches (人均 does not); the 三会一课 and 主题党日 first.
 TOTALLED = ("党员总数", "正式党员", "预备党员", "党费实缴（元）", "支委会", "党员大会", "党小组会",
@@ -74,6 +76,7 @@ class BranchRow:
     figures: dict = field(default_factory=dict)  # header -> value; empty unless status is 正常
     monthly: dict = field(default_factory=dict)  # activity -> 12 counts; empty unless 正常
     findings: list = field(default_factory=list)  # (rule id, 说明)
+    missing: list = field(default_factory=list)  # ledgers absent, whose figures are left blank
     rules: dict = field(default_factory=dict)  # rule id -> True met / False not met / None unchecked
 
     @property
@@ -81,15 +84,20 @@ class BranchRow:
         return self.name or self.folder
 
 
-def branch_row(folder: str, metrics: dict | None, errors: int, warnings: int, report_written: bool) -> BranchRow:
-    """The roll-up row of a branch that was analysed (its metrics may be incomplete)."""
+def branch_row(folder: str, metrics: dict | None, errors: int, warnings: int, report_written: bool,
+               present: set[str] | None = None) -> BranchRow:
+    """The roll-up row of a branch that was analysed (its metrics may be incomplete);
+    `present` is the ledger kinds it has (None: all)."""
     metrics = metrics or {}
     row = BranchRow(folder, _get(metrics, "支部.名称") or "", metrics.get("年度"),
                     OK if not errors else ERRORS, errors, warnings, report_written)
     if errors:
         return row
     row.findings = [(rule_of(f), f.get("说明", "")) for f in metrics.get("检查发现") or []]
-    row.figures = {header: _get(metrics, path) for header, path in FIGURES}
+    row.figures = {header: _get(metrics, path) if present is None or set(kinds) & present else None
+                   for header, path, kinds in FIGURES}
+    if present is not None:
+        row.missing = list(dict.fromkeys(kinds[0] for _, _, kinds in FIGURES if not set(kinds) & present))
     by_month = _get(metrics, "组织生活.按月") or {}
     row.monthly = {kind: list(by_month.get(kind) or [0] * 12) for kind in MONTHLY}
     failed = {rule for rule, _ in row.findings}
@@ -144,6 +152,10 @@ class Rollup:
             values = [row.figures.get(header) for row in self.counted]
             out[header] = sum(v for v in values if isinstance(v, (int, float)))
         return out
+
+    def contributors(self, header: str) -> int:
+        """How many branches a total adds up (a branch without the ledger adds nothing)."""
+        return sum(1 for row in self.counted if isinstance(row.figures.get(header), (int, float)))
 
     def monthly(self) -> dict[str, list[int]]:
         out = {kind: [0] * 12 for kind in MONTHLY}

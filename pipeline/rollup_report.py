@@ -119,6 +119,11 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple]]:
         said = (["、".join(meetings)] if meetings else []) + others
         if said:
             text += f"全年共{'，'.join(said)}。"
+        short = [header for header in ("党员总数", "党费实缴（元）", "支委会")
+                 if rollup.contributors(header) < len(counted)]
+        if short:
+            text += ("部分党支部缺少党员名册、党费或组织生活台账，相应数字未计入，"
+                     "各项计入的支部数见各支部汇总.xlsx的“合计”表。")
         out.append((BODY, text))
         monthly = rollup.monthly()
         if any(sum(v) for v in monthly.values()):

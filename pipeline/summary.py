@@ -41,6 +41,8 @@ def _status_note(row, duplicates: dict[str, list[str]]) -> str:
         notes.append(f"未能处理：{row.reason}")
     elif row.status == ERRORS:
         notes.append(f"台账有 {row.errors} 个错误，数字未列出、未计入合计，见该支部校验报告")
+    if row.missing:
+        notes.append(f"缺少{'、'.join(row.missing)}，相应数字空白、未计入合计")
     if row.name in duplicates:
         others = [f for f in duplicates[row.name] if f != row.folder]
         notes.append(f"党支部名称与 {'、'.join(others)} 相同，请核实")
@@ -77,12 +79,12 @@ def _table(ws, headers: list[str], widths: list[int], rows: list[list]) -> None:
 
 def _main_sheet(ws, rollup: Rollup) -> None:
     duplicates = rollup.duplicates()
-    heads = [h for h, _ in LEAD] + [h for h, _ in FIGURES] + [h for h, _ in TAIL]
+    heads = [h for h, _ in LEAD] + [h for h, *_ in FIGURES] + [h for h, _ in TAIL]
     # Narrow figure columns with wrapped headers, so A4 landscape fit to width stays legible.
-    widths = [w for _, w in LEAD] + [8 if "元" in h else 6 for h, _ in FIGURES] + [w for _, w in TAIL]
+    widths = [w for _, w in LEAD] + [8 if "元" in h else 6 for h, *_ in FIGURES] + [w for _, w in TAIL]
     rows = []
     for number, row in enumerate(rollup.rows, 1):
-        figures = [row.figures.get(h) for h, _ in FIGURES] if row.status == OK else [None] * len(FIGURES)
+        figures = [row.figures.get(h) for h, *_ in FIGURES] if row.status == OK else [None] * len(FIGURES)
         findings = len(row.findings) if row.status == OK else None
         said = "；".join(text for _, text in row.findings)
         rows.append([number, row.folder, row.name or None, row.year, row.status, *figures, findings, said or None,
@@ -118,11 +120,13 @@ def _totals_sheet(ws, rollup: Rollup) -> None:
             ["规则检查发现", sum(len(r.findings) for r in counted), "项"]]
     units = {"党费实缴（元）": "元", "党员总数": "名", "正式党员": "名", "预备党员": "名",
              "信息报送": "篇", "信息采用": "篇"}
-    rows += [[f"{header.replace('（元）', '')}（合计）", totals[header], units.get(header, "次")]
-             for header in TOTALLED]
-    _table(ws, ["项目", "数量", "单位"], [34, 14, 8], rows)
+    rows = [[*r, None] for r in rows]
+    rows += [[f"{header.replace('（元）', '')}（合计）", totals[header], units.get(header, "次"),
+              rollup.contributors(header)] for header in TOTALLED]
+    _table(ws, ["项目", "数量", "单位", "计入的支部数"], [34, 14, 8, 12], rows)
     ws.append([])
-    ws.append([f"合计只含台账无误的 {len(counted)} 个支部；有错误或未能处理的支部的数字未列出，也未计入。"])
+    ws.append([f"合计只含台账无误的 {len(counted)} 个支部；有错误或未能处理的支部的数字未列出，也未计入；"
+               "缺少某种台账的支部，该台账的数字也未计入（见“计入的支部数”）。"])
 
 
 def _compliance_sheet(ws, rollup: Rollup) -> None:

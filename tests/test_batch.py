@@ -320,3 +320,28 @@ def test_a_branch_sends_back_a_small_outcome_not_its_records(tmp_path):
     assert outcome.row.figures["党员总数"] == 10 and outcome.row.report_written
     assert outcome.detail == []  # console detail only with --verbose
     assert len(pickle.dumps(outcome)) < 4000
+
+
+def test_a_figure_whose_ledger_is_missing_is_blank_not_0():
+    import json
+
+    from pipeline.rollup import branch_row
+
+    metrics = json.loads((ROOT / "outputs" / "metrics.json").read_text(encoding="utf-8"))
+    full = branch_row("甲", metrics, 0, 0, True)
+    part = branch_row("乙", {**metrics, "党员": {"总数": 0, "正式党员": 0, "预备党员": 0}}, 0, 0, True,
+                      present={"组织生活台账", "党费收缴台账"})
+    assert full.figures["党员总数"] == 10 and full.missing == []
+    assert part.figures["党员总数"] is None and part.figures["支委会"] == 12 and part.figures["党费实缴（元）"] == 5760
+    assert part.figures["谈心谈话"] == 10  # talks may be kept in the 组织生活台账
+    assert part.missing == ["党员名册", "学习笔记检查", "信息报送台账"]
+    part.name = "另一党支部"
+    rollup = Rollup([full, part])
+    assert rollup.totals()["党员总数"] == 10 and rollup.contributors("党员总数") == 1
+    rows = sheet_rows(openpyxl.load_workbook(io.BytesIO(summary_workbook(rollup)))["各支部汇总"])
+    assert rows[2][-1] == "缺少党员名册、学习笔记检查、信息报送台账，相应数字空白、未计入合计"
+    totals = {r[0]: r[1:] for r in sheet_rows(openpyxl.load_workbook(io.BytesIO(summary_workbook(rollup)))["合计"])}
+    assert totals["党员总数（合计）"] == (10, "名", 1) and totals["支委会（合计）"] == (24, "次", 2)
+    text = [c for s, c in rollup_paragraphs(rollup) if s != "table"]
+    assert any(t.startswith("台账无误的2个党支部共有党员10名") and t.endswith(
+        "部分党支部缺少党员名册、党费或组织生活台账，相应数字未计入，各项计入的支部数见各支部汇总.xlsx的“合计”表。") for t in text)
