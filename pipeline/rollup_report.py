@@ -48,28 +48,28 @@ def _para(document, style: str, text: str) -> None:
 
 
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
-    """A bordered table, header row repeated on each page, column widths in mm (156 in all)."""
-    table = document.add_table(rows=1, cols=len(headers))
+    """A bordered table, header row repeated on each page, column widths in mm (156 in all).
+
+    Cells are filled through the XML with the style id looked up once: python-docx's style
+    setter scans every style per cell, minutes for a thousand branches."""
+    table = document.add_table(rows=1 + len(rows), cols=len(headers))
     try:
         table.style = document.styles["Table Grid"]
     except KeyError:
         pass
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    head = table.rows[0]
-    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, text in zip(head.cells, headers):
-        cell.paragraphs[0].style = _style(document, CELL)
-        cell.paragraphs[0].add_run(text).bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values):
-            cell.paragraphs[0].style = _style(document, CELL)
-            cell.paragraphs[0].add_run(text)
+    cell_style = _style(document, CELL).style_id
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)  # w:gridCol, which LibreOffice and WPS follow
-        for cell in column.cells:
+    for index, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
+        if index == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on each page
+        for cell, text, width in zip(row.cells, values, widths):
             cell.width = Mm(width)
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = cell_style
+            paragraph.add_run(text).bold = index == 0 or None
 
 
 def _percent(met: int, checked: int) -> str:
