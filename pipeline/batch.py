@@ -5,7 +5,8 @@ branch at a time and send back only a small Outcome, so the parent never holds a
 records. Outcomes reach the listener in folder order, whatever order they finish in, and
 every file a branch writes depends only on that branch: the outputs are the same bytes for
 any number of workers. A branch that raises, or kills its worker outright, is reported as
-failed with its reason and the other branches go on.
+failed with its reason and the other branches go on. A script calling this must guard its
+entry point with `if __name__ == "__main__":`, as every spawned worker imports it again.
 """
 
 from __future__ import annotations
