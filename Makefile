@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF JOBS ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS JOBS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -12,10 +12,13 @@ PDF     ?=
 JOBS    ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) $(ARGS)
+PREVIOUS ?=
+
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
+          $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
 RUN    := $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: report check init test bench golden template sample clean
+.PHONY: report check init diff test bench golden template sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +32,12 @@ check: $(STAMP)
 	$(PY) -m pipeline check $(COMMON) $(RUN) --outputs "$(OUTPUTS)"
 
 init: $(STAMP)
-	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+
+# Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
+diff: $(STAMP)
+	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
+	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import rules, settings as settings_mod
+from pipeline import rectify, rules, settings as settings_mod
 from pipeline.aggregate import Provenance, aggregate
+from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
 VALIDATION_MD = "校验报告.md"
-REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
 @dataclass
@@ -95,6 +96,8 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                          "或在命令中指定，如 make report YEAR=2023")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
+    if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
+        run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
@@ -132,28 +135,54 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
 
 
-def _found(inputs: Path, outputs: Path | None) -> list[tuple[str, Path]]:
-    """The branches, after checking no output folder lies inside the inputs."""
+def _found(inputs: Path, outputs: Path | None, year: int | None = None,
+           previous: Path | None = None) -> list[tuple[str, Path]]:
+    """The branches, after checking no output folder lies inside the inputs (nor is last year's)."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
+    if previous is not None and outputs is not None and previous.resolve() == outputs.resolve():
+        raise UsageError(f"上年度文件夹 {previous} 就是本次的输出文件夹，上年的输出会被覆盖。"
+                         "请把本年度输出到另一个文件夹，如 OUTPUTS=输出" + str(year or "本年度"))
+    if previous is not None and not previous.exists():  # once, not as a failure of every branch
+        raise UsageError(f"找不到上年度文件夹：{previous}。PREVIOUS 应为上年度的输出文件夹（其中有 metrics.json）"
+                         "或台账文件夹")
     return found
 
 
+def with_previous(run: BranchRun, previous: Path | None, config: settings_mod.Settings) -> None:
+    """Last year's figures beside this year's (pipeline/previous.py), when asked for."""
+    if previous is None:
+        return
+    from pipeline import previous as previous_mod
+
+    last, source, known = previous_mod.load(previous, run.ledgers.year, config, run.name)
+    previous_mod.attach(run.metrics, last, source, known)
+    run.notices.append(f"上年数字取自 {source}。")
+
+
+def _analyse_one(folder: Path, name: str, year: int | None, config: settings_mod.Settings,
+                 previous: Path | None) -> BranchRun:
+    run = analyse(folder, name, year, config)
+    with_previous(run, previous, config)
+    return run
+
+
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None, *, jobs: int | None = None,
+              config_path: Path | None = None, previous: Path | None = None, *, jobs: int | None = None,
               listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
     """Validation only; writes 校验报告 per branch when `outputs` is given.
 
     Several branches (sub-folders) are run in worker processes and give a Batch."""
     config = settings_mod.load(config_path)
-    found = _found(inputs, outputs)
+    found = _found(inputs, outputs, year, previous)
     if found[0][0]:
         from pipeline.batch import Job, run_batch
 
-        return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail), jobs, listener)
-    runs = [analyse(folder, name, year, config) for name, folder in found]
+        return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
+                         jobs, listener)
+    runs = [_analyse_one(folder, name, year, config, previous) for name, folder in found]
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs, keep_going=False)
@@ -161,8 +190,9 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None, *, jobs: int | None = None,
-               listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
+               keep_going: bool = False, config_path: Path | None = None, previous: Path | None = None, *,
+               jobs: int | None = None, listener: Listener | None = None,
+               detail: bool = False) -> list[BranchRun] | Batch:
     """The whole job: every branch's report, metrics, provenance and validation report.
 
     Several branches (sub-folders) are run in worker processes and give a Batch, with
@@ -172,16 +202,16 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     config = settings_mod.load(config_path)
-    found = _found(inputs, outputs)
+    found = _found(inputs, outputs, year, previous)
     if found[0][0]:
         from pipeline.batch import Job, run_batch
         from pipeline.summary import write_summary
 
-        batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail),
-                          jobs, listener)
+        batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
+                                             previous), jobs, listener)
         batch.summary = write_summary(batch.rollup, outputs)
         return batch
-    runs = [analyse(folder, name, year, config) for name, folder in found]
+    runs = [_analyse_one(folder, name, year, config, previous) for name, folder in found]
     for run in runs:
         _report_branch(run, outputs, template, keep_going)
     return runs
@@ -211,6 +241,7 @@ def _report_branch(run: BranchRun, target: Path, template: Path, keep_going: boo
         "report.md": render.docx_to_markdown(docx).encode("utf-8"),
         "metrics.json": dumps_json(run.metrics).encode("utf-8"),
         "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
+        ROWS_JSON: dumps_json(row_contents(run.ledgers)).encode("utf-8"),  # for `diff`
     }
     for name, data in files.items():
         write_bytes(target / name, data)
@@ -262,15 +293,26 @@ def export_pdf(runs: list[BranchRun], report: bool):
     return outcome
 
 
-def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
-    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
+def run_init(inputs: Path, year: int | None = None, previous: Path | None = None,
+             prefilled: dict | None = None) -> list[tuple[Path, str]]:
+    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other).
+
+    With `previous` (last year's ledgers or outputs) the roster and a 整改台账 are pre-filled;
+    `prefilled`, when given, receives {"来源": …, kind: row count}.
+    """
     import datetime as dt
 
     from pipeline.blank import write_blank_ledgers
 
     if inputs.exists() and not inputs.is_dir():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
+    year = year or dt.date.today().year
+    rows = None
+    if previous is not None:
+        rows, source = rectify.prefill(previous, year, settings_mod.load(None))
+        if prefilled is not None:
+            prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
-        return write_blank_ledgers(inputs, year or dt.date.today().year)
+        return write_blank_ledgers(inputs, year, rows)
     except OSError as exc:
         raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None

@@ -42,6 +42,7 @@ class Job:
     template: Path | None
     keep_going: bool
     detail: bool  # send back the per-issue console lines (--verbose)
+    previous: Path | None = None  # last year's outputs or ledgers (--previous)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _work(task: Task) -> Outcome:
     target = job.outputs / task.name if job.outputs is not None else None
     try:
         run = api.analyse(task.folder, task.name, job.year, job.config)
+        api.with_previous(run, job.previous, job.config)
         if job.mode == "report":
             api._report_branch(run, target, job.template, job.keep_going)
         elif target is not None:
