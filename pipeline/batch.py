@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -181,6 +182,20 @@ def _failed(task: Task, target: Path | None, reason: str) -> Outcome:
     return outcome
 
 
+def _watch_parent() -> None:
+    """Worker initializer: leave when the parent is gone (killed, or its window closed), rather
+    than wait for work forever; Ctrl-C reaches the workers by itself, a kill does not."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _empty_folders(inputs: Path, found: list[tuple[str, Path]]) -> list[str]:
     names = {name for name, _ in found}
     empty = sorted((p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")
@@ -248,7 +263,7 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
     puts under suspicion) only those, not every branch still waiting.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_watch_parent)
     inflight: dict = {}
     lost: list[Task] = []
     try:
