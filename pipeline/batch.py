@@ -24,7 +24,7 @@ from typing import Callable, Protocol
 
 from pipeline import settings as settings_mod
 from pipeline.errors import PipelineError, TemplateError
-from pipeline.outputs import write_text
+from pipeline.outputs import all_or_nothing, write_text
 from pipeline.rollup import FAILED, BranchRow, Rollup, branch_row, failed_row
 from pipeline.values import natural_key
 
@@ -142,10 +142,11 @@ def _work(task: Task) -> Outcome:
     try:
         run = api.analyse(task.folder, task.name, job.year, job.config)
         api.with_previous(run, job.previous, job.config)
-        if job.mode == "report":
-            api._report_branch(run, target, job.template, job.keep_going)
-        elif target is not None:
-            api._write_validation(run, target, keep_going=False)
+        with all_or_nothing():  # a branch's files are all replaced, or (one locked) none
+            if job.mode == "report":
+                api._report_branch(run, target, job.template, job.keep_going)
+            elif target is not None:
+                api._write_validation(run, target, keep_going=False)
     except TemplateError as exc:
         return Outcome(task.index, task.name, task.folder, target, failed_row(task.name, str(exc)), fatal=str(exc))
     except PipelineError as exc:

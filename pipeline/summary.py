@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.outputs import deterministic_zip, write_bytes
+from pipeline.outputs import all_or_nothing, deterministic_zip, write_bytes
 from pipeline.rollup import ERRORS, FAILED, FIGURES, MONTHLY, OK, TOTALLED, Rollup
 from pipeline.rules import RULES
 from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
@@ -195,6 +195,8 @@ def write_summary(rollup: Rollup, outputs: Path) -> list[Path]:
     from pipeline.rollup_report import ROLLUP_NAME, rollup_docx
 
     paths = [outputs / SUMMARY_NAME, outputs / ROLLUP_NAME]
-    write_bytes(paths[0], summary_workbook(rollup))
-    write_bytes(paths[1], rollup_docx(rollup))
+    workbook, report = summary_workbook(rollup), rollup_docx(rollup)
+    with all_or_nothing():  # both or, one being open in Excel or Word, neither
+        write_bytes(paths[0], workbook)
+        write_bytes(paths[1], report)
     return paths
