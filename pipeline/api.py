@@ -44,8 +44,9 @@ class BranchRun:
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
 
-    def detail_lines(self) -> list[str]:
-        """Every problem, rule finding and unchecked rule: one console line each, unlabelled."""
+    def detail_lines(self, accounts: bool = False) -> list[str]:
+        """Every problem, rule finding and unchecked rule (and with `accounts` each sheet's row
+        balance, as `check` shows it): one console line each, unlabelled."""
         from pipeline.validation import unchecked_rules
 
         lines = [issue.message() for issue in self.log.items]
@@ -55,6 +56,8 @@ class BranchRun:
                    if "不适用" not in item and "关闭" not in item]
         if skipped:
             lines.append(f"[规则检查] 未检查：{'；'.join(skipped)}。")
+        if accounts and self.ledgers is not None:
+            lines += [f"[行数核对] {a.file}「{a.sheet}」（{a.kind}）：{a.line()}" for a in self.ledgers.accounts]
         return lines
 
 
@@ -266,14 +269,16 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     branch = run.metrics["支部"]["名称"] if run.metrics else run.name
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                                keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None)
+                                keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
+                                accounts=run.ledgers.accounts if run.ledgers else None)
     write_text(target / VALIDATION_MD, text)
     run.written.append(target / VALIDATION_MD)
     from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                               keep_going=keep_going, folder=run.folder)
+                               keep_going=keep_going, folder=run.folder,
+                               accounts=run.ledgers.accounts if run.ledgers else None)
     write_bytes(target / VALIDATION_XLSX, data)
     run.written.append(target / VALIDATION_XLSX)
 

@@ -161,7 +161,7 @@ def _work(task: Task) -> Outcome:
     row = branch_row(task.name, run.metrics, counts["错误"], counts["警告"], run.report_written,
                      set(run.ledgers.records) if run.ledgers else None)
     return Outcome(task.index, task.name, task.folder, target, row, run.written, run.notices,
-                   run.detail_lines() if job.detail else [])
+                   run.detail_lines(accounts=job.mode == "check") if job.detail else [])
 
 
 def _failed(task: Task, target: Path | None, reason: str) -> Outcome:

@@ -190,7 +190,7 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
     failed = False
     for run in runs:
         label = f"【{run.name}】" if run.name else ""
-        for line in run.detail_lines():
+        for line in run.detail_lines(accounts=not report):
             click.echo(label + line)
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
