@@ -157,6 +157,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
+    render.check_template(template)  # a broken or unsafe template stops the run before any file is written
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
     for run in runs:
         target = outputs / run.name if run.name else outputs
