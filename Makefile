@@ -1,8 +1,10 @@
 # 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE ARGS）
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# Two stamps: `make report` installs only the runtime lock; `make test` adds the dev lock.
+STAMP  := $(VENV)/.runtime
+DEV    := $(VENV)/.dev
 
 INPUTS  ?= inputs
 OUTPUTS ?= outputs
@@ -12,12 +14,21 @@ ARGS    ?=
 
 COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
 
-.PHONY: report check init test bench golden template sample clean
+.PHONY: report check init test lint bench golden template sample wheelhouse clean
 
-$(STAMP): pyproject.toml requirements.lock
+# --no-deps + pip check: every installed package is pinned in the lock, or the install fails.
+$(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
 	touch $(STAMP)
+
+# The dev venv also keeps this machine's runtime wheels, for the offline install test.
+$(DEV): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-dev.lock
+	$(PY) -m pip check
+	$(PY) -m pip download --quiet --no-deps --only-binary :all: -r requirements.lock -d $(VENV)/wheelhouse
+	touch $(DEV)
 
 report: $(STAMP)
 	$(PY) -m pipeline report $(COMMON) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)")
@@ -28,24 +39,34 @@ check: $(STAMP)
 init: $(STAMP)
 	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
 
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m pytest
+
+# ruff and mypy with the settings in pyproject.toml (.ci/run runs this before make test).
+lint: $(DEV)
+	$(PY) -m ruff check pipeline tools tests
+	$(PY) -m mypy
 
 # Regenerate golden files and the committed sample outputs after an intended change of
 # output (review the diff!).
-golden: $(STAMP)
+golden: $(DEV)
 	$(PY) -m pytest tests/test_golden.py --update-golden
 	$(PY) -m pipeline report --inputs inputs --outputs outputs
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) tools/bench.py
 
 # Maintainer tools: rebuild the default template / the sample ledgers from code.
-template: $(STAMP)
+template: $(DEV)
 	$(PY) tools/build_template.py
 
-sample: $(STAMP)
+sample: $(DEV)
 	$(PY) tools/make_sample.py
 
+# Every wheel an offline machine needs (Windows and Linux, Python 3.10-3.13) plus this
+# package's own wheel, in wheelhouse/ (README: 离线安装).
+wheelhouse: $(DEV)
+	$(PY) tools/wheelhouse.py wheelhouse
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache wheelhouse

@@ -13,13 +13,13 @@ from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
+from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
 from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
 from pipeline.readers import SPREADSHEET_SUFFIXES
 from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
+DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
 VALIDATION_MD = "校验报告.md"
 REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
 

@@ -16,12 +16,13 @@ from pipeline.validation import unchecked_rules
 from pipeline.workbooks import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
 _year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-                       help="规则设置文件（默认使用根目录的 pipeline.toml）")
+                       help="规则设置文件（默认：当前文件夹中的 pipeline.toml，没有时用内置的默认设置）")
 
 
 class _Cli(click.Group):
@@ -191,5 +192,7 @@ def _usage_message(exc: click.ClickException) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point for `python -m pipeline`; never shows a traceback for user mistakes."""
-    cli.main(args=argv)
+    """Entry point for `python -m pipeline` and the installed `dangjian-report` command; never
+    shows a traceback for user mistakes."""
+    installed = Path(sys.argv[0]).stem == COMMAND
+    cli.main(args=argv, prog_name=COMMAND if installed else None)

@@ -16,10 +16,12 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.errors import ConfigError
+from pipeline.packaged import DEFAULT_SETTINGS_NAME, data_file
 from pipeline.rules import RULE_BY_ID, RULES, Rule
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT / "pipeline.toml"
+# A branch's own settings: pipeline.toml in the folder the command runs in (for `make`, the
+# project folder); without it the annotated defaults shipped in pipeline/data are used.
+USER_FILE = "pipeline.toml"
 
 # Settable whole numbers: key -> (lowest, highest or None, what it means).
 NUMBERS: dict[str, tuple[int, int | None, str]] = {
@@ -61,11 +63,9 @@ class Settings:
 
 
 def load(path: Path | None = None) -> Settings:
-    """Settings from `path`, else from the repo's pipeline.toml when present, else defaults."""
+    """Settings from `path`, else from ./pipeline.toml when present, else the packaged defaults."""
     if path is None:
-        if not DEFAULT_FILE.is_file():
-            return Settings()
-        path = DEFAULT_FILE
+        path = Path(USER_FILE) if Path(USER_FILE).is_file() else data_file(DEFAULT_SETTINGS_NAME)
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"找不到规则设置文件：{path}。请检查 --config 指定的路径，"

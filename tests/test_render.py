@@ -16,13 +16,14 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from pipeline.api import DEFAULT_TEMPLATE
 from pipeline.context import DERIVED, build_context
 from pipeline.errors import TemplateError
 from pipeline.render import docx_to_markdown, make_environment, render_docx
 from pipeline.rules import ALL_MET
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "templates" / "default.docx"
+TEMPLATE = DEFAULT_TEMPLATE
 METRICS = Path(__file__).resolve().parent / "data" / "metrics_example.json"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEME_ATTRS = [f"{W}{a}" for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")]
@@ -149,7 +150,7 @@ def test_default_template_matches_the_tool():
         import build_template
     finally:
         sys.path.pop(0)
-    assert build_template.build() == TEMPLATE.read_bytes(), "templates/default.docx 已过期：请运行 make template"
+    assert build_template.build() == TEMPLATE.read_bytes(), "pipeline/data/default.docx 已过期：请运行 make template"
 
 
 # ------------------------------------------------------------------ the text

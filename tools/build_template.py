@@ -1,4 +1,4 @@
-"""Build templates/default.docx, the default report template, with python-docx.
+"""Build pipeline/data/default.docx, the packaged default report template, with python-docx.
 
 Prose and docxtpl tags live in this file; run `make template` (or this script with an
 optional output path) after editing, then review the rendered report.
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from pipeline.render import finalize_docx  # noqa: E402  (needs ROOT on sys.path)
 
-OUT = ROOT / "templates" / "default.docx"
+OUT = ROOT / "pipeline" / "data" / "default.docx"
 
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
@@ -455,7 +455,7 @@ def build() -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    """Write the template to argv[0] or templates/default.docx."""
+    """Write the template to argv[0] or pipeline/data/default.docx."""
     out = Path(argv[0]) if argv else OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
