@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import rules, settings as settings_mod
+from pipeline.affected import AffectedSheet, collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
@@ -38,6 +39,7 @@ class BranchRun:
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
+    affected: list[AffectedSheet] = field(default_factory=list)  # rows issues point at, for 校验报告.xlsx
 
 
 @contextmanager
@@ -83,6 +85,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
     run.metrics["校验"] = run.log.counts()
     run.provenance = provenance
+    run.affected = collect_affected(run.log, ingested.sheets, ingested.tables)
     return run
 
 
@@ -217,7 +220,7 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                               keep_going=keep_going, folder=run.folder)
+                               keep_going=keep_going, affected=run.affected)
     write_bytes(target / VALIDATION_XLSX, data)
     run.written.append(target / VALIDATION_XLSX)
 

@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 
 from pipeline import api
-from pipeline.blank import OTHER, SKIPPED, WRITTEN
 from pipeline.errors import PipelineError
+from pipeline.outputs import VALIDATION_XLSX
 from pipeline.validation import unchecked_rules
-from pipeline.workbooks import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
@@ -96,6 +95,8 @@ def check(inputs, outputs, year, config) -> None:
 @click.option("--year", type=click.IntRange(1949, 2100), default=lambda: dt.date.today().year,
               show_default="今年", help="台账年度，如 2023")
 def init(inputs, year) -> None:
+    from pipeline.blank import OTHER, SKIPPED, WRITTEN  # openpyxl only when writing blank ledgers
+
     files = api.run_init(inputs, year)
     written = [p for p, status in files if status == WRITTEN]
     skipped = [p for p, status in files if status == SKIPPED]

@@ -39,20 +39,23 @@ class Table:
 class Ingested:
     tables: list[Table]
     files: list[str]
+    sheets: list[Sheet] = field(default_factory=list)  # every sheet read, recognised or not
 
 
 def ingest(folder: Path, log: IssueLog) -> Ingested:
     """Read every file of one branch folder and recognise its sheets."""
     tables: list[Table] = []
     files: list[str] = []
+    sheets: list[Sheet] = []
     for path in list_input_files(folder):
         display = path.name
         files.append(display)
         for sheet in read_file(path, display, log):
+            sheets.append(sheet)
             table = recognise(sheet, log)
             if table is not None:
                 tables.append(table)
-    return Ingested(tables, files)
+    return Ingested(tables, files, sheets)
 
 
 def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[int, tuple]]:

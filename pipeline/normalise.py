@@ -48,7 +48,7 @@ def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, 
 
 def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
     """A formula cell with no value or an error value: never read as blank."""
-    where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）")
+    where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）", col=index)
     if error:
         reason, action, code = (f"单元格是公式计算出的错误值 {error}", "请在 Excel/WPS 中改正该公式，或改为数值",
                                 "formula-error")

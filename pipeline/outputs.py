@@ -10,6 +10,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+VALIDATION_XLSX = "校验报告.xlsx"  # written by pipeline.workbooks; named here so the CLI need not load openpyxl
+
 
 def _file_mode() -> int:
     """The mode an ordinary new file gets here (mkstemp's own 0600 would hide outputs from others)."""

@@ -1,8 +1,9 @@
 """Rule checks (检查发现): the year's records measured against the rules of branch life.
 
 RULES is the one table of rules: what is counted, per which period, the default threshold,
-when the rule applies and the source every finding cites. pipeline.toml (settings.py) may
-turn a rule off or change its numbers; each rule kind has one small checker below.
+when the rule applies and the source every finding cites. Rules own their settings (RuleSettings,
+Settings below); settings.py only reads pipeline.toml into them, so it imports this module and
+never the other way. Each rule kind has one small checker below.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import vocab
@@ -20,7 +22,6 @@ from pipeline.values import norm_key, split_names
 
 if TYPE_CHECKING:
     from pipeline.aggregate import Provenance
-    from pipeline.settings import RuleSettings, Settings
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 REGULATIONS = "《中国共产党支部工作条例（试行）》"
@@ -67,6 +68,35 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """One rule's settings after the project file is applied (None: not used by the rule)."""
+
+    enabled: bool = True
+    threshold: int | None = None
+    source: str = ""
+    deadline_day: int | None = None
+    min_full_members: int | None = None
+    serious_months: int | None = None
+
+    @classmethod
+    def default(cls, rule: Rule) -> RuleSettings:
+        return cls(enabled=True, threshold=rule.threshold, source=rule.source, **rule.options)
+
+
+def default_settings() -> dict[str, RuleSettings]:
+    """Every rule's defaults by rule id."""
+    return {rule.id: RuleSettings.default(rule) for rule in RULES}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every rule's settings by rule id (the ids of RULES), and the file they came from."""
+
+    rules: dict[str, RuleSettings] = field(default_factory=default_settings)
+    path: Path | None = None
 
 EACH = {MONTH: "各月", QUARTER: "各季度", YEAR: "全年"}
 # Who may be named as 谈话人 for the secretary besides their name.
@@ -201,10 +231,8 @@ def _dues_summary(dues: list[dict]) -> str:
     return text
 
 
-def _settings_of(config, rule: Rule) -> RuleSettings:
-    from pipeline.settings import RuleSettings
-
-    rules = getattr(config, "rules", None) or {}
+def _settings_of(config: Settings | None, rule: Rule) -> RuleSettings:
+    rules = config.rules if config is not None else {}
     return rules.get(rule.id) or RuleSettings.default(rule)
 
 

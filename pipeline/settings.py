@@ -1,13 +1,14 @@
 """Project settings: pipeline.toml lets a branch turn rule checks off or change their numbers.
 
-The defaults live in rules.RULES; a file only overrides them, under [rules."<rule>"].
+The defaults and the settings types live in rules (RULES, RuleSettings, Settings); a file only
+overrides them, under [rules."<rule>"]. This module reads and checks the file.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -17,7 +18,9 @@ else:  # pragma: no cover - Python 3.10
 
 from pipeline.errors import ConfigError
 from pipeline.packaged import DEFAULT_SETTINGS_NAME, data_file
-from pipeline.rules import RULE_BY_ID, RULES, Rule
+from pipeline.rules import RULE_BY_ID, Rule, RuleSettings, Settings, default_settings
+
+__all__ = ["NUMBERS", "RuleSettings", "Settings", "load"]
 
 # A branch's own settings: pipeline.toml in the folder the command runs in (for `make`, the
 # project folder); without it the annotated defaults shipped in pipeline/data are used.
@@ -32,34 +35,6 @@ NUMBERS: dict[str, tuple[int, int | None, str]] = {
 }
 _QUOTE_HINT = ('中文名称要加英文双引号，如 [rules."支委会"]；true、false 和数字不加引号，'
                "文字要加英文双引号")
-
-
-@dataclass(frozen=True)
-class RuleSettings:
-    """One rule's settings after the project file is applied (None: not used by the rule)."""
-
-    enabled: bool = True
-    threshold: int | None = None
-    source: str = ""
-    deadline_day: int | None = None
-    min_full_members: int | None = None
-    serious_months: int | None = None
-
-    @classmethod
-    def default(cls, rule: Rule) -> RuleSettings:
-        return cls(enabled=True, threshold=rule.threshold, source=rule.source, **rule.options)
-
-
-def _defaults() -> dict[str, RuleSettings]:
-    return {rule.id: RuleSettings.default(rule) for rule in RULES}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every rule's settings by rule id (the names of rules.RULES), and the file they came from."""
-
-    rules: dict[str, RuleSettings] = field(default_factory=_defaults)
-    path: Path | None = None
 
 
 def load(path: Path | None = None) -> Settings:
@@ -98,7 +73,7 @@ def _apply(data: dict, path: Path) -> dict[str, RuleSettings]:
     tables = data.get("rules", {})
     if not isinstance(tables, dict):
         raise ConfigError(f'规则设置文件 {path} 中的 rules 应写成 [rules."规则名"] 各节（规则名：{names}）')
-    out = _defaults()
+    out = default_settings()
     for rule_id, table in tables.items():
         rule = RULE_BY_ID.get(rule_id)
         if rule is None:

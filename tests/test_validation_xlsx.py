@@ -122,7 +122,7 @@ def test_report_run_writes_the_workbook_and_it_is_byte_identical(tmp_path):
 def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):
     log = IssueLog()
     log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期")
-    data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"], folder=tmp_path)
+    data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"])
     wb = openpyxl.load_workbook(io.BytesIO(data))
     cell = wb["全部问题"]["G2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
