@@ -37,7 +37,8 @@ def collect(log: IssueLog, sheets: list[Sheet], tables: list[Table]) -> list[Aff
     by_table = {(t.sheet.file, t.sheet.name): t for t in tables}
     groups: dict[tuple[str, str], AffectedSheet] = {}
     for n, issue in enumerate(log.items):
-        if not (issue.sheet and issue.row) or issue.code in SHEET_LEVEL:
+        row = issue.row
+        if not (issue.sheet and row) or issue.code in SHEET_LEVEL:
             continue
         key = (issue.file, issue.sheet)
         group = groups.get(key)
@@ -45,14 +46,13 @@ def collect(log: IssueLog, sheets: list[Sheet], tables: list[Table]) -> list[Aff
             table = by_table.get(key)
             group = groups[key] = AffectedSheet(issue.file, issue.sheet, dict(table.headers) if table else {})
         sheet = by_sheet.get(key)
-        if issue.row not in group.rows:
-            in_range = sheet is not None and issue.row - 1 < len(sheet.rows)
-            group.rows[issue.row] = list(sheet.rows[issue.row - 1]) if in_range else []
+        if row not in group.rows:
+            group.rows[row] = list(sheet.rows[row - 1]) if sheet is not None and row <= len(sheet.rows) else []
         if issue.col is None and issue.column:
-            col = _column_index(issue.column, by_table.get(key), group.rows[issue.row])
+            col = _column_index(issue.column, by_table.get(key), group.rows[row])
             if col is not None:
                 issue = log.items[n] = replace(issue, col=col)
-        group.issues.setdefault(issue.row, []).append(issue)
+        group.issues.setdefault(row, []).append(issue)
     return list(groups.values())
 
 

@@ -16,7 +16,7 @@ atexit.register(_extracted.close)
 
 def data_file(name: str) -> Path:
     """A real path to pipeline/data/<name> (extracted to a temporary file for a zipped install)."""
-    resource = files("pipeline").joinpath("data", name)
+    resource = files("pipeline").joinpath("data").joinpath(name)
     if isinstance(resource, Path):
         return resource
     return _extracted.enter_context(as_file(resource))
