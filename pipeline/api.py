@@ -225,6 +225,22 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     run.written.append(target / VALIDATION_XLSX)
 
 
+def export_pdf(runs: list[BranchRun], report: bool):
+    """PDF copies of this run's Word reports (report) and validation workbooks, in one
+    LibreOffice run; each PDF is listed with its branch's outputs."""
+    from pipeline import pdf
+    from pipeline.workbooks import VALIDATION_XLSX
+
+    wanted = [(run, path) for run in runs for path in run.written
+              if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
+    outcome = pdf.convert([path for _, path in wanted])
+    made = set(outcome.written)
+    for run, path in wanted:
+        if path.with_suffix(".pdf") in made:
+            run.written.append(path.with_suffix(".pdf"))
+    return outcome
+
+
 def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
     """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
     import datetime as dt

@@ -16,12 +16,16 @@ from pipeline.validation import unchecked_rules
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
+# Everything else was written but the PDFs asked for with --pdf were not (no LibreOffice, or it
+# failed or hung): scripts collecting PDFs must not take the run for complete.
+EXIT_NO_PDF = 4
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
 _year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认：当前文件夹中的 pipeline.toml，没有时用内置的默认设置）")
+_pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
 
 
 class _Cli(click.Group):
@@ -75,9 +79,11 @@ def cli() -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="自定义 Word 模板")
 @click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
 @_config
-def report(inputs, outputs, year, template, keep_going, config) -> None:
+@_pdf
+def report(inputs, outputs, year, template, keep_going, config, pdf) -> None:
     runs = api.run_report(inputs, outputs, year, template, keep_going, config)
-    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs)
+    _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
+            pdf=api.export_pdf(runs, report=True) if pdf else None)
 
 
 @cli.command(help="只校验台账，列出全部问题（指定 --outputs 时写出校验报告）。")
@@ -85,9 +91,13 @@ def report(inputs, outputs, year, template, keep_going, config) -> None:
 @click.option("--outputs", type=click.Path(path_type=Path), default=None, help="校验报告的输出文件夹")
 @_year
 @_config
-def check(inputs, outputs, year, config) -> None:
+@_pdf
+def check(inputs, outputs, year, config, pdf) -> None:
+    if pdf and outputs is None:
+        raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     runs = api.run_check(inputs, outputs, year, config)
-    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs)
+    _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
+            pdf=api.export_pdf(runs, report=False) if pdf else None)
 
 
 @cli.command(help="生成空白台账（每种台账一个 Excel 工作簿），已有的文件不会被覆盖。")
@@ -120,7 +130,7 @@ def _make(command: str, inputs: Path | None) -> str:
 
 
 def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, keep_going: bool,
-            inputs: Path | None = None) -> None:
+            inputs: Path | None = None, pdf=None) -> None:
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
     for run in runs:
@@ -153,9 +163,13 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
         click.echo(f"输出文件在 {folder}：")
         for path in written:
             click.echo(f"  {path}")
+    if pdf is not None and pdf.problem:
+        click.echo(pdf.problem)
     click.echo(_next_step(runs, report=report, failed=failed, inputs=inputs))
     if failed:
         sys.exit(EXIT_DATA)
+    if pdf is not None and pdf.problem:
+        sys.exit(EXIT_NO_PDF)
 
 
 def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs: Path | None) -> str:

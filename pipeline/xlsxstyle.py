@@ -25,7 +25,10 @@ def fit_height(ws, row: int, widths: list[int]) -> None:
 
 
 def fit_to_width(ws, title_rows: str | None = None) -> None:
-    """Print on landscape A4, all columns on one page width, title rows repeated."""
+    """Print on landscape A4, all columns on one page width, title rows repeated, the sheet's
+    name above and the page number below (a printed or PDF page says which sheet it is)."""
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -229,7 +229,7 @@ def test_a_rule_turned_off_stays_listed_for_templates(good, tmp_path):
     invoke("report", "--inputs", str(good), "--outputs", str(out), "--config", str(config))
     entry = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["检查规则"]["主题党日"]
     assert entry["启用"] is False and entry["截止日"] == 10 and entry["未检查原因"] == "已在规则设置中关闭"
-    assert "号前完成当月组织生活" not in (out / "report.md").read_text(encoding="utf-8")
+    assert "日前完成当月组织生活" not in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_a_report_edited_in_word_is_kept_not_overwritten(good, tmp_path):

@@ -61,9 +61,10 @@ def installed(tmp_path_factory) -> Path:
 
 def test_wheel_carries_template_and_settings(installed):
     probe = ("from pipeline.api import DEFAULT_TEMPLATE; from pipeline.packaged import data_file;"
-             "print(DEFAULT_TEMPLATE); print(data_file('pipeline.toml'))")
+             "from pipeline.pdf import FONTS_CONF;"
+             "print(DEFAULT_TEMPLATE); print(data_file('pipeline.toml')); print(FONTS_CONF)")
     out = _run(installed / "python", "-c", probe, cwd=installed).stdout.split()
-    assert [Path(p).name for p in out] == ["default.docx", "pipeline.toml"]
+    assert [Path(p).name for p in out] == ["default.docx", "pipeline.toml", "fonts.conf"]
     assert all(str(ROOT) not in p and Path(p).is_file() for p in out)
     assert (Path(out[0]).read_bytes() == (ROOT / "pipeline" / "data" / "default.docx").read_bytes())
 

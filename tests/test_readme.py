@@ -53,6 +53,6 @@ def test_every_ledger_kind_and_rule_is_documented():
 
 
 def test_make_variables_and_exit_codes_are_documented():
-    for word in ("INPUTS=", "OUTPUTS=", "YEAR=", "TEMPLATE=", "ARGS=--keep-going", "--config", "退出码",
+    for word in ("INPUTS=", "OUTPUTS=", "YEAR=", "TEMPLATE=", "PDF=1", "ARGS=--keep-going", "--config", "退出码",
                  "各支部汇总.xlsx", "校验报告.xlsx", "make init", "make check"):
         assert word in TEXT, word

@@ -19,7 +19,7 @@ from lxml import etree
 from pipeline.api import DEFAULT_TEMPLATE
 from pipeline.context import DERIVED, build_context
 from pipeline.errors import TemplateError
-from pipeline.render import docx_to_markdown, make_environment, render_docx
+from pipeline.render import _cells, docx_to_markdown, make_environment, render_docx
 from pipeline.rules import ALL_MET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,8 @@ def test_page_format(rendered):
     spacing = body.find(f"{W}pPr/{W}spacing")
     assert spacing.get(f"{W}line") == "578" and spacing.get(f"{W}lineRule") == "exact"
     ind = body.find(f"{W}pPr/{W}ind")
-    assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"
+    # Word reads the characters; the twips stay just short of LibreOffice's two cells (629).
+    assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "624"
     assert (font("报告正文"), size("报告正文")) == ("仿宋_GB2312", "32")
     assert (font("报告标题"), size("报告标题")) == ("方正小标宋简体", "44")
     assert (font("一级标题"), size("一级标题")) == ("黑体", "32")
@@ -131,6 +132,136 @@ def test_page_format(rendered):
     xml = etree.tostring(footer._element, encoding=str)
     assert "PAGE" in xml and footer.paragraphs[0].text.startswith("—") and footer.paragraphs[0].text.endswith("—")
     assert footer.paragraphs[0].alignment == 1 or footer.paragraphs[0].style.paragraph_format.alignment == 1
+
+
+def test_grid_of_22_lines_by_28_characters(rendered):
+    """GB/T 9704 5.2.3: a linesAndChars grid whose pitch puts 28 cells in the 156 mm line."""
+    parts = _parts(rendered)
+    sect = etree.fromstring(parts["word/document.xml"]).find(f"{W}body/{W}sectPr")
+    grid = sect.find(f"{W}docGrid")
+    assert (grid.get(f"{W}type"), grid.get(f"{W}linePitch"), grid.get(f"{W}charSpace")) == (
+        "linesAndChars", "578", "-842")
+    mar = sect.find(f"{W}pgMar")
+    width = 11906 - int(mar.get(f"{W}left")) - int(mar.get(f"{W}right"))
+    pitch = 16 + int(grid.get(f"{W}charSpace")) / 4096  # Word: Normal's 16 pt plus charSpace
+    assert int(width / 20 / pitch) == 28 and 21 * 578 < 16838 - 2098 - 1984 and 22 * 578 <= 16838 - 2098 - 1984
+    styles = etree.fromstring(parts["word/styles.xml"])
+    by_name = {s.find(f"{W}name").get(f"{W}val"): s for s in styles.iter(f"{W}style")}
+    # grid text at 98 % (a 16 pt glyph fits LibreOffice's 15.73 pt cell); off-grid text at 100 %
+    for name in ("报告正文", "一级标题", "二级标题", "附件说明", "落款", "附件标识"):
+        assert by_name[name].find(f"{W}rPr/{W}w").get(f"{W}val") == "98", name
+        assert by_name[name].find(f"{W}pPr/{W}snapToGrid") is None, name
+    for name in ("报告标题", "附件标题", "表格文字", "表注", "页码"):
+        assert by_name[name].find(f"{W}rPr/{W}w").get(f"{W}val") == "100", name
+        assert by_name[name].find(f"{W}pPr/{W}snapToGrid").get(f"{W}val") == "0", name
+    widow = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr/{W}widowControl")
+    assert widow.get(f"{W}val") == "0"
+
+
+def _body_paragraphs(rendered: bytes) -> list:
+    body = etree.fromstring(_parts(rendered)["word/document.xml"]).find(f"{W}body")
+    return [p for p in body if p.tag == f"{W}p"]
+
+
+def _style(p) -> str | None:
+    el = p.find(f"{W}pPr/{W}pStyle")
+    return el.get(f"{W}val") if el is not None else None
+
+
+def _text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+
+def test_attachment_note_and_signature_follow_the_standard(rendered):
+    """附件说明 hangs under the attachment's name (7.3.4); 落款 two characters from the right
+    with the date starting two characters further right (7.3.5.2), one line below 附件说明."""
+    paras = _body_paragraphs(rendered)
+    note = next(p for p in paras if _style(p) == "AttachmentNote")
+    assert _text(note) == "附件：2022年度“三会一课”及主题党日开展情况统计表"
+    styles = etree.fromstring(_parts(rendered)["word/styles.xml"])
+    note_style = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "AttachmentNote")
+    ind = note_style.find(f"{W}pPr/{W}ind")
+    assert (ind.get(f"{W}leftChars"), ind.get(f"{W}hangingChars")) == ("500", "300")
+    signs = [p for p in paras if _style(p) == "Signature" and _text(p)]
+    assert [_text(p) for p in signs] == ["青山县委组织部机关党支部", "2023年1月10日"]
+    i = paras.index(note)
+    assert paras[i + 1] is not None and not _text(paras[i + 1]) and paras[i + 2] is signs[0]
+    name_ind = signs[0].find(f"{W}pPr/{W}ind")
+    assert name_ind is None or name_ind.get(f"{W}rightChars") in (None, "200")
+    date_ind = signs[1].find(f"{W}pPr/{W}ind")
+    # 28 cells less 2 on the right less the 12 of the name, plus 2
+    assert date_ind.get(f"{W}leftChars") == "1600"
+    assert signs[1].find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"
+
+
+def test_signature_longer_date_pushes_the_name_left(metrics):
+    """A date longer than the signature less two stands two from the right (7.3.5.2)."""
+    m = copy.deepcopy(metrics)
+    m["支部"]["名称"] = "第一支部"
+    paras = _body_paragraphs(render_docx(TEMPLATE, build_context(m)))
+    name, date = [p for p in paras if _style(p) == "Signature" and _text(p)]
+    # 2023年1月10日 counts 7 cells: the date 2 from the right, the name 7 - 4 + 4 = 7
+    assert date.find(f"{W}pPr/{W}ind").get(f"{W}rightChars") == "200"
+    assert name.find(f"{W}pPr/{W}ind").get(f"{W}rightChars") == "700"
+
+
+def test_tail_is_chained_to_the_last_body_paragraph(rendered):
+    """No page with only 附件说明 and 落款: the body's last paragraph keeps with them."""
+    paras = _body_paragraphs(rendered)
+    note = next(i for i, p in enumerate(paras) if _style(p) == "AttachmentNote")
+    last = next(p for p in reversed(paras[:note]) if _text(p))
+    assert last.find(f"{W}pPr/{W}keepNext") is not None
+    assert last.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "1"
+    empty = paras[note - 1]
+    assert not _text(empty) and empty.find(f"{W}pPr/{W}keepNext") is not None
+
+
+def test_long_titles_break_before_a_whole_phrase(rendered):
+    """The appendix title (21 cells of 2号, 20 a line) breaks before 及, not before 表."""
+    paras = _body_paragraphs(rendered)
+    title = next(p for p in paras if _style(p) == "AppendixTitle")
+    pieces = "".join("\n" if el.tag == f"{W}br" else (el.text or "") for el in title.iter(f"{W}t", f"{W}br"))
+    assert pieces == "2022年度“三会一课”\n及主题党日开展情况统计表"
+    report_title = next(p for p in paras if _style(p) == "ReportTitle")
+    if _cells(_text(report_title)) <= 20:
+        assert report_title.find(f".//{W}br") is None  # one line
+    else:
+        assert _lines(report_title)[1] == "书记抓党建工作述职报告"
+
+
+def _lines(p) -> list[str]:
+    return "".join("\n" if el.tag == f"{W}br" else (el.text or "") for el in p.iter(f"{W}t", f"{W}br")).split("\n")
+
+
+@pytest.mark.parametrize("title,lines", [
+    ("2022年度第一党支部书记抓党建工作述职报告", ["2022年度第一党支部书记抓党建工作述职报告"]),  # 20 cells
+    ("2022年度青山县委组织部机关党支部书记抓党建工作述职报告",
+     ["2022年度青山县委组织部机关党支部", "书记抓党建工作述职报告"]),
+    ("2022年度某某省某某市某某县某某乡某某村第一党支部书记抓党建工作述职报告",  # no whole-phrase fit
+     ["2022年度某某省某某市某某县某某乡某某村第一党支部书记抓党建工作述职报告"]),
+])
+def test_title_breaks_before_the_secretary(title, lines):
+    from pipeline.render import _break_titles
+    body = etree.fromstring(
+        f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:pPr><w:pStyle w:val="ReportTitle"/></w:pPr>'
+        f"<w:r><w:t>{title[:9]}</w:t></w:r><w:r><w:t>{title[9:]}</w:t></w:r></w:p></w:body>")
+    _break_titles(body)
+    assert _lines(body[0]) == lines
+
+
+def test_package_parts_name_chinese_fonts_and_no_foreign_application(rendered):
+    parts = _parts(rendered)
+    fonts = etree.fromstring(parts["word/fontTable.xml"])
+    table = {f.get(f"{W}name"): f for f in fonts.iter(f"{W}font")}
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体"),
+                      ("黑体", "SimHei"), ("宋体", "SimSun")):
+        assert table[name].find(f"{W}altName").get(f"{W}val") == alt
+        assert table[name].find(f"{W}charset").get(f"{W}val") == "86"
+        assert len(table[name].find(f"{W}panose1").get(f"{W}val")) == 20
+    settings = etree.fromstring(parts["word/settings.xml"])
+    assert settings.find(f"{W}themeFontLang").get(f"{W}eastAsia") == "zh-CN"
+    app = parts["docProps/app.xml"].decode("utf-8")
+    assert "<Application>党建述职报告流水线</Application>" in app and "Microsoft" not in app
 
 
 def test_render_is_deterministic(metrics, rendered):
@@ -405,9 +536,9 @@ def test_single_items_are_not_numbered_and_partial_figures_read_naturally(metric
 def test_claims_follow_the_findings(metrics):
     m = copy.deepcopy(metrics)
     md = _render_md(m)
-    assert "对照每月10号前完成当月组织生活的要求" in md  # July was late: no 严格按照
+    assert "对照每月10日前完成当月组织生活的要求" in md  # July was late: no 严格按照
     m["检查发现"] = []
-    assert "严格按照每月10号前完成当月组织生活的要求" in _render_md(m)
+    assert "严格按照每月10日前完成当月组织生活的要求" in _render_md(m)
     m["党费"]["应缴总额"] = None  # no standard: 足额 cannot be claimed
     assert "按月足额缴纳党费" not in _render_md(m)
     m["谈心谈话"].update({"次数": 0, "覆盖党员": 0})

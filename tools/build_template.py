@@ -2,13 +2,15 @@
 
 Prose and docxtpl tags live in this file; run `make template` (or this script with an
 optional output path) after editing, then review the rendered report.
-Layout follows GB/T 9704-2012: A4, 仿宋_GB2312 3号 body at a fixed 28.9 pt line.
+Layout follows GB/T 9704-2012: A4, a 156 × 225 mm text block of 22 lines × 28 characters of
+仿宋_GB2312 3号, kept by a `linesAndChars` document grid that Word and LibreOffice both honour.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import sys
 from pathlib import Path
 
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.render import finalize_docx  # noqa: E402  (needs ROOT on sys.path)
+from pipeline.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
 OUT = ROOT / "pipeline" / "data" / "default.docx"
 
@@ -42,6 +44,7 @@ H2_RUN = "小标题文字"
 APPENDIX_TITLE = "附件标题"
 APPENDIX_LABEL = "附件标识"
 SIGN = "落款"
+ATTACH_NOTE = "附件说明"
 CELL = "表格文字"
 NOTE = "表注"
 PAGE_NO = "页码"
@@ -50,11 +53,22 @@ PAGE_NO = "页码"
 STYLE_IDS = {
     BODY: "ReportBody", TITLE: "ReportTitle", H1: "ReportHeading1", H2: "ReportHeading2",
     H2_RUN: "ReportHeading2Char", APPENDIX_TITLE: "AppendixTitle", APPENDIX_LABEL: "AppendixLabel",
-    SIGN: "Signature", CELL: "TableText",
+    SIGN: "Signature", ATTACH_NOTE: "AttachmentNote", CELL: "TableText",
     NOTE: "TableNote", PAGE_NO: "PageNumber",
 }
 KEEP_BUILTIN = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
 LINE_EXACT = Pt(28.9)  # w:line=578, 22 lines a page
+LINE_TWIPS = 578
+# The grid (GB/T 9704 5.2.3): 156 mm of text width hold 28 characters of 3号 (16 pt), so one
+# character cell is 442.25 pt / 28 = 15.79 pt. Word's charSpace is that pitch minus the Normal
+# font size in 1/4096 pt, rounded down so that 28 cells never exceed the width.
+TEXT_WIDTH_TWIPS = 11906 - 1587 - 1474  # A4 less the 28 mm and 26 mm margins, as python-docx rounds them
+CHARS_PER_LINE = 28
+CHAR_SPACE = math.floor((TEXT_WIDTH_TWIPS / 20 / CHARS_PER_LINE - 16) * 4096)  # -842
+# LibreOffice gives a glyph wider than its grid cell two cells (and computes the cell a little
+# narrower than Word, 15.73 pt): grid text is set at 98 % width so a 16 pt glyph (15.68 pt wide)
+# takes one cell in both programs. Text off the grid (titles, table, page numbers) stays at 100 %.
+GRID_SCALE = 98
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
 # ---------------------------------------------------------------------------------------
@@ -99,7 +113,7 @@ PART_1 = [
         "逐条逐项开展深入自查，对标对表进行完善提升，着力巩固提升五星级党支部成效。"
         "持续提升组织生活质量，坚持把党内政治生活作为锤炼部机关干部党性的“大熔炉”，"
         "{% if 主题党日截止日 %}{% if 主题党日按时 %}严格按照{% else %}对照{% endif %}"
-        "每月{{ 主题党日截止日 }}号前完成当月组织生活的要求，{% endif %}"
+        "每月{{ 主题党日截止日 }}日前完成当月组织生活的要求，{% endif %}"
         "认真落实“三会一课”、主题党日等党内基本组织生活制度。"
         "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}"
         "不断丰富组织生活内容和形式，将组织生活与中心工作紧密结合起来，采取观看视频、交流业务、学习理论、观摩学习、"
@@ -140,7 +154,7 @@ TABLE_CELLS = (
     + ["{{ 行.合计 }}"]
 )
 TABLE_NOTE = "{{ 附件说明 }}"
-COL_WIDTHS = [Mm(20)] + [Mm(10)] * 12 + [Mm(12)]
+COL_WIDTHS = [Mm(24)] + [Mm(10)] * 12 + [Mm(12)]  # 156 mm, the text width
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,11 +191,20 @@ def add_style(doc, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "
 
 
 def para_style(doc, name, font, size, *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True,
-               exact=LINE_EXACT, outline=None, before=0, after=0):
-    """A paragraph style: fonts, size, alignment, exact line spacing, 2-character indent."""
+               exact=LINE_EXACT, outline=None, before=0, after=0, grid=True):
+    """A paragraph style: fonts, size, alignment, exact line spacing, 2-character indent.
+
+    grid=False takes the paragraph off the document grid (titles, table text): their larger or
+    smaller glyphs would otherwise be spread over whole 3号 cells.
+    """
     style = add_style(doc, name)
     set_fonts(style.element.get_or_add_rPr(), font)
     set_size(style.element.get_or_add_rPr(), size)
+    set_scale(style.element.get_or_add_rPr(), GRID_SCALE if grid else 100)
+    if not grid:
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().insert(0, snap)
     pf = style.paragraph_format
     pf.alignment = align
     if exact is None:
@@ -192,16 +215,36 @@ def para_style(doc, name, font, size, *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, inden
     pf.space_before, pf.space_after = Pt(before), Pt(after)
     ind = style.element.get_or_add_pPr().get_or_add_ind()
     if indent:
-        ind.set(qn("w:firstLineChars"), "200")
-        ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
+        set_chars_indent(ind, "firstLine", 2)
     else:
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
+        set_chars_indent(ind, "firstLine", 0)
     if outline is not None:
         lvl = OxmlElement("w:outlineLvl")
         lvl.set(qn("w:val"), str(outline))
         style.element.get_or_add_pPr().append(lvl)
     return style
+
+
+def set_scale(rpr, percent: int) -> None:
+    """Set w:w, the horizontal scale of the glyphs."""
+    el = rpr.find(qn("w:w"))
+    if el is None:
+        el = OxmlElement("w:w")
+        size = rpr.find(qn("w:sz"))
+        if size is not None:
+            size.addprevious(el)  # CT_RPr order: w:w comes before w:sz
+        else:
+            rpr.append(el)
+    el.set(qn("w:val"), str(percent))
+
+
+def set_chars_indent(ind, side: str, cells: float) -> None:
+    """An indent of whole grid cells: w:<side>Chars for Word, twips for readers without it.
+
+    Word reads the *Chars value; the twips are for LibreOffice (render.indent_twips).
+    """
+    ind.set(qn(f"w:{side}Chars"), str(int(cells * 100)))
+    ind.set(qn(f"w:{side}"), str(indent_twips(cells)))
 
 
 def run(paragraph, text: str, font: str, char_style: str | None = None, size: float | None = None):
@@ -237,6 +280,11 @@ def clean_styles(doc) -> None:
     spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
+    # No widow/orphan control: a full page holds all 22 lines (GB/T 9704 5.2.3); the tail of the
+    # report keeps with its last lines through keep-with-next instead (pipeline/render.py).
+    widow = OxmlElement("w:widowControl")
+    widow.set(qn("w:val"), "0")
+    spacing.addprevious(widow)
     for style in root.findall(qn("w:style")):
         rpr = style.find(qn("w:rPr"))
         if rpr is None or rpr.find(qn("w:rFonts")) is None or not rpr.find(qn("w:rFonts")).get(qn("w:eastAsia")):
@@ -257,23 +305,67 @@ def drop_extras(doc) -> None:
             pkg_rels.pop(rid)
 
 
+# fontTable.xml entries: what Word substitutes on a machine without the font. altName is the
+# font Windows ships under another name (仿宋/楷体 since Windows Vista); panose, GB2312 charset
+# (0x86) and family steer Word's own choice for the rest (方正小标宋简体 → a 宋 face).
+FONT_TABLE = [
+    # name, altName, panose1, family, pitch, (usb0, usb1, usb2, usb3, csb0, csb1)
+    (FANGSONG, "仿宋", "02010609030101010101", "modern", "fixed",
+     ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")),
+    (KAITI, "楷体", "02010609030101010101", "modern", "fixed",
+     ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")),
+    (XIAOBIAOSONG, SONGTI, "02000000000000000000", "auto", "variable",
+     ("00000001", "08000000", "00000000", "00000000", "00040000", "00000000")),
+    (HEITI, "SimHei", "02010609060101010101", "modern", "fixed",
+     ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    (SONGTI, "SimSun", "02010600030101010101", "auto", "variable",
+     ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+]
+
+
+def font_table(doc) -> None:
+    """Replace python-docx's fontTable (Latin and Japanese fonts) with the report's fonts."""
+    part = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{w}">']
+    for name, alt, panose, family, pitch, sig in FONT_TABLE:
+        keys = ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1")
+        sig_attrs = " ".join(f'w:{k}="{v}"' for k, v in zip(keys, sig))
+        out.append(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
+                   f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>'
+                   f"<w:sig {sig_attrs}/></w:font>")
+    out.append("</w:fonts>")
+    part._blob = "".join(out).encode("utf-8")
+
+
+def east_asian_settings(doc) -> None:
+    """Theme language Chinese (python-docx's default names Japanese)."""
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def page_setup(doc) -> None:
-    """A4 with the GB/T 9704 margins and a line grid of 28.9 pt."""
+    """A4 with the GB/T 9704 margins and a grid of 22 lines × 28 characters."""
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    sec.header_distance, sec.footer_distance = Mm(15), FOOTER_DISTANCE
     grid = sec._sectPr.find(qn("w:docGrid"))
-    # A line grid only. A character grid of 28 a line (charSpace -841) squeezes 16 pt glyphs
-    # into 15.8 pt cells: Word compresses them, but LibreOffice snaps each glyph to two cells
-    # and doubles the text's width, so 27 characters a line is the portable choice.
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), "578")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
+# The page number's em dashes sit 7 mm below the text block (GB/T 9704 7.5): with a 4号 line of
+# exactly 14 pt the footer's foot lies this far above the page's lower edge.
+FOOTER_DISTANCE = Mm(25.6)
 
 
 def page_number_footer(doc) -> None:
-    """Footer "— 1 —" in 宋体 4号: odd pages right, even pages left, one character in (GB/T 9704 7.5)."""
+    """Footer "— 1 —" in 宋体 4号 with half-width Arabic digits: odd pages right, even pages
+    left, one character in (GB/T 9704 7.5)."""
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
     one_char = str(14 * 20)
@@ -366,21 +458,36 @@ def build() -> bytes:
     set_size(normal.element.get_or_add_rPr(), 16)
 
     para_style(doc, BODY, FANGSONG, 16)
+    # Title: 2号 小标宋 centred, one grid line a title line, one empty line below (GB/T 9704 7.3.1).
     para_style(doc, TITLE, XIAOBIAOSONG, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-               exact=Pt(36), after=28.9, outline=None)
+               after=28.9, outline=None, grid=False)
     para_style(doc, H1, HEITI, 16, outline=0)
     para_style(doc, H2, KAITI, 16, outline=1)
-    # The appendix page: "附件" top left in 黑体, then its title centred in 小标宋 (GB/T 9704 7.3.4).
-    para_style(doc, APPENDIX_LABEL, HEITI, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+    # The appendix page (GB/T 9704 7.3.7): "附件" in 黑体 on the first line, flush left;
+    # its title centred on the third line.
+    para_style(doc, APPENDIX_LABEL, HEITI, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, after=28.9)
     doc.styles[APPENDIX_LABEL].paragraph_format.page_break_before = True
     para_style(doc, APPENDIX_TITLE, XIAOBIAOSONG, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-               exact=Pt(36), before=14, after=14)
-    # 落款: branch and date right-aligned, four characters in from the right (GB/T 9704 7.3.5).
+               after=28.9, grid=False)
+    # 附件说明 (GB/T 9704 7.3.4): "附件：" two characters in; a second line starts under the
+    # attachment's name, i.e. a hanging indent of the three characters of "附件：".
+    para_style(doc, ATTACH_NOTE, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+    note_ind = doc.styles[ATTACH_NOTE].element.get_or_add_pPr().get_or_add_ind()
+    note_ind.attrib.clear()
+    set_chars_indent(note_ind, "left", 5)
+    set_chars_indent(note_ind, "hanging", 3)
+    # the first line must start just short of 2 cells, like a body paragraph's
+    note_ind.set(qn("w:hanging"), str(int(note_ind.get(qn("w:left"))) - indent_twips(2)))
+    # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; render.py moves the
+    # date so its first character stands two characters right of the signature's first one.
     para_style(doc, SIGN, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    doc.styles[SIGN].element.get_or_add_pPr().get_or_add_ind().set(qn("w:right"), str(4 * 16 * 20))
-    para_style(doc, CELL, FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
-    para_style(doc, NOTE, FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, exact=Pt(20), before=6)
-    para_style(doc, PAGE_NO, SONGTI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None)
+    set_chars_indent(doc.styles[SIGN].element.get_or_add_pPr().get_or_add_ind(), "right", 2)
+    para_style(doc, CELL, FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None,
+               grid=False)
+    para_style(doc, NOTE, FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, exact=Pt(20), before=6,
+               grid=False)
+    para_style(doc, PAGE_NO, SONGTI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=Pt(14),
+               grid=False)
     h2_run = add_style(doc, H2_RUN, WD_STYLE_TYPE.CHARACTER, base=None)
     set_fonts(h2_run.element.get_or_add_rPr(), KAITI)
     for name in (TITLE, H1, H2, APPENDIX_LABEL, APPENDIX_TITLE):
@@ -389,6 +496,8 @@ def build() -> bytes:
     doc.styles[H2].next_paragraph_style = doc.styles[BODY]
     doc.styles[TITLE].next_paragraph_style = doc.styles[BODY]
     clean_styles(doc)
+    font_table(doc)
+    east_asian_settings(doc)
     page_setup(doc)
     page_number_footer(doc)
 
@@ -414,9 +523,10 @@ def build() -> bytes:
     run(p, PLAN_BODY, FANGSONG)
     add_para(doc, BODY, "{%p endfor %}", FANGSONG)
 
-    # 附件说明 one line below the body, the 落款 two lines below it, kept on one page.
-    tail = [doc.add_paragraph(style=BODY), add_para(doc, BODY, APPENDIX_NOTE, FANGSONG),
-            doc.add_paragraph(style=BODY), doc.add_paragraph(style=BODY)]
+    # 附件说明 one line below the body, the 落款 one line below it (GB/T 9704 7.3.4, 7.3.5.2),
+    # chained by keep-with-next; render.py ties the chain to the body's last paragraph.
+    tail = [doc.add_paragraph(style=BODY), add_para(doc, ATTACH_NOTE, APPENDIX_NOTE, FANGSONG),
+            doc.add_paragraph(style=BODY)]
     tail += [add_para(doc, SIGN, text, FANGSONG) for text in SIGNATURE]
     for p in tail[:-2]:
         p.paragraph_format.keep_with_next = True
