@@ -7,18 +7,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import rules, settings as settings_mod
-from pipeline.affected import AffectedSheet, collect as collect_affected
+from pipeline import rules
+from pipeline import settings as settings_mod
+from pipeline.affected import AffectedSheet
+from pipeline.affected import collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
+from pipeline.outputs import VALIDATION_XLSX, dumps_json, safe_filename, write_bytes, write_text
 from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
-from pipeline.outputs import dumps_json, safe_filename, write_bytes, write_text
 from pipeline.readers import SPREADSHEET_SUFFIXES
-from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
+from pipeline.values import natural_key
 
 DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
 VALIDATION_MD = "校验报告.md"
@@ -170,6 +172,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             if old:
                 run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
             continue
+        assert run.metrics is not None and run.provenance is not None  # analyse() sets both
         # Render in memory first: a template error must leave no file behind.
         docx = render.render_docx(template, build_context(run.metrics))
         title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
@@ -216,7 +219,7 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None)
     write_text(target / VALIDATION_MD, text)
     run.written.append(target / VALIDATION_MD)
-    from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
+    from pipeline.workbooks import validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
@@ -229,7 +232,6 @@ def export_pdf(runs: list[BranchRun], report: bool):
     """PDF copies of this run's Word reports (report) and validation workbooks, in one
     LibreOffice run; each PDF is listed with its branch's outputs."""
     from pipeline import pdf
-    from pipeline.workbooks import VALIDATION_XLSX
 
     wanted = [(run, path) for run in runs for path in run.written
               if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]

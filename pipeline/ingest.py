@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,7 +284,7 @@ def _untouched_example(table: Table, row: list) -> bool:
             continue
         raw = row[index] if index < len(row) else ""
         if isinstance(expected, tuple):
-            same = hasattr(raw, "month") and (raw.month, raw.day) == expected
+            same = isinstance(raw, dt.date) and (raw.month, raw.day) == expected
         elif isinstance(expected, (int, float)):
             same = isinstance(raw, (int, float)) and float(raw) == expected
         else:
@@ -308,7 +309,7 @@ def _leading(row: list) -> tuple[object, object]:
 
 # 合计, 合计：4人, 合计（元）, 全年合计, 一季度小计, 第二季度合计: a marker within the first few
 # characters of a short cell.
-_TOTAL_ROW = re.compile(r"^[^\d]{0,6}(?:%s)(?:[:：(（]|\d|$)" % "|".join(vocab.TOTAL_MARKERS))
+_TOTAL_ROW = re.compile(r"^[^\d]{0,6}(?:" + "|".join(vocab.TOTAL_MARKERS) + r")(?:[:：(（]|\d|$)")
 
 
 def _is_total(value) -> bool:

@@ -9,14 +9,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (UNIT_SCALES, clean_name, clean_text, is_blank, norm_key, parse_date, parse_int, parse_month,
-                             parse_number, parse_pay_month, parse_quarter, split_names)
+from pipeline.values import (
+    UNIT_SCALES,
+    clean_name,
+    clean_text,
+    is_blank,
+    norm_key,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_number,
+    parse_pay_month,
+    parse_quarter,
+    split_names,
+)
 
 # Issues about the folder as a whole rather than one file.
 FOLDER = "（输入文件夹）"
@@ -408,6 +420,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
     unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
     # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
     # values (types, dates, counts) thousands of times, so parses are memoised per column.
+    plan: list[tuple[str, int, str, str, bool, dict[tuple[type, Any], tuple[bool, Any]] | None]]
     plan = [(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
              c.required and not (c.name == "单位" and unit_default), {} if c.type not in _NO_MEMO else None)
             for c in kind.columns if c.name in table.columns]
@@ -458,6 +471,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
                     parsed = (False, str(exc))
                 if memo is not None:
                     memo[(raw.__class__, raw)] = parsed
+            value: Any  # the parsed value, or the reason it could not be parsed
             good, value = parsed
             if not good:
                 log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"),
@@ -598,7 +612,7 @@ def dues_standards(ledgers: Ledgers) -> dict[str, tuple[float, Source]]:
 
 def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     """Every payment as (name, month, amount, source), from either dues form."""
-    out = []
+    out: list[tuple[str, int, float, Source]] = []
     for record in ledgers.of(vocab.DUES_WIDE):
         out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
     for record in ledgers.of(vocab.DUES_LONG):

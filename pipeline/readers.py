@@ -113,8 +113,8 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             _unsafe(display, log)
             return []
         bad = _bad_cells(xml)
-        for sheet in sheets:
-            sheet.bad_cells = bad.get(sheet.name, {})
+        for read in sheets:
+            read.bad_cells = bad.get(read.name, {})
     return sheets
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import docx
+import jinja2
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-import jinja2
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
@@ -105,7 +105,7 @@ def _missing_name(exc: UndefinedError, context: Mapping) -> str:
     return (m.group(1) or m.group(2)) if m else str(exc)
 
 
-def _translate(message: str) -> str:
+def _translate(message: str | None) -> str:
     """Turn Jinja's English syntax messages into Chinese where they are common."""
     m = re.match(r"No filter named '([^']+)'", message or "")
     if m:
@@ -294,11 +294,9 @@ def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
 def core_properties(context: Mapping) -> dict[str, str]:
     """Fixed document properties so two renders are identical: dated 1 January after the year."""
     year = context.get("年度")
-    ok = isinstance(year, int) and not isinstance(year, bool)
-    return {
-        "title": f"{year}年度党支部书记抓党建工作述职报告" if ok else "党支部书记抓党建工作述职报告",
-        "date": f"{year + 1}-01-01T00:00:00Z" if ok else "2000-01-01T00:00:00Z",
-    }
+    if not isinstance(year, int) or isinstance(year, bool):
+        return {"title": "党支部书记抓党建工作述职报告", "date": "2000-01-01T00:00:00Z"}
+    return {"title": f"{year}年度党支部书记抓党建工作述职报告", "date": f"{year + 1}-01-01T00:00:00Z"}
 
 
 def _core_xml(props: Mapping[str, str]) -> bytes:
@@ -315,7 +313,7 @@ def _core_xml(props: Mapping[str, str]) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def is_generated(path: str | os.PathLike) -> bool:
@@ -571,7 +569,7 @@ def _app_xml() -> bytes:
         f"<Application>{PIPELINE_NAME}</Application><DocSecurity>0</DocSecurity>"
         "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _serialize(root: etree._Element) -> bytes:

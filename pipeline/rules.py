@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline import vocab
 from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary
@@ -296,11 +296,19 @@ def _shortfall(rule: Rule, threshold: int, counts: Counter, sources: list) -> li
 
 # ---------------------------------------------------------------- checkers, one per rule kind
 
+def _needed(value: int | None) -> int:
+    """A number the rule's checker uses: RULES gives every such rule a default, and settings
+    cannot unset it, so None here is a defect in RULES."""
+    if value is None:
+        raise ValueError("rule setting without a default in rules.RULES")
+    return value
+
+
 def _count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` activities of a type in every month, quarter or the year."""
     rows = ledgers.activities(rule.counted)
     counts = Counter(_period_of(r["日期"], rule.period) for r in rows)
-    return _shortfall(rule, cfg.threshold, counts, rows)
+    return _shortfall(rule, _needed(cfg.threshold), counts, rows)
 
 
 def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
@@ -332,7 +340,8 @@ def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     targets = [m for m in roster(ledgers) if m["姓名"] != sec]
     talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
     counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
-    short = [m for m in targets if counts[m["姓名"]] < cfg.threshold]
+    threshold = _needed(cfg.threshold)
+    short = [m for m in targets if counts[m["姓名"]] < threshold]
     if not short:
         return []
     none = [m["姓名"] for m in short if counts[m["姓名"]] == 0]
@@ -345,9 +354,9 @@ def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         parts = ["支部书记全年未与党员开展谈心谈话"]
     else:
         parts = [f"支部书记全年未与{_join(none)}开展谈心谈话"] if none else []
-        parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{cfg.threshold}次"] if few else []
+        parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{threshold}次"] if few else []
     finding = {"说明": "，".join(parts), "涉及": [m["姓名"] for m in short],
-               "报告说明": _talks_by_number(none, few, targets, cfg.threshold, bool(not talks and unnamed))}
+               "报告说明": _talks_by_number(none, few, targets, threshold, bool(not talks and unnamed))}
     basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
     return [(finding, [*short, *basis, *(unnamed if not talks else ())])]
 
@@ -383,7 +392,7 @@ def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         rows[name].append(src)
     found = []
     for name, (missed, src) in dues_gaps(ledgers).items():
-        finding = _dues_finding(name, missed, cfg.serious_months)
+        finding = _dues_finding(name, missed, _needed(cfg.serious_months))
         sources = [src, *rows[name], *([members[name]] if name in members else [])]
         found.append((finding, sources))
     return found
@@ -403,7 +412,7 @@ def _runs(months: list[int]) -> list[list[int]]:
 def _dues_finding(name: str, missed: list[int], serious_months: int) -> dict:
     """`张某某2月、3月未缴纳党费`; a run of `serious_months` or more is flagged as serious."""
     serious = [run for run in _runs(missed) if len(run) >= serious_months]
-    finding = {"说明": "", "涉及": [f"{m}月" for m in missed], "姓名": name}
+    finding: dict[str, Any] = {"说明": "", "涉及": [f"{m}月" for m in missed], "姓名": name}
     if not serious:
         finding["说明"] = f"{name}{_join(f'{m}月' for m in missed)}未缴纳党费"
         return finding
@@ -422,7 +431,7 @@ def _dues_finding(name: str, missed: list[int], serious_months: int) -> dict:
 def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` study-note checks a quarter (by 检查日期, else the 季度 column)."""
     counts = Counter({q: len(days) for q, days in check_occasions(ledgers).items()})
-    return _shortfall(rule, cfg.threshold, counts, ledgers.of("学习笔记检查"))
+    return _shortfall(rule, _needed(cfg.threshold), counts, ledgers.of("学习笔记检查"))
 
 
 CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study}

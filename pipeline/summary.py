@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -35,7 +36,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def _get(metrics: dict, path: str):
-    value = metrics
+    value: Any = metrics
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return len(value) if isinstance(value, list) else value

@@ -20,12 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.affected import AffectedSheet
-from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 from pipeline.issues import ERROR, WARNING, Issue, IssueLog
-from pipeline.outputs import VALIDATION_XLSX, deterministic_zip
+from pipeline.outputs import deterministic_zip
 from pipeline.readers import column_letter
 from pipeline.validation import verdict
 from pipeline.values import is_blank
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
 ROWS_PREFIX = "问题行-"
 # Not "问题清单": that is the name of a ledger, and the two would be confused.

@@ -10,8 +10,7 @@ import pytest
 from pipeline import api, cli, rules, settings
 from pipeline.errors import ConfigError
 from pipeline.packaged import data_file
-from tests.ledger_builders import (NAMES, SECRETARY, YEAR, compliant, member, moved, without,
-                                   write_config, write_ledgers)
+from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
 TIAOLI = "《中国共产党支部工作条例（试行）》"

@@ -12,8 +12,8 @@ import pytest
 from pipeline import api, vocab
 from pipeline.cli import main
 from pipeline.issues import IssueLog
-from pipeline.workbooks import (CODE_LABELS, TYPE_NOUNS, VALIDATION_XLSX, _sheet_title, code_label,
-                                validation_workbook)
+from pipeline.outputs import VALIDATION_XLSX
+from pipeline.workbooks import CODE_LABELS, TYPE_NOUNS, _sheet_title, code_label, validation_workbook
 from tests.builders import ROSTER, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
