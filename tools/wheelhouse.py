@@ -21,16 +21,19 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
-# pip expands a manylinux tag to every older one: 2_28 takes wheels for glibc 2.28 or older.
-PLATFORMS = {
-    "win_amd64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
-    "manylinux_2_28_x86_64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"},
+# Target -> (wheel platform tags pip may take, marker environment). pip matches the tags given
+# exactly, so Linux names each glibc baseline the pinned wheels are built for (2.17 = manylinux2014,
+# 2.28); a machine with glibc 2.28 or newer (Debian 10+, RHEL/麒麟 8+) installs them.
+PLATFORMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "windows": (("win_amd64",), {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"}),
+    "linux": (("manylinux_2_28_x86_64", "manylinux_2_26_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"),
+              {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}),
 }
 
 
 def pins(python: str, platform: str, lock: Path = LOCK) -> list[str]:
     """The lock's `name==version` lines that apply to one target Python and platform."""
-    env = {**default_environment(), **PLATFORMS[platform], "python_version": python,
+    env = {**default_environment(), **PLATFORMS[platform][1], "python_version": python,
            "python_full_version": f"{python}.0"}
     out = []
     for line in lock.read_text(encoding="utf-8").splitlines():
@@ -50,8 +53,9 @@ def download(target: Path, pythons: tuple[str, ...] = PYTHONS, platforms: tuple[
             with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
                 handle.write("\n".join(pins(python, platform)) + "\n")
             print(f"Python {python} / {platform}", flush=True)
+            tags = [arg for tag in PLATFORMS[platform][0] for arg in ("--platform", tag)]
             subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                            "--only-binary", ":all:", "--python-version", python, "--platform", platform,
+                            "--only-binary", ":all:", "--python-version", python, *tags,
                             "--implementation", "cp", "-d", str(target), "-r", handle.name], check=True)
             Path(handle.name).unlink()
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
