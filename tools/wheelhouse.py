@@ -23,7 +23,7 @@ LOCK = ROOT / "requirements.lock"
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # Target -> (wheel platform tags pip may take, marker environment). pip matches the tags given
 # exactly, so Linux names each glibc baseline the pinned wheels are built for (2.17 = manylinux2014,
-# 2.28); a machine with glibc 2.28 or newer (Debian 10+, RHEL/麒麟 8+) installs them.
+# 2.28); a machine with glibc 2.28 or newer installs them.
 PLATFORMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "windows": (("win_amd64",), {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"}),
     "linux": (("manylinux_2_28_x86_64", "manylinux_2_26_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"),
