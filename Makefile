@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -13,9 +13,12 @@ TEMPLATE ?=
 PDF     ?=
 ARGS    ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) $(ARGS)
+PREVIOUS ?=
 
-.PHONY: report check init test lint bench golden template sample wheelhouse clean
+COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
+          $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+
+.PHONY: report check init diff test lint bench golden template sample wheelhouse clean
 
 # --no-deps + pip check: every installed package is pinned in the lock, or the install fails.
 $(STAMP): requirements.lock
@@ -38,7 +41,12 @@ check: $(STAMP)
 	$(PY) -m pipeline check $(COMMON) --outputs "$(OUTPUTS)"
 
 init: $(STAMP)
-	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(ARGS)
+	$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+
+# Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
+diff: $(STAMP)
+	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
+	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
 
 test: $(DEV)
 	$(PY) -m pytest

@@ -40,8 +40,8 @@ class Provenance:
 def _leaf_keys(data: dict, prefix: str = ""):
     """Dotted keys down to figures; lists and 按月-style tables stop the descent."""
     for key, value in data.items():
-        if key == "检查规则":
-            continue  # settings from pipeline.toml, not figures computed from rows
+        if key in ("检查规则", "同比"):
+            continue  # settings from pipeline.toml / last year's figures, not computed from these rows
         path = f"{prefix}{key}"
         if isinstance(value, dict) and key not in ("按月",) and not prefix.startswith("其他事项"):
             yield from _leaf_keys(value, path + ".")

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import rules
+from pipeline import rectify, rules
 from pipeline import settings as settings_mod
 from pipeline.affected import AffectedSheet
 from pipeline.affected import collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
+from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
@@ -24,7 +25,7 @@ from pipeline.values import natural_key
 
 DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
 VALIDATION_MD = "校验报告.md"
-REPORT_FILES = ("report.md", "metrics.json", "provenance.json")
+REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
 @dataclass
@@ -42,6 +43,12 @@ class BranchRun:
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
     affected: list[AffectedSheet] = field(default_factory=list)  # rows issues point at, for 校验报告.xlsx
+
+    def analysed(self) -> tuple[Ledgers, dict, Provenance]:
+        """ledgers, metrics and provenance, which every run returned by analyse() has."""
+        if self.ledgers is None or self.metrics is None or self.provenance is None:
+            raise ValueError(f"branch {self.name or self.folder} has not been analysed")
+        return self.ledgers, self.metrics, self.provenance
 
 
 @contextmanager
@@ -82,6 +89,8 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                          "或在命令中指定，如 make report YEAR=2023")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
+    if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
+        run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
     run.metrics["检查发现"] = run.findings
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
@@ -131,21 +140,33 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
-                 config: settings_mod.Settings) -> list[BranchRun]:
-    """Every branch analysed, after checking no output folder lies inside the inputs."""
+                 config: settings_mod.Settings, previous: Path | None = None) -> list[BranchRun]:
+    """Every branch analysed, after checking no output folder lies inside the inputs; with
+    `previous`, last year's figures beside this year's (pipeline/previous.py)."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
         _check_folders(inputs, outputs / name if outputs is not None and name else outputs)
+    if previous is not None and outputs is not None and previous.resolve() == outputs.resolve():
+        raise UsageError(f"上年度文件夹 {previous} 就是本次的输出文件夹，上年的输出会被覆盖。"
+                         "请把本年度输出到另一个文件夹，如 OUTPUTS=输出" + str(year or "本年度"))
     runs = [analyse(folder, name, year, config) for name, folder in found]
+    if previous is not None:
+        from pipeline import previous as previous_mod
+
+        for run in runs:
+            ledgers, metrics, _ = run.analysed()
+            last, source, known = previous_mod.load(previous, ledgers.year, config, run.name)
+            previous_mod.attach(metrics, last, source, known)
+            run.notices.append(f"上年数字取自 {source}。")
     _note_empty_folders(inputs, found, runs)
     return runs
 
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None) -> list[BranchRun]:
+              config_path: Path | None = None, previous: Path | None = None) -> list[BranchRun]:
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     if outputs is not None:
         for run in runs:
             _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
@@ -153,7 +174,8 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None) -> list[BranchRun]:
+               keep_going: bool = False, config_path: Path | None = None,
+               previous: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
     from pipeline import render  # docxtpl is only needed when a report is rendered
     from pipeline.context import build_context
@@ -163,7 +185,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     render.check_template(template)  # a broken or unsafe template stops the run before any file is written
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path))
+    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
@@ -172,10 +194,10 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
             if old:
                 run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
             continue
-        assert run.metrics is not None and run.provenance is not None  # analyse() sets both
+        ledgers, metrics, provenance = run.analysed()
         # Render in memory first: a template error must leave no file behind.
-        docx = render.render_docx(template, build_context(run.metrics))
-        title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+        docx = render.render_docx(template, build_context(metrics))
+        title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
         docx_name = safe_filename(title) + ".docx"
         _keep_hand_edits(run, target / docx_name, render.is_generated)
         others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
@@ -184,8 +206,9 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         files = {
             docx_name: docx,
             "report.md": render.docx_to_markdown(docx).encode("utf-8"),
-            "metrics.json": dumps_json(run.metrics).encode("utf-8"),
-            "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
+            "metrics.json": dumps_json(metrics).encode("utf-8"),
+            "provenance.json": dumps_json(provenance.as_dict(metrics)).encode("utf-8"),
+            ROWS_JSON: dumps_json(row_contents(ledgers)).encode("utf-8"),  # for `diff`
         }
         for name, data in files.items():
             write_bytes(target / name, data)
@@ -243,15 +266,26 @@ def export_pdf(runs: list[BranchRun], report: bool):
     return outcome
 
 
-def run_init(inputs: Path, year: int | None = None) -> list[tuple[Path, str]]:
-    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other)."""
+def run_init(inputs: Path, year: int | None = None, previous: Path | None = None,
+             prefilled: dict | None = None) -> list[tuple[Path, str]]:
+    """Write the blank ledgers into `inputs` (never overwriting): (path, written|skipped|other).
+
+    With `previous` (last year's ledgers or outputs) the roster and a 整改台账 are pre-filled;
+    `prefilled`, when given, receives {"来源": …, kind: row count}.
+    """
     import datetime as dt
 
     from pipeline.blank import write_blank_ledgers
 
     if inputs.exists() and not inputs.is_dir():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
+    year = year or dt.date.today().year
+    rows = None
+    if previous is not None:
+        rows, source = rectify.prefill(previous, year, settings_mod.load(None))
+        if prefilled is not None:
+            prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
-        return write_blank_ledgers(inputs, year or dt.date.today().year)
+        return write_blank_ledgers(inputs, year, rows)
     except OSError as exc:
         raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None

@@ -28,7 +28,7 @@ FIRST_DATA_ROW = 3  # row 1 title, row 2 headers, row 3 the example
 LAST_ROW = 1000  # validations and formats reach this row
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 # Cell formats by column type: dates shown as 2023年3月5日; year-months kept as typed text (1985.06).
-FORMATS = {"date": DATE_FORMAT, "anydate": DATE_FORMAT, "month": "@"}
+FORMATS = {"date": DATE_FORMAT, "anydate": DATE_FORMAT, "deadline": DATE_FORMAT, "month": "@"}
 SERIAL_COLUMN = "序号"
 DATE_TYPES = ("date", "anydate")
 NUMBER_TYPES = ("number", "int")
@@ -42,6 +42,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "level": tuple(vocab.LEVELS),
     "problem": tuple(vocab.PROBLEM_TYPES),
     "quarter": vocab.QUARTERS,
+    "rectify": tuple(vocab.RECTIFY_STATUS),
 }
 NAMED_CHOICES: dict[str, tuple[str, ...]] = {"性别": ("男", "女")}
 
@@ -66,6 +67,11 @@ NOTES: dict[tuple[str, str], str] = {
     ("帮扶共建台账", "单位"): "如 棵、万元、件、名、吨。",
     ("问题清单", "类型"): "“问题”写进报告的问题部分，“原因”写进原因剖析。",
     ("其他事项", "事项"): "报告中要引用的事项名称，如“购买规定学习读本”。",
+    ("整改台账", "问题"): "上年度问题清单中的问题（make init PREVIOUS=上年度文件夹 会自动填好）。",
+    ("整改台账", "完成时限"): "填日期，如 2023-06-30，也可写“2023年6月底前”或“长期坚持”。",
+    ("整改台账", "完成情况"): "已完成、推进中或未完成。",
+    ("整改台账", "完成时间"): "已完成的填写完成日期。",
+    ("整改台账", "未完成原因"): "推进中、未完成的写明原因，报告中会引用。",
 }
 MONTH_NOTE = "当月实缴金额（元），未缴的月份留空。"
 
@@ -96,9 +102,13 @@ class BlankColumn:
         return CHOICES.get(self.type) or NAMED_CHOICES.get(self.name, ())
 
 
-def ledger_kinds() -> list[vocab.Kind]:
-    """The kinds `init` writes, in vocab order (the 逐笔 dues form is accepted but not written)."""
-    return [k for k in vocab.KINDS if k.name != vocab.DUES_LONG]
+RECTIFY_KIND = "整改台账"
+
+
+def ledger_kinds(rectify: bool = False) -> list[vocab.Kind]:
+    """The kinds `init` writes, in vocab order (the 逐笔 dues form is accepted but not written;
+    the 整改台账 only with `init --previous`, which fills it with last year's problems)."""
+    return [k for k in vocab.KINDS if k.name != vocab.DUES_LONG and (rectify or k.name != RECTIFY_KIND)]
 
 
 def file_name(number: int, kind: vocab.Kind) -> str:
@@ -206,7 +216,7 @@ def _title(ws, text: str, width: int) -> None:
 
 # ---------------------------------------------------------------- sheets
 
-def _table_sheet(ws, kind: vocab.Kind, year: int) -> None:
+def _table_sheet(ws, kind: vocab.Kind, year: int, rows: list[dict] | None = None) -> None:
     columns = blank_columns(kind)
     example = _examples(year).get(kind.name, {})
     _title(ws, f"{year}年度{kind.title or kind.name}", len(columns) + 1)
@@ -229,6 +239,13 @@ def _table_sheet(ws, kind: vocab.Kind, year: int) -> None:
         if rule := _validation(column, year):
             ws.add_data_validation(rule)
             rule.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}")
+    for offset, values in enumerate(rows or (), 1):  # pre-filled from last year (`init --previous`)
+        for index, column in enumerate(headers, 1):
+            cell = ws.cell(row=FIRST_DATA_ROW + offset, column=index,
+                           value=offset if index == 1 else values.get(column.name))
+            cell.border = _BORDER
+            if column.type in FORMATS:
+                cell.number_format = FORMATS[column.type]
     ws["A3"].comment = _comment(f"第{FIRST_DATA_ROW}行是填写示例，以“{vocab.EXAMPLE_MARKER}”开头，程序不会统计；"
                                 "可以保留，也可以删除。请从下一行起填写。")
     ws.row_dimensions[2].height = 30
@@ -236,8 +253,8 @@ def _table_sheet(ws, kind: vocab.Kind, year: int) -> None:
     fit_to_width(ws, "1:2")
 
 
-def _info_sheet(ws, kind: vocab.Kind, year: int) -> None:
-    """基本信息 as label/value rows: the label in A, the value in B."""
+def _info_sheet(ws, kind: vocab.Kind, year: int, values: dict | None = None) -> None:
+    """基本信息 as label/value rows: the label in A, the value in B (`values` pre-filled)."""
     _title(ws, f"{year}年度{kind.title}", 2)
     for index, header in enumerate(("项目", "内容"), 1):
         cell = ws.cell(row=2, column=index, value=header)
@@ -248,7 +265,7 @@ def _info_sheet(ws, kind: vocab.Kind, year: int) -> None:
         label = ws.cell(row=row, column=1, value=column.name)
         label.font = _REQUIRED_FONT if column.required else _HEADER_FONT
         label.border = _BORDER
-        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else None)
+        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else (values or {}).get(column.name))
         value.border = _BORDER
         if column.type in FORMATS:
             value.number_format = FORMATS[column.type]
@@ -294,12 +311,15 @@ def _help_sheet(ws, kind: vocab.Kind, year: int) -> None:
     fit_to_width(ws)
 
 
-def blank_workbook(kind: vocab.Kind, year: int) -> bytes:
-    """Deterministic .xlsx bytes of the blank ledger of one kind."""
+def blank_workbook(kind: vocab.Kind, year: int, rows: list[dict] | None = None) -> bytes:
+    """Deterministic .xlsx bytes of the blank ledger of one kind (with `rows` after the example)."""
     wb = Workbook()
     ws = wb.active
     ws.title = kind.name
-    (_info_sheet if kind.name == "基本信息" else _table_sheet)(ws, kind, year)
+    if kind.name == "基本信息":
+        _info_sheet(ws, kind, year, (rows or [{}])[0])
+    else:
+        _table_sheet(ws, kind, year, rows)
     _help_sheet(wb.create_sheet(vocab.HELP_SHEET), kind, year)
     wb.active = 0
     buffer = io.BytesIO()
@@ -307,8 +327,10 @@ def blank_workbook(kind: vocab.Kind, year: int) -> bytes:
     return deterministic_zip(buffer.getvalue())
 
 
-def write_blank_ledgers(folder: Path, year: int) -> list[tuple[Path, str]]:
+def write_blank_ledgers(folder: Path, year: int,
+                        prefill: dict[str, list[dict]] | None = None) -> list[tuple[Path, str]]:
     """Write every missing blank ledger into `folder`; existing files are never overwritten.
+    `prefill` gives rows by ledger kind (last year's roster and problems).
 
     Returns (path, status) per file: written, skipped (already there), or other (a spreadsheet
     that `init` did not write, which is read too).
@@ -316,13 +338,14 @@ def write_blank_ledgers(folder: Path, year: int) -> list[tuple[Path, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     out: list[tuple[Path, str]] = []
     names = set()
-    for number, kind in enumerate(ledger_kinds(), 1):
+    prefill = prefill or {}
+    for number, kind in enumerate(ledger_kinds(RECTIFY_KIND in prefill), 1):
         path = folder / file_name(number, kind)
         names.add(path.name)
         if path.exists():
             out.append((path, SKIPPED))
             continue
-        write_bytes(path, blank_workbook(kind, year))
+        write_bytes(path, blank_workbook(kind, year, prefill.get(kind.name)))
         out.append((path, WRITTEN))
     out += [(p, OTHER) for p in list_input_files(folder)
             if p.name not in names and p.suffix.lower() in SPREADSHEET_SUFFIXES]

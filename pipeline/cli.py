@@ -23,6 +23,8 @@ EXIT_NO_PDF = 4
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
 _year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
+_previous = click.option("--previous", type=click.Path(path_type=Path), default=None,
+                         help="上年度的输出文件夹（其中有 metrics.json）或台账文件夹，用于与上年比较")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认：当前文件夹中的 pipeline.toml，没有时用内置的默认设置）")
 _pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
@@ -80,8 +82,9 @@ def cli() -> None:
 @click.option("--keep-going", is_flag=True, help="有错误时仍用无误的行生成报告")
 @_config
 @_pdf
-def report(inputs, outputs, year, template, keep_going, config, pdf) -> None:
-    runs = api.run_report(inputs, outputs, year, template, keep_going, config)
+@_previous
+def report(inputs, outputs, year, template, keep_going, config, pdf, previous) -> None:
+    runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
             pdf=api.export_pdf(runs, report=True) if pdf else None)
 
@@ -92,10 +95,11 @@ def report(inputs, outputs, year, template, keep_going, config, pdf) -> None:
 @_year
 @_config
 @_pdf
-def check(inputs, outputs, year, config, pdf) -> None:
+@_previous
+def check(inputs, outputs, year, config, pdf, previous) -> None:
     if pdf and outputs is None:
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
-    runs = api.run_check(inputs, outputs, year, config)
+    runs = api.run_check(inputs, outputs, year, config, previous)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
             pdf=api.export_pdf(runs, report=False) if pdf else None)
 
@@ -104,10 +108,13 @@ def check(inputs, outputs, year, config, pdf) -> None:
 @_inputs
 @click.option("--year", type=click.IntRange(1949, 2100), default=lambda: dt.date.today().year,
               show_default="今年", help="台账年度，如 2023")
-def init(inputs, year) -> None:
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上年度的台账文件夹（或输出文件夹）：预填党员名册和整改台账")
+def init(inputs, year, previous) -> None:
     from pipeline.blank import OTHER, SKIPPED, WRITTEN  # openpyxl only when writing blank ledgers
 
-    files = api.run_init(inputs, year)
+    prefilled: dict = {}
+    files = api.run_init(inputs, year, previous, prefilled)
     written = [p for p, status in files if status == WRITTEN]
     skipped = [p for p, status in files if status == SKIPPED]
     others = [p for p, status in files if status == OTHER]
@@ -115,6 +122,11 @@ def init(inputs, year) -> None:
         click.echo(f"已生成 {len(written)} 个{year}年度空白台账：")
         for path in written:
             click.echo(f"  {path}")
+    if prefilled:
+        counts = "、".join(f"{kind} {prefilled[kind]} 行" for kind in ("党员名册", "整改台账") if kind in prefilled)
+        click.echo(f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、{counts}（取自 {prefilled['来源']}）。"
+                   "请核对：书记有变动的改正基本信息，党员名册删去已转出的党员、补上新党员；"
+                   "整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
     for path in skipped:
         click.echo(f"已存在，未覆盖：{path}")
     if others:
@@ -122,6 +134,37 @@ def init(inputs, year) -> None:
                    "如果是样例，请移走，或换一个文件夹：make init INPUTS=新文件夹")
     click.echo(f"台账在 {inputs}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
                f"各表的“填表说明”页有填写要求），填好后运行 {_make('check', inputs)} 检查。")
+
+
+@cli.command(name="diff", help="比较两个输出文件夹（两稿或两年），写出差异报告.md 和 差异报告.xlsx。"
+                             "一致时退出码为 0，有差异时为 1。")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--outputs", type=click.Path(path_type=Path), default=None,
+              help="差异报告的输出文件夹（默认写入 NEW 文件夹）")
+def diff_command(old, new, outputs) -> None:
+    from pipeline.diff import run_diffs, show, summary_line
+
+    results = run_diffs(old, new, outputs)
+    for branch in results:
+        label = f"【{branch.name}】" if branch.name else ""
+        result = branch.diff
+        if result is None:
+            click.echo(f"{label}只在{branch.only_in}输出文件夹中有这个支部，无法比较。")
+            continue
+        if not result.differs:
+            click.echo(f"{label}两份输出一致：数字、台账行、检查发现和报告段落都相同。")
+        else:
+            click.echo(f"{label}有差异：{summary_line(result)}。")
+            for change in result.numbers:
+                click.echo(f"{label}  {change.name}：{show(change.old)} → {show(change.new)}")
+        for note in result.notes:
+            click.echo(f"{label}注意：{note}")
+    click.echo("差异报告：")
+    for path in (p for branch in results for p in branch.written):
+        click.echo(f"  {path}")
+    if any(branch.differs for branch in results):
+        sys.exit(EXIT_DATA)
 
 
 def _make(command: str, inputs: Path | None) -> str:
@@ -200,7 +243,7 @@ def _usage_message(exc: click.ClickException) -> str:
         expected = _EXPECTED.get(exc.param.name if exc.param is not None else "", exc.message)
         return f"参数 {name} 的值无效（{expected}）。{_USAGE_HINT}"
     if isinstance(exc, click.UsageError) and "No such command" in exc.message:
-        return f"没有这个命令（可用：report、check、init）。{_USAGE_HINT}"
+        return f"没有这个命令（可用：report、check、init、diff）。{_USAGE_HINT}"
     return f"命令用法有误：{exc.format_message()}。{_USAGE_HINT}"
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline import previous, rectify
 from pipeline.cnfmt import FILTERS
 from pipeline.rules import evidence_sentence
 from pipeline.values import parse_quarter
@@ -56,6 +57,9 @@ DERIVED: dict[str, str] = {
                 "为真时写“严格按照每月10日前完成当月组织生活的要求”，否则写“对照……要求”",
     "显示党小组会": "真/假：附件表是否列出党小组会一行",
 }
+
+DERIVED.update(previous.DERIVED)  # 同比…: last year beside this year (--previous)
+DERIVED.update(rectify.DERIVED)  # 整改句: what became of last year's problems
 
 # 其他事项 the default template quotes by name; the rest go into 其他事项句.
 TEMPLATE_QUOTED_OTHER = ("购买规定学习读本", "对标星级指标")
@@ -373,6 +377,8 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "主题党日按时": _rule_met(m, "主题党日"),
         "显示党小组会": show_party_groups,
     }
+    derived.update(previous.derived(m))
+    derived.update(rectify.derived(m))
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
     m.update(derived)
     return m

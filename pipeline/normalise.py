@@ -6,6 +6,8 @@ cannot be read is a row error and the row stays out of the figures; nothing is g
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from pipeline.values import (
     UNIT_SCALES,
     clean_name,
     clean_text,
+    half_width,
     is_blank,
     norm_key,
     parse_date,
@@ -204,6 +207,24 @@ def _one_level(raw) -> str:
     raise ValueError(f"不是可识别的采用级别（可填：{'、'.join(vocab.LEVELS)}）")
 
 
+_RECTIFY = {norm_key(s): canon for canon, syns in vocab.RECTIFY_STATUS.items() for s in (canon, *syns)}
+_OPEN_DEADLINES = {norm_key(s) for s in vocab.OPEN_DEADLINES}
+_BEFORE = re.compile(r"(?:月底|月末|底|末)?(?:前|以前|之前)?$")
+
+
+def parse_deadline(raw, year: int | None):
+    """完成时限: a day, or a month (`2022年6月底前` = its last day); `长期坚持` is no deadline (None)."""
+    if norm_key(raw) in _OPEN_DEADLINES:
+        return None
+    try:
+        return parse_date(raw, year)
+    except ValueError:
+        pass
+    text = _BEFORE.sub("", half_width(str(raw)).strip()) if isinstance(raw, str) else raw
+    y, m = parse_month(text)
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
 def _lookup(table: dict, value, what: str, choices) -> str:
     found = table.get(norm_key(value))
     if found is None:
@@ -327,6 +348,10 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
     if kind_of_value == "quarter":
         return parse_quarter(raw)
+    if kind_of_value == "rectify":
+        return _lookup(_RECTIFY, raw, "完成情况", vocab.RECTIFY_STATUS)
+    if kind_of_value == "deadline":
+        return parse_deadline(raw, year)
     if kind_of_value == "paymonth":
         return _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10")
     raise AssertionError(f"unknown column type {kind_of_value}")
@@ -340,6 +365,7 @@ _ACTIONS = {
     "paymonth": "请写成 1月 或 2023年1月 这样的月份",
     "quarter": "请写成 第一季度 或 1 至 4",
     "yesno": "请填写“是”或“否”",
+    "deadline": "请写成 2023年6月30日、2023年6月底前 或 长期坚持",
 }
 
 

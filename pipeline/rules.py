@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import vocab
+from pipeline import rectify, vocab
 from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
@@ -65,6 +65,8 @@ RULES: tuple[Rule, ...] = (
          options={"serious_months": 6}),
     Rule("学习笔记检查", "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
          "每季度对党员学习笔记进行调阅检查的制度"),
+    Rule("整改", "整改按期完成", "rectify", "整改台账", "完成整改", YEAR, None,
+         "上年度查摆问题应按整改时限整改到位", applies="rectify"),
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
@@ -156,6 +158,8 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if not applies:
         if rule.applies == "full_members":
             return f"正式党员不足{cfg.min_full_members}人，不适用"
+        if rule.applies == "rectify":
+            return "没有整改台账，不适用"
         return "党员名册中没有党小组，不适用"
     kinds = _ledger_kinds(rule, ledgers)
     if rule.check == "talks" and kinds == ("组织生活台账",) and not ledgers.activities("谈心谈话"):
@@ -245,6 +249,8 @@ def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> 
         full = full_members(ledgers)
         count = (metrics.get("党员") or {}).get("正式党员", len(full))
         return count >= cfg.min_full_members, full
+    if rule.applies == "rectify":
+        return bool(ledgers.of("整改台账")), []
     if rule.applies == "party_groups":
         grouped = [m for m in members if m["党小组"]]
         return bool(grouped), grouped
@@ -434,4 +440,5 @@ def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     return _shortfall(rule, _needed(cfg.threshold), counts, ledgers.of("学习笔记检查"))
 
 
-CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study}
+CHECKERS = {"count": _count, "theme_day": _theme_day, "talks": _talks, "dues": _dues, "study": _study,
+            "rectify": rectify.overdue}

@@ -164,6 +164,18 @@ KINDS: tuple[Kind, ...] = (
         C("单位"),
     ), key=("事项",), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
+    # Last year's problems and what became of them (上年度问题整改情况); `init --previous`
+    # fills 问题 from last year's 问题清单.
+    Kind("整改台账", (
+        C("问题", ("存在问题", "整改问题", "问题表现", "问题内容"), required=True, width=30),
+        C("整改措施", ("措施", "整改举措", "整改内容"), width=36),
+        C("责任人", ("整改责任人", "负责人")),
+        C("完成时限", ("整改时限", "时限", "计划完成时间", "完成期限"), "deadline"),
+        C("完成情况", ("整改情况", "整改进展", "进展情况", "整改状态"), "rectify", required=True),
+        C("完成时间", ("实际完成时间", "办结时间", "整改完成时间"), "anydate"),
+        C("未完成原因", ("原因", "情况说明", "说明", "备注"), width=30),
+    ), key=("问题",), title="整改台账", hints=("整改",), sheet_words=("整改台账",), min_columns=2,
+        help="上年度查摆的问题每条一行：整改措施、责任人、完成时限、完成情况；未完成的写明原因。"),
 )
 
 KIND_BY_NAME = {k.name: k for k in KINDS}
@@ -209,6 +221,18 @@ SPEAKER_CATEGORIES: dict[str, tuple[str, ...]] = {
     "党员": ("普通党员", "党员代表"),
 }
 UNSPECIFIED_SPEAKER = "未注明"
+
+# 整改台账.完成情况 -> canonical.
+RECTIFY_STATUS: dict[str, tuple[str, ...]] = {
+    "已完成": ("完成", "已整改", "整改完成", "已完成整改", "整改完毕", "已整改到位", "整改到位", "已办结", "办结",
+            "已落实", "已销号", "销号"),
+    "推进中": ("正在推进", "正在推进中", "推进", "进行中", "整改中", "正在整改", "持续整改", "持续整改中", "持续推进",
+            "长期坚持", "部分完成"),
+    "未完成": ("未整改", "尚未完成", "未完成整改", "尚未整改", "未开始", "没有完成", "未落实"),
+}
+DONE = "已完成"
+# 完成时限 that name no day (`长期坚持`): kept as no deadline, never past.
+OPEN_DEADLINES: tuple[str, ...] = ("长期", "长期坚持", "持续", "持续推进", "常态化", "立行立改")
 
 # 党员名册.人员类别 -> canonical; blank counts as 正式党员.
 MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -279,6 +303,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "问题清单": {"类型": "问题", "标题": "理论学习不够深入", "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
     "任务清单": {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
     "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
+    "整改台账": {"问题": "理论学习不够深入", "整改措施": "制定年度学习计划，每月集中学习1次", "责任人": "王书记",
+               "完成时限": (6, 30), "完成情况": "已完成", "完成时间": (6, 20)},
 }
 
 # The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell

@@ -35,6 +35,7 @@ MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
 # Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
 CODE_LABELS: dict[str, str] = {
     "missing-value": "缺少必填内容",
+    "rectify-no-reason": "整改未完成但未写明原因",
     "bad-value": "内容无效",
     "duplicate": "重复记录",
     "out-of-year": "不在报告年度内",
@@ -66,7 +67,7 @@ TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
     "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
     "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
-    "text": "文字", "name": "姓名", "names": "姓名",
+    "text": "文字", "name": "姓名", "names": "姓名", "deadline": "完成时限", "rectify": "完成情况",
 }
 
 

@@ -258,7 +258,7 @@ def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
            "--outputs", str(out))
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
     assert (f"注意：{out} 中的2023年度测试党支部书记抓党建工作述职报告.docx、report.md、metrics.json、"
-            "provenance.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
+            "provenance.json、rows.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
 
 
 def test_a_branch_output_folder_inside_the_inputs_is_refused(tmp_path):

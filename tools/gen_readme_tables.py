@@ -38,8 +38,9 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 
 def ledger_tables() -> list[str]:
     """What goes in each ledger: one overview row per kind, then every column."""
-    files = {k.name: file_name(n, k) for n, k in enumerate(ledger_kinds(), 1)}
-    overview = [[k.name, f"`{files[k.name]}`" if k.name in files else "（不生成，可自建）", k.help,
+    files = {k.name: file_name(n, k) for n, k in enumerate(ledger_kinds(rectify=True), 1)}
+    overview = [[k.name, (f"`{files[k.name]}`" + ("（make init PREVIOUS=上年文件夹 时生成）" if k.name == "整改台账" else ""))
+                 if k.name in files else "（不生成，可自建）", k.help,
                  "、".join(k.required)] for k in vocab.KINDS]
     lines = _table(["台账", "`make init` 生成的文件", "填什么", "必填列"], overview)
     lines += ["", "各列的填写要求（表头也可以用“也可写作”中的名称，程序同样认得）：", ""]

@@ -17,6 +17,7 @@ Usage:
     python tools/make_sample.py            # (re)write the files below into inputs/, then verify
     python tools/make_sample.py --verify   # only verify inputs/ (and that a rerun is identical)
     python tools/make_sample.py --inputs DIR
+    python tools/make_sample.py --previous DIR   # the same branch's 2021 ledgers (for --previous)
 
 Only the files in OUTPUT_FILES are deleted and rewritten; nothing else in the folder is touched.
 """
@@ -810,11 +811,128 @@ def verify(folder: Path) -> None:
     print("OK: 样例台账校验通过")
 
 
+# ================================================================= the branch's year before (2021)
+# A smaller year than 2022, for `--previous` and `init --previous`: every figure below is what the
+# 2021 outputs must show (tests/test_previous.py asserts them and the 2022 上年/增减 built on them).
+PREV_YEAR = 2021
+PREV_FILES = ("01-基本信息与党员名册.xlsx", "2021年组织生活台账.xlsx", "党费收缴台账.xlsx",
+              "信息报送台账.xlsx", "问题清单与工作打算.xlsx")
+PREV_LECTURES = [  # (month, 主讲人, 主讲人类别): 8 in all, 书记 3 / 领导干部 3 / 专家 2
+    (3, SECRETARY, "书记"), (4, "王建国", "领导干部"), (5, "县委党校教授马文清", "专家"), (6, SECRETARY, "书记"),
+    (8, "刘志强", "领导干部"), (9, "王建国", "领导干部"), (11, SECRETARY, "书记"), (12, "市委党校副教授何静", "专家"),
+]
+PREV_TALKS = 8
+PREV_INFO, PREV_ADOPTED = 120, 15
+# 孙海涛 paid nothing from October: a gap that runs into 2022 if it goes on.
+PREV_UNPAID = {"孙海涛": (10, 11, 12)}
+PREV_PROBLEMS = [
+    ("问题", "理论武装不够扎实", "支部理论学习停留在读原文、记笔记，联系组织工作实际思考不够，学用结合不紧。"),
+    ("问题", "组织生活不够规范", "个别月份主题党日推迟召开，会议记录不够完整，党员大会议题准备不够充分。"),
+    ("问题", "党费收缴不够及时", "个别党员未能按月缴纳党费，支部提醒督促不够。"),
+    ("原因", "思想认识不到位", "对抓党建是最大政绩的认识不够深，存在重业务轻党建的倾向。"),
+]
+PREV_PLANS = [("学习教育上再深化", "坚持每月集中学习，推动理论学习与组织工作实际相结合。")]
+
+
+def prev_dues_total() -> int:
+    """实缴 of 2021: every member at the 2022 standard from joining, less the unpaid months."""
+    total = 0
+    for name, std in DUES_STANDARD.items():
+        months = range(12, 13) if name == "郑欣怡" else range(1, 13)  # joined 2021.12
+        total += std * sum(1 for m in months if m not in PREV_UNPAID.get(name, ()))
+    return total
+
+
+def write_previous(folder: Path) -> None:
+    """The 2021 ledgers of the same branch (clean, one header row each) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = new_workbook()
+    ws = wb.create_sheet("基本信息")
+    for r, (label, value) in enumerate((("党支部名称", BRANCH), ("支部书记", SECRETARY), ("年度", PREV_YEAR),
+                                        ("上级党组织", SUPERIOR), ("报告日期", "2022年1月12日")), start=1):
+        put(ws, r, 1, label)
+        put(ws, r, 2, value)
+    ws = wb.create_sheet("党员名册")
+    header_row(ws, 1, ("姓名", "性别", "出生年月", "入党时间", "人员类别", "党内职务"), (10, 6, 12, 12, 12, 14))
+    for r, (name, sex, born, joined, category, post) in enumerate(MEMBERS, start=2):
+        for c, value in enumerate((name, sex, born, joined, category or None, post or None), start=1):
+            put(ws, r, c, value, 'yyyy"年"m"月"' if isinstance(value, dt.date) else None)
+    save_workbook(wb, folder / PREV_FILES[0])
+
+    wb = new_workbook()
+    ws = wb.create_sheet("组织生活")
+    header_row(ws, 1, ("活动时间", "会议类型", "会议主题", "主讲人", "主讲人类别", "应到人数", "实到人数"),
+               (14, 14, 40, 18, 12, 10, 10))
+    rows = []
+    for month in range(1, 13):
+        rows.append((D(PREV_YEAR, month, 5), "支委会", f"研究{month}月党支部工作", SECRETARY, None))
+        # July's was late (the 13th), as in 2022: a finding that recurs across the two years.
+        rows.append((D(PREV_YEAR, month, 13 if month == 7 else 8), "主题党日", f"{month}月主题党日集中学习",
+                     SECRETARY, None))
+        if month % 3 == 0:
+            rows.append((D(PREV_YEAR, month, 25), "党员大会", f"第{month // 3}季度党员大会", SECRETARY, None))
+    rows += [(D(PREV_YEAR, m, 18), "党课", f"{m}月专题党课", who, kind) for m, who, kind in PREV_LECTURES]
+    rows += [(D(PREV_YEAR, 2, 20), "组织生活会", "2020年度组织生活会", SECRETARY, None),
+             (D(PREV_YEAR, 2, 20), "民主评议党员", "2020年度民主评议党员", SECRETARY, None)]
+    rows.sort(key=lambda row: row[0])
+    for r, (when, kind, topic, speaker, category) in enumerate(rows, start=2):
+        for c, value in enumerate((when, kind, topic, speaker, category, 10, 10), start=1):
+            put(ws, r, c, value)
+    ws = wb.create_sheet("谈心谈话")
+    header_row(ws, 1, ("谈话时间", "谈话人", "谈话对象", "谈话形式", "主要内容"), (14, 10, 12, 10, 30))
+    for r, name in enumerate(NAMES[1:PREV_TALKS + 1], start=2):
+        for c, value in enumerate((D(PREV_YEAR, r, 16), SECRETARY, name, "个别谈话", "思想和工作情况"), start=1):
+            put(ws, r, c, value)
+    save_workbook(wb, folder / PREV_FILES[1])
+
+    wb = new_workbook()
+    ws = wb.create_sheet("党费收缴")
+    header_row(ws, 1, ("姓名", "缴纳标准（元/月）", *(f"{m}月" for m in range(1, 13))), (10, 12, *([7] * 12)))
+    for r, name in enumerate(NAMES, start=2):
+        std = DUES_STANDARD[name]
+        put(ws, r, 1, name)
+        put(ws, r, 2, std)
+        for m in range(1, 13):
+            due = m == 12 if name == "郑欣怡" else True
+            put(ws, r, 2 + m, std if due and m not in PREV_UNPAID.get(name, ()) else None)
+    save_workbook(wb, folder / PREV_FILES[2])
+
+    wb = new_workbook()
+    ws = wb.create_sheet("信息报送")
+    header_row(ws, 1, ("报送日期", "信息标题", "报送单位", "是否采用", "采用级别"), (14, 40, 14, 10, 10))
+    for i in range(PREV_INFO):
+        adopted = i < PREV_ADOPTED
+        row = (D(PREV_YEAR, 1, 4) + dt.timedelta(days=i * 3), f"青山县党建工作信息（{i + 1}）", "市委组织部",
+               "是" if adopted else "否", "市" if adopted else None)
+        for c, value in enumerate(row, start=1):
+            put(ws, i + 2, c, value)
+    save_workbook(wb, folder / PREV_FILES[3])
+
+    wb = new_workbook()
+    ws = wb.create_sheet("问题清单")
+    header_row(ws, 1, ("类型", "标题", "具体表现"), (8, 20, 60))
+    for r, row in enumerate(PREV_PROBLEMS, start=2):
+        for c, value in enumerate(row, start=1):
+            put(ws, r, c, value)
+    ws = wb.create_sheet("下一步打算")
+    header_row(ws, 1, ("方面", "具体措施"), (20, 60))
+    for r, row in enumerate(PREV_PLANS, start=2):
+        for c, value in enumerate(row, start=1):
+            put(ws, r, c, value)
+    save_workbook(wb, folder / PREV_FILES[4])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inputs", type=Path, default=ROOT / "inputs")
     parser.add_argument("--verify", action="store_true", help="only verify, write nothing")
+    parser.add_argument("--previous", type=Path, default=None,
+                        help="write the branch's 2021 ledgers (the year before the sample) into this folder")
     args = parser.parse_args(argv)
+    if args.previous is not None:
+        write_previous(args.previous)
+        print(f"已写入 {args.previous}: " + "、".join(PREV_FILES))
+        return 0
     if not args.verify:
         write_all(args.inputs)
         print("已写入: " + "、".join(OUTPUT_FILES))
