@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline import vocab
 from pipeline.ingest import Table
-from pipeline.issues import Issue, IssueLog
+from pipeline.issues import INFO, Issue, IssueLog
 from pipeline.readers import Sheet
 from pipeline.values import is_blank, norm_header
 
@@ -38,8 +38,8 @@ def collect(log: IssueLog, sheets: list[Sheet], tables: list[Table]) -> list[Aff
     groups: dict[tuple[str, str], AffectedSheet] = {}
     for n, issue in enumerate(log.items):
         row = issue.row
-        if not (issue.sheet and row) or issue.code in SHEET_LEVEL:
-            continue
+        if not (issue.sheet and row) or issue.code in SHEET_LEVEL or issue.severity == INFO:
+            continue  # a whole-sheet issue, or a note that needs no correcting
         key = (issue.file, issue.sheet)
         group = groups.get(key)
         if group is None:

@@ -13,13 +13,13 @@ from pipeline.affected import AffectedSheet
 from pipeline.affected import collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.diff import ROWS_JSON, row_contents
-from pipeline.errors import UsageError
+from pipeline.errors import OutputError, UsageError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, guess_year, normalise, read_info
-from pipeline.outputs import VALIDATION_XLSX, dumps_json, safe_filename, write_bytes, write_text
+from pipeline.outputs import VALIDATION_XLSX, all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes, write_text
 from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
-from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.validation import render_validation_md
 from pipeline.values import natural_key
 
@@ -107,16 +107,14 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
     subs = [p for p in sorted(inputs.iterdir(), key=lambda p: (natural_key(p.name), p.name))
-            if p.is_dir() and not p.name.startswith(".")
-            and any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in p.iterdir() if f.is_file())]
+            if p.is_dir() and not p.name.startswith(".") and any(map(is_spreadsheet, list_input_files(p)))]
     if subs:
-        loose = [p.name for p in inputs.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                 and not p.name.startswith(("~$", "."))]
+        loose = [p.name for p in list_input_files(inputs) if is_spreadsheet(p)]
         if loose:
             raise UsageError(f"输入文件夹 {inputs} 中既有支部子文件夹，又有台账文件（{'、'.join(sorted(loose))}）。"
                              "多支部时，请把每个支部的台账放进该支部自己的子文件夹")
         return [(p.name, p) for p in subs]
-    if not any(p.is_file() and not p.name.startswith(("~$", ".")) for p in inputs.iterdir()):
+    if not list_input_files(inputs):
         raise UsageError(f"输入文件夹 {inputs} 中没有台账文件。可先运行 make init 生成空白台账")
     return [("", inputs)]
 
@@ -137,6 +135,7 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
     i, o = inputs.resolve(), outputs.resolve()
     if o == i or i in o.parents:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
+    check_folder(outputs)  # a file in its place or no permission: said now, before any work
 
 
 def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
@@ -168,8 +167,9 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     """Validation only; writes 校验报告 per branch when `outputs` is given."""
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
     if outputs is not None:
-        for run in runs:
-            _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+        with all_or_nothing():
+            for run in runs:
+                _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
     return runs
 
 
@@ -177,15 +177,23 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
                keep_going: bool = False, config_path: Path | None = None,
                previous: Path | None = None) -> list[BranchRun]:
     """The whole job: every branch's report, metrics, provenance and validation report."""
-    from pipeline import render  # docxtpl is only needed when a report is rendered
-    from pipeline.context import build_context
-
     _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+
     render.check_template(template)  # a broken or unsafe template stops the run before any file is written
     runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
+    with all_or_nothing():  # a report open in Word leaves every old output as it was
+        _write_reports(runs, outputs, template, keep_going)
+    return runs
+
+
+def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_going: bool) -> None:
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+    from pipeline.context import build_context
+
     for run in runs:
         target = outputs / run.name if run.name else outputs
         if run.log.errors and not keep_going:
@@ -219,7 +227,6 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         from pipeline.summary import write_summary
         run_paths = write_summary(runs, outputs)
         runs[0].written.extend(run_paths)
-    return runs
 
 
 
@@ -231,7 +238,7 @@ def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:
     n = 1
     while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
         n += 1
-    path.rename(backup)
+    move(path, backup)
     run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
 
 
@@ -287,5 +294,6 @@ def run_init(inputs: Path, year: int | None = None, previous: Path | None = None
             prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
     try:
         return write_blank_ledgers(inputs, year, rows)
-    except OSError as exc:
-        raise UsageError(f"无法在 {inputs} 中写入空白台账（{exc.strerror or exc}）。请检查该文件夹是否可写") from None
+    except (OSError, OutputError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "没有写入权限，或同名台账正在 Excel/WPS 中打开"
+        raise UsageError(f"无法在 {inputs} 中写入空白台账（{why or exc}）。请检查该文件夹是否可写") from None

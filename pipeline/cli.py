@@ -189,7 +189,8 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
             click.echo(f"{label}[规则检查] 未检查：{'；'.join(skipped)}。")
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
-        click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{findings}。")
+        hints = f"，{len(run.log.infos)} 条提示" if run.log.infos else ""
+        click.echo(f"{label}校验完成：{counts['错误']} 个错误，{counts['警告']} 个警告{hints}{findings}。")
         if counts["错误"]:
             failed = True
             if report and run.report_written:

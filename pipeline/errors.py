@@ -19,3 +19,8 @@ class TemplateError(UsageError):
 
 class ConfigError(UsageError):
     """The project file (pipeline.toml) is invalid."""
+
+
+class OutputError(UsageError):
+    """An output folder or file that cannot be written: not a folder, no permission, or a file
+    held open by Word/Excel/WPS (exit 2, with what to do)."""

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
-from pipeline.readers import Sheet, list_input_files, read_file
-from pipeline.values import header_text, header_unit, is_blank, month_of_header, norm_header, norm_key
+from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
+from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -50,13 +50,37 @@ def ingest(folder: Path, log: IssueLog) -> Ingested:
     sheets: list[Sheet] = []
     for path in list_input_files(folder):
         display = path.name
-        files.append(display)
+        if is_spreadsheet(path):
+            files.append(display)
         for sheet in read_file(path, display, log):
             sheets.append(sheet)
             table = recognise(sheet, log)
             if table is not None:
                 tables.append(table)
+                _say_hidden(table, log)
     return Ingested(tables, files, sheets)
+
+
+def _say_hidden(table: Table, log: IssueLog) -> None:
+    """Hidden sheets and rows are data like any other: read, and listed so a secretary who hid
+    a superseded sheet or rows sees they were counted."""
+    sheet = table.sheet
+    if not sheet.hidden and not sheet.hidden_rows:
+        return
+    rows = sorted({r for r, _, _ in table.pairs} if table.pairs else table.data_rows)
+    if sheet.hidden and rows:
+        log.info(sheet.file, "这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）",
+                 "如果这是作废的旧表，请删除该工作表或移出文件", sheet=sheet.name, code="hidden-sheet")
+    hidden = [r for r in rows if r in sheet.hidden_rows]
+    start = 0
+    for i in range(1, len(hidden) + 1):
+        if i < len(hidden) and hidden[i] == hidden[i - 1] + 1:
+            continue
+        first, last = hidden[start] + 1, hidden[i - 1] + 1
+        what = "这一行" if first == last else f"第{first}至{last}行（共 {last - first + 1} 行）"
+        log.info(sheet.file, f"{what}是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）",
+                 "如果是作废的记录，请删除这些行", sheet=sheet.name, row=first, code="hidden-rows")
+        start = i
 
 
 def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[int, tuple]]:
@@ -119,27 +143,42 @@ def _choose(found, sheet: Sheet, row: int, log: IssueLog):
 
 
 def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
-    """Find the header row among the first rows and the ledger kind it belongs to."""
+    """Find the header row (anywhere above the first data row) and the ledger kind it belongs to."""
     rows = sheet.rows
     if not any(not is_blank(v) for row in rows for v in row):
         return None  # an empty sheet (Excel's default Sheet2) holds nothing to read
     if sheet.name == vocab.HELP_SHEET and str(rows[0][0] if rows[0] else "").startswith(vocab.HELP_MARKER):
         return None  # the help page `init` writes into every blank ledger
-    limit = min(len(rows), vocab.HEADER_SEARCH_ROWS)
-    normalised = [[norm_header(v) for v in rows[i]] for i in range(limit)]
-    units = [[header_unit(v) for v in rows[i]] for i in range(limit)]
-    for index in range(limit):
+    normalised: list[list[str]] = []
+    units: list[list[str]] = []
+
+    def scan(i: int) -> None:
+        while len(normalised) <= i:
+            normalised.append([norm_header(v) for v in rows[len(normalised)]])
+            units.append([header_unit(v) for v in rows[len(units)]])
+
+    for index in range(min(len(rows), vocab.HEADER_SEARCH_ROWS)):
+        scan(index)
         found = _candidates(normalised[index], units[index], sheet)
-        if not found:
-            continue
         header_row, headers, unit_row = index, normalised[index], units[index]
-        # A two-level header (a merged group title over month columns) continues below.
-        if index + 1 < limit:
-            below = [lo or up for up, lo in _zip_longest(headers, normalised[index + 1])]
-            below_units = [lo or up for up, lo in _zip_longest(unit_row, units[index + 1])]
-            deeper = _candidates(below, below_units, sheet)
-            if deeper and max(f[0] for f in deeper) > max(f[0] for f in found):
+        # A two-row header: group titles (人数, 主讲人, 缴纳月份) over the names below them.
+        if index + 1 < len(rows):
+            scan(index + 1)
+            below, below_units, uses_top = _combined(normalised[index], normalised[index + 1],
+                                                     units[index], units[index + 1])
+            grouped = _grouped(sheet, index, normalised[index + 1])
+            # A merged title over the header (as wide as the table, or over its first columns)
+            # adds nothing: the next row is then the header on its own.
+            deeper = (_candidates(below, below_units, sheet)
+                      if (uses_top or (grouped and found)) and not _title(normalised[index], normalised[index + 1])
+                      else [])
+            if deeper and (not found or max(f[0] for f in deeper) > max(f[0] for f in found)
+                           or (grouped and max(f[0] for f in deeper) >= max(f[0] for f in found))):
                 found, header_row, headers, unit_row = deeper, index + 1, below, below_units
+        if not found:
+            if _looks_like_data(rows[index]):
+                break  # data before any header: what follows is not under a header either
+            continue
         choice = _choose(found, sheet, header_row, log)
         if choice is None:
             return None
@@ -148,8 +187,11 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
         typed = {i: header_text(v) for i, v in enumerate(rows[header_row]) if not is_blank(v)}
         if header_row != index:
             for i, v in enumerate(rows[index]):
-                if not is_blank(v):
-                    typed.setdefault(i, header_text(v))
+                if is_blank(v):
+                    continue
+                group = header_text(v)
+                sub = typed.get(i)
+                typed[i] = group if sub is None or sub == group else f"{group}/{sub}"
         table = Table(kind, sheet, columns, typed, months=months,
                       units={i: u for i, u in enumerate(unit_row) if u})
         _warn_unknown_columns(table, headers, log, header_row)
@@ -173,10 +215,63 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
                   "请检查表头文字是否写错（可用的写法见 README 的台账说明）", sheet=sheet.name,
                   code="bad-header")
         return None
+    if any(_looks_like_data(row) for row in rows):
+        filled = sum(1 for row in rows if any(not is_blank(v) for v in row))
+        skipped = f"，该表 {filled} 行内容均未读取"
+        log.warning(sheet.file, f"看起来是台账数据，但找不到可识别的表头（含必填列的一行）{skipped}",
+                    "请在数据上方加一行表头，列名见 README 的台账说明（如“日期”“类型”“姓名”）",
+                    sheet=sheet.name, code="unknown-sheet")
+        return None
     log.warning(sheet.file, "未识别为任何一种台账（表头中找不到必填列），已跳过",
                 "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示",
                 sheet=sheet.name, code="unknown-sheet")
     return None
+
+
+# Every header name some ledger kind knows, to read a two-row header's combined names.
+_KNOWN = {h for lookup in _LOOKUP.values() for h in lookup}
+
+
+def _combined(top: list[str], sub: list[str], top_units: list[str], sub_units: list[str]
+              ) -> tuple[list[str], list[str], bool]:
+    """The names of a two-row header: a group title over sub-titles reads as the combination
+    the vocabularies know (主讲人 + 类别 -> 主讲人类别, 人数 + 应到 -> 应到), else the sub-title;
+    a column with nothing below takes its title from the top row. Also whether the top row
+    added anything (else it is a title or a note, not part of the header)."""
+    names, units, uses_top = [], [], False
+    group = ""  # a title centred across columns without merging sits in its first cell only
+    for (up, lo), (up_unit, lo_unit) in zip(_zip_longest(top, sub), _zip_longest(top_units, sub_units)):
+        units.append(lo_unit or up_unit)
+        if not lo or lo == up:
+            names.append(up)
+            uses_top = uses_top or (bool(up) and not lo)
+            group = ""
+            continue
+        group = up or group
+        both = next((h for h in (group + lo, lo + group) if h in _KNOWN), None) if group else None
+        names.append(both or lo)
+        uses_top = uses_top or both is not None
+    return names, units, uses_top
+
+
+def _title(top: list[str], sub: list[str]) -> bool:
+    """One text across the whole width of the row below (a merged title), not group titles."""
+    filled = {i for i, h in enumerate(top) if h}
+    return len({top[i] for i in filled}) == 1 and filled >= {i for i, h in enumerate(sub) if h}
+
+
+def _grouped(sheet: Sheet, index: int, below: list[str]) -> bool:
+    """Row `index` holds a group title merged across columns, with sub-titles under it."""
+    return any(r0 == r1 == index and c1 > c0 and c1 < len(below)
+               and len({below[c] for c in range(c0, c1 + 1) if below[c]}) == c1 - c0 + 1
+               for (r0, c0), (r1, c1) in sheet.merged)
+
+
+def _looks_like_data(row: list) -> bool:
+    """A row of records, not a title or note: several filled cells, two of them numbers or dates."""
+    filled = [v for v in row if not is_blank(v)]
+    typed = sum(1 for v in filled if v.__class__ in (int, float, dt.date, dt.datetime))
+    return len(filled) >= 3 and typed >= 2
 
 
 def _named_after(kind: vocab.Kind, sheet: Sheet) -> bool:
@@ -319,7 +414,7 @@ def _is_total(value) -> bool:
 
 
 def _compact(value) -> str:
-    return str(value).replace(" ", "").replace("\u3000", "")
+    return no_spaces(value)
 
 
 _INFO_LOOKUP = _LOOKUP["基本信息"]

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 ERROR = "错误"
 WARNING = "警告"
+# Worth knowing, nothing to correct (hidden sheets and rows that were counted): listed in the
+# validation report, never counted as an error or a warning.
+INFO = "提示"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class IssueLog:
     def warning(self, file: str, reason: str, action: str = "", **where) -> None:
         self.add(WARNING, file, reason, action, **where)
 
+    def info(self, file: str, reason: str, action: str = "", **where) -> None:
+        self.add(INFO, file, reason, action, **where)
+
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.items if i.severity == ERROR]
@@ -71,6 +77,10 @@ class IssueLog:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.items if i.severity == WARNING]
+
+    @property
+    def infos(self) -> list[Issue]:
+        return [i for i in self.items if i.severity == INFO]
 
     def counts(self) -> dict[str, int]:
         return {"错误": len(self.errors), "警告": len(self.warnings)}

@@ -18,6 +18,7 @@ from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
 from pipeline.values import (
+    SPACES,
     UNIT_SCALES,
     clean_name,
     clean_text,
@@ -133,7 +134,7 @@ _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (c
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
-_SPACES = " \t\r\n\u3000"
+_SPACES = SPACES
 _EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
 
 
@@ -171,6 +172,18 @@ def _parse_activity(raw):
         return vocab.OTHER_ACTIVITY
     return _Fallback(vocab.OTHER_ACTIVITY, "不是已知的活动类型，按“其他”统计",
                      f"如属于{'、'.join(list(vocab.ACTIVITY_TYPES)[:6])}等类型，请改用标准名称")
+
+
+_IMPLIED_SPEAKER = {norm_key(s): canon for canon, names in vocab.ACTIVITY_SPEAKERS.items() for s in names}
+
+
+def _implied_speaker(raw) -> str | None:
+    """The 主讲人类别 an activity name states (`书记讲党课`, `主题党日暨书记讲党课`), if any."""
+    bare = _PERIOD_PREFIX.sub("", _BRACKETS.sub("", norm_key(raw)))
+    for part in (bare, *_JOINERS.split(bare)):
+        if part in _IMPLIED_SPEAKER:
+            return _IMPLIED_SPEAKER[part]
+    return None
 
 
 def _parse_speaker(raw):
@@ -454,6 +467,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
     rows = sheet.rows
     # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
     marked: dict[str, list[tuple[int, str, str]]] = {}
+    # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised; None for other ledgers.
+    speakers: dict | None = {} if kind.name == "组织生活台账" else None
+    type_column = table.columns.get("类型", -1)
     for r in table.data_rows:
         row = rows[r]
         width = len(row)
@@ -487,7 +503,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
                     ok = False
                 continue
             if ctype == "text":
-                values[name] = raw if raw.__class__ is str else clean_text(raw)
+                # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+                values[name] = (raw if raw.__class__ is str and raw.isprintable() and "  " not in raw
+                                else clean_text(raw))
                 continue
             parsed = memo.get((raw.__class__, raw)) if memo is not None else None
             if parsed is None:
@@ -540,6 +558,12 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 continue
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             continue
+        if speakers is not None and "主讲人类别" not in values:
+            raw_type = row[type_column]
+            if (implied := speakers.get(raw_type, False)) is False:
+                implied = speakers[raw_type] = _implied_speaker(raw_type)
+            if implied:
+                values["主讲人类别"] = implied  # 书记讲党课 says who spoke
         if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
             # A combined activity (`主题党日暨党课`) counts once for each of its types.
             for activity in values["类型"]:

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import OutputError
 from pipeline.outputs import write_bytes
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
@@ -88,15 +89,21 @@ def convert(files: list[Path], soffice: str | None = None, timeout: float | None
                    *map(str, staged)]
         problem = _run(command, _environment(), timeout)
         outcome = Outcome(problem=problem)
-        missing = []
+        missing, unwritten = [], []
         for source, copy in zip(files, staged):
             made = outbox / (copy.stem + ".pdf")
             if made.is_file() and made.stat().st_size > 0:
                 target = source.with_suffix(".pdf")
-                write_bytes(target, made.read_bytes())
+                try:
+                    write_bytes(target, made.read_bytes())
+                except OutputError as exc:  # an old PDF open in a reader: the rest stays written
+                    unwritten.append(f"{exc}。")
+                    continue
                 outcome.written.append(target)
             else:
                 missing.append(source.name)
+    if unwritten:
+        outcome.problem = (outcome.problem or "") + "未能写出 PDF：" + "".join(unwritten)
     if missing and outcome.problem is None:
         outcome.problem = f"未能生成 PDF：LibreOffice 没有转换 {'、'.join(missing)}。可用 Word 或 WPS 打开后另存为 PDF。"
     elif missing and outcome.problem is not None:

@@ -23,7 +23,14 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from pipeline.issues import IssueLog
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et", ".ett")
+# Files the computer makes by itself (thumbnail caches, folder settings, Office lock and temp
+# files): skipped without a word, since no secretary put them there.
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store"})
+SYSTEM_PREFIXES = ("~$", ".", "~wrl")
+SYSTEM_SUFFIXES = (".tmp",)
+# WPS's own spreadsheet format: read when it is an .xls or .xlsx inside (calamine goes by content).
+WPS_SUFFIXES = (".et", ".ett")
 # Refuse workbooks that would unpack to more than this (zip bombs, runaway exports).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -41,25 +48,36 @@ class Sheet:
     # 0-based (row, col) -> "" for a formula saved without a computed value, or the error it
     # computed (`#REF!`); calamine reads both as a blank cell.
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Merged ranges as ((row0, col0), (row1, col1)), 0-based and inclusive (values already filled).
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: bool = False  # a hidden (or very hidden) sheet: still data, and said so
+    hidden_rows: frozenset[int] = frozenset()  # 0-based rows hidden in Excel/WPS (.xlsx, .ods)
+
+
+def is_system_file(name: str) -> bool:
+    """A file the computer made (Thumbs.db, desktop.ini, .DS_Store, ~$ locks, temp files)."""
+    lower = name.lower()
+    return lower in SYSTEM_FILES or lower.startswith(SYSTEM_PREFIXES) or lower.endswith(SYSTEM_SUFFIXES)
+
+
+def is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES
 
 
 def list_input_files(folder: Path) -> list[Path]:
-    """Spreadsheet-like files directly in `folder`, sorted; lock and hidden files skipped."""
-    out = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(("~$", ".")) or not path.is_file():
-            continue
-        out.append(path)
-    return out
+    """Files directly in `folder` a person put there, sorted; system, lock and hidden files skipped."""
+    return [path for path in sorted(folder.iterdir(), key=lambda p: p.name)
+            if path.is_file() and not is_system_file(path.name)]
 
 
 def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
-    """Read every worksheet of one file; unreadable files are logged as errors."""
+    """Read every worksheet of one file; unreadable spreadsheets are logged as errors, other
+    documents (.docx, .pdf, pictures) as warnings."""
     suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        log.error(display, f"不是可读取的表格文件（支持 {'、'.join(SPREADSHEET_SUFFIXES)}）",
-                  "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹",
-                  code="unsupported-file")
+    if not is_spreadsheet(path):
+        log.warning(display, "不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）",
+                    "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹",
+                    code="unsupported-file")
         return []
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -72,12 +90,13 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         return []
     if suffix == ".csv":
         return _read_csv(path, display, log)
-    if suffix in (".xlsx", ".xlsm") and not _zip_is_safe(path, display, log):
+    ooxml = suffix in (".xlsx", ".xlsm") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
+    if ooxml and not _zip_is_safe(path, display, log):
         return []
     # Finding formulas without values means inflating every sheet's XML; zlib does that
     # outside the GIL, so it overlaps calamine's parse once the thread is inside it.
     scan = None
-    if suffix in (".xlsx", ".xlsm"):
+    if ooxml:
         started = threading.Event()
         scan = _SCANNER.submit(_sheet_xml, path, started)
         started.wait(5)
@@ -86,12 +105,15 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         if scan is not None and isinstance(scan.exception(), DefusedXmlException):
             _unsafe(display, log)
+        elif suffix in WPS_SUFFIXES and not isinstance(exc, calamine.PasswordError):
+            log.error(display, "WPS 表格文件（.et）无法读取（不是程序能识别的格式）",
+                      "请在 WPS 中另存为 .xlsx（文件 → 另存为 → Excel 工作簿），再放入输入文件夹", code="unreadable")
         else:
             _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []
     sheets = []
     # calamine reports no merged ranges for OpenDocument files: read them from content.xml.
-    ods_merges = _ods_merges(path) if suffix == ".ods" else {}
+    ods_merges, ods_hidden = _ods_layout(path) if suffix == ".ods" else ({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -104,7 +126,9 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
                       sheet=meta.name, code="unreadable")
             continue
         _fill_merged(rows, merged)
-        sheets.append(Sheet(display, meta.name, rows))
+        sheets.append(Sheet(display, meta.name, rows, merged=list(merged or []),
+                            hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
+                            hidden_rows=frozenset(ods_hidden.get(meta.name, ()))))
     workbook.close()
     if scan is not None:
         try:
@@ -115,6 +139,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         bad = _bad_cells(xml)
         for read in sheets:
             read.bad_cells = bad.get(read.name, {})
+            read.hidden_rows = _hidden_rows(xml.get(read.name, b""))
     return sheets
 
 
@@ -135,9 +160,12 @@ def _fill_merged(rows: list[list], merged) -> None:
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine."""
+def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple[int, int]]]],
+                                      dict[str, set[int]]]:
+    """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine,
+    and its hidden (collapsed or filtered) rows, 0-based."""
     merges: dict[str, list] = {}
+    hidden: dict[str, set[int]] = {}
     name, row, col = "", -1, 0
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
@@ -151,7 +179,10 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                 elif event == "start" and tag == "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == "table-row":
-                    row += int(element.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                    repeated = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
+                    if element.get(_ODS_TABLE + "visibility", "visible") != "visible" and repeated < 10000:
+                        hidden.setdefault(name, set()).update(range(row, row + repeated))
+                    row += repeated - 1
                     element.clear()
                 elif event == "start" and tag in ("table-cell", "covered-table-cell"):
                     rows = int(element.get(_ODS_TABLE + "number-rows-spanned", "1"))
@@ -160,8 +191,8 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                         merges.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     col += int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
-        return {}  # calamine has read or reported the file; only the merges are lost
-    return merges
+        return {}, {}  # calamine has read or reported the file; only the merges are lost
+    return merges, hidden
 
 
 def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
@@ -260,6 +291,17 @@ def _bad_cells(xml: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
         if cells:
             found[name] = cells
     return found
+
+
+# A row element marked hidden: <row r="5" hidden="1" …> (attributes in any order).
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
+
+
+def _hidden_rows(data: bytes) -> frozenset[int]:
+    """0-based rows a sheet's XML marks hidden (hidden by hand or by a filter)."""
+    if b'hidden="' not in data:
+        return frozenset()
+    return frozenset(int(r) - 1 for r in _HIDDEN_ROW.findall(data))
 
 
 def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:

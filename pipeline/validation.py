@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.issues import ERROR, WARNING, IssueLog
+from pipeline.issues import ERROR, INFO, WARNING, IssueLog
 
 
 def verdict(log: IssueLog, keep_going: bool = False) -> str:
@@ -31,6 +31,8 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
     if year:
         lines.append(f"- 报告年度：{year}年")
     lines.append(f"- 结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}")
+    if log.infos:
+        lines.append(f"- 提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见下面的“提示”）")
     lines.append("")
     if log.items:
         per_file: dict[str, Counter] = {}
@@ -40,7 +42,8 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         for name, c in per_file.items():
             lines.append(f"| {_cell(name)} | {c[ERROR]} | {c[WARNING]} |")
         lines.append("")
-    for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）")):
+    for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）"),
+                            (INFO, "提示（已照常读取的隐藏工作表和行）")):
         items = [i for i in log.items if i.severity == severity]
         if not items:
             continue

@@ -22,8 +22,28 @@ def half_width(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-_SPACE = re.compile(r"\s+")
+# Every character that shows as (or hides as) white space: ordinary, tab and line breaks,
+# no-break (U+00A0, pasted from web pages), the U+2000 family, ideographic (U+3000) and the
+# invisible ones (zero-width U+200B-U+200D, word joiner U+2060, byte-order mark U+FEFF).
+SPACES = (" \t\n\r\v\f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200E)))
+          + "\u2028\u2029\u202f\u205f\u2060\u3000\ufeff")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_SPACE = re.compile(f"[{SPACES}]+")
+# Inside a value: invisible characters go, and a run of spaces other than the ideographic one
+# (a line break, a tab, a pasted no-break space) becomes one ordinary space.
+_INNER_SPACE = re.compile(f"[{''.join(c for c in SPACES if c not in _INVISIBLE + chr(0x3000))}]+")
+_DROP_INVISIBLE = {ord(c): None for c in _INVISIBLE}
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def plain(value) -> str:
+    """A cell as text for parsing: half-width, invisible characters dropped, spaces trimmed."""
+    return half_width(str(value)).translate(_DROP_INVISIBLE).strip(SPACES)
+
+
+def no_spaces(value) -> str:
+    """A cell as text with every kind of space removed (for comparing short labels)."""
+    return _SPACE.sub("", str(value))
 
 
 def header_text(value) -> str:
@@ -47,7 +67,7 @@ _UNIT_TEXT = re.compile(r"[（(]([^（）()]*)[）)]\s*$")
 
 def header_unit(value) -> str:
     """The unit a header names in trailing brackets (`学习笔记（万字）` -> `万字`), or ""."""
-    m = _UNIT_TEXT.search(half_width(str(value or "")).strip())
+    m = _UNIT_TEXT.search(plain(value or ""))
     return _SPACE.sub("", m[1]) if m else ""
 
 
@@ -61,18 +81,25 @@ def norm_key(value) -> str:
 
 
 def clean_text(value) -> str:
-    """Text as typed, trimmed of ordinary and full-width spaces at the ends."""
+    """Text as typed, with every kind of space trimmed at the ends; inside, invisible characters
+    dropped and a line break, tab or no-break space made one ordinary space (so `栽植核桃树`
+    and `栽植核桃树\xa0` are one item)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().strip("\u3000").strip()
+    text = str(value).strip(SPACES)
+    # isprintable() is False for every space but the ordinary one (and for line breaks, tabs and
+    # invisible characters): a fast test that nearly every cell passes.
+    if not text.isprintable() or "  " in text:
+        text = _INNER_SPACE.sub(" ", text.translate(_DROP_INVISIBLE))
+    return text
 
 
 def is_blank(value) -> bool:
-    """Empty, None, or only spaces (ordinary or full-width)."""
+    """Empty, None, or only spaces of any kind."""
     if value.__class__ is str:
-        return not value or not value.strip(" \t\r\n\u3000")
+        return not value or not value.strip(SPACES)
     return value is None
 
 
@@ -99,8 +126,8 @@ def serial_to_date(serial: float) -> dt.date:
 
 # A time of day after the date (`上午`, `9:00`, `14时30分`) says nothing about the day.
 _DAY_TIME_TAIL = re.compile(r"(?:\s*(?:上午|下午|晚上|中午|早上|傍晚))?\s*(?:\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?)?\s*$")
-_WEEKDAY = re.compile(r"\s*[（(](?:周|星期|礼拜)[一二三四五六日天][）)]\s*")
-# A span (`2023年3月5日至6日`) is dated by its first day.
+# A weekday, in brackets or not: `（周日）`, ` 星期日`, `周日`.
+_WEEKDAY = re.compile(r"\s*[（(]?\s*(?:周|星期|礼拜)[一二三四五六日天七]\s*[）)]?\s*")
 _SPAN = re.compile(r"\s*(?:至|到|~|～|—|–)\s*")
 
 
@@ -127,11 +154,48 @@ def parse_date(value, year: int | None) -> dt.date:
                 raise ValueError("日期被 Excel 存成了数字，无法确定是几日（如 3.10 会显示为 3.1）")
             return parse_date(f"{int(value)}.{day_text}", year)
         raise ValueError("不是日期")
-    # A leading apostrophe (a text export) and a weekday in brackets say nothing about the day.
-    text = _SPAN.split(half_width(str(value)).strip().lstrip("'‘`"), maxsplit=1)[0]
-    text = _WEEKDAY.sub("", text)
+    # A leading apostrophe (a text export) and a weekday say nothing about the day.
+    text = _SPAN.split(plain(value).lstrip("'‘`"), maxsplit=1)[0]
+    text = _WEEKDAY.sub(" ", text).strip()
+    if _CN_NUMERAL.search(text):
+        text = _CN_NUMERAL.sub(_cn_number, text)  # 二〇二三年三月二十五日
     text = _TIME_TAIL.sub("", text).replace("号", "日")
     text = _DAY_TIME_TAIL.sub("", text) if not _DATE_COMPACT.match(text) else text
+    found = _day(text, year)
+    if found is None and (m := _RANGE_TAIL.search(text)):
+        found = _day(text[:m.start()], year)  # 3月25日-26日, 2023.3.25-26: the first day
+    if found is None:
+        raise ValueError("无法识别的日期")
+    return found
+
+
+# The end of a span written with a hyphen (`-26日`, `-3.26`, `-2023年3月26日`); tried only when the
+# whole text is not a date, since `2023-03-25` uses the hyphen inside the date.
+_RANGE_TAIL = re.compile(r"\s*[-－]\s*(?:\d{4}\s*(?:年|[./\-])\s*)?(?:\d{1,2}\s*(?:月|[./\-])\s*)?\d{1,2}\s*日?$")
+_CN_NUMERAL = re.compile(r"[〇零○Ｏ一二两三四五六七八九十廿卅]+")
+_CN_DIGIT_CHARS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(m: re.Match) -> str:
+    """Chinese numerals as digits: a year digit by digit (二〇二三), a month or day by value
+    (十二, 二十五, 廿五)."""
+    text = m.group()
+    tens = {"十": 1, "廿": 2, "卅": 3}
+    if not any(t in text for t in tens):
+        return "".join(str(_CN_DIGIT_CHARS[c]) for c in text)
+    for t, value in tens.items():
+        if t in text:
+            before, _, after = text.partition(t)
+            if len(before) > 1 or len(after) > 1 or any(c in tens for c in before + after):
+                return text  # not a month or day: left as typed, and so not a date
+            high = _CN_DIGIT_CHARS.get(before, 1) * value if t == "十" else value
+            return str(high * 10 + (_CN_DIGIT_CHARS[after] if after else 0))
+    return text
+
+
+def _day(text: str, year: int | None) -> dt.date | None:
+    """The day `text` names in one of the listed forms, or None."""
     if m := _DATE_FULL.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _DATE_COMPACT.match(text):
@@ -144,7 +208,7 @@ def parse_date(value, year: int | None) -> dt.date:
         serial = float(text)
         if SERIAL_MIN <= serial <= SERIAL_MAX:
             return serial_to_date(serial)
-    raise ValueError("无法识别的日期")
+    return None
 
 
 def parse_month(value) -> tuple[int, int]:
@@ -167,7 +231,9 @@ def parse_month(value) -> tuple[int, int]:
             raise ValueError("无法识别的年月")
         else:
             raise ValueError("无法识别的年月")
-    text = _TIME_TAIL.sub("", half_width(str(value)).strip())
+    text = _TIME_TAIL.sub("", plain(value))
+    if _CN_NUMERAL.search(text):
+        text = _CN_NUMERAL.sub(_cn_number, text)  # 一九七五年一月
     for pattern in (_MONTH_FULL, _MONTH_COMPACT):
         if m := pattern.match(text):
             y, mo = int(m[1]), int(m[2])
@@ -197,7 +263,7 @@ def parse_number(value) -> tuple[float | int, bool]:
         raise ValueError("不是数字")
     if isinstance(value, (int, float)):
         return _whole(value), False
-    text = half_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+    text = _SPACE.sub("", plain(value)).replace(",", "").replace("，", "")
     text = _CURRENCY.sub("", text)
     approx = False
     if text.startswith(("约", "大约")):
@@ -272,7 +338,7 @@ def parse_quarter(value) -> int:
         if value in (1, 2, 3, 4):
             return int(value)
         raise ValueError("季度应为1至4")
-    text = half_width(str(value)).strip().upper()
+    text = _SPACE.sub("", plain(value)).upper()
     text = re.sub(r"^\d{4}年?度?", "", text)
     m = re.fullmatch(r"(?:第|Q)?([1-4一二三四])(?:季度|季)?", text)
     if not m:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.affected import AffectedSheet
-from pipeline.issues import ERROR, WARNING, Issue, IssueLog
+from pipeline.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
 from pipeline.readers import column_letter
 from pipeline.validation import verdict
@@ -62,6 +62,8 @@ CODE_LABELS: dict[str, str] = {
     "adoption-conflict": "采用情况前后不一",
     "mark-none": "符号按空白处理",
     "mark-paid": "符号按已缴处理",
+    "hidden-sheet": "隐藏的工作表（已统计）",
+    "hidden-rows": "隐藏的行（已统计）",
 }
 TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
@@ -86,7 +88,8 @@ def code_label(code: str, reason: str = "") -> str:
 # ---------------------------------------------------------------- styles
 
 _BORDER, _HEADER_FILL = BORDER, HEADER_FILL
-_FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
+_FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C"),
+          INFO: PatternFill("solid", fgColor="DDEBF7")}
 _BOLD = BOLD
 _TITLE = Font(bold=True, size=14)
 _LINK = Font(color="0563C1", underline="single")
@@ -221,6 +224,8 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
              f"读取文件：{len(files)} 个",
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
+    if log.infos:
+        lines.append(f"提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见“{LIST_SHEET}”）")
     if findings is not None:
         lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
     lines += [f"怎样改：在“{LIST_SHEET}”中逐条查看，点“行”列的链接可跳到出错的行；",

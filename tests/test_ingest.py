@@ -289,8 +289,8 @@ def test_not_a_spreadsheet(tmp_path):
     branch(tmp_path)
     (tmp_path / "说明.docx").write_bytes(b"PK")
     assert messages(run(tmp_path)) == [
-        "[错误] 说明.docx：不是可读取的表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv）。"
-        "请另存为 Excel 工作簿（.xlsx）后放入输入文件夹，或将其移出输入文件夹。"]
+        "[警告] 说明.docx：不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）。"
+        "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹。"]
 
 
 def test_encrypted_workbook(tmp_path):
