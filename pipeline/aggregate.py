@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vocab
-from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_standards
+from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
 from pipeline.values import split_names
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
@@ -97,22 +98,117 @@ def _branch(ledgers: Ledgers, prov: Provenance) -> dict:
 
 
 def roster(ledgers: Ledgers) -> list[Record]:
+    """Every roster row of a member (also those who left during the year)."""
     return ledgers.of("党员名册")
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A roster member's months in the branch during the report year.
+
+    `months`: the months of membership (转入 month to 转出/减少 month, both included);
+    `dues`: the months dues are owed here (转入 month excluded: that month's dues are settled
+    at the old branch; after a 去世, 停止党籍 or 出党 the month of the change is not owed either);
+    `at_year_end`: still a member in December.
+    """
+
+    months: range
+    dues: range
+    at_year_end: bool
+    joined: bool  # came in during the year (转入, or admitted: 入党时间 in the year)
+    left: bool  # left during the year (转出, 去世, 停止党籍, 出党)
+
+
+def membership(member: Record, year: int) -> Membership:
+    status = member["状态"] or vocab.NORMAL_STATUS
+    first = dues_first = 1
+    last = dues_last = 12
+    joined = left = False
+    admitted = member["入党时间"]
+    if admitted and admitted[0] >= year:
+        first = dues_first = admitted[1] if admitted[0] == year else 13
+        joined = admitted[0] == year
+    moved_in = member["转入时间"]
+    if moved_in and moved_in[0] >= year:
+        if moved_in[0] == year:
+            first, dues_first, joined = max(first, moved_in[1]), max(dues_first, moved_in[1] + 1), True
+        else:
+            first = dues_first = 13
+    elif status == vocab.JOINING_STATUS and moved_in is None:
+        dues_first = 13  # 转入 without a month: a member at year end, dues not judged
+    moved_out = member["转出时间"]
+    if status not in (vocab.NORMAL_STATUS, vocab.JOINING_STATUS) or moved_out:
+        if moved_out is None:  # a change without a month: no month can be judged
+            last = dues_last = 0
+            left = True
+        elif moved_out[0] < year:
+            last = dues_last = 0
+        elif moved_out[0] == year:
+            last, left = moved_out[1], True
+            dues_last = last if status in ("转出", vocab.NORMAL_STATUS, vocab.JOINING_STATUS) else last - 1
+    return Membership(range(first, last + 1), range(dues_first, dues_last + 1), last == 12 and first <= 12,
+                      joined, left)
+
+
+def memberships(ledgers: Ledgers) -> dict[str, Membership]:
+    """Each roster name's membership (the first row of a name that appears twice)."""
+    out: dict[str, Membership] = {}
+    for member in roster(ledgers):
+        out.setdefault(member["姓名"], membership(member, ledgers.year))
+    return out
+
+
+def year_end_members(ledgers: Ledgers) -> list[Record]:
+    """Roster members still in the branch at the end of the year (党员.总数 counts these)."""
+    return [m for m in roster(ledgers) if membership(m, ledgers.year).at_year_end]
+
+
+def year_members(ledgers: Ledgers) -> list[Record]:
+    """Roster members who belonged to the branch for some part of the year (also those who
+    left, even without a month): the people whose study notes the year's figures hold."""
+    out = []
+    for member in roster(ledgers):
+        span = membership(member, ledgers.year)
+        if span.months or span.left or span.at_year_end:
+            out.append(member)
+    return out
+
+
 def full_members(ledgers: Ledgers) -> list[Record]:
-    """Roster members who are 正式党员 (a blank 人员类别 counts as 正式)."""
-    return [m for m in roster(ledgers) if m["人员类别"] in (None, "正式党员")]
+    """Year-end members who are 正式党员 (a blank 人员类别 counts as 正式)."""
+    return [m for m in year_end_members(ledgers) if m["人员类别"] in (None, "正式党员")]
 
 
 def _members(ledgers: Ledgers, prov: Provenance) -> dict:
-    members = roster(ledgers)
+    members = year_end_members(ledgers)
     full = full_members(ledgers)
     probation = [m for m in members if m["人员类别"] == "预备党员"]
+    joined, left, changes = [], [], []
+    for member in roster(ledgers):
+        span = membership(member, ledgers.year)
+        if span.joined:
+            joined.append(member)
+            moved_in = member["转入时间"]
+            when = moved_in if moved_in and moved_in[0] == ledgers.year else member["入党时间"]
+            changes.append({"姓名": member["姓名"], "变动": vocab.JOINING_STATUS if when is moved_in else "入党",
+                            "年月": _year_month(when)})
+        if span.left:
+            left.append(member)
+            status = member["状态"]
+            changes.append({"姓名": member["姓名"], "变动": "转出" if status == vocab.JOINING_STATUS else status,
+                            "年月": _year_month(member["转出时间"])})
     prov.add("党员.总数", members)
     prov.add("党员.正式党员", full)
     prov.add("党员.预备党员", probation)
-    return {"总数": len(members), "正式党员": len(full), "预备党员": len(probation)}
+    prov.add("党员.增加", joined)
+    prov.add("党员.减少", left)
+    prov.add("党员.变动", [*joined, *left])
+    return {"总数": len(members), "正式党员": len(full), "预备党员": len(probation),
+            "增加": len(joined), "减少": len(left), "变动": changes}
+
+
+def _year_month(when) -> str:
+    return f"{when[0]}年{when[1]}月" if when else ""
 
 
 def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
@@ -184,7 +280,9 @@ def _talks(ledgers: Ledgers, prov: Provenance) -> dict:
     covered = [n for n in names if n in talked]
     for name in covered:
         prov.add("谈心谈话.覆盖党员", talked[name])
-    missing = [n for n in names if n not in talked and n != secretary(ledgers)]
+    # Expected at talks: the members still in the branch at year end (one who left is not).
+    expected = [m["姓名"] for m in year_end_members(ledgers)]
+    missing = [n for n in dict.fromkeys(expected) if n not in talked and n != secretary(ledgers)]
     prov.add("谈心谈话.未覆盖党员", [m for m in roster(ledgers) if m["姓名"] in missing])
     return {"次数": len(records), "覆盖党员": len(covered), "未覆盖党员": missing}
 
@@ -193,13 +291,16 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
     checks = ledgers.of("学习笔记检查")
     words = sum(r["学习笔记"] or 0 for r in checks)
     essays = sum(r["心得体会"] or 0 for r in checks)
-    members = len(roster(ledgers))
+    # Per member of the year: a member who left mid-year wrote part of the sum (with no
+    # change in the roster this is 党员.总数).
+    people = year_members(ledgers)
+    members = len(people)
     occasions = check_occasions(ledgers)
     for key in ("笔记总字数", "人均笔记字数", "心得体会总篇数", "人均心得体会篇数", "检查次数"):
         prov.add(f"学习.{key}", checks)
     if members:
-        prov.add("学习.人均笔记字数", roster(ledgers))
-        prov.add("学习.人均心得体会篇数", roster(ledgers))
+        prov.add("学习.人均笔记字数", people)
+        prov.add("学习.人均心得体会篇数", people)
     return {
         "笔记总字数": whole(words),
         "人均笔记字数": int(_round_half_up(words / members)) if members else None,
@@ -226,46 +327,45 @@ def _round_half_up(value: float, digits: int = 0) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def first_due_month(joined: tuple[int, int] | None, year: int) -> int:
-    """Dues are owed from the month of joining the Party (入党时间) when that falls in the year."""
-    if not joined or joined[0] < year:
-        return 1
-    return joined[1] if joined[0] == year else 13
-
-
-def months_due(ledgers: Ledgers) -> dict[str, range]:
-    """For each member with a standard > 0, the months of the year dues are owed for."""
-    joined = {m["姓名"]: m["入党时间"] for m in roster(ledgers) if m["入党时间"]}
-    return {name: range(first_due_month(joined.get(name), ledgers.year), 13)
-            for name, (standard, _) in dues_standards(ledgers).items() if (standard or 0) > 0}
+def months_due(ledgers: Ledgers) -> dict[str, list[int]]:
+    """For each member with a standard, the months dues are owed for: the months of membership
+    (see Membership.dues; the whole year for a name not on the roster) whose standard is > 0."""
+    spans = memberships(ledgers)
+    out = {}
+    for name, standards in monthly_standards(ledgers).items():
+        span = spans[name].dues if name in spans else range(1, 13)
+        months = [m for m in span if (standards[m][0] or 0) > 0]
+        if months or any((s or 0) > 0 for s, _ in standards.values()):
+            out[name] = months
+    return out
 
 
 def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
-    """Members with a standard > 0 and the months (from joining) with no payment > 0."""
+    """Members with a standard > 0 and the months owed with no payment > 0."""
     paid: dict[str, set[int]] = defaultdict(set)
     for name, month, amount, _ in dues_payments(ledgers):
         if amount > 0:
             paid[name].add(month)
-    standards = dues_standards(ledgers)
+    standards = monthly_standards(ledgers)
     gaps = {}
     for name, months in months_due(ledgers).items():
         missed = [m for m in months if m not in paid[name]]
         if missed:
-            gaps[name] = (missed, standards[name][1])
+            gaps[name] = (missed, standards[name][missed[0]][1])
     return gaps
 
 
 def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
-    standards = dues_standards(ledgers)
+    standards = monthly_standards(ledgers)
     monthly = [0.0] * 12
     for _, month, amount, src in dues_payments(ledgers):
         monthly[month - 1] += amount
         prov.add("党费.实缴总额", [src])
         prov.add("党费.按月", [src])
-    # 应缴 counts the same months 欠缴 does: a member who joined this year owes from joining.
+    # 应缴 counts the same months 欠缴 does: the months of membership, at each month's standard.
     owed = months_due(ledgers)
-    due = sum(standards[name][0] * len(months) for name, months in owed.items()) if standards else None
-    prov.add("党费.应缴总额", [src for _, src in standards.values()])
+    due = sum(standards[name][m][0] for name, months in owed.items() for m in months) if standards else None
+    prov.add("党费.应缴总额", [src for months in standards.values() for _, src in months.values()])
     arrears = []
     for name, (missed, src) in dues_gaps(ledgers).items():
         arrears += [{"姓名": name, "月份": month} for month in missed]

@@ -246,14 +246,16 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     branch = run.metrics["支部"]["名称"] if run.metrics else run.name
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                                keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None)
+                                keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
+                                accounts=run.ledgers.accounts if run.ledgers else None)
     write_text(target / VALIDATION_MD, text)
     run.written.append(target / VALIDATION_MD)
     from pipeline.workbooks import validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                               keep_going=keep_going, affected=run.affected)
+                               keep_going=keep_going, affected=run.affected,
+                               accounts=run.ledgers.accounts if run.ledgers else None)
     write_bytes(target / VALIDATION_XLSX, data)
     run.written.append(target / VALIDATION_XLSX)
 

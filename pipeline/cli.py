@@ -187,6 +187,9 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
                    if "不适用" not in item and "关闭" not in item]
         if skipped:
             click.echo(f"{label}[规则检查] 未检查：{'；'.join(skipped)}。")
+        if not report and run.ledgers is not None:
+            for account in run.ledgers.accounts:
+                click.echo(f"{label}[行数核对] {account.file}「{account.sheet}」（{account.kind}）：{account.line()}")
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
         hints = f"，{len(run.log.infos)} 条提示" if run.log.infos else ""

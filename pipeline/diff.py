@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import vocab
 from pipeline.errors import UsageError
 from pipeline.values import natural_key
 
@@ -559,14 +560,19 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+_DERIVED = frozenset(vocab.KEY_FIELDS) - {"时刻"}  # a time of day was typed with the date: it stays
+
+
 def row_contents(ledgers) -> dict[str, str]:
     """rows.json: every counted ledger row in one line (`列：值；…`), keyed as provenance.json
     keys its rows, so `diff` can tell a row that moved from one that changed."""
     out = {}
     for records in ledgers.records.values():
         for record in records:
+            # Only what was typed in the ledger's columns: vocab.KEY_FIELDS are derived for the
+            # duplicate check (the 期间 of a sheet, a wide dues row's months) and not row content.
             out[str(record.src)] = "；".join(f"{k}：{_cell_text(v)}" for k, v in record.values.items()
-                                            if _cell_text(v))
+                                            if k not in _DERIVED and _cell_text(v))
     for column, src in ledgers.info_src.items():
         text = _cell_text(ledgers.info.get(column))
         key = str(src)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
-from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key
+from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -34,6 +35,13 @@ class Table:
     months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # dues wide: col -> (year, month)
     pairs: list[tuple[int, str, object]] = field(default_factory=list)  # 基本信息: (row, column, value)
     units: dict[int, str] = field(default_factory=dict)  # 0-based index -> unit named in its header
+    # Row accounting (0-based indexes): every row below the header with content in a read
+    # column is in exactly one of data_rows, totals, examples; headings and repeated header
+    # rows (not data) are in `skipped`.
+    header_row: int = 0
+    totals: list[int] = field(default_factory=list)
+    examples: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -193,11 +201,16 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
                 sub = typed.get(i)
                 typed[i] = group if sub is None or sub == group else f"{group}/{sub}"
         table = Table(kind, sheet, columns, typed, months=months,
-                      units={i: u for i, u in enumerate(unit_row) if u})
+                      units={i: u for i, u in enumerate(unit_row) if u}, header_row=header_row)
         _warn_unknown_columns(table, headers, log, header_row)
         data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(months)
-        table.data_rows, examples = _data_rows(sheet, header_row + 1, data_columns, headers)
-        for r in examples:
+        unit_columns = {i for n, i in columns.items() if n == "单位"}
+        # Columns whose content alone makes no row: 序号 (often numbered ahead) and a 合计 filled down.
+        passive = {i for i, h in enumerate(headers) if h in _IGNORED} | {
+            i for n, i in columns.items() if n in vocab.CHECK_ONLY}
+        table.data_rows, table.totals, table.examples, table.skipped = _data_rows(
+            sheet, header_row + 1, data_columns, headers, unit_columns, passive)
+        for r in table.examples:
             if not _untouched_example(table, sheet.rows[r]):
                 log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
                             f"如果这是真实记录，请删去第一格中的“{vocab.EXAMPLE_MARKER}”二字", sheet=sheet.name,
@@ -318,11 +331,17 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
                     row=header_row + 1, code="unknown-columns")
 
 
-def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str]
-               ) -> tuple[list[int], list[int]]:
-    """Rows after the header that hold data (not blank, not totals, not a section heading or a
-    repeated header), and the rows marked 示例."""
-    out, examples = [], []
+def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str],
+               unit_columns: AbstractSet[int] = frozenset(), passive: AbstractSet[int] = frozenset()
+               ) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Rows after the header with content in a read column, sorted into data rows, totals rows
+    and 示例 rows; and the rows that are not data (a section heading, the header pasted again,
+    content only in columns the ledger does not read, such as a note beside the table).
+
+    Blank rows, and rows with nothing but a 序号 or a 合计 filled down (`passive`), are not
+    rows of the ledger.
+    """
+    out, totals, examples, skipped = [], [], [], []
     columns = sorted(data_columns)
     for index in range(start, len(sheet.rows)):
         row = sheet.rows[index]
@@ -331,30 +350,29 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
             if c < width and row[c] != "" and not is_blank(row[c]):
                 break
         else:
-            continue  # blank, or only a pre-filled 序号 / a 合计 filled down
-        # The first filled cell tells a totals row or the example row written by `init`;
-        # a totals row may also keep a 序号 number before its 合计.
-        first = row[0]
-        if first.__class__ in (int, float) and width > 1 and row[1] != "":
-            # The usual 序号 + value: a totals row only if that value says 合计.
-            if row[1].__class__ is str and _is_total(row[1]):
-                continue
-            out.append(index)
+            if any(c not in passive and not is_blank(v) for c, v in enumerate(row)):
+                skipped.append(index)  # content only outside the read columns
+            continue
+        if row[0].__class__ in (int, float) and width > 1 and row[1] != "":
+            # The usual 序号 + value: never a heading or a repeated header, and a totals row only
+            # when that value is its label (the cheap tests first: most rows are data).
+            second = row[1]
+            if second.__class__ is str and _TOTAL_HINT.search(second) and _is_totals_row(row, unit_columns):
+                totals.append(index)
+            else:
+                out.append(index)
             continue
         if _heading_or_header(row, headers):
+            skipped.append(index)
             continue
-        first, second = _leading(row)
-        if first.__class__ is str:
-            word = _compact(first)
-            if word.startswith(vocab.EXAMPLE_MARKER):
-                examples.append(index)
-                continue
-            if _is_total(word):
-                continue
-        elif second.__class__ is str and _is_total(second):
-            continue
-        out.append(index)
-    return out, examples
+        first, _ = _leading(row)
+        if first.__class__ is str and _compact(first).startswith(vocab.EXAMPLE_MARKER):
+            examples.append(index)
+        elif _is_totals_row(row, unit_columns):
+            totals.append(index)
+        else:
+            out.append(index)
+    return out, totals, examples, skipped
 
 
 def _heading_or_header(row: list, headers: list[str]) -> bool:
@@ -402,15 +420,61 @@ def _leading(row: list) -> tuple[object, object]:
     return found[0], found[1]
 
 
-# 合计, 合计：4人, 合计（元）, 全年合计, 一季度小计, 第二季度合计: a marker within the first few
-# characters of a short cell.
-_TOTAL_ROW = re.compile(r"^[^\d]{0,6}(?:" + "|".join(vocab.TOTAL_MARKERS) + r")(?:[:：(（]|\d|$)")
+# A totals label: a totals word on its own (合计, 小计, 总计, 共计), optionally after a period or
+# page word (本页合计, 全年合计, 第二季度小计), a unit in brackets (合计（元）) or a colon and a
+# figure (合计：4人). `党员自愿捐款合计 3200元` names a thing: it is data.
+_TOTAL_LABEL = re.compile(
+    r"^(?:" + "|".join(vocab.TOTAL_PREFIXES) + r")?(?:" + "|".join(vocab.TOTAL_MARKERS) + r")"
+    r"(?:[（(][^）)]{0,6}[)）])?(?:[:：]?(?:[约]?\d[\d.,]*[万千]?[余多]?[^\d]{0,2})?)?[:：]?$")
+
+
+# The last characters of the totals words (计 for all four): a row without one is no totals row.
+_TOTAL_HINT = re.compile("[" + "".join(sorted({re.escape(word[-1]) for word in vocab.TOTAL_MARKERS})) + "]")
 
 
 def _is_total(value) -> bool:
-    """A totals row's first cell, not data."""
-    text = _compact(value)
-    return len(text) <= 16 and bool(_TOTAL_ROW.match(text))
+    """A cell holding a totals label (see _TOTAL_LABEL), spaces of any kind ignored."""
+    return value.__class__ is str and bool(_TOTAL_LABEL.match(_compact(value)))
+
+
+def _is_totals_row(row: list, unit_columns: AbstractSet[int]) -> bool:
+    """A totals row: its first text cell is a totals label, and every other filled cell is a
+    figure (a number, `4人`, `3200元`, `/`) or a unit; any other text or a date makes it a record."""
+    label = ""
+    for index, value in enumerate(row):
+        kind = value.__class__
+        if kind is str:
+            if index in unit_columns or is_blank(value):
+                continue
+            if label:
+                # A label merged across cells repeats in each of them.
+                if value == label or _figure(value) or _compact(value) in vocab.NONE_MARKS:
+                    continue
+                return False
+            if _TOTAL_HINT.search(value) and _is_total(value):
+                label = value
+                continue
+            return False  # text before any totals label: a record
+        if value is not None and kind not in (int, float):
+            return False  # a date or time: record content
+    return bool(label)
+
+
+def totals_label(row: list) -> str:
+    """The totals label of a totals row, spaces removed ("" when there is none)."""
+    return next((_compact(v) for v in row if _is_total(v)), "")
+
+
+_COUNT_PREFIX = re.compile(r"^(?:共计|合计|总计|共|计)[:：]?")
+
+
+def _figure(text: str) -> bool:
+    """A figure as totals rows write them: `12`, `3200元`, `共60次`, `合计：4人`."""
+    try:
+        parse_number(_COUNT_PREFIX.sub("", _compact(text)))
+    except ValueError:
+        return False
+    return True
 
 
 def _compact(value) -> str:

@@ -96,9 +96,44 @@ class Record:
     values: dict
     src: Source
     approx: frozenset = frozenset()  # columns typed as approximate (`1500余`)
+    cells: dict | None = None  # wide dues: month -> cell reference (`E5`), for messages
+    columns: dict | None = None  # wide dues: month -> 0-based column index (Issue.col)
 
     def __getitem__(self, key):
         return self.values.get(key)
+
+
+# Where a row of a ledger sheet ended up (row accounting): exactly one of these per row.
+COUNTED, DUPLICATE, TOTALS, OUT_OF_YEAR, EXAMPLE, FAILED = "计入", "重复", "合计行", "非本年度", "示例", "出错"
+OUTCOMES = (COUNTED, DUPLICATE, TOTALS, OUT_OF_YEAR, EXAMPLE, FAILED)
+
+
+@dataclass
+class Account:
+    """Row accounting of one ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错.
+
+    `skipped` (section headings, the header pasted again, content only in unread columns)
+    are not rows of the ledger and not part of 读取; they are shown beside it so that nothing
+    leaves the sheet unseen.
+    """
+
+    file: str
+    sheet: str
+    kind: str
+    read: int
+    counts: dict[str, int]
+    skipped: int = 0
+
+    def balanced(self) -> bool:
+        return self.read == sum(self.counts.values())
+
+    def line(self) -> str:
+        """`读取 12 行 = 计入 10 + 重复 1 + 合计行 1 + 非本年度 0 + 示例 0 + 出错 0`."""
+        parts = " + ".join(f"{name} {self.counts[name]}" for name in OUTCOMES)
+        text = f"读取 {self.read} 行 = {parts}"
+        if self.skipped:
+            text += f"（另有 {self.skipped} 行不是数据：标题、分节、重复的表头或只在未识别的列中有内容）"
+        return text
 
 
 @dataclass
@@ -112,6 +147,7 @@ class Ledgers:
     files: list[str] = field(default_factory=list)
     # Kinds with rows left out by errors (--keep-going): their rules cannot be judged.
     incomplete: set[str] = field(default_factory=set)
+    accounts: list[Account] = field(default_factory=list)  # row accounting, one per ledger sheet
     _by_type: dict | None = field(default=None, repr=False)
 
     def of(self, kind: str) -> list[Record]:
@@ -361,6 +397,8 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
     if kind_of_value == "quarter":
         return parse_quarter(raw)
+    if kind_of_value == "status":
+        return _parse_status(raw)
     if kind_of_value == "rectify":
         return _lookup(_RECTIFY, raw, "完成情况", vocab.RECTIFY_STATUS)
     if kind_of_value == "deadline":
@@ -383,31 +421,86 @@ _ACTIONS = {
 
 
 def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -> Ledgers:
-    """Typed records of `year`, in file/sheet/row order, duplicates counted once."""
+    """Typed records of `year`, in file/sheet/row order, duplicates counted once, and the
+    accounting of every row of every ledger sheet."""
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
     seen: dict[tuple, Record] = {}
+    outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
         if table.kind.name == "基本信息":
             continue
         kind = table.kind
         records = ledgers.records.setdefault(kind.name, [])
         logged = len(log.items)
-        for record in _table_records(table, log, year):
-            values = record.values
-            key = (kind.name, *[values.get(c) for c in kind.key])
+        outcome: dict[int, str] = {r: TOTALS for r in table.totals}
+        outcome.update((r, EXAMPLE) for r in table.examples)
+        key_columns = (*kind.key, *vocab.ALWAYS_KEY)
+        for record in _table_records(table, log, year, outcome):
+            r = record.src.row - 1
+            key = (kind.name, *map(record.values.get, key_columns))
             first = seen.get(key)
             if first is None:
                 seen[key] = record
                 records.append(record)
+                outcome[r] = COUNTED
             else:
-                _warn_duplicate(record, first, log)
+                # A combined activity row is counted when any of its records is new, and
+                # warned about once.
+                if outcome.get(r) is None:
+                    _warn_duplicate(record, first, log)
+                if outcome.get(r) != COUNTED:
+                    outcome[r] = DUPLICATE
+        _check_totals(table, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)
+        outcomes.append((table, outcome))
+    _combine_dues(ledgers, log, {(t.sheet.file, t.sheet.name): o for t, o in outcomes})
+    _check_other_items(ledgers, log, {(t.sheet.file, t.sheet.name): o for t, o in outcomes})
+    ledgers.accounts = [_account(table, outcome) for table, outcome in outcomes]
     _expand_talk_targets(ledgers)
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
+
+
+class AccountingError(RuntimeError):
+    """A row of a ledger sheet was not accounted for exactly once: a defect, never bad input."""
+
+
+def _account(table: Table, outcome: dict[int, str]) -> Account:
+    """The sheet's row accounting; it must balance, or the program has lost or doubled a row."""
+    sheet = table.sheet
+    counts = {name: 0 for name in OUTCOMES}
+    for fate in outcome.values():
+        counts[fate] += 1
+    read = _rows_read(table)
+    account = Account(sheet.file, sheet.name, table.kind.name, len(read), counts, len(table.skipped))
+    if set(outcome) != read or not account.balanced():
+        lost = sorted(r + 1 for r in read - set(outcome))
+        extra = sorted(r + 1 for r in set(outcome) - read)
+        raise AccountingError(f"行数核对不平：{sheet.file}「{sheet.name}」{account.line()}；"
+                              f"未归类的行 {lost}，多出的行 {extra}")
+    return account
+
+
+def _rows_read(table: Table) -> set[int]:
+    """Rows below the header with content in a column the ledger reads, less the non-data rows
+    (headings, repeated headers): counted here from the sheet itself, not from how ingest
+    sorted them, so that the balance checks the sorting."""
+    read_columns = sorted({i for n, i in table.columns.items() if n not in _CHECK_ONLY} | set(table.months))
+    skipped = set(table.skipped)
+    rows = table.sheet.rows
+    out = set()
+    for r in range(table.header_row + 1, len(rows)):
+        row = rows[r]
+        width = len(row)
+        for c in read_columns:
+            if c < width and row[c] != "" and not is_blank(row[c]):
+                if r not in skipped:
+                    out.add(r)
+                break
+    return out
 
 
 # Ledgers that fill a whole section of the report: kept but empty, the section is empty too.
@@ -427,10 +520,9 @@ def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
 
 
 def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
-    differs = "；两处其余内容不一致，请核对" if first.values != record.values else ""
-    log.warning(record.src.file, f"与{first.src.where()}是同一条记录，只计一次{differs}",
-                "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
-                row=record.src.row, code="duplicate")
+    log.warning(record.src.file, f"与{first.src.where()}完全相同（各项内容都一样），是同一条记录，只计一次",
+                "如果是旧版本文件重复放入，请删除多余的文件或行；如果确是两条记录，请写明区别（如时间、地点、参加人员）",
+                sheet=record.src.sheet, row=record.src.row, code="duplicate")
 
 
 _NUMERIC = ("number", "int")
@@ -451,7 +543,8 @@ def _scales(table: Table) -> dict[str, int]:
     return out
 
 
-def _table_records(table: Table, log: IssueLog, year: int):
+def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str]):
+    """Records of the data rows; a row that yields none is put in `outcome` (出错 or 非本年度)."""
     kind = table.kind
     sheet = table.sheet
     bad = sheet.bad_cells
@@ -467,6 +560,9 @@ def _table_records(table: Table, log: IssueLog, year: int):
     rows = sheet.rows
     # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
     marked: dict[str, list[tuple[int, str, str]]] = {}
+    period = sheet_period(sheet.name)
+    date_index = table.columns.get("日期")
+    moments: dict = {}  # time_of_day per distinct date cell: dates repeat
     # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised; None for other ledgers.
     speakers: dict | None = {} if kind.name == "组织生活台账" else None
     type_column = table.columns.get("类型", -1)
@@ -476,6 +572,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
         values: dict = {}
         approx: set | None = None  # made only for the rare row with an approximate figure
         ok = True
+        outside = False  # a date outside the report year (an error outranks it)
         for name, index, header, ctype, required, memo in plan:
             raw = row[index] if index < width else ""
             if bad and (r, index) in bad:
@@ -542,21 +639,42 @@ def _table_records(table: Table, log: IssueLog, year: int):
                 log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
                             "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
                             row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
-                ok = False
+                outside = True
                 continue
             values[name] = value
-        if not ok:
+        if not ok or outside:
+            outcome[r] = FAILED if not ok else OUT_OF_YEAR
             continue
+        if period:
+            values["期间"] = period
+            if kind.name == "学习笔记检查" and "季度" not in table.columns and period[0] == "季度":
+                values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
+        if date_index is not None and date_index < width:
+            cell = row[date_index]
+            moment = moments.get((cell.__class__, cell))
+            if moment is None:
+                moment = moments[(cell.__class__, cell)] = time_of_day(cell)
+            if moment:
+                values["时刻"] = moment
+        if kind.name == "党员名册":
+            _membership_change(values, log, sheet, r, table, year)
         if unit_default and not values.get("单位"):
             values["单位"] = unit_default
         if kind.name == "信息报送台账":
             _adoption(values, log, sheet, r, table)
         src = Source(sheet.file, sheet.name, r + 1)
+        cells = columns = None
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year, marked)
             if values["各月"] is None:
+                outcome[r] = FAILED
                 continue
+            values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
+            values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
+            cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
+            columns = {m: i for i, (_, m) in table.months.items()}
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
+            outcome[r] = OUT_OF_YEAR
             continue
         if speakers is not None and "主讲人类别" not in values:
             raw_type = row[type_column]
@@ -569,7 +687,7 @@ def _table_records(table: Table, log: IssueLog, year: int):
             for activity in values["类型"]:
                 yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx or ()))
             continue
-        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE)
+        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE, cells, columns)
     _say_marks(marked, log, sheet)
 
 
@@ -650,14 +768,36 @@ def _pay_month_in_year(values: dict, src: Source, log: IssueLog, year: int, tabl
     return True
 
 
-def dues_standards(ledgers: Ledgers) -> dict[str, tuple[float, Source]]:
-    """Each member's monthly standard from either dues form (first seen wins)."""
-    out: dict[str, tuple[float, Source]] = {}
-    for kind in (vocab.DUES_WIDE, vocab.DUES_LONG):
-        for record in ledgers.of(kind):
-            if record["缴纳标准"] is not None:
-                out.setdefault(record["姓名"], (record["缴纳标准"], record.src))
+def monthly_standards(ledgers: Ledgers) -> dict[str, dict[int, tuple[float, Source]]]:
+    """Each member's monthly standard for every month, from either dues form.
+
+    A member kept in several wide rows (half-year sheets, a new row after the standard
+    changed) takes, for each month, the standard of the row whose sheet has that month's
+    column and which paid it; failing that, of the row whose payments began last before it;
+    failing that, the first row. The long form's first standard serves the months left.
+    """
+    rows: dict[str, list[Record]] = {}
+    for record in ledgers.of(vocab.DUES_WIDE):
+        if record["缴纳标准"] is not None:
+            rows.setdefault(record["姓名"], []).append(record)
+    out: dict[str, dict[int, tuple[float, Source]]] = {}
+    for name, records in rows.items():
+        out[name] = {m: _standard_of_month(records, m) for m in range(1, 13)}
+    for record in ledgers.of(vocab.DUES_LONG):
+        if record["缴纳标准"] is not None and record["姓名"] not in rows:
+            out.setdefault(record["姓名"], {m: (record["缴纳标准"], record.src) for m in range(1, 13)})
     return out
+
+
+def _standard_of_month(records: list[Record], month: int) -> tuple[float, Source]:
+    covering = [r for r in records if month in r["列月份"]] or records
+    paid = [r for r in covering if month in r["各月"]]
+    if paid:
+        chosen = paid[0]
+    else:
+        started = [r for r in covering if r["各月"] and min(r["各月"]) <= month]
+        chosen = max(started, key=lambda r: min(r["各月"])) if started else covering[0]
+    return chosen["缴纳标准"], chosen.src
 
 
 def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
@@ -717,3 +857,278 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
                                 "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册",
                                 sheet=record.src.sheet, row=record.src.row, column=column,
                                 value=name, code="not-in-roster")
+
+
+# ---------------------------------------------------------------- periods and times in a key
+
+_QUARTER_WORD = re.compile(r"第?([一二三四1-4])季度|[Qq]([1-4])(?![0-9])")
+_HALF_WORD = re.compile(r"([上下])半年")
+_MONTH_WORD = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?!\d)")
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+
+
+def sheet_period(name: str) -> tuple[str, int] | None:
+    """The period a sheet's name gives (`第一季度` -> (季度, 1), `下半年` -> (半年, 2), `3月` ->
+    (月, 3)): rows of different periods are different records even where all else is equal."""
+    text = norm_key(name)
+    if m := _QUARTER_WORD.search(text):
+        digit = m[1] or m[2]
+        return ("季度", int(digit) if digit.isdigit() else _CN_NUMBER[digit])
+    if m := _HALF_WORD.search(text):
+        return ("半年", 1 if m[1] == "上" else 2)
+    if m := _MONTH_WORD.search(text):
+        return ("月", int(m[1]) if m[1].isdigit() else _CN_NUMBER[m[1]])
+    return None
+
+
+_CLOCK = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})?")
+_MERIDIEM = re.compile("上午|下午|中午|晚上|早上|傍晚")
+
+
+def time_of_day(raw) -> str:
+    """A time of day written with a date (`上午`, `14:30`, `下午3时`), "" when none: two meetings
+    on one day at different times are different meetings."""
+    if hasattr(raw, "hour"):
+        return f"{raw.hour}:{raw.minute:02d}" if (raw.hour, raw.minute) != (0, 0) else ""
+    if raw.__class__ is not str:
+        return ""
+    text = raw
+    # Drop the date itself so that `2023.3.5` or `3月5日` is not read as a clock time.
+    text = re.sub(r"\d{4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?", " ", text)
+    meridiem = _MERIDIEM.search(text)
+    clock = _CLOCK.search(text)
+    out = meridiem[0] if meridiem else ""
+    if clock:
+        out += f"{int(clock[1])}:{int(clock[2] or 0):02d}"
+    return out
+
+
+# ---------------------------------------------------------------- membership changes
+
+_STATUS = {norm_key(s): canon for canon, syns in vocab.MEMBER_STATUS.items() for s in (canon, *syns)}
+# Words that state a change inside free text (备注): the general 增加/减少/无 are left out.
+_CHANGE_WORDS = sorted(((norm_key(s), canon) for canon, syns in vocab.MEMBER_STATUS.items()
+                        if canon != vocab.NORMAL_STATUS for s in (canon, *syns)
+                        if s not in ("增加", "减少", "新增")), key=lambda kv: -len(kv[0]))
+_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-．])\s*(\d{1,2})(?!\d)")
+_YEAR_ONLY = re.compile(r"(?<!\d)(\d{4})\s*年?(?!\d)")
+_LEAVING = "减少"
+
+
+def _change_in_text(text: str) -> tuple[str, tuple[int, int] | None] | None:
+    """(status, (year, month) or None) stated in a cell (`2023年6月转出`), or None."""
+    key = norm_key(text)
+    found = next((canon for word, canon in _CHANGE_WORDS if word in key), None)
+    if found is None:
+        return None
+    m = _YEAR_MONTH.search(str(text))
+    if m and 1 <= int(m[2]) <= 12:
+        return found, (int(m[1]), int(m[2]))
+    year = _YEAR_ONLY.search(str(text))
+    return found, (int(year[1]), 0) if year else None  # month 0: the year alone
+
+
+def _parse_status(raw):
+    """党员名册.状态: (canonical status, (year, month) written in the cell or None)."""
+    key = norm_key(raw)
+    if key in _STATUS:
+        return (_STATUS[key], None)
+    found = _change_in_text(str(raw))
+    if found:
+        return found
+    return _Fallback((vocab.NORMAL_STATUS, None), "不是已知的党员状态，按正常在册统计",
+                     f"请填写{'、'.join(vocab.MEMBER_STATUS)}之一")
+
+
+def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table, year: int) -> None:
+    """Settle a roster row's 状态, 转入时间 and 转出时间 (减少) from its columns, or from a
+    remark in 备注 (`2023年6月转出`), saying so where read from the remark or a date is missing."""
+    status, when = values.get("状态") or (None, None)
+    source = "状态"
+    if status in (None, vocab.NORMAL_STATUS) and not values.get("转入时间") and not values.get("转出时间"):
+        found = _change_in_text(values.get("备注") or "")
+        if found:
+            status, when = found
+            source = "备注"
+    if status in (None, vocab.NORMAL_STATUS):
+        status = "转出" if values.get("转出时间") else vocab.JOINING_STATUS if values.get("转入时间") else status
+    where = dict(sheet=sheet.name, row=r + 1, column=table.headers.get(table.columns.get(source, -1), source))
+    joining = status == vocab.JOINING_STATUS
+    column = "转入时间" if joining else "转出时间"
+    if status not in (None, vocab.NORMAL_STATUS):
+        date = values.get(column) or when
+        said = f"{date[0]}年{f'{date[1]}月' if date[1] else ''}" if date else ""
+        if date and date[1] == 0:
+            # Only a year (`2019年转入`): enough for another year; for this one the month is missing.
+            date = None if date[0] == year else (date[0], 1 if date[0] > year or joining else 12)
+        values[column] = date
+        if not date:
+            effect = ("按年底在册计入党员人数；不知转入月份，不检查其党费" if joining else
+                      "按本年度已不在册处理：不计入年底党员人数，不检查其党费和谈心谈话")
+            log.warning(sheet.file, f"{'备注中' if source == '备注' else ''}写明“{status}”，但"
+                        f"{f'只写了{said}，没有写月份' if said else '没有写年月'}，{effect}",
+                        f"请在“{column}”列填写年月，如 {year}.06", value=_raw(table, r, source),
+                        code="status-no-date", **where)
+        elif not joining and date[0] < year:
+            log.warning(sheet.file, f"{said}已{status}，不是{year}年的党员，不计入本年度的人数、党费和谈心谈话",
+                        "如果时间写错，请改正；否则可从名册中删去这一行", value=_raw(table, r, source),
+                        code="left-before-year", **where)
+        elif source == "备注" and date[0] == year:
+            log.warning(sheet.file, f"备注中写了{said}{status}，按此计算党员人数、党费和谈心谈话",
+                        f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
+                        code="status-from-remark", **where)
+    if status is None:
+        values.pop("状态", None)  # blank: an ordinary member (nothing is written in its name)
+    else:
+        values["状态"] = status
+
+
+def _raw(table: Table, r: int, name: str):
+    """The cell of column `name` in row `r` as typed ("" when the sheet has no such column)."""
+    index = table.columns.get(name)
+    row = table.sheet.rows[r]
+    return row[index] if index is not None and index < len(row) else ""
+
+
+# ---------------------------------------------------------------- facts combined across rows
+
+def _show_number(value) -> str:
+    value = round(float(value), 2)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
+    """Wide dues are facts per (member, month): rows for one member in half-year or quarterly
+    sheets, or a second row after the standard changed, combine; a month already recorded with
+    the same amount counts once; the same member-month with two amounts is an error."""
+    facts: dict[tuple[str, int], tuple[float, Record]] = {}
+    kept = []
+    for record in ledgers.of(vocab.DUES_WIDE):
+        name, months = record["姓名"], record["各月"]
+        outcome = outcomes[(record.src.file, record.src.sheet)]
+        clashes = [(m, a, facts[(name, m)]) for m, a in months.items()
+                   if (name, m) in facts and abs(facts[(name, m)][0] - a) > 0.005]
+        cells, columns = record.cells or {}, record.columns or {}
+        for m, amount, (before, other) in clashes:
+            log.error(record.src.file, f"与{other.src.where()}的{m}月（{(other.cells or {})[m]}，{_show_number(before)}）"
+                      f"是同一党员同一月份，金额却不同，无法确定哪个对",
+                      "请核对后只在一处保留正确的金额（同一党员分几行或几张表记录时，每个月只填在一处）",
+                      sheet=record.src.sheet, row=record.src.row, column=f"{m}月（{cells[m]}）",
+                      col=columns.get(m), value=amount, code="dues-conflict")
+        if clashes:
+            outcome[record.src.row - 1] = FAILED
+            ledgers.incomplete.add(vocab.DUES_WIDE)
+            continue
+        repeated = [m for m in months if (name, m) in facts]
+        if repeated:
+            other = facts[(name, repeated[0])][1]
+            if len(repeated) == len(months):
+                outcome[record.src.row - 1] = DUPLICATE
+                log.warning(record.src.file, f"各月金额都已在{other.src.where()}记过（同一党员、同一月份、同样金额），只计一次",
+                            "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
+                            row=record.src.row, code="duplicate")
+                continue
+            log.warning(record.src.file, f"{'、'.join(f'{m}月' for m in repeated)}的金额已在{other.src.where()}记过"
+                        "（同一党员、同一月份、同样金额），只计一次", "请删去重复填写的月份", sheet=record.src.sheet,
+                        row=record.src.row, code="duplicate")
+            record.values["各月"] = {m: a for m, a in months.items() if m not in repeated}
+        for m, amount in record["各月"].items():
+            facts[(name, m)] = (amount, record)
+        kept.append(record)
+    if vocab.DUES_WIDE in ledgers.records:
+        ledgers.records[vocab.DUES_WIDE] = kept
+    _long_against_wide(ledgers, log, outcomes, facts)
+
+
+def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: dict) -> None:
+    """A payment in the long form for a member-month the wide form already holds is the same
+    fact (same amount: counted once) or a contradiction (another amount: an error)."""
+    kept = []
+    for record in ledgers.of(vocab.DUES_LONG):
+        name, month, amount = record["姓名"], record["月份"], record["金额"]
+        if (name, month) not in facts:
+            kept.append(record)
+            continue
+        before, other = facts[(name, month)]
+        where = dict(sheet=record.src.sheet, row=record.src.row, column="金额", value=amount)
+        if abs(before - amount) <= 0.005:
+            outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = DUPLICATE
+            log.warning(record.src.file, f"{name}{month}月的这笔党费已在{other.src.where()}的{month}月（{other.cells[month]}）"
+                        "记过，金额相同，只计一次", "同一笔党费只记在一种台账中（横表或逐笔表），请删去一处",
+                        code="duplicate", **where)
+            continue
+        outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
+        ledgers.incomplete.add(vocab.DUES_LONG)
+        log.error(record.src.file, f"与{other.src.where()}的{month}月（{other.cells[month]}，{_show_number(before)}）"
+                  "是同一党员同一月份，金额却不同，无法确定哪个对",
+                  "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code="dues-conflict", **where)
+    if vocab.DUES_LONG in ledgers.records:
+        ledgers.records[vocab.DUES_LONG] = kept
+
+
+def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
+    """其他事项 are quoted by name: one name with two different figures cannot be quoted."""
+    first: dict[str, Record] = {}
+    kept = []
+    for record in ledgers.of("其他事项"):
+        before = first.setdefault(record["事项"], record)
+        if before is not record:
+            figures = "、".join(f"{_show_number(r['数量'])}{r['单位'] or ''}" for r in (before, record))
+            log.error(record.src.file, f"与{before.src.where()}的事项同名（“{record['事项']}”），数量却不同（{figures}），"
+                      "报告中无法确定引用哪一个", "请核对后删去错误的一行；如果是两件事，请把事项名称写得有所区别",
+                      sheet=record.src.sheet, row=record.src.row, code="other-conflict")
+            outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
+            ledgers.incomplete.add("其他事项")
+            continue
+        kept.append(record)
+    if "其他事项" in ledgers.records:
+        ledgers.records["其他事项"] = kept
+
+
+# ---------------------------------------------------------------- totals rows
+
+def _check_totals(table: Table, log: IssueLog) -> None:
+    """A totals row whose figure differs from the sum of the rows it closes is a warning (the
+    report counts the rows). A 小计 closes the rows since the previous totals row; 合计, 总计
+    and 共计 close every row since the previous of those."""
+    if not table.totals:
+        return
+    from pipeline.ingest import totals_label
+
+    numeric = {i: table.headers.get(i, c.name) for c in table.kind.columns if c.type in _NUMERIC
+               for i in [table.columns.get(c.name)] if i is not None}
+    numeric.update({i: table.headers.get(i, f"{m}月") for i, (_, m) in table.months.items()})
+    rows = table.sheet.rows
+    last_any = last_grand = table.header_row
+    for t in sorted(table.totals):
+        label = totals_label(rows[t])
+        grand = not any(word in label for word in ("小计",))
+        start = last_grand if grand else last_any
+        closed = [r for r in table.data_rows if start < r < t]
+        last_any = t
+        if grand:
+            last_grand = t
+        for index, header in numeric.items():
+            stated = _figure_of(rows[t][index] if index < len(rows[t]) else "")
+            if stated is None or not closed:
+                continue
+            total = sum(f for r in closed if (f := _figure_of(rows[r][index] if index < len(rows[r]) else "")) is not None)
+            if abs(total - stated) > 0.005:
+                log.warning(table.sheet.file, f"合计行的数字（{_show_number(stated)}）与它所合计的第{closed[0] + 1}至"
+                            f"{closed[-1] + 1}行之和（{_show_number(total)}）不一致，报告按各行的数字统计",
+                            "请核对合计行或上方各行", sheet=table.sheet.name, row=t + 1,
+                            column=f"{header}（{column_letter(index)}{t + 1}）", value=stated, code="total-mismatch")
+
+
+def _figure_of(raw) -> float | None:
+    if raw.__class__ is str:
+        raw = raw.strip(_SPACES)
+        if not raw:
+            return None
+    elif raw is None or raw.__class__ not in (int, float):
+        return None
+    try:
+        return parse_number(raw)[0]
+    except ValueError:
+        return None

@@ -101,11 +101,15 @@ def derived(m: Mapping) -> dict:
 # ------------------------------------------------------------------ init --previous
 
 def _members_at_year_end(ledgers: Ledgers) -> list[dict]:
-    """Last year's roster rows as the new roster's rows (all columns kept as read)."""
+    """Last year's roster rows of the members still in the branch at year end, as the new
+    roster's rows: columns kept as read, but last year's changes (状态, 转入/转出时间) left blank."""
+    from pipeline.aggregate import year_end_members
+
+    columns = {c.name for c in vocab.KIND_BY_NAME["党员名册"].columns} - {"状态", "转入时间", "转出时间"}
     out = []
-    for record in ledgers.of("党员名册"):
-        row = dict(record.values)
-        for key in ("出生日期", "入党时间"):
+    for record in year_end_members(ledgers):
+        row = {k: v for k, v in record.values.items() if k in columns}
+        for key in ("出生日期", "入党时间", "转正时间"):
             if isinstance(row.get(key), tuple):
                 row[key] = f"{row[key][0]}.{row[key][1]:02d}"
         out.append(row)

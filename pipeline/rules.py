@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import rectify, vocab
-from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary
+from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary, year_end_members
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -340,10 +340,11 @@ def _talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """The secretary talks with every other roster member at least `threshold` times a year.
 
     Only rows of 谈心谈话记录 whose 谈话人 is the secretary (by name or as 书记) count; when
-    基本信息 names no secretary, every talk counts.
+    基本信息 names no secretary, every talk counts. Members who left the branch during the
+    year (转出, 去世 …) are not expected; those who came in are.
     """
     sec = secretary(ledgers)
-    targets = [m for m in roster(ledgers) if m["姓名"] != sec]
+    targets = [m for m in year_end_members(ledgers) if m["姓名"] != sec]
     talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
     counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
     threshold = _needed(cfg.threshold)

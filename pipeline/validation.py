@@ -23,7 +23,7 @@ def unchecked_rules(checked: dict | None) -> list[str]:
 
 def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                          findings: list[dict] | None = None, keep_going: bool = False,
-                         checked: dict | None = None) -> str:
+                         checked: dict | None = None, accounts: list | None = None) -> str:
     """Markdown a secretary can read and a reviewer can diff (no timestamps)."""
     counts = log.counts()
     lines = [f"# 校验报告{f'：{branch}' if branch else ''}", ""]
@@ -42,6 +42,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         for name, c in per_file.items():
             lines.append(f"| {_cell(name)} | {c[ERROR]} | {c[WARNING]} |")
         lines.append("")
+    lines += accounting_md(accounts)
     for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）"),
                             (INFO, "提示（已照常读取的隐藏工作表和行）")):
         items = [i for i in log.items if i.severity == severity]
@@ -67,6 +68,28 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
                   "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字；有错误行的台账，"
                   "其相关规则未作检查（见上面“未检查的规则”）。改正后请重新生成报告。", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+ACCOUNT_COLUMNS = ("文件", "工作表", "台账", "读取", "计入", "重复", "合计行", "非本年度", "示例", "出错",
+                   "不是数据的行")
+
+
+def account_row(account) -> list:
+    """One ledger sheet's row of the accounting table (normalise.Account)."""
+    from pipeline.normalise import OUTCOMES
+
+    return [account.file, account.sheet, account.kind, account.read, *(account.counts[o] for o in OUTCOMES),
+            account.skipped]
+
+
+def accounting_md(accounts: list | None) -> list[str]:
+    """The row accounting of every ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错."""
+    if not accounts:
+        return []
+    lines = ["## 各表行数核对", "", "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错。", "",
+             "| " + " | ".join(ACCOUNT_COLUMNS) + " |", "|" + " --- |" * len(ACCOUNT_COLUMNS)]
+    lines += ["| " + " | ".join(_cell(str(v)) for v in account_row(a)) + " |" for a in accounts]
+    return lines + [""]
 
 
 def _cell(text: str) -> str:

@@ -17,7 +17,8 @@ class Column:
     Types: text, date (an event date, must fall in the report year), month (a roster
     year-month), number, int, names (a list of names in one cell), activity, speaker,
     category, yesno, level, problem, quarter, paymonth (the month a due is paid for), name
-    (a person's name: inner spaces that align two-character names are dropped).
+    (a person's name: inner spaces that align two-character names are dropped), status (a roster
+    member's 状态, see MEMBER_STATUS).
     """
 
     name: str
@@ -36,7 +37,10 @@ class Kind:
 
     name: str
     columns: tuple[Column, ...]
-    # Columns whose normalised values identify a record; the same key twice is a duplicate.
+    # The fields that carry meaning: two rows are the same record (a duplicate, counted once)
+    # only when every one of them is equal after normalising. Listed once here; the README's
+    # 重复记录 table is generated from it. A column left out is one that never tells two
+    # records apart (none today: every column of a ledger is part of its key).
     key: tuple[str, ...]
     title: str = ""  # title row of blank ledgers written by `init`
     help: str = ""  # one line for the 填表说明 sheet and the README
@@ -78,8 +82,13 @@ KINDS: tuple[Kind, ...] = (
         C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
         C("党内职务", ("职务", "支部职务")),
         C("党小组", ("所在党小组", "党小组名称")),
+        C("转正时间", ("转正日期", "转正年月"), "month"),
+        C("状态", ("党员状态", "组织关系状态", "变动情况", "增减情况", "变动类型"), "status"),
+        C("转入时间", ("转入日期", "转入年月", "增加时间", "增加日期"), "month"),
+        C("转出时间", ("转出日期", "转出年月", "减少时间", "减少日期", "去世时间", "离开时间"), "month"),
         C("备注"),
-    ), key=("姓名", "出生日期", "性别"), title="党员名册", hints=("名册", "花名册", "党员信息", "党员"),
+    ), key=("姓名", "性别", "出生日期", "入党时间", "人员类别", "党内职务", "党小组", "转正时间", "状态",
+            "转入时间", "转出时间", "备注"), title="党员名册", hints=("名册", "花名册", "党员信息", "党员"),
         sheet_words=("党员名册", "花名册"), min_columns=2,
         avoid_words=("积极分子", "发展对象", "入党申请", "申请人", "签到", "群众", "考勤"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
@@ -95,8 +104,11 @@ KINDS: tuple[Kind, ...] = (
         C("应到人数", ("应到",), "int"),
         C("实到人数", ("参加人数", "实到", "参会人数"), "int"),
         C("地点", ("活动地点", "会议地点")),
+        C("党小组", ("所在党小组", "党小组名称")),
+        C("参加人员", ("参会人员", "出席人员", "参加党员")),
         C("备注"),
-    ), key=("日期", "类型", "主题"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
+    ), key=("日期", "时刻", "类型", "主题", "主讲人", "主讲人类别", "应到人数", "实到人数", "地点", "党小组",
+            "参加人员", "备注"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
         sheet_words=("组织生活", "三会一课"),
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
     Kind("谈心谈话记录", (
@@ -105,7 +117,8 @@ KINDS: tuple[Kind, ...] = (
         C("谈话对象", ("对象", "被谈话人", "谈话对象姓名", "谈心对象", "被谈话对象"), "names", required=True),
         C("谈话形式", ("形式", "方式", "谈话方式")),
         C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
-    ), key=("日期", "谈话人", "谈话对象"), title="谈心谈话记录", hints=("谈心", "谈话"), sheet_words=("谈心谈话",),
+    ), key=("日期", "时刻", "谈话人", "谈话对象", "谈话形式", "主要内容"),
+        title="谈心谈话记录", hints=("谈心", "谈话"), sheet_words=("谈心谈话",),
         help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
     Kind("学习笔记检查", (
         C("姓名", ("党员姓名",), "name", required=True),
@@ -113,21 +126,21 @@ KINDS: tuple[Kind, ...] = (
         C("检查日期", ("检查时间", "日期"), "date"),
         C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), "number", required=True, unit="字"),
         C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), "number", unit="篇"),
-    ), key=("姓名", "季度", "检查日期"), title="学习笔记检查", hints=("笔记", "学习"), sheet_words=("学习笔记",),
+    ), key=("姓名", "季度", "检查日期", "学习笔记", "心得体会"), title="学习笔记检查", hints=("笔记", "学习"), sheet_words=("学习笔记",),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
         C("姓名", ("党员姓名",), "name", required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准", "每月应缴党费", "应缴党费",
                    "月应缴"), "number", unit="元"),
         C("合计", ("全年合计", "总计"), "number", unit="元"),
-    ), key=("姓名",), title="党费收缴台账", hints=("党费",), sheet_words=("党费",),
+    ), key=("姓名", "缴纳标准", "月份", "列月份"), title="党费收缴台账", hints=("党费",), sheet_words=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
         C("姓名", ("党员姓名",), "name", required=True),
         C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
         C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True, unit="元"),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
-    ), key=("姓名", "月份", "金额"), title="党费收缴台账（逐笔）", hints=("党费",),
+    ), key=("姓名", "月份", "金额", "缴纳标准"), title="党费收缴台账（逐笔）", hints=("党费",),
         help="每笔党费一行：姓名、所属月份、金额。"),
     Kind("信息报送台账", (
         C("日期", ("报送日期", "报送时间", "时间"), "date"),
@@ -136,7 +149,8 @@ KINDS: tuple[Kind, ...] = (
         C("是否采用", ("采用情况", "采用", "是否被采用", "采用与否", "是否录用", "录用情况"), "yesno"),
         C("采用级别", ("采用层级", "级别", "采用等级", "录用级别", "采用单位级别"), "level"),
         C("刊载媒体", ("采用媒体", "刊物", "媒体", "刊登媒体", "发表媒体", "采用载体")),
-    ), key=("标题",), title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",),
+    ), key=("日期", "标题", "报送单位", "是否采用", "采用级别", "刊载媒体"),
+        title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
     Kind("帮扶共建台账", (
         C("日期", ("时间",), "date"),
@@ -145,24 +159,24 @@ KINDS: tuple[Kind, ...] = (
         C("数量", (), "number", required=True),
         C("单位", ("计量单位",), required=True),
         C("备注"),
-    ), key=("日期", "对象", "事项", "数量", "单位"), title="帮扶共建台账", hints=("帮扶", "共建"), sheet_words=("帮扶",),
+    ), key=("日期", "对象", "事项", "数量", "单位", "备注"), title="帮扶共建台账", hints=("帮扶", "共建"), sheet_words=("帮扶",),
         help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
     Kind("问题清单", (
         C("类型", ("类别", "问题类型"), "problem", required=True),
         C("标题", ("问题", "方面"), required=True, width=24),
         C("内容", ("具体表现", "原因分析", "表现", "具体内容"), width=60),
-    ), key=("类型", "标题"), title="问题清单", hints=("问题",), sheet_words=("问题清单",),
+    ), key=("类型", "标题", "内容"), title="问题清单", hints=("问题",), sheet_words=("问题清单",),
         help="类型填“问题”或“原因”；按要写进报告的顺序排列。"),
     Kind("任务清单", (
         C("标题", ("方面", "目标", "任务"), required=True, width=24),
         C("内容", ("具体措施", "措施", "具体内容"), width=60),
-    ), key=("标题",), title="任务清单", hints=("任务", "打算", "计划"), sheet_words=("任务清单", "工作打算"),
+    ), key=("标题", "内容"), title="任务清单", hints=("任务", "打算", "计划"), sheet_words=("任务清单", "工作打算"),
         help="下一年度工作打算，每条一行，按报告顺序排列。"),
     Kind("其他事项", (
         C("事项", ("项目", "名称"), required=True, width=30),
         C("数量", (), "number", required=True),
         C("单位"),
-    ), key=("事项",), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
+    ), key=("事项", "数量", "单位"), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
     # Last year's problems and what became of them (上年度问题整改情况); `init --previous`
     # fills 问题 from last year's 问题清单.
@@ -174,7 +188,8 @@ KINDS: tuple[Kind, ...] = (
         C("完成情况", ("整改情况", "整改进展", "进展情况", "整改状态"), "rectify", required=True),
         C("完成时间", ("实际完成时间", "办结时间", "整改完成时间"), "anydate"),
         C("未完成原因", ("原因", "情况说明", "说明", "备注"), width=30),
-    ), key=("问题",), title="整改台账", hints=("整改",), sheet_words=("整改台账",), min_columns=2,
+    ), key=("问题", "整改措施", "责任人", "完成时限", "完成情况", "完成时间", "未完成原因"),
+        title="整改台账", hints=("整改",), sheet_words=("整改台账",), min_columns=2,
         help="上年度查摆的问题每条一行：整改措施、责任人、完成时限、完成情况；未完成的写明原因。"),
 )
 
@@ -252,6 +267,35 @@ MEMBER_CATEGORIES: dict[str, tuple[str, ...]] = {
     "正式党员": ("正式", "党员", "中共党员", "在职党员", "离退休党员", "退休党员", "离休党员", "流动党员"),
     "预备党员": ("预备", "预备期", "预备期党员", "中共预备党员"),
 }
+# 党员名册.状态 -> canonical; blank counts as 正常. 转入 starts membership in the month of
+# 转入时间; every other change ends it in the month of 转出时间 (减少时间). A change may also be
+# written only in 备注 (`2023年6月转出`): read from there, with a warning.
+MEMBER_STATUS: dict[str, tuple[str, ...]] = {
+    # A 状态 column often says how a member works or lives: all of these are ordinary members.
+    "正常": ("在册", "在籍", "正式", "无", "无变动", "未变动", "在职", "在岗", "退休", "离休", "离退休", "流动",
+           "流动党员", "正式党员", "预备党员", "党员"),
+    "转入": ("新转入", "迁入", "调入", "组织关系转入", "转进", "增加", "新增"),
+    "转出": ("已转出", "迁出", "调出", "组织关系转出", "调离", "转走", "减少"),
+    "去世": ("死亡", "逝世", "病故", "已故", "亡故", "病逝", "已去世"),
+    "停止党籍": ("已停止党籍", "停止党员党籍"),
+    "出党": ("开除党籍", "开除", "除名", "退党", "劝退", "自行脱党", "脱党", "取消预备党员资格"),
+}
+# The status that starts membership during the year; the others (but 正常) end it.
+JOINING_STATUS = "转入"
+NORMAL_STATUS = "正常"
+
+# Fields of a record that are not columns but still tell two records apart (see Kind.key):
+# 时刻 is a time of day written with a date (`3月5日上午`, `2023-03-05 14:30`); 期间 is a period
+# named by the sheet (`第一季度`, `上半年`, `3月`), part of every ledger's key; 月份 and 列月份
+# are a wide dues row's payments and the months its sheet has columns for.
+KEY_FIELDS: dict[str, str] = {
+    "时刻": "日期中写的时刻（上午、下午、9:30 等）",
+    "月份": "各月的实缴金额（党费横表按“党员+月份”逐月合并）",
+    "列月份": "表中有哪几个月的列（如上半年表只有1至6月）",
+    "期间": "工作表名称中写的期间（第一季度、上半年、3月等）",
+}
+ALWAYS_KEY: tuple[str, ...] = ("期间",)
+
 # 谈话对象 that name every member of the branch (a group talk).
 ALL_MEMBERS: tuple[str, ...] = ("全体党员", "全体", "全体支部党员", "所有党员", "支部全体党员")
 
@@ -290,8 +334,18 @@ NONE_MARKS: tuple[str, ...] = ("/", "／", "\\", "-", "－", "—", "——", "�
 # Columns that are only cross-checked (a 合计 column), never data of their own.
 CHECK_ONLY: tuple[str, ...] = ("合计",)
 
-# A row whose first non-empty cell is one of these is a totals row, not data.
+# A totals row: its label is one of these words on its own (after one of TOTAL_PREFIXES at
+# most: 本页合计, 第二季度小计), and the row holds nothing but figures besides.
 TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")
+# Regular-expression parts: the periods and pages a totals label may name before its word.
+TOTAL_PREFIXES: tuple[str, ...] = (
+    "本页", "本表", "全年度?", "本年度?", "年度", "本月", "本季度?", "[上下]半年", "第?[一二三四1-4]季度",
+    "\\d{1,2}月份?", "[一二三四五六七八九十]{1,3}月份?", "第[一二三四五六七八九十\\d]{1,2}页",
+    "\\d{1,2}\\s*[-—~～至到]\\s*\\d{1,2}月份?",
+)
+# Totals words that close every row above them since the last such word (a 小计 closes only
+# the rows since the previous totals row of any kind).
+GRAND_TOTALS: tuple[str, ...] = ("合计", "总计", "共计")
 
 # Columns that are never data.
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")

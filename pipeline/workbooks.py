@@ -23,7 +23,7 @@ from pipeline.affected import AffectedSheet
 from pipeline.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
 from pipeline.readers import column_letter
-from pipeline.validation import verdict
+from pipeline.validation import ACCOUNT_COLUMNS, account_row, verdict
 from pipeline.values import is_blank
 from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
@@ -62,6 +62,12 @@ CODE_LABELS: dict[str, str] = {
     "adoption-conflict": "采用情况前后不一",
     "mark-none": "符号按空白处理",
     "mark-paid": "符号按已缴处理",
+    "dues-conflict": "同一党员同一月份党费金额不同",
+    "other-conflict": "其他事项同名而数量不同",
+    "status-from-remark": "党员变动读自备注",
+    "status-no-date": "党员变动没有写年月",
+    "left-before-year": "党员在报告年度前已减少",
+    "total-mismatch": "合计行与各行之和不一致",
     "hidden-sheet": "隐藏的工作表（已统计）",
     "hidden-rows": "隐藏的行（已统计）",
 }
@@ -69,7 +75,7 @@ TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
     "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
     "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
-    "text": "文字", "name": "姓名", "names": "姓名", "deadline": "完成时限", "rectify": "完成情况",
+    "text": "文字", "name": "姓名", "names": "姓名", "status": "党员状态", "deadline": "完成时限", "rectify": "完成情况",
 }
 
 
@@ -264,6 +270,20 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
         _put(ws, row, 1, "没有发现问题。")
 
 
+ACCOUNT_SHEET = "行数核对"
+
+
+def _accounts(ws, accounts: list) -> None:
+    """Row accounting per ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错."""
+    widths = [24, 16, 16, *[8] * (len(ACCOUNT_COLUMNS) - 4), 16]
+    _header(ws, 1, list(ACCOUNT_COLUMNS), widths)
+    for n, account in enumerate(accounts, 2):
+        for index, value in enumerate(account_row(account), 1):
+            _put(ws, n, index, value, _BOXED)
+    _put(ws, len(accounts) + 3, 1, "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错（见 README“看懂校验报告”）。")
+    ws.freeze_panes = "A2"
+
+
 def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, int]]) -> None:
     columns = ["序号", "级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法"]
     widths = [6, 6, 24, 16, 6, 14, 16, 50, 50]
@@ -301,7 +321,7 @@ def _findings(ws, findings: list[dict]) -> None:
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        affected: list[AffectedSheet] | None = None) -> bytes:
+                        affected: list[AffectedSheet] | None = None, accounts: list | None = None) -> bytes:
     """Deterministic .xlsx bytes; `affected` holds the rows the issues point at (affected.collect)."""
     wb = Workbook()
     _add_styles(wb)
@@ -310,6 +330,8 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
     problems = wb.create_sheet(LIST_SHEET)
     if findings is not None:
         _findings(wb.create_sheet("规则检查"), findings)
+    if accounts:
+        _accounts(wb.create_sheet(ACCOUNT_SHEET), accounts)
     used = {ws.title.lower() for ws in wb.worksheets}
     links: dict[tuple[str, str, int], tuple[str, int]] = {}
     for rows in affected or []:

@@ -1,6 +1,56 @@
-"""Shared pytest options: `--update-golden` rewrites the golden files (make golden)."""
+"""Shared pytest options and the row-accounting sweep over every workbook the suite builds.
+
+`--update-golden` rewrites the golden files (make golden).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.readers import SPREADSHEET_SUFFIXES
 
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/* from the current outputs instead of comparing")
+
+
+# Folders swept so far in this session (tests/test_accounting.py asserts the sweep ran).
+SWEPT: list[Path] = []
+
+
+def balance_of(folder: Path, year: int = 2023) -> list:
+    """Ingest and normalise `folder` and return its row accounting; normalise itself raises
+    AccountingError when a sheet does not balance, and every account is checked again here."""
+    from pipeline.ingest import ingest
+    from pipeline.issues import IssueLog
+    from pipeline.normalise import normalise
+
+    log = IssueLog()
+    found = ingest(folder, log)
+    ledgers = normalise(found.tables, log, year, found.files)
+    for account in ledgers.accounts:
+        assert account.balanced(), f"{folder}: {account.file}「{account.sheet}」{account.line()}"
+    return ledgers.accounts
+
+
+@pytest.fixture(autouse=True)
+def _row_accounting_sweep(request):
+    """After every test that built files under tmp_path: each folder holding spreadsheets is
+    read as a branch, and every ledger sheet's rows must balance (nothing lost, nothing doubled)."""
+    yield
+    root = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
+    if root is None:
+        return
+    folders = sorted({p.parent for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                      and not p.name.startswith(("~$", "."))})
+    for folder in folders:
+        balance_of(folder)
+        SWEPT.append(folder)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SWEPT:
+        terminalreporter.write_line(f"row accounting balanced in {len(SWEPT)} test folders of workbooks")

@@ -118,7 +118,7 @@ def _synonym_cases():
 _SAMPLE_VALUES = {
     "text": "文本", "name": "张三", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
     "int": "9", "names": "张三、李四", "activity": "支委会", "speaker": "书记", "category": "正式党员",
-    "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月",
+    "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月", "status": "正常",
     "rectify": "推进中", "deadline": "2023年6月底前",
 }
 
@@ -368,17 +368,16 @@ def test_duplicate_across_files_counted_once(tmp_path):
     result = run(tmp_path)
     assert result.metrics["组织生活"]["支委会"] == 1
     assert messages(result) == [
-        "[警告] b（旧）.xlsx，工作表「组织生活」，第2行：与a.xlsx「组织生活」第2行是同一条记录，只计一次。"
-        "如果是旧版本文件重复放入，请删除多余的文件或行。"]
+        "[警告] b（旧）.xlsx，工作表「组织生活」，第2行：与a.xlsx「组织生活」第2行完全相同（各项内容都一样），是同一条记录，"
+        "只计一次。如果是旧版本文件重复放入，请删除多余的文件或行；如果确是两条记录，请写明区别（如时间、地点、参加人员）。"]
 
 
-def test_duplicate_within_a_file_with_different_details(tmp_path):
+def test_rows_differing_in_any_field_are_two_records(tmp_path):
     rows = [["日期", "类型", "主题", "实到人数"], ["2023-05-06", "支委会", "学习", 5],
             ["2023-05-06", "支委会", "学习", 6]]
     result = run(branch(tmp_path, extra={"组织生活": rows}))
-    assert messages(result, "duplicate") == [
-        "[警告] 台账.xlsx，工作表「组织生活」，第3行：与台账.xlsx「组织生活」第2行是同一条记录，只计一次；"
-        "两处其余内容不一致，请核对。如果是旧版本文件重复放入，请删除多余的文件或行。"]
+    assert result.metrics["组织生活"]["支委会"] == 2
+    assert messages(result, "duplicate") == []
 
 
 def test_names_not_on_roster_are_warned(tmp_path):
@@ -419,7 +418,7 @@ def test_unknown_speaker_counts_as_unspecified_with_a_warning(tmp_path):
 def test_non_members_on_the_roster_are_left_out(tmp_path):
     roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张　三", "中共党员"], ["赵六", "入党积极分子"]]
     result = run(branch(tmp_path, extra={"党员名册": roster}))
-    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0}
+    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0, "增加": 0, "减少": 0, "变动": []}
     assert [r["姓名"] for r in result.ledgers.of("党员名册")] == ["王书记", "张三"]
     assert messages(result) == [
         "[警告] 台账.xlsx，工作表「党员名册」，第4行，「人员类别」列：值「入党积极分子」不是党员，不计入党员人数。"

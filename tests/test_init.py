@@ -168,7 +168,7 @@ def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
     assert not run.log.items, [i.message() for i in run.log.items]
     m = run.metrics
     assert m["年度"] == YEAR and m["支部"]["名称"] == "第一党支部"
-    assert m["党员"] == {"总数": 2, "正式党员": 1, "预备党员": 1}  # not the example 张三
+    assert m["党员"] == {"总数": 2, "正式党员": 1, "预备党员": 1, "增加": 0, "减少": 0, "变动": []}  # not the example 张三
     assert m["组织生活"]["支委会"] == 2 and m["组织生活"]["主题党日"] == 1
     assert m["组织生活"]["党课"] == 0 and m["党课"]["总数"] == 0  # the example row is a 党课
     assert m["谈心谈话"]["次数"] == 1

@@ -40,7 +40,7 @@ def fill(cell) -> str:
 
 
 def test_sheets(report):
-    assert report.sheetnames == ["汇总", "全部问题", "规则检查", "问题行-组织生活"]
+    assert report.sheetnames == ["汇总", "全部问题", "规则检查", "行数核对", "问题行-组织生活"]
 
 
 def test_summary_counts_by_file_and_kind(report):
@@ -90,7 +90,7 @@ def test_cell_refs_basic_info_and_duplicates_are_located(tmp_path):
     write_xlsx(tmp_path / "in" / "a.xlsx", {"基本信息": info, "党员名册": ROSTER, "其他事项": others, "组织生活": rows_})
     api.run_check(tmp_path / "in", tmp_path / "out", 2023)
     wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
-    assert wb.sheetnames[3:] == ["问题行-基本信息", "问题行-其他事项", "问题行-组织生活"]
+    assert wb.sheetnames[4:] == ["问题行-基本信息", "问题行-其他事项", "问题行-组织生活"]
     ws = wb["问题行-基本信息"]
     assert rows(ws, 3) == [(3, "年度", "明年")]
     assert fill(ws["C3"]) == RED and ws["C3"].comment.text.startswith("[错误] 值「明年」")  # the value, not the label
@@ -103,7 +103,7 @@ def test_cell_refs_basic_info_and_duplicates_are_located(tmp_path):
 def test_clean_branch_has_an_empty_problem_list(tmp_path):
     api.run_check(branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]]), tmp_path / "out", 2023)
     wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
-    assert wb.sheetnames == ["汇总", "全部问题", "规则检查"]
+    assert wb.sheetnames == ["汇总", "全部问题", "规则检查", "行数核对"]
     assert rows(wb["全部问题"], 2) == []
     assert ("没有发现问题。", None, None, None) in rows(wb["汇总"])
     assert rows(wb["规则检查"], 2)[0][1] == "党员大会每季度召开"

@@ -59,6 +59,19 @@ def ledger_tables() -> list[str]:
     return lines + _table(["台账", "列", "必填", "填写要求", "也可写作"], rows)
 
 
+def key_table() -> list[str]:
+    """What makes two rows the same record, per ledger (vocab.Kind.key, vocab.KEY_FIELDS)."""
+    always = "、".join(vocab.ALWAYS_KEY)
+    rows = []
+    for kind in vocab.KINDS:
+        if kind.name == "基本信息":
+            continue
+        fields = [f"{k}（{vocab.KEY_FIELDS[k]}）" if k in vocab.KEY_FIELDS else k for k in kind.key]
+        rows.append([kind.name, "、".join(fields)])
+    lines = _table(["台账", "这些内容全都相同，才是同一条记录"], rows)
+    return lines + ["", f"此外，每种台账都要比较“{always}”（{vocab.KEY_FIELDS['期间']}）：不同期间的表中的行不是同一条记录。"]
+
+
 # ---------------------------------------------------------------- template variables
 
 _ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
@@ -69,9 +82,12 @@ METRICS: dict[str, str] = {
     "支部.书记": "支部书记姓名（基本信息）",
     "支部.上级党组织": "上级党组织（基本信息），没填为空",
     "支部.报告日期": "报告日期（基本信息），如 2023-01-10，没填为空；填了时报告末尾落款",
-    "党员.总数": "党员名册人数",
-    "党员.正式党员": "正式党员人数（人员类别空白的按正式党员计）",
-    "党员.预备党员": "预备党员人数",
+    "党员.总数": "年底在册的党员人数（党员名册中本年度转出、去世等的不计）",
+    "党员.正式党员": "年底在册的正式党员人数（人员类别空白的按正式党员计）",
+    "党员.预备党员": "年底在册的预备党员人数",
+    "党员.增加": "本年度增加的党员人数（转入，或入党时间在本年度）",
+    "党员.减少": "本年度减少的党员人数（转出、去世、停止党籍、出党）",
+    "党员.变动": "本年度每一次增减：姓名、变动（转入、入党、转出、去世……）、年月",
     **{f"组织生活.{t}": f"组织生活台账中“{t}”的次数" for t in vocab.ACTIVITY_TYPES},
     f"组织生活.{vocab.OTHER_ACTIVITY}": "类型不是标准名称的活动次数",
     "组织生活.按月": "各类型每月的次数：`组织生活.按月.支委会` 是1至12月的12个数",
@@ -85,9 +101,9 @@ METRICS: dict[str, str] = {
     "谈心谈话.覆盖党员": "被谈话的名册党员人数",
     "谈心谈话.未覆盖党员": "除书记外没有谈过话的党员姓名（列表）",
     "学习.笔记总字数": "学习笔记字数合计",
-    "学习.人均笔记字数": "笔记总字数 ÷ 党员总数，取整",
+    "学习.人均笔记字数": "笔记总字数 ÷ 本年度在册过的党员人数（名册无变动时即党员总数），取整",
     "学习.心得体会总篇数": "心得体会篇数合计",
-    "学习.人均心得体会篇数": "心得体会总篇数 ÷ 党员总数，保留1位小数",
+    "学习.人均心得体会篇数": "心得体会总篇数 ÷ 本年度在册过的党员人数，保留1位小数",
     "学习.检查次数": "学习笔记检查次数（不同的检查日期；没填日期的按季度）",
     "党费.实缴总额": "全年实缴党费（元）",
     "党费.应缴总额": "缴纳标准 × 应缴月数的合计（元；本年度入党的从入党当月算起）；没填标准时为空",
@@ -313,6 +329,7 @@ def faq() -> list[str]:
 
 SECTIONS: dict[str, Callable[[], list[str]]] = {
     "台账表": ledger_tables,
+    "重复判断表": key_table,
     "变量表": variables_table,
     "过滤器表": filters_table,
     "规则表": rules_table,
