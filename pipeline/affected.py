@@ -16,7 +16,7 @@ from pipeline.readers import Sheet
 from pipeline.values import is_blank, norm_header
 
 # Issues about a whole sheet (their row is the header row): listed, not copied.
-SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet"}
+SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet", "out-of-year-sheet"}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vocab
-from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
+from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_remittance, monthly_standards
 from pipeline.values import split_names
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
@@ -74,6 +74,8 @@ def aggregate(ledgers: Ledgers) -> tuple[dict, Provenance]:
         "信息报送": _submissions(ledgers, prov),
         "帮扶": _assistance(ledgers, prov),
         "其他事项": _others(ledgers, prov),
+        "工作举措": _measures(ledgers, prov),
+        "工作举措小标题": _section_titles(ledgers, prov),
         "问题": _items(ledgers, prov, "问题"),
         "原因": _items(ledgers, prov, "原因"),
         "打算": _plans(ledgers, prov),
@@ -340,6 +342,23 @@ def months_due(ledgers: Ledgers) -> dict[str, list[int]]:
     return out
 
 
+def dues_short(ledgers: Ledgers) -> dict[str, tuple[list[tuple[int, float, float]], Source]]:
+    """Members who paid something but less than that month's standard in a month they owe:
+    name -> ([(month, standard, paid)], the first such month's standard row). Months with
+    nothing paid are gaps (dues_gaps)."""
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    for name, month, amount, _ in dues_payments(ledgers):
+        paid[(name, month)] += amount
+    standards = monthly_standards(ledgers)
+    short = {}
+    for name, months in months_due(ledgers).items():
+        under = [(m, standards[name][m][0], round(paid[(name, m)], 2)) for m in months
+                 if 0 < paid[(name, m)] < standards[name][m][0] - 0.005]
+        if under:
+            short[name] = (under, standards[name][under[0][0]][1])
+    return short
+
+
 def dues_gaps(ledgers: Ledgers) -> dict[str, tuple[list[int], Source]]:
     """Members with a standard > 0 and the months owed with no payment > 0."""
     paid: dict[str, set[int]] = defaultdict(set)
@@ -370,11 +389,36 @@ def _dues(ledgers: Ledgers, prov: Provenance) -> dict:
     for name, (missed, src) in dues_gaps(ledgers).items():
         arrears += [{"姓名": name, "月份": month} for month in missed]
         prov.add("党费.欠缴", [src])
+    short = []
+    for name, (months, src) in dues_short(ledgers).items():
+        short += [{"姓名": name, "月份": m, "应缴": whole(std), "实缴": whole(paid)} for m, std, paid in months]
+        prov.add("党费.少缴", [src])
+    # Members on the roster the dues ledgers do not list at all: nothing shows they paid.
+    # Only members who owe dues here for some month of the year (not one who left before it).
+    payers = {name for name, _, _, _ in dues_payments(ledgers)}
+    spans = memberships(ledgers)
+    unlisted = [m["姓名"] for m in roster(ledgers) if m["姓名"] not in standards and m["姓名"] not in payers
+                and spans[m["姓名"]].dues]
+    prov.add("党费.未列入", [m for m in roster(ledgers) if m["姓名"] in unlisted])
+    # 足额: a standard is known, every roster member is listed, every member-month owed paid in full.
+    full = bool(owed) and not arrears and not short and not unlisted
+    prov.add("党费.足额", [src for months in standards.values() for _, src in months.values()])
+    marked, unmarked, remitted = dues_remittance(ledgers)
+    paid_total = sum(monthly)
+    # 已全部上缴: the ledger records remittance for every row with payments, or 上缴 amounts
+    # (rows named 上缴, amounts in a 上缴 column) reach what was collected.
+    handed_on = paid_total > 0 and (remitted >= paid_total - 0.005 or (bool(marked) and not unmarked))
+    prov.add("党费.已全部上缴", [r.src for r in marked])
     return {
-        "实缴总额": whole(sum(monthly)),
+        "实缴总额": whole(paid_total),
         "应缴总额": whole(due),
         "按月": [whole(m) for m in monthly],
         "欠缴": arrears,
+        "少缴": short,
+        "未列入": unlisted,
+        "足额": full,
+        "上缴总额": whole(remitted) if remitted else None,
+        "已全部上缴": handed_on,
     }
 
 
@@ -417,6 +461,25 @@ def _others(ledgers: Ledgers, prov: Provenance) -> dict:
         out[record["事项"]] = {"数量": whole(record["数量"]), "单位": record["单位"] or "",
                              "约数": "数量" in record.approx}
         prov.add(f"其他事项.{record['事项']}", [record])
+    return out
+
+
+def _measures(ledgers: Ledgers, prov: Provenance) -> dict[str, list[str]]:
+    """工作举措 by 板块, each 板块's measures in ledger order (the secretary's own words)."""
+    out: dict[str, list[str]] = {name: [] for name in vocab.SECTIONS}
+    for record in ledgers.of("工作举措"):
+        out[record["板块"]].append(record["内容"])
+        prov.add(f"工作举措.{record['板块']}", [record])
+    return out
+
+
+def _section_titles(ledgers: Ledgers, prov: Provenance) -> dict[str, str]:
+    """工作举措.小标题: the heading a 板块 is given in the report (first one typed), else ""."""
+    out = {name: "" for name in vocab.SECTIONS}
+    for record in ledgers.of("工作举措"):
+        if record["小标题"] and not out[record["板块"]]:
+            out[record["板块"]] = record["小标题"].strip().rstrip("。；;，,.")
+            prov.add(f"工作举措小标题.{record['板块']}", [record])
     return out
 
 

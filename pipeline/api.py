@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,18 +15,24 @@ from pipeline.affected import AffectedSheet
 from pipeline.affected import collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.diff import ROWS_JSON, row_contents
-from pipeline.errors import OutputError, UsageError
+from pipeline.errors import OutputError, UsageError, WrongYearError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
-from pipeline.normalise import Ledgers, guess_year, normalise, read_info
-from pipeline.outputs import VALIDATION_XLSX, all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes, write_text
+from pipeline.normalise import Ledgers, dated_years, guess_year, normalise, read_info
+from pipeline.outputs import VALIDATION_XLSX, all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes
 from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
 from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.validation import render_validation_md
 from pipeline.values import natural_key
 
+ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds the sample ledgers
 DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
 VALIDATION_MD = "校验报告.md"
+# What the run wrote into an output folder, with each file's sha256: an edited report is
+# recognised by its bytes whoever edited it (Word, WPS, a script).
+MANIFEST = "生成记录.json"
+NO_DATE_NOTE = ("基本信息中没有填写“报告日期”：报告落款日期留作“　年　月　日”，请打印后手写，"
+                "或在基本信息中补填“报告日期”后重新生成。")
 REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
@@ -49,6 +57,15 @@ class BranchRun:
         if self.ledgers is None or self.metrics is None or self.provenance is None:
             raise ValueError(f"branch {self.name or self.folder} has not been analysed")
         return self.ledgers, self.metrics, self.provenance
+
+    # sha256 of every file written, taken from the bytes (writes may be staged until the end).
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write (or stage) one output file and remember what it holds."""
+        write_bytes(path, data)
+        self.written.append(path)
+        self.digests[path] = hashlib.sha256(data).hexdigest()
 
 
 @contextmanager
@@ -80,13 +97,16 @@ def analyse(folder: Path, name: str, year: int | None, config: settings_mod.Sett
 def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Settings) -> BranchRun:
     run = BranchRun(name, folder)
     ingested = ingest(folder, run.log)
+    # The year decides which rows count, so it is settled before normalising.
+    info, info_src = read_info(ingested.tables, IssueLog())
+    given = year
     if year is None:
-        # The year decides which rows count, so it is settled before normalising.
-        info, _ = read_info(ingested.tables, IssueLog())
         year = info.get("年度") or guess_year(ingested.tables)
     if year is None:
         raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
                          "或在命令中指定，如 make report YEAR=2023")
+    _check_year(folder, name, year, given, info.get("年度"), dated_years(ingested.tables),
+                info_src["年度"].where() if "年度" in info_src else "")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files)
     run.metrics, provenance = aggregate(run.ledgers)
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
@@ -98,6 +118,32 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.provenance = provenance
     run.affected = collect_affected(run.log, ingested.sheets, ingested.tables)
     return run
+
+
+def _check_year(folder: Path, name: str, year: int, given: int | None, info_year: int | None,
+                years, info_where: str = "") -> None:
+    """Stop when most dated rows fall outside the report year, or 基本信息's 年度 disagrees
+    with them: a plausible report of the wrong year is worse than none."""
+    total = sum(years.values())
+    if not total:
+        return
+    main_year, main_count = min(years.items(), key=lambda kv: (-kv[1], -kv[0]))
+    where = f"【{name}】" if name else ""
+    spread = "、".join(f"{y}年{n}行" for y, n in sorted(years.items()))
+    if (total - years[year]) * 2 > total:
+        source = f"命令中指定的 YEAR={given}" if given is not None else (
+            f"基本信息中的“年度”（{info_year}）" if info_year else f"{year}年")
+        raise WrongYearError(
+            f"{where}报告年度是{year}年（{source}），但台账中写明日期的{total}行里只有{years[year]}行在{year}年"
+            f"（{spread}），这些台账是{main_year}年的。"
+            f"要生成{main_year}年度的报告，请运行 make report YEAR={main_year}"
+            + (f"，并把基本信息（{info_where}）中的“年度”改为{main_year}" if info_year and info_year != main_year else "")
+            + f"；要生成{year}年度的报告，请换用{year}年的台账（如 make report INPUTS=台账{year} YEAR={year}）。"
+            "没有生成报告。")
+    if info_year and info_year != year and (total - years[info_year]) * 2 > total:
+        raise WrongYearError(
+            f"{where}基本信息（{info_where}）中的“年度”是{info_year}，但台账中写明日期的{total}行里{main_count}行"
+            f"在{main_year}年（{spread}）。请把那里的“年度”改为{year}，或换用{info_year}年的台账。没有生成报告。")
 
 
 def branches(inputs: Path) -> list[tuple[str, Path]]:
@@ -207,7 +253,8 @@ def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_go
         docx = render.render_docx(template, build_context(metrics))
         title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
         docx_name = safe_filename(title) + ".docx"
-        _keep_hand_edits(run, target / docx_name, render.is_generated)
+        manifest = _read_manifest(target)
+        _keep_hand_edits(run, target / docx_name, render.is_generated, manifest)
         others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
         if others:
             run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
@@ -219,10 +266,12 @@ def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_go
             ROWS_JSON: dumps_json(row_contents(ledgers)).encode("utf-8"),  # for `diff`
         }
         for name, data in files.items():
-            write_bytes(target / name, data)
-            run.written.append(target / name)
+            run.write(target / name, data)
         run.report_written = True
+        if not metrics["支部"].get("报告日期"):
+            run.notices.append(NO_DATE_NOTE)
         _write_validation(run, target, keep_going)
+        _write_manifest(run, target, manifest)
     if len(runs) > 1 or runs[0].name:
         from pipeline.summary import write_summary
         run_paths = write_summary(runs, outputs)
@@ -231,33 +280,57 @@ def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_go
 
 
 
-def _keep_hand_edits(run: BranchRun, path: Path, is_generated) -> None:
-    """A report the secretary edited in Word is moved aside, never overwritten."""
-    if not path.exists() or is_generated(path):
+def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> None:
+    """Record every file this run wrote into `target` with its sha256 (earlier entries kept)."""
+    manifest.update({path.name: digest for path, digest in run.digests.items() if path.parent == target})
+    run.write(target / MANIFEST, dumps_json(manifest).encode("utf-8"))
+
+
+def _read_manifest(target: Path) -> dict[str, str]:
+    """What the last run wrote here: file name -> sha256 (empty when none or unreadable)."""
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def _edited(path: Path, is_generated, manifest: dict[str, str]) -> bool:
+    """Whether the report at `path` differs from what this tool wrote there: by the manifest's
+    sha256 when it lists the file (any editor, any tool), else by the document properties."""
+    if path.name in manifest:
+        return hashlib.sha256(path.read_bytes()).hexdigest() != manifest[path.name]
+    return not is_generated(path)
+
+
+def _keep_hand_edits(run: BranchRun, path: Path, is_generated, manifest: dict[str, str]) -> None:
+    """A report edited after it was generated is moved aside, never overwritten."""
+    if not path.exists() or not _edited(path, is_generated, manifest):
         return
     n = 1
     while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
         n += 1
     move(path, backup)
+    manifest.pop(path.name, None)
     run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
 
 
 def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     branch = run.metrics["支部"]["名称"] if run.metrics else run.name
+    notes = [NO_DATE_NOTE] if run.metrics and not run.metrics["支部"].get("报告日期") else []
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
-                                accounts=run.ledgers.accounts if run.ledgers else None)
-    write_text(target / VALIDATION_MD, text)
-    run.written.append(target / VALIDATION_MD)
+                                notes=notes, accounts=run.ledgers.accounts if run.ledgers else None)
+    run.write(target / VALIDATION_MD, text.encode("utf-8"))
     from pipeline.workbooks import validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                keep_going=keep_going, affected=run.affected,
+                               checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes,
                                accounts=run.ledgers.accounts if run.ledgers else None)
-    write_bytes(target / VALIDATION_XLSX, data)
-    run.written.append(target / VALIDATION_XLSX)
+    run.write(target / VALIDATION_XLSX, data)
 
 
 def export_pdf(runs: list[BranchRun], report: bool):
@@ -288,6 +361,9 @@ def run_init(inputs: Path, year: int | None = None, previous: Path | None = None
 
     if inputs.exists() and not inputs.is_dir():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹。请用 INPUTS=文件夹 指定存放台账的文件夹")
+    if inputs.resolve() == (ROOT / "inputs").resolve():
+        raise UsageError(f"{inputs} 是样例台账文件夹，不能在其中生成空白台账（会和样例混在一起）。"
+                         f"请指定一个新文件夹，如：make init INPUTS=台账{year or dt.date.today().year} YEAR={year or dt.date.today().year}")
     year = year or dt.date.today().year
     rows = None
     if previous is not None:

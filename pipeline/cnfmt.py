@@ -92,14 +92,18 @@ def approx(n: int | float | Decimal) -> str:
 
 
 def wan(n: int | float | Decimal) -> str:
-    """Print a figure of 10000 or more in 万 with at most 2 decimals (12345 -> 1.23万).
+    """Print a figure of 10000 or more in 万 when that is exact to 2 decimals (12000 -> 1.2万,
+    2800000 -> 280万); otherwise the exact figure (12345 -> 12345): never a rounded amount.
 
-    Smaller figures are printed plainly via `number`; the threshold applies after rounding.
+    Smaller figures are printed plainly via `number`.
     """
     d = _round2(_to_decimal(n, "万"))
     if abs(d) < _WAN:
         return _plain(d)
-    return f"{_plain(_round2(d / _WAN))}万"
+    in_wan = d / _WAN
+    if in_wan != in_wan.quantize(_CENT):
+        return _plain(d)
+    return f"{_plain(in_wan)}万"
 
 
 def money(n: int | float | Decimal) -> str:
@@ -114,11 +118,11 @@ def money(n: int | float | Decimal) -> str:
 
 
 def wanyuan(n: int | float | Decimal) -> str:
-    """Print an amount in yuan with its unit: 7250元 below 10000, else 1.2万元 / 280万元."""
+    """Print an amount in yuan with its unit, exactly: 7250元, 14280元, 1.2万元, 280万元
+    (万元 only where it loses nothing)."""
     d = _round2(_to_decimal(n, "万元"))
-    if abs(d) < _WAN:
-        return f"{money(d)}元"
-    return f"{wan(d)}元"
+    shown = wan(d)
+    return f"{shown}元" if shown.endswith("万") else f"{money(d)}元"
 
 
 def quantity(item: dict) -> str:

@@ -21,17 +21,30 @@ _qty = FILTERS["数量"]
 
 # Every derived name the template may use, with what it holds (feeds the README table).
 DERIVED: dict[str, str] = {
-    "学习句": "学习笔记、心得体会和调阅检查一句，如“督促机关党员人均记写学习笔记3万余字，撰写心得体会3篇，"
-              "每季度对党员学习情况进行1次调阅检查”（检查4次写“每季度…1次”，否则写“全年…N次”；"
+    "党员句": "党员人数一句，如“支部现有党员10名，其中正式党员9名、预备党员1名”（指标中有年内增加、减少人数时一并写出）；"
+              "没有党员名册时为空",
+    "举措句": "工作举措按板块连成的段落文字：{板块: “内容。内容。”}，板块为责任落实、理论学习、组织建设、中心工作、作风建设，"
+              "按台账顺序，原文照录；没有的板块为空",
+    "小节": "“一、履职工作主要情况”各小节的序号，如 {“责任落实”: “（一）”, …, “作风建设”: “”}；"
+            "小节有工作举措或有数字时才有序号（依次排列），否则为空、整段略去",
+    "学习句": "学习笔记、心得体会和调阅检查一句，如“党员人均记写学习笔记3万余字，撰写心得体会3篇，"
+              "每季度对党员学习情况进行1次调阅检查”（学习笔记检查规则已检查且无发现、检查4次时写“每季度…1次”，否则写“全年…N次”；"
               "人均篇数不是整数时写“2篇以上”）；无数字时为空",
     "党课句": "党课按主讲人分列，如“支部书记带头讲党课4次，邀请专家讲党课2次，领导干部讲专题党课4次”，"
-              "未注明主讲人类别的写“另开展党课N次”；为0的部分略去，全为0时为空",
+              "未注明主讲人类别的写“另开展党课N次”；为0的部分略去；只有一类时（即总数，“三会一课句”已写）为空",
+    "理论学习句": "主题党日领学、专题研讨、党课、知识测试连成一句，如“每月主题党日活动上安排1名干部领学，开展专题研讨4次，"
+                "支部书记带头讲党课4次……开展知识测试1次”；为0的部分略去，全为0时为空",
     "帮扶句": "帮扶事项逐项连成一句，如“在石门村栽植油松1500余棵，为柳沟村群众送去过冬棉服190件”："
               "事项中已写明对象的照写，否则在前面加“为对象”；无帮扶时为空",
-    "其他事项句": "其他事项中默认模板未单独引用的事项（默认模板单独引用“购买规定学习读本”“对标星级指标”），"
-                "如“开展志愿服务6次”，以“、”连接；没有时为空",
+    "结对帮扶句": "结对共建次数与帮扶事项一句，如“开展党组织结对共建活动4次，在石门村栽植油松1500余棵……”；都没有时为空",
+    "其他事项句": "其他事项逐项，如“开展志愿服务6次”，以“、”连接；没有时为空",
     "三会一课句": "“召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次”，为0的部分略去，全为0时为空",
-    "组织生活形式句": "“观看爱国主义影片3次、警示教育片2次、开展支部结对共建活动4次、参加观摩学习2次”，为0的部分略去，全为0时为空",
+    "组织生活会句": "“召开组织生活会1次，开展民主评议党员1次”，为0的部分略去，全为0时为空",
+    "组织生活制度句": "只在规则检查没有发现问题时写：“严格按照每月10日前完成当月组织生活的要求，认真落实“三会一课”、"
+                  "主题党日等党内基本组织生活制度”（支委会、党员大会、党小组会、党课、主题党日各规则凡适用的都已检查且无发现；"
+                  "关闭了主题党日截止日时只写后半句）；否则为空",
+    "组织生活形式句": "“观看爱国主义影片3次、警示教育片2次、参加观摩学习2次”（结对共建已在理论学习部分写出，不重复），"
+                  "为0的部分略去，全为0时为空",
     "采用级别": "采用篇数大于0的级别，按中央、省、市、县用“、”连接，如“中央、省、市”；没有时为空",
     "问题句": "问题清单连成一段：“一是标题。内容二是标题。内容…”（只有一条时不加“一是”）；没有问题时为空",
     "原因句": "原因连成一句：“一是标题。内容；二是标题。内容；…。”（只有一条时不加“一是”）；没有原因时为空",
@@ -46,23 +59,23 @@ DERIVED: dict[str, str] = {
             "党课、主题党日",
     "附件说明": "附件表下方的注释，说明数字、“—”和底色的含义，并列出所用的规则次数",
     "领学句": "主题党日领学情况，如“每月主题党日活动上安排1名干部领学”（每月都有主题党日且都填了主讲人/领学人时），"
-              "否则“在N次主题党日活动上安排干部领学”；没有领学人时为空",
-    "主题党日截止日": "规则设置中主题党日的截止日（默认10），用于“严格按照每月10日前完成当月组织生活的要求”；"
-                  "关闭该规则时为0，句子略去",
+              "每次都有领学人但不是每月都开展时“每次主题党日活动上均安排…”，否则“在N次主题党日活动上安排干部领学”；"
+              "没有领学人时为空",
     "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空、覆盖人数大于0且规则检查无谈心谈话发现），"
                   "为真时写“和全体党员开展谈心谈话”",
-    "学习按季度检查": "真/假：学习笔记检查次数为4，写“每季度…进行1次调阅检查”",
-    "党费无欠缴": "真/假：实缴总额大于0、填了缴纳标准、无欠缴且规则检查无党费发现，为真时写“按月足额缴纳党费”“已全部上缴”",
-    "主题党日按时": "真/假：主题党日规则已检查且没有发现（每月都开展、都在截止日前），"
-                "为真时写“严格按照每月10日前完成当月组织生活的要求”，否则写“对照……要求”",
+    "党费按月足额": "真/假：党费规则已检查且无发现、每名党员每个应缴月份实缴不少于缴纳标准（指标“党费.足额”），"
+                "为真时写“按月足额缴纳党费”；为假且知道应缴总额时写出应缴总额",
     "显示党小组会": "真/假：附件表是否列出党小组会一行",
+    "落款日期": "落款日期：基本信息“报告日期”，如“2023年1月10日”；没填时为“　年　月　日”，留给书记手写",
+    "草稿标记": "有错误行仍按 --keep-going 生成时为“（台账有 N 处错误未计入，本稿仅供核对）”，印在每页页眉；否则为空",
 }
 
 DERIVED.update(previous.DERIVED)  # 同比…: last year beside this year (--previous)
 DERIVED.update(rectify.DERIVED)  # 整改句: what became of last year's problems
 
-# 其他事项 the default template quotes by name; the rest go into 其他事项句.
-TEMPLATE_QUOTED_OTHER = ("购买规定学习读本", "对标星级指标")
+# 工作举措 板块 in the order of the subsections of 一、履职工作主要情况.
+SECTION_ORDER = ("责任落实", "理论学习", "组织建设", "中心工作", "作风建设")
+BLANK_DATE = "\u3000年\u3000月\u3000日"
 
 GAP_MARK = "—"
 GAP_FILL = "D9D9D9"
@@ -129,8 +142,8 @@ def study_sentence(m: Mapping) -> str:
         parts.append(f"{'撰写' if parts else '人均撰写'}心得体会{amount}")
     elif total_essays:
         parts.append(f"共撰写心得体会{_num(total_essays)}篇")
-    clauses = ["督促机关党员" + "，".join(parts)] if parts else []
-    if checks == 4:
+    clauses = ["党员" + "，".join(parts)] if parts else []
+    if checks == 4 and _rule_met(m, "学习笔记检查"):
         clauses.append("每季度对党员学习情况进行1次调阅检查")
     elif checks:
         clauses.append(f"全年对党员学习情况进行调阅检查{_times(checks)}")
@@ -147,9 +160,10 @@ def lecture_sentence(m: Mapping) -> str:
         ("党员", "党员讲党课"),
         ("未注明", "另开展党课"),
     )
-    parts = [f"{text}{_times(_get(m, '党课', key))}" for key, text in phrases if _n(_get(m, "党课", key))]
-    if len(parts) == 1 and _n(_get(m, "党课", "未注明")):
-        return f"开展党课{_times(_get(m, '党课', '未注明'))}"
+    given = [key for key, _ in phrases if _n(_get(m, "党课", key))]
+    parts = [f"{text}{_times(_get(m, '党课', key))}" for key, text in phrases if key in given]
+    if len(given) == 1 and _n(_get(m, "党课", given[0])) == _n(_get(m, "组织生活", "党课")):
+        return ""  # one category that is the whole total, which 三会一课句 already says
     return "，".join(parts)
 
 
@@ -177,11 +191,11 @@ def assistance_sentence(m: Mapping) -> str:
 
 
 def other_sentence(m: Mapping) -> str:
-    """其他事项句: 其他事项 not quoted by name in the default template, "事项数量单位"."""
+    """其他事项句: every 其他事项 as "事项数量单位"."""
     items = m.get("其他事项") or {}
     parts = []
     for name, item in items.items():
-        if name in TEMPLATE_QUOTED_OTHER or not isinstance(item, Mapping):
+        if not isinstance(item, Mapping):
             continue
         amount = _quantity(item)
         if amount:
@@ -210,11 +224,118 @@ def forms_sentence(m: Mapping) -> str:
     life = m.get("组织生活") or {}
     films = [f"{k}{_times(life[k])}" for k in ("爱国主义影片", "警示教育片") if _n(life.get(k))]
     parts = ["观看" + "、".join(films)] if films else []
-    if _n(life.get("结对共建")):
-        parts.append(f"开展支部结对共建活动{_times(life['结对共建'])}")
     if _n(life.get("观摩学习")):
         parts.append(f"参加观摩学习{_times(life['观摩学习'])}")
     return "、".join(parts)
+
+
+def members_sentence(m: Mapping) -> str:
+    """党员句: members on the roster, 正式/预备, and the year's changes when computed."""
+    members = m.get("党员") or {}
+    total = _n(members.get("总数"))
+    if not total:
+        return ""
+    full, probation = _n(members.get("正式党员")), _n(members.get("预备党员"))
+    text = f"支部现有党员{_num(total)}名"
+    if probation:
+        text += f"，其中正式党员{_num(full)}名、预备党员{_num(probation)}名"
+    changes = [f"{word}{_num(members[key])}名" for key, word in (("增加", "增加"), ("减少", "减少"))
+               if _n(members.get(key))]
+    if changes:
+        text += "，年内" + "、".join(changes)
+    return text
+
+
+def measures(m: Mapping) -> dict[str, str]:
+    """举措句: each 板块's measures as the secretary wrote them, each ending with 。."""
+    given = m.get("工作举措") or {}
+    return {name: "".join(_sentence(text) for text in (given.get(name) or []) if _strip_end(text))
+            for name in SECTION_ORDER}
+
+
+def study_activities_sentence(m: Mapping) -> str:
+    """理论学习句: led study at 主题党日, 专题研讨, lectures by speaker, 知识测试."""
+    life = m.get("组织生活") or {}
+    parts = [leaders_sentence(m)]
+    if _n(life.get("专题研讨")):
+        parts.append(f"开展专题研讨{_times(life['专题研讨'])}")
+    parts.append(lecture_sentence(m))
+    if _n(life.get("知识测试")):
+        parts.append(f"开展知识测试{_times(life['知识测试'])}")
+    return "，".join(p for p in parts if p)
+
+
+def twinning_sentence(m: Mapping) -> str:
+    """结对帮扶句: 结对共建 held and the aid items."""
+    count = _n(_get(m, "组织生活", "结对共建"))
+    parts = [f"开展党组织结对共建活动{_times(count)}" if count else "", assistance_sentence(m)]
+    return "，".join(p for p in parts if p)
+
+
+def reviews_sentence(m: Mapping) -> str:
+    """组织生活会句: the year's 组织生活会 and 民主评议党员."""
+    life = m.get("组织生活") or {}
+    parts = []
+    if _n(life.get("组织生活会")):
+        parts.append(f"召开组织生活会{_times(life['组织生活会'])}")
+    if _n(life.get("民主评议党员")):
+        parts.append(f"开展民主评议党员{_times(life['民主评议党员'])}")
+    return "，".join(parts)
+
+
+# The rules behind 认真落实“三会一课”、主题党日.
+LIFE_RULES = ("支委会", "党员大会", "党小组会", "党课", "主题党日")
+
+
+def life_rules_sentence(m: Mapping) -> str:
+    """组织生活制度句: 严格按照/认真落实 only when every applicable rule was checked and met."""
+    rules = m.get("检查规则") or {}
+    if not isinstance(rules.get("主题党日"), Mapping):
+        return ""
+    life = m.get("组织生活") or {}
+    if not all(_n(life.get(k)) for k in ("党员大会", "党课", "主题党日")):
+        return ""  # a rule met with nothing held is a rule not configured, never a claim
+    for kind in LIFE_RULES:
+        entry = rules.get(kind)
+        if not isinstance(entry, Mapping):
+            return ""
+        if entry.get("启用") is False or entry.get("适用") is False:
+            if kind == "主题党日":
+                return ""  # 主题党日 unchecked: no claim about it
+            continue
+        if not _rule_met(m, kind):
+            return ""
+    text = "认真落实“三会一课”、主题党日等党内基本组织生活制度"
+    deadline = rules["主题党日"].get("截止日")
+    return f"严格按照每月{deadline}日前完成当月组织生活的要求，{text}" if deadline else text
+
+
+def sections(m: Mapping, derived: Mapping) -> dict[str, str]:
+    """小节: the subsections of 一、 that have something to say, numbered in order."""
+    life = m.get("组织生活") or {}
+    said = {
+        "责任落实": (_n(life.get("专题研究党建")) or _n(_get(m, "谈心谈话", "次数")) or derived["学习句"]),
+        "理论学习": derived["理论学习句"] or derived["结对帮扶句"] or derived["其他事项句"],
+        "组织建设": derived["组织生活制度句"] or derived["三会一课句"]
+                    or derived["组织生活会句"] or derived["组织生活形式句"] or _n(_get(m, "党费", "实缴总额")),
+        "中心工作": _n(_get(m, "信息报送", "报送篇数")),
+        "作风建设": False,
+    }
+    shown = [name for name in SECTION_ORDER if derived["举措句"][name] or said[name]]
+    numbers = {name: FILTERS["小标题"](i) for i, name in enumerate(shown, 1)}
+    return {name: numbers.get(name, "") for name in SECTION_ORDER}
+
+
+def draft_mark(m: Mapping) -> str:
+    """草稿标记: a report rendered despite error rows says so on every page."""
+    errors = _n(_get(m, "校验", "错误"))
+    return f"（台账有 {_num(errors)} 处错误未计入，本稿仅供核对）" if errors else ""
+
+
+def signature_date(m: Mapping) -> str:
+    """落款日期: the 报告日期, or blanks for the secretary to fill in by hand."""
+    day = _get(m, "支部", "报告日期")
+    return FILTERS["日期"](day) if day else BLANK_DATE
 
 
 def adoption_levels(m: Mapping) -> str:
@@ -259,12 +380,9 @@ def leaders_sentence(m: Mapping) -> str:
     one = "1名" if _get(m, "主题党日", "每次一人领学") else ""
     if led == held and len(days) == 12 and all(days):
         return f"每月主题党日活动上安排{one}干部领学"
+    if led >= held:  # the count is 三会一课句's: not said twice
+        return f"每次主题党日活动上均安排{one}干部领学"
     return f"在{_num(led)}次主题党日活动上安排{one}干部领学"
-
-
-def _has_finding(m: Mapping, rule_id: str) -> bool:
-    name = _get(m, "检查规则", rule_id, "规则")
-    return any(isinstance(f, Mapping) and f.get("规则") == name for f in m.get("检查发现") or [])
 
 
 def _rule_met(m: Mapping, kind: str) -> bool:
@@ -272,7 +390,8 @@ def _rule_met(m: Mapping, kind: str) -> bool:
     checked = _get(m, "检查规则", kind)
     if not isinstance(checked, Mapping) or not checked.get("已检查"):
         return False
-    return not any(isinstance(f, Mapping) and kind in str(f.get("规则") or "") for f in m.get("检查发现") or [])
+    return not any(isinstance(f, Mapping) and (f.get("规则") == checked.get("规则") or kind in str(f.get("规则") or ""))
+                   for f in m.get("检查发现") or [])
 
 
 def _finding_months(m: Mapping, kind: str) -> set[int]:
@@ -351,11 +470,17 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         show_party_groups = bool(_n(_get(m, "组织生活", "党小组会")))
     problems, causes = _items(m.get("问题")), _items(m.get("原因"))
     derived = {
+        "党员句": members_sentence(m),
+        "举措句": measures(m),
         "学习句": study_sentence(m),
         "党课句": lecture_sentence(m),
+        "理论学习句": study_activities_sentence(m),
         "帮扶句": assistance_sentence(m),
+        "结对帮扶句": twinning_sentence(m),
         "其他事项句": other_sentence(m),
         "三会一课句": meetings_sentence(m),
+        "组织生活会句": reviews_sentence(m),
+        "组织生活制度句": life_rules_sentence(m),
         "组织生活形式句": forms_sentence(m),
         "采用级别": adoption_levels(m),
         "问题句": problems_sentence(problems),
@@ -367,18 +492,17 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "附件表": appendix_rows(m, show_party_groups),
         "附件说明": appendix_note(m),
         "领学句": leaders_sentence(m),
-        "主题党日截止日": (_get(m, "检查规则", "主题党日", "截止日") or 0)
-                     if _get(m, "检查规则", "主题党日", "启用") is not False else 0,
         "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
-                      and not _has_finding(m, "谈心谈话")),
-        "学习按季度检查": _n(_get(m, "学习", "检查次数")) == 4,
-        "党费无欠缴": (bool(_n(dues.get("实缴总额"))) and dues.get("应缴总额") is not None
-                  and not dues.get("欠缴") and not _has_finding(m, "党费")),
-        "主题党日按时": _rule_met(m, "主题党日"),
+                      and _rule_met(m, "谈心谈话")),
+        "党费按月足额": (bool(_n(dues.get("实缴总额"))) and dues.get("足额") is True
+                    and _rule_met(m, "党费")),
         "显示党小组会": show_party_groups,
+        "落款日期": signature_date(m),
+        "草稿标记": draft_mark(m),
     }
     derived.update(previous.derived(m))
     derived.update(rectify.derived(m))
+    derived["小节"] = sections(m, derived)
     assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
     m.update(derived)
     return m

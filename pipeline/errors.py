@@ -21,6 +21,10 @@ class ConfigError(UsageError):
     """The project file (pipeline.toml) is invalid."""
 
 
+class WrongYearError(PipelineError):
+    """The ledgers are for another year than the one asked for (exit 1: the data says so)."""
+
+
 class OutputError(UsageError):
     """An output folder or file that cannot be written: not a folder, no permission, or a file
     held open by Word/Excel/WPS (exit 2, with what to do)."""

@@ -147,6 +147,8 @@ class Ledgers:
     files: list[str] = field(default_factory=list)
     # Kinds with rows left out by errors (--keep-going): their rules cannot be judged.
     incomplete: set[str] = field(default_factory=set)
+    # Tables left out whole: undated, and their name or title names another year.
+    excluded: list = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)  # row accounting, one per ledger sheet
     _by_type: dict | None = field(default=None, repr=False)
 
@@ -168,6 +170,7 @@ _CATEGORY = {norm_key(s): canon for canon, syns in vocab.MEMBER_CATEGORIES.items
 _NON_MEMBERS = {norm_key(s) for s in vocab.NON_MEMBERS}
 _LEVEL = {norm_key(s): canon for canon, syns in vocab.LEVELS.items() for s in (canon, *syns)}
 _PROBLEM = {norm_key(s): canon for canon, syns in vocab.PROBLEM_TYPES.items() for s in (canon, *syns)}
+_SECTION = {norm_key(s): canon for canon, syns in vocab.SECTIONS.items() for s in (canon, *syns)}
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
 _SPACES = SPACES
@@ -298,20 +301,87 @@ def _parse_yesno(value):
         raise ValueError("应填“是”或“否”") from None
 
 
-def guess_year(tables: list[Table]) -> int | None:
-    """The year most dated event rows fall in, for runs with no --year and no 基本信息 year."""
+def _parse_remit(raw, year: int | None):
+    """A 上缴 cell: 是/否 (or √), a date it was handed on (yes), or the amount handed on."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)  # an amount (a date cell arrives as a date, not a number)
+    key = norm_key(raw)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    try:
+        return parse_date(raw, year) and True
+    except ValueError:
+        pass
+    try:
+        return float(parse_number(raw)[0])
+    except ValueError:
+        raise ValueError("应填“是”“否”、上缴日期或上缴金额") from None
+
+
+def is_remit_row(record: Record) -> bool:
+    """A dues row recording the remittance (姓名 `上缴`, `已上缴`…), not a member's payments."""
+    return str(record.values.get("姓名") or "").startswith(vocab.REMIT_ROWS)
+
+
+def table_years(table: Table) -> Counter:
+    """Years written out in a table's dated cells: event dates (a year-less `6月3日` says no
+    year), wide dues month headers (`2023年1月`) and 逐笔 dues months (`2023年1月`)."""
+    years: Counter = Counter()
+    rows = table.sheet.rows
+    columns = [index for name, index in table.columns.items() if (table.kind.name, name) in _EVENT_DATE_COLUMNS]
+    if table.kind.name == vocab.DUES_LONG and "月份" in table.columns:
+        columns.append(table.columns["月份"])
+    for index in columns:
+        # Dates repeat: count each distinct cell once (Counter runs in C), parse it once.
+        cells = Counter([row[index] for row in map(rows.__getitem__, table.data_rows) if index < len(row)])
+        for raw, n in cells.items():
+            if is_blank(raw):
+                continue
+            found_year: int | None
+            try:
+                found_year = parse_date(raw, None).year
+            except ValueError:
+                found = _YEAR_IN_TEXT.search(raw) if isinstance(raw, str) else None
+                found_year = int(found.group(1)) if found else None
+            if found_year is not None:
+                years[found_year] += n
+    for col_year, _ in table.months.values():
+        if col_year is not None:
+            years[col_year] += len(table.data_rows)
+    return years
+
+
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def name_year(table: Table) -> int | None:
+    """A year named in the file name, sheet name or title rows (`2022年度党费收缴台账`)."""
+    texts = [table.sheet.file, table.sheet.name]
+    first = min(table.data_rows) if table.data_rows else 0
+    headers = set(table.headers.values())
+    for row in table.sheet.rows[:first]:
+        texts += [str(v) for v in row if isinstance(v, str) and v.strip() and v.strip() not in headers]
+    for text in texts:
+        found = _YEAR_IN_TEXT.search(text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def dated_years(tables: list[Table]) -> Counter:
+    """Dated rows per year over every ledger (基本信息 aside)."""
     years: Counter = Counter()
     for table in tables:
-        for name, index in table.columns.items():
-            if (table.kind.name, name) not in _EVENT_DATE_COLUMNS:
-                continue
-            for r in table.data_rows:
-                row = table.sheet.rows[r]
-                if index < len(row) and not is_blank(row[index]):
-                    try:
-                        years[parse_date(row[index], None).year] += 1
-                    except ValueError:
-                        pass
+        if table.kind.name != "基本信息":
+            years.update(table_years(table))
+    return years
+
+
+def guess_year(tables: list[Table]) -> int | None:
+    """The year most dated rows fall in, for runs with no --year and no 基本信息 year."""
+    years = dated_years(tables)
     if not years:
         return None
     return min(years.items(), key=lambda kv: (-kv[1], -kv[0]))[0]
@@ -337,7 +407,8 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
                           column=name, value=raw, code="bad-value")
                 continue
             if name in info and info[name] != value:
-                log.warning(sheet.file, f"与{sources[name].where()}的“{name}”（{info[name]}）不一致，采用前者",
+                log.warning(sheet.file, f"与{sources[name].where()}的“{name}”不一致：采用那里的“{_show_info(info[name])}”，"
+                            f"本行的“{_show_info(value)}”未采用",
                             "请统一各文件中的基本信息", sheet=sheet.name, row=r + 1, column=name,
                             value=raw, code="info-conflict")
                 continue
@@ -353,6 +424,10 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
             log.error(tables[0].sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
                       sheet=tables[0].sheet.name, code="missing-value")
     return info, sources
+
+
+def _show_info(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _maybe_october(raw, month, what: str, example: str):
@@ -397,6 +472,10 @@ def _parse(kind_of_value: str, raw, year: int | None):
         return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
     if kind_of_value == "quarter":
         return parse_quarter(raw)
+    if kind_of_value == "section":
+        return _lookup(_SECTION, raw, "板块", vocab.SECTIONS)
+    if kind_of_value == "remit":
+        return _parse_remit(raw, year)
     if kind_of_value == "status":
         return _parse_status(raw)
     if kind_of_value == "rectify":
@@ -416,6 +495,7 @@ _ACTIONS = {
     "paymonth": "请写成 1月 或 2023年1月 这样的月份",
     "quarter": "请写成 第一季度 或 1 至 4",
     "yesno": "请填写“是”或“否”",
+    "remit": "请填写“是”“否”、上缴日期或上缴金额",
     "deadline": "请写成 2023年6月30日、2023年6月底前 或 长期坚持",
 }
 
@@ -431,9 +511,26 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str]) -
         if table.kind.name == "基本信息":
             continue
         kind = table.kind
+        other = name_year(table)
+        # 任务清单 plans next year's work: `2024年工作打算` belongs in the 2023 report.
+        next_year_plan = kind.name == "任务清单" and other == year + 1
+        if other is not None and other != year and not next_year_plan and not table_years(table):
+            # No row of it carries a year, and its name says another one: not this year's.
+            log.warning(table.sheet.file, f"这张表的名称或标题写的是{other}年，表中又没有写明年份的日期，"
+                        f"不属于报告年度（{year}年），整张表不计入统计（{len(table.data_rows)}行）",
+                        f"如果它就是{year}年的台账，请把名称或标题中的年份改为{year}年；"
+                        f"如果要生成{other}年度的报告，请运行 make report YEAR={other}",
+                        sheet=table.sheet.name, code="out-of-year-sheet")
+            ledgers.excluded.append(table)
+            # Counted as 非本年度, row by row, so the sheet's accounting still balances.
+            outcome: dict[int, str] = {r: OUT_OF_YEAR for r in table.data_rows}
+            outcome.update((r, TOTALS) for r in table.totals)
+            outcome.update((r, EXAMPLE) for r in table.examples)
+            outcomes.append((table, outcome))
+            continue
         records = ledgers.records.setdefault(kind.name, [])
         logged = len(log.items)
-        outcome: dict[int, str] = {r: TOTALS for r in table.totals}
+        outcome = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
         key_columns = (*kind.key, *vocab.ALWAYS_KEY)
         for record in _table_records(table, log, year, outcome):
@@ -778,13 +875,13 @@ def monthly_standards(ledgers: Ledgers) -> dict[str, dict[int, tuple[float, Sour
     """
     rows: dict[str, list[Record]] = {}
     for record in ledgers.of(vocab.DUES_WIDE):
-        if record["缴纳标准"] is not None:
+        if record["缴纳标准"] is not None and not is_remit_row(record):
             rows.setdefault(record["姓名"], []).append(record)
     out: dict[str, dict[int, tuple[float, Source]]] = {}
     for name, records in rows.items():
         out[name] = {m: _standard_of_month(records, m) for m in range(1, 13)}
     for record in ledgers.of(vocab.DUES_LONG):
-        if record["缴纳标准"] is not None and record["姓名"] not in rows:
+        if record["缴纳标准"] is not None and record["姓名"] not in rows and not is_remit_row(record):
             out.setdefault(record["姓名"], {m: (record["缴纳标准"], record.src) for m in range(1, 13)})
     return out
 
@@ -804,10 +901,32 @@ def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     """Every payment as (name, month, amount, source), from either dues form."""
     out: list[tuple[str, int, float, Source]] = []
     for record in ledgers.of(vocab.DUES_WIDE):
-        out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
+        if not is_remit_row(record):
+            out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
     for record in ledgers.of(vocab.DUES_LONG):
-        out.append((record["姓名"], record["月份"], record["金额"], record.src))
+        if not is_remit_row(record):
+            out.append((record["姓名"], record["月份"], record["金额"], record.src))
     return out
+
+
+def dues_remittance(ledgers: Ledgers) -> tuple[list[Record], list[Record], float]:
+    """What the dues ledgers say about handing dues on: (member rows with a 上缴 cell, the
+    rows with payments but none, the amount on 上缴 rows and in amount cells)."""
+    marked, unmarked, amount = [], [], 0.0
+    for record in (*ledgers.of(vocab.DUES_WIDE), *ledgers.of(vocab.DUES_LONG)):
+        if is_remit_row(record):
+            amount += sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+            continue
+        paid = sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+        remit = record["上缴"]
+        if remit is None or remit is False:
+            if paid > 0:
+                unmarked.append(record)
+            continue
+        marked.append(record)
+        if remit is not True:
+            amount += remit
+    return marked, unmarked, amount
 
 
 def _expand_talk_targets(ledgers: Ledgers) -> None:
@@ -849,6 +968,8 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     warned = set()
     for kind, column in checks:
         for record in ledgers.of(kind):
+            if kind in (vocab.DUES_WIDE, vocab.DUES_LONG) and is_remit_row(record):
+                continue
             names = record[column]
             for name in (names if isinstance(names, tuple) else (names,)):
                 if name and name not in roster and (name, record.src) not in warned:

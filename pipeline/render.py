@@ -626,12 +626,16 @@ def _md_cell(text: str) -> str:
 def docx_to_markdown(docx_bytes: bytes) -> str:
     """The report as Markdown: one paragraph a line, headings as #, tables as Markdown tables."""
     document = docx.Document(io.BytesIO(docx_bytes))
-    blocks: list[str] = []
+    # A page header (the draft mark of a --keep-going report) comes first, as on every page.
+    header = " ".join(p.text.strip() for p in document.sections[0].header.paragraphs if p.text.strip())
+    blocks: list[str] = [header] if header else []
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":
             para = Paragraph(child, document)
-            text = para.text.replace("\n", "").strip()  # a title broken over two lines is one line here
-            if not text:
+            # A title broken over two lines is one line here; full-width spaces are kept (the
+            # blank date line is `　年　月　日`).
+            text = para.text.replace("\n", "").strip(" \t\r\n")
+            if not text.strip():
                 continue
             prefix = _MD_PREFIX.get(para.style.name if para.style is not None else "", "")
             if not prefix and _LEVEL1.match(text) and not text.endswith(("。", "；", "：")):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import rectify, vocab
-from pipeline.aggregate import check_occasions, dues_gaps, full_members, months_due, roster, secretary, year_end_members
+from pipeline.aggregate import check_occasions, dues_gaps, dues_short, full_members, months_due, roster, secretary, year_end_members
 from pipeline.normalise import Ledgers, Record, Source, dues_payments
 from pipeline.values import norm_key, split_names
 
@@ -229,9 +229,13 @@ def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
 
 def _dues_summary(dues: list[dict]) -> str:
     serious = [f for f in dues if f.get("严重")]
-    text = f"{len(dues)}名党员存在未按月缴纳党费的情况"
+    missed = [f for f in dues if not f.get("少缴") or "未缴纳" in f.get("说明", "")]
+    under = [f for f in dues if f.get("少缴")]
+    parts = [f"{len(missed)}名党员存在未按月缴纳党费的情况"] if missed else []
+    parts += [f"{len(under)}名党员存在未足额缴纳党费的情况"] if under else []
+    text = "，".join(parts)
     if serious:
-        text += f"，其中{len(serious)}名连续多月未缴纳" if len(dues) > 1 else "，且连续多月未缴纳"
+        text += f"，其中{len(serious)}名连续多月未缴纳" if len(missed) > 1 else "，且连续多月未缴纳"
     return text
 
 
@@ -392,17 +396,41 @@ def _by_secretary(talker, sec: str) -> bool:
 
 
 def _dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
-    """Each member with a standard pays every month from joining; long gaps are serious."""
+    """Each member with a standard pays, in full, every month of membership; long gaps are serious."""
     members = {m["姓名"]: m for m in roster(ledgers)}
     rows: dict[str, list[Source]] = defaultdict(list)
     for name, _, _, src in dues_payments(ledgers):
         rows[name].append(src)
+    gaps, short = dues_gaps(ledgers), dues_short(ledgers)
     found = []
-    for name, (missed, src) in dues_gaps(ledgers).items():
-        finding = _dues_finding(name, missed, _needed(cfg.serious_months))
-        sources = [src, *rows[name], *([members[name]] if name in members else [])]
+    where: Source | None  # the dues row behind the finding
+    for name in dict.fromkeys([*gaps, *short]):
+        missed, where = gaps.get(name) or ([], None)
+        under, where = short.get(name, ([], where))
+        finding = _dues_finding(name, missed, _needed(cfg.serious_months)) if missed else {"说明": "", "涉及": [], "姓名": name}
+        if under:
+            note = _short_note(under)
+            finding["说明"] = f"{finding['说明']}，{note}" if finding["说明"] else f"{name}{note}"
+            finding["涉及"] = sorted(set(finding["涉及"]) | {f"{m}月" for m, _, _ in under},
+                                   key=lambda x: int(x[:-1]))
+            finding["少缴"] = True
+        sources = [where, *rows[name], *([members[name]] if name in members else [])]
         found.append((finding, sources))
     return found
+
+
+def _short_note(under: list[tuple[int, float, float]]) -> str:
+    """`3月、4月实缴少于缴纳标准（标准80元，实缴1元）`; several amounts are listed. A standard
+    that changed during the year is named with each month (`3月（标准80元，实缴1元）、…`)."""
+    from pipeline.cnfmt import money
+
+    if len({std for _, std, _ in under}) > 1:
+        months = _join(f"{m}月（标准{money(std)}元，实缴{money(p)}元）" for m, std, p in under)
+        return f"{months}实缴少于缴纳标准"
+    standard = under[0][1]
+    paid = _join(dict.fromkeys(f"{money(p)}元" for _, _, p in under))
+    return (f"{_join(f'{m}月' for m, _, _ in under)}实缴少于缴纳标准"
+            f"（标准{money(standard)}元，实缴{paid}）")
 
 
 def _runs(months: list[int]) -> list[list[int]]:

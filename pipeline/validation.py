@@ -21,9 +21,25 @@ def unchecked_rules(checked: dict | None) -> list[str]:
             if not entry.get("已检查")]
 
 
+KEEP_GOING_NOTE = ("上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字；有错误行的台账，"
+                   "其相关规则未作检查（见“未检查的规则”）。报告每页页眉注明“本稿仅供核对”；改正后请重新生成报告。")
+NO_FINDINGS = "已检查的规则中未发现不符合规则的情况。"
+NOTHING_CHECKED = "没有可以检查的规则（见下面“未检查的规则”）。"
+
+
+def findings_verdict(findings: list[dict], checked: dict | None) -> str:
+    """What the rule checks came to when they found nothing: never 未发现 when nothing ran."""
+    if findings:
+        return ""
+    if checked is not None and not any(entry.get("已检查") for entry in checked.values()):
+        return NOTHING_CHECKED
+    return NO_FINDINGS
+
+
 def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                          findings: list[dict] | None = None, keep_going: bool = False,
-                         checked: dict | None = None, accounts: list | None = None) -> str:
+                         checked: dict | None = None, notes: list[str] | None = None,
+                         accounts: list | None = None) -> str:
     """Markdown a secretary can read and a reviewer can diff (no timestamps)."""
     counts = log.counts()
     lines = [f"# 校验报告{f'：{branch}' if branch else ''}", ""]
@@ -31,6 +47,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
     if year:
         lines.append(f"- 报告年度：{year}年")
     lines.append(f"- 结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}")
+    lines += [f"- 说明：{note}" for note in notes or []]
     if log.infos:
         lines.append(f"- 提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见下面的“提示”）")
     lines.append("")
@@ -58,15 +75,13 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
                 source = f"（依据：{finding['依据']}）" if finding.get("依据") else ""
                 lines.append(f"{n}. 【{finding['规则']}】{finding['说明']}{source}")
         else:
-            lines.append("已检查的规则中未发现不符合规则的情况。")
+            lines.append(findings_verdict(findings, checked))
         skipped = unchecked_rules(checked)
         if skipped:
             lines += ["", "未检查的规则：", *[f"- {item}" for item in skipped]]
         lines.append("")
     if keep_going and log.errors:
-        lines += ["## 未计入报告的内容", "",
-                  "上面“错误”中列出的行（或整个文件）没有计入报告中的任何数字；有错误行的台账，"
-                  "其相关规则未作检查（见上面“未检查的规则”）。改正后请重新生成报告。", ""]
+        lines += ["## 未计入报告的内容", "", KEEP_GOING_NOTE, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -65,6 +65,9 @@ class Kind:
 
 C = Column
 
+# Headers of a column recording that dues were handed on to the higher Party organisation.
+REMIT_SYNONYMS = ("是否上缴", "已上缴", "上缴情况", "上缴日期", "上缴时间", "上缴金额", "上缴党费")
+
 KINDS: tuple[Kind, ...] = (
     Kind("基本信息", (
         C("党支部名称", ("支部名称", "党组织名称", "支部全称"), required=True, width=30),
@@ -133,14 +136,17 @@ KINDS: tuple[Kind, ...] = (
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准", "每月应缴党费", "应缴党费",
                    "月应缴"), "number", unit="元"),
         C("合计", ("全年合计", "总计"), "number", unit="元"),
-    ), key=("姓名", "缴纳标准", "月份", "列月份"), title="党费收缴台账", hints=("党费",), sheet_words=("党费",),
+        C("上缴", REMIT_SYNONYMS, "remit"),
+    ), key=("姓名", "缴纳标准", "月份", "列月份", "上缴"), title="党费收缴台账", hints=("党费",),
+        sheet_words=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
         C("姓名", ("党员姓名",), "name", required=True),
         C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
         C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True, unit="元"),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
-    ), key=("姓名", "月份", "金额", "缴纳标准"), title="党费收缴台账（逐笔）", hints=("党费",),
+        C("上缴", REMIT_SYNONYMS, "remit"),
+    ), key=("姓名", "月份", "金额", "缴纳标准", "上缴"), title="党费收缴台账（逐笔）", hints=("党费",),
         help="每笔党费一行：姓名、所属月份、金额。"),
     Kind("信息报送台账", (
         C("日期", ("报送日期", "报送时间", "时间"), "date"),
@@ -178,6 +184,15 @@ KINDS: tuple[Kind, ...] = (
         C("单位"),
     ), key=("事项", "数量", "单位"), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
+    Kind("工作举措", (
+        # 方面/类别/措施 stay out: 问题清单 and 任务清单 headers use them.
+        C("板块", ("工作板块", "所属板块", "板块名称"), "section", required=True, width=12),
+        C("内容", ("举措", "工作举措", "主要举措", "具体举措", "做法", "主要做法", "举措内容"), required=True, width=70),
+        C("小标题", ("板块小标题", "本部分标题"), width=30),
+    ), key=("板块", "内容", "小标题"), title="工作举措", hints=("举措", "做法"), sheet_words=("工作举措", "主要做法"),
+        min_columns=2,
+        help="本支部当年采取的工作举措，每条一行，用自己的话写；报告按板块放进“履职工作主要情况”"
+             "的相应部分，按表中顺序排列。不填则报告只写台账统计出的数字。“小标题”可给该部分起标题。"),
     # Last year's problems and what became of them (上年度问题整改情况); `init --previous`
     # fills 问题 from last year's 问题清单.
     Kind("整改台账", (
@@ -314,6 +329,18 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "县": ("县级", "区", "县区", "县区级", "区级", "县委"),
 }
 
+# 工作举措.板块 -> canonical: the subsection of 一、履职工作主要情况 a measure is told in.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "责任落实": ("第一责任", "主体责任", "责任", "抓主抓重", "履职尽责"),
+    "理论学习": ("政治学习", "学习教育", "理论武装", "学习", "思想建设", "政治建设"),
+    "组织建设": ("组织生活", "支部建设", "基层组织建设", "党员教育管理", "标准化建设", "组织"),
+    "中心工作": ("业务工作", "服务中心", "中心", "融合发展", "党建业务融合"),
+    "作风建设": ("党风廉政", "党风廉政建设", "作风", "纪律建设", "廉政建设"),
+}
+
+# A dues row whose 姓名 cell starts with one of these records the remittance, not a member.
+REMIT_ROWS: tuple[str, ...] = ("上缴", "已上缴", "上缴上级", "上缴党费", "上缴合计")
+
 PROBLEM_TYPES: dict[str, tuple[str, ...]] = {
     "问题": ("存在问题", "主要问题"),
     "原因": ("问题原因", "原因分析", "产生原因"),
@@ -372,6 +399,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
     "整改台账": {"问题": "理论学习不够深入", "整改措施": "制定年度学习计划，每月集中学习1次", "责任人": "王书记",
                "完成时限": (6, 30), "完成情况": "已完成", "完成时间": (6, 20)},
+    "工作举措": {"板块": "理论学习", "内容": "制定年度学习计划，每月第一周集中学习1次"},
 }
 
 # The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell

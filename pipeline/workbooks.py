@@ -23,7 +23,7 @@ from pipeline.affected import AffectedSheet
 from pipeline.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
 from pipeline.readers import column_letter
-from pipeline.validation import ACCOUNT_COLUMNS, account_row, verdict
+from pipeline.validation import ACCOUNT_COLUMNS, KEEP_GOING_NOTE, account_row, findings_verdict, unchecked_rules, verdict
 from pipeline.values import is_blank
 from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
@@ -39,6 +39,7 @@ CODE_LABELS: dict[str, str] = {
     "bad-value": "内容无效",
     "duplicate": "重复记录",
     "out-of-year": "不在报告年度内",
+    "out-of-year-sheet": "整张表属于其他年度",
     "not-in-roster": "姓名不在党员名册中",
     "dues-total": "党费合计与各月之和不一致",
     "info-conflict": "基本信息前后不一致",
@@ -75,7 +76,8 @@ TYPE_NOUNS: dict[str, str] = {
     "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
     "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
     "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
-    "text": "文字", "name": "姓名", "names": "姓名", "status": "党员状态", "deadline": "完成时限", "rectify": "完成情况",
+    "section": "板块", "remit": "上缴情况", "status": "党员状态",
+    "text": "文字", "name": "姓名", "names": "姓名", "deadline": "完成时限", "rectify": "完成情况",
 }
 
 
@@ -221,7 +223,8 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
 
 # ---------------------------------------------------------------- the workbook
 
-def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool) -> None:
+def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str], findings, keep_going: bool,
+             notes: list[str] | None = None) -> None:
     counts = log.counts()
     ws.column_dimensions["A"].width = 40
     for letter in "BCD":
@@ -230,6 +233,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
              f"读取文件：{len(files)} 个",
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
+    lines += [f"说明：{note}" for note in notes or []]
     if log.infos:
         lines.append(f"提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见“{LIST_SHEET}”）")
     if findings is not None:
@@ -238,7 +242,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
               "“问题行-”开头的工作表（如有）复制了出错的行，错误标红、警告标黄，鼠标指向单元格可看说明；",
               "请在原台账中改正，然后重新检查。"]
     if keep_going and log.errors:
-        lines.append("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。")
+        lines.append(f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}")
     row = 2
     for line in lines:
         _put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
@@ -305,7 +309,7 @@ def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, in
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(log.items) + 1, 2)}"
 
 
-def _findings(ws, findings: list[dict]) -> None:
+def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
     widths = [6, 20, 50, 24, 40]
     _header(ws, 1, ["序号", "规则", "说明", "涉及", "依据"], widths)
     for n, finding in enumerate(findings, 1):
@@ -314,22 +318,32 @@ def _findings(ws, findings: list[dict]) -> None:
         for index, value in enumerate(values, 1):
             _put(ws, n + 1, index, value, _BOXED_WRAP)
         fit_height(ws, n + 1, widths)
+    row = len(findings) + 2
     if not findings:
-        _put(ws, 2, 1, "全年台账核查未发现不符合规则的情况。")
+        _put(ws, row, 1, findings_verdict(findings, checked))
+        row += 1
+    skipped = unchecked_rules(checked)
+    if skipped:
+        _put(ws, row + 1, 1, "未检查的规则：").font = _BOLD
+        for n, item in enumerate(skipped, row + 2):
+            _put(ws, n, 1, f"- {item}")
     ws.freeze_panes = "A2"
 
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        affected: list[AffectedSheet] | None = None, accounts: list | None = None) -> bytes:
-    """Deterministic .xlsx bytes; `affected` holds the rows the issues point at (affected.collect)."""
+                        affected: list[AffectedSheet] | None = None, checked: dict | None = None,
+                        notes: list[str] | None = None, accounts: list | None = None) -> bytes:
+    """Deterministic .xlsx bytes; `affected` holds the rows the issues point at (affected.collect);
+    `checked` (检查规则) names the rules not checked, as 校验报告.md does; `accounts` is the row
+    accounting per sheet (行数核对)."""
     wb = Workbook()
     _add_styles(wb)
     summary = wb.active
     summary.title = "汇总"
     problems = wb.create_sheet(LIST_SHEET)
     if findings is not None:
-        _findings(wb.create_sheet("规则检查"), findings)
+        _findings(wb.create_sheet("规则检查"), findings, checked)
     if accounts:
         _accounts(wb.create_sheet(ACCOUNT_SHEET), accounts)
     used = {ws.title.lower() for ws in wb.worksheets}
@@ -339,7 +353,7 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
         _rows_sheet(wb, copied)
         for r, n in copied.where.items():
             links[(rows.file, rows.sheet, r)] = (copied.title, n)
-    _summary(summary, log, branch, year, files, findings, keep_going)
+    _summary(summary, log, branch, year, files, findings, keep_going, notes)
     _problems(problems, log, links)
     for ws in wb.worksheets:
         fit_to_width(ws, "1:2" if ws.title.startswith(ROWS_PREFIX) else "1:1" if ws.title != "汇总" else None)

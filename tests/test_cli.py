@@ -65,6 +65,14 @@ def test_report_keep_going_renders_valid_rows(bad, tmp_path):
     assert (out / "metrics.json").exists() and (out / "report.md").exists()
     assert "## 未计入报告的内容" in (out / "校验报告.md").read_text(encoding="utf-8")
     assert '"党课": 1' in (out / "metrics.json").read_text(encoding="utf-8")
+    # A draft looks like one: the mark heads report.md and every page of the .docx.
+    mark = "（台账有 1 处错误未计入，本稿仅供核对）"
+    assert (out / "report.md").read_text(encoding="utf-8").splitlines()[0] == mark
+    import docx
+
+    section = docx.Document(str(out / "2023年度测试党支部书记抓党建工作述职报告.docx")).sections[0]
+    assert [p.text for p in section.header.paragraphs] == [mark] == [p.text for p in section.even_page_header.paragraphs]
+    assert section.different_first_page_header_footer is False  # so the first page shows it too
 
 
 def test_report_success_lists_outputs_and_next_step(good, tmp_path):
@@ -252,6 +260,51 @@ def test_a_report_edited_in_word_is_kept_not_overwritten(good, tmp_path):
     assert f"注意：{out} 中另有报告 {backup.name}，不是本次生成的。" in again.output.splitlines()
 
 
+def _edit_without_touching_properties(path: Path) -> None:
+    """Change the text the way a script or some WPS versions do: docProps/core.xml untouched."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {info: z.read(info.filename) for info in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename == "word/document.xml":
+                data = data.replace("请予评议".encode(), "请各位评议".encode())
+            z.writestr(info, data)
+
+
+def test_an_edit_that_leaves_the_properties_alone_is_still_kept(good, tmp_path):
+    import hashlib
+    import json
+
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    name = "2023年度测试党支部书记抓党建工作述职报告.docx"
+    manifest = json.loads((out / "生成记录.json").read_text(encoding="utf-8"))
+    assert sorted(manifest) == sorted([name, "report.md", "metrics.json", "provenance.json", "rows.json", "校验报告.md",
+                                       "校验报告.xlsx"])
+    assert all(manifest[n] == hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest)
+    untouched = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert "修改稿" not in untouched.output
+    _edit_without_touching_properties(out / name)
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
+    assert f"注意：{name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。" in result.output.splitlines()
+    import docx
+
+    assert "请各位评议" in "\n".join(p.text for p in docx.Document(str(backup)).paragraphs)
+    assert "请各位评议" not in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_without_a_manifest_the_document_properties_decide(good, tmp_path):
+    out = tmp_path / "out"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    (out / "生成记录.json").unlink()  # an output folder from before manifests
+    _edit_without_touching_properties(out / "2023年度测试党支部书记抓党建工作述职报告.docx")
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert "修改稿" not in result.output  # the properties still say ours: the known limit of the fallback
+
+
 def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
     out = tmp_path / "out"
     invoke("report", "--inputs", str(branch(tmp_path / "good", [["2023-05-06", "支委会", "学习"]])),
@@ -282,18 +335,80 @@ def test_a_template_dividing_by_zero_is_a_template_error(good, tmp_path):
     assert result.output.startswith("错误：模板 t.docx 渲染时出错：division by zero。")
 
 
+NO_YEAR_INFO = {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"]]}
+
+
 def test_year_option_chooses_the_rows_that_count(tmp_path):
     import json
 
-    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2023-05-06", "支委会", "今年"],
-                                      ["2023-06-06", "支委会", "今年二"]])
+    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2022-07-06", "支委会", "去年二"],
+                                      ["2023-06-06", "支委会", "今年"]], NO_YEAR_INFO)
     out = tmp_path / "out"
     result = invoke("report", "--inputs", str(folder), "--outputs", str(out), "--year", "2022")
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 1
+    assert metrics["年度"] == 2022 and metrics["组织生活"]["支委会"] == 2
     assert (out / "2022年度测试党支部书记抓党建工作述职报告.docx").exists()
-    assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 2
+    assert sum("日期不在报告年度（2022年）内" in line for line in result.output.splitlines()) == 1
+
+
+def test_a_year_most_rows_are_not_in_is_an_error(tmp_path):
+    folder = branch(tmp_path / "in", [["2022-05-06", "支委会", "去年"], ["2023-05-06", "支委会", "今年"],
+                                      ["2023-06-06", "支委会", "今年二"]], NO_YEAR_INFO)
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(folder), "--outputs", str(out), "--year", "2022")
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：报告年度是2022年（命令中指定的 YEAR=2022），但台账中写明日期的3行里只有1行在2022年"
+        "（2022年1行、2023年2行），这些台账是2023年的。要生成2023年度的报告，请运行 make report YEAR=2023；"
+        "要生成2022年度的报告，请换用2022年的台账（如 make report INPUTS=台账2022 YEAR=2022）。没有生成报告。\n")
+    assert not out.exists()
+    # Without --year the year comes from the rows, and the same ledgers make a 2023 report.
+    assert invoke("report", "--inputs", str(folder), "--outputs", str(out)).exit_code == 0
+
+
+def test_info_year_that_disagrees_with_the_rows_is_an_error(tmp_path):
+    rows = [["2022-05-06", "支委会", "一"], ["2022-06-06", "支委会", "二"]]
+    folder = branch(tmp_path / "in", rows)  # 基本信息 says 2023
+    result = invoke("check", "--inputs", str(folder))
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：报告年度是2023年（基本信息中的“年度”（2023）），但台账中写明日期的2行里只有0行在2023年"
+        "（2022年2行），这些台账是2022年的。要生成2022年度的报告，请运行 make report YEAR=2022，"
+        "并把基本信息（台账.xlsx「基本信息」第3行）中的“年度”改为2022；要生成2023年度的报告，请换用2023年的台账"
+        "（如 make report INPUTS=台账2023 YEAR=2023）。没有生成报告。\n")
+    result = invoke("check", "--inputs", str(folder), "--year", "2022")
+    assert result.exit_code == 1
+    assert result.output == ("错误：基本信息（台账.xlsx「基本信息」第3行）中的“年度”是2023，但台账中写明日期的2行里"
+                             "2行在2022年（2022年2行）。请把那里的“年度”改为2022，或换用2023年的台账。没有生成报告。\n")
+
+
+def test_an_undated_sheet_named_for_another_year_is_left_out(tmp_path):
+    import json
+
+    dues = {"2022年度党费": [["姓名", "缴纳标准", "1月", "2月"], ["张三", 50, 50, 50]],
+            "2024年工作打算": [["标题", "内容"], ["加强作风建设", "每季度开展1次作风整顿。"]]}  # next year's plan: kept
+    folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]], dues)
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(folder), "--outputs", str(out))
+    assert result.exit_code == 0, result.output
+    assert ("[警告] 台账.xlsx，工作表「2022年度党费」：这张表的名称或标题写的是2022年，表中又没有写明年份的日期，"
+            "不属于报告年度（2023年），整张表不计入统计（1行）。如果它就是2023年的台账，请把名称或标题中的年份改为2023年；"
+            "如果要生成2022年度的报告，请运行 make report YEAR=2022。") in result.output.splitlines()
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["党费"]["实缴总额"] == 0
+    assert {"标题": "加强作风建设", "内容": "每季度开展1次作风整顿。"} in metrics["打算"]
+
+
+def test_init_never_writes_into_the_sample_inputs(monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    before = sorted(p.name for p in (root / "inputs").iterdir())
+    monkeypatch.chdir(root)
+    result = invoke("init", "--year", "2024")
+    assert result.exit_code == 2
+    assert result.output == ("错误：inputs 是样例台账文件夹，不能在其中生成空白台账（会和样例混在一起）。"
+                             "请指定一个新文件夹，如：make init INPUTS=台账2024 YEAR=2024\n")
+    assert sorted(p.name for p in (root / "inputs").iterdir()) == before
 
 
 def test_an_empty_branch_folder_is_named(tmp_path):
@@ -302,3 +417,31 @@ def test_an_empty_branch_folder_is_named(tmp_path):
     (inputs / "第二党支部").mkdir()
     result = invoke("check", "--inputs", str(inputs))
     assert "【第一党支部】注意：子文件夹 第二党支部 中没有台账文件，已跳过。" in result.output.splitlines()
+
+
+def test_a_conflict_names_the_value_that_was_used(tmp_path):
+    folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]])
+    write_xlsx(folder / "附加基本信息.xlsx", {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"],
+                                                          ["年度", 2026]]})
+    result = invoke("check", "--inputs", str(folder))
+    assert ("[警告] 附加基本信息.xlsx，工作表「基本信息」，第3行，「年度」列：值「2026」与台账.xlsx「基本信息」第3行的"
+            "“年度”不一致：采用那里的“2023”，本行的“2026”未采用。请统一各文件中的基本信息。") in result.output.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_ends_a_failed_run_with_a_chinese_line(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    folder = branch(tmp_path / "in", [["2023-02-30", "支委会", "学习"]])
+    # PY points at this interpreter, so the test needs no .venv of its own.
+    args = ["make", "-s", "-C", str(root), f"PY={sys.executable}", "STAMP=", f"STATUS={tmp_path / 'status'}"]
+    done = subprocess.run([*args, "report", f"INPUTS={folder}", f"OUTPUTS={tmp_path / 'out'}"],
+                          capture_output=True, text=True)
+    last = (done.stdout + done.stderr).strip().splitlines()[-1]
+    assert done.returncode == 2
+    assert "make report 未完成（退出码 1）：台账有错误" in last and "Error" not in last
+    done = subprocess.run([*args, "init"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "请指定存放空白台账的新文件夹（inputs/ 是样例台账，不能往里写），如：make init INPUTS=台账" in done.stderr

@@ -324,3 +324,59 @@ def test_rows_json_holds_what_was_typed_not_the_derived_key_fields(tmp_path):
     assert rows["台账.xlsx / 上半年党费 / 2"] == "姓名：张一；缴纳标准：50；各月：1月50，2月50"
     assert rows["台账.xlsx / 第一季度笔记 / 2"] == "姓名：张一；学习笔记：3000；季度：1"
     assert rows["台账.xlsx / 党员名册 / 3"] == "姓名：张一"
+
+
+# ---------------------------------------------------------------- claims over facts (足额, 少缴)
+
+def test_full_payment_is_judged_per_month_at_that_months_standard(tmp_path):
+    roster = [["姓名"], ["王书记"], ["张一"]]
+    rose = [["姓名", "缴纳标准", *MONTHS], ["王书记", 50, *[50] * 12], ["张一", 50, *[50] * 6, *[None] * 6],
+            ["张一", 80, *[None] * 6, *[80] * 6]]
+    result = run(book(tmp_path / "full", {"党费": rose}, roster))
+    assert result.metrics["党费"]["足额"] and result.metrics["党费"]["少缴"] == []
+    # The same payments at the old rate after the standard rose: 少缴 July to December, at 80元.
+    stayed = [*rose[:3], ["张一", 80, *[None] * 6, *[50] * 6]]
+    result = run(book(tmp_path / "short", {"党费": stayed}, roster))
+    dues = result.metrics["党费"]
+    assert not dues["足额"] and dues["欠缴"] == []
+    assert dues["少缴"] == [{"姓名": "张一", "月份": m, "应缴": 80, "实缴": 50} for m in range(7, 13)]
+    assert [f["说明"] for f in result.findings if f["规则"] == "党费按月缴纳"] == [
+        "张一7月、8月、9月、10月、11月、12月实缴少于缴纳标准（标准80元，实缴50元）"]
+
+
+def test_short_months_under_two_standards_name_each_standard(tmp_path):
+    dues = [["姓名", "缴纳标准", *MONTHS], ["王书记", 50, *[50] * 12], ["张一", 50, 50, 50, 10, *[50] * 3, *[None] * 6],
+            ["张一", 80, *[None] * 6, 80, 50, *[80] * 4]]
+    result = run(book(tmp_path, {"党费": dues}, [["姓名"], ["王书记"], ["张一"]]))
+    assert [f["说明"] for f in result.findings if f["规则"] == "党费按月缴纳"] == [
+        "张一3月（标准50元，实缴10元）、8月（标准80元，实缴50元）实缴少于缴纳标准"]
+
+
+def test_full_payment_counts_only_the_months_of_membership(tmp_path):
+    # 张一 left in June and paid to June; 李二 left before the year and is not in the dues ledger.
+    roster = [["姓名", "状态", "转出时间"], ["王书记", "", ""], ["张一", "转出", "2023-06"], ["李二", "转出", "2022-10"]]
+    dues = [["姓名", "缴纳标准", *MONTHS], ["王书记", 50, *[50] * 12], ["张一", 50, *[50] * 6, *[None] * 6]]
+    result = run(book(tmp_path / "left", {"党费": dues}, roster))
+    assert result.metrics["党费"]["足额"], result.metrics["党费"]
+    assert result.metrics["党费"]["未列入"] == [] and result.metrics["党费"]["欠缴"] == []
+    # A member of the whole year the dues ledger does not list: no 足额.
+    stayed = [["姓名", "状态", "转出时间"], ["王书记", "", ""], ["张一", "转出", "2023-06"], ["李二", "", ""]]
+    result = run(book(tmp_path / "stayed", {"党费": dues}, stayed))
+    assert result.metrics["党费"]["未列入"] == ["李二"] and not result.metrics["党费"]["足额"]
+
+
+# ---------------------------------------------------------------- issue 9's sheets in the accounting
+
+def test_a_sheet_named_for_another_year_is_counted_as_outside_the_year(tmp_path):
+    dues = [["姓名", "缴纳标准", "1月", "2月"], ["张一", 50, 50, 50], ["李二", 50, 50, 50], ["合计", None, 100, 100]]
+    result = run(book(tmp_path, {"2022年度党费": dues}))
+    assert result.metrics["党费"]["实缴总额"] == 0
+    assert account(result, "2022年度党费").counts == {"计入": 0, "重复": 0, "合计行": 1, "非本年度": 2, "示例": 0,
+                                                   "出错": 0}
+
+
+def test_measures_are_counted_and_an_identical_one_is_a_duplicate(tmp_path):
+    rows = [["板块", "内容"], ["理论学习", "制定年度学习计划"], ["理论学习", "制定年度学习计划"], ["作风建设", "开展作风纪律整顿"]]
+    result = run(book(tmp_path, {"工作举措": rows}))
+    assert result.metrics["工作举措"]["理论学习"] == ["制定年度学习计划"]
+    assert account(result, "工作举措").counts == {"计入": 2, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 0}

@@ -119,7 +119,7 @@ _SAMPLE_VALUES = {
     "text": "文本", "name": "张三", "date": "2023-05-06", "anydate": "2023-05-06", "month": "1980.05", "number": "12",
     "int": "9", "names": "张三、李四", "activity": "支委会", "speaker": "书记", "category": "正式党员",
     "yesno": "是", "level": "省", "problem": "问题", "quarter": "第二季度", "paymonth": "5月", "status": "正常",
-    "rectify": "推进中", "deadline": "2023年6月底前",
+    "section": "理论学习", "remit": "是", "rectify": "推进中", "deadline": "2023年6月底前",
 }
 
 

@@ -91,7 +91,7 @@ def test_drop_down_lists_come_from_the_vocabularies(tmp_path):
 def test_blank_dues_ledger_is_the_wide_form(tmp_path):
     api.run_init(tmp_path, YEAR)
     ws = openpyxl.load_workbook(tmp_path / "06-党费收缴台账.xlsx").worksheets[0]
-    assert [c.value for c in ws[2]] == ["序号", "姓名", "缴纳标准", *[f"{m}月" for m in range(1, 13)], "合计"]
+    assert [c.value for c in ws[2]] == ["序号", "姓名", "缴纳标准", *[f"{m}月" for m in range(1, 13)], "合计", "上缴"]
 
 
 def test_basic_info_is_label_value_rows(tmp_path):
@@ -159,6 +159,7 @@ def fill(folder: Path) -> None:
                                          [2, "原因", "思想认识不足", "重业务轻党建。"]])
     _append(folder / "10-任务清单.xlsx", [[1, "加强学习", "每月集中学习1次。"]])
     _append(folder / "11-其他事项.xlsx", [[1, "开展志愿服务", 6, "次"]])
+    _append(folder / "12-工作举措.xlsx", [[1, "理论学习", "制定年度学习计划"], [2, "作风建设", "开展作风纪律整顿"]])
 
 
 def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
@@ -179,6 +180,8 @@ def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
     assert [p["标题"] for p in m["问题"]] == ["学习不够深入"]
     assert [p["标题"] for p in m["打算"]] == ["加强学习"]
     assert list(m["其他事项"]) == ["开展志愿服务"]
+    assert m["工作举措"] == {"责任落实": [], "理论学习": ["制定年度学习计划"], "组织建设": [], "中心工作": [],
+                         "作风建设": ["开展作风纪律整顿"]}  # not the example row
     kinds = {kind for kind, records in run.ledgers.records.items() if records}
     assert kinds == {k.name for k in ledger_kinds()} - {"基本信息"}
 
@@ -206,8 +209,8 @@ def test_cli_init_lists_files_and_next_step(tmp_path, capsys):
     folder = tmp_path / "台账2023"
     assert cli("init", "--inputs", str(folder), "--year", "2023") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "已生成 11 个2023年度空白台账："
-    assert lines[1:12] == [f"  {folder / name}" for name in NAMES]
+    assert lines[0] == "已生成 12 个2023年度空白台账："
+    assert lines[1:13] == [f"  {folder / name}" for name in NAMES]
     assert lines[-1] == (f"台账在 {folder}。下一步：用 Excel 或 WPS 打开填写（第3行是示例，不会统计；"
                          f"各表的“填表说明”页有填写要求），填好后运行 make check INPUTS={folder} 检查。")
     assert cli("init", "--inputs", str(folder)) == 0
@@ -267,3 +270,21 @@ def test_an_example_row_typed_over_is_reported_not_dropped(tmp_path):
         "如果这是真实记录，请删去第一格中的“示例”二字。"]
     untouched = [i for i in run.log.items if i.code == "example-row" and i.file != "03-组织生活台账.xlsx"]
     assert untouched == []
+
+
+def test_a_report_from_filled_blank_ledgers_claims_nothing_they_do_not_carry(tmp_path):
+    from tests.test_render import MODEL_ONLY
+
+    api.run_init(tmp_path / "in", YEAR)
+    fill(tmp_path / "in")
+    api.run_report(tmp_path / "in", tmp_path / "out", None)
+    text = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    before = text.split("## 二、")[0]
+    assert not [w for w in MODEL_ONLY if w in before]
+    for claim in ("足额", "已全部上缴", "严格按照", "认真落实", "每季度", "按时"):
+        assert claim not in before, claim
+    assert "和全体党员开展谈心谈话1次" in before  # 王书记 talked with 李四, the only other member
+    assert text.startswith("# 2023年度第一党支部书记抓党建工作述职报告\n\n第一党支部书记 王书记\n")
+    assert "（二）政治理论学习情况。制定年度学习计划。" in text
+    assert "（五）作风建设情况。开展作风纪律整顿。" in text
+    assert "\n第一党支部\n\n\u3000年\u3000月\u3000日\n" in text

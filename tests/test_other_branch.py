@@ -117,7 +117,10 @@ def test_findings(result):
 def test_report_reads_right(result):
     _, out = result
     text = (out / "report.md").read_text(encoding="utf-8")
-    assert "# 2023年度党支部书记抓党建工作述职报告" in text
+    assert "# 2023年度城关社区第三党支部书记抓党建工作述职报告\n\n城关社区第三党支部书记 赵刚\n" in text
+    assert "支部现有党员6名，其中正式党员5名、预备党员1名。" in text
+    assert "召开组织生活会1次，开展民主评议党员1次。" in text
+    assert "\n城关社区第三党支部\n\n\u3000年\u3000月\u3000日\n" in text  # no 报告日期: left for the secretary
     assert "全年召开支委会11次，党员大会3次，党小组会12次，开展主题党日活动12次，讲党课2次。" in text
     assert "和全体党员" not in text and "已全部上缴" not in text and "按月足额" not in text
     # Five 正式党员: the monthly 支委会 rule does not apply, so May's gap is no finding.

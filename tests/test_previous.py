@@ -89,11 +89,11 @@ def test_metrics_gain_last_year_and_the_change(years):
 
 def test_the_report_says_how_the_year_compares(years):
     text = (years["2022"] / "report.md").read_text(encoding="utf-8")
-    assert "和全体党员开展谈心谈话10次，较上年增加2次，注重激发" in text
+    assert "和全体党员开展谈心谈话10次，较上年增加2次。" in text
     assert ("全年召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次。"
             "支委会、党员大会、主题党日活动次数与上年持平，讲党课较上年增加2次。") in text
     assert "全年共收党费5760元，较上年增加230元，已全部上缴。" in text
-    assert ("全年撰写上报各类信息120余篇，较上年增加6篇，"
+    assert ("全年撰写上报各类信息126篇，较上年增加6篇，"
             "被中央、省、市各类网站、报纸刊物、杂志所登载18篇（次），较上年增加3篇（次）。") in text
     assert "学习笔记3万余字，撰写" in text and "上年" not in text.split("学习笔记")[1].split("。")[0]
 

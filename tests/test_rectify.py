@@ -19,7 +19,7 @@ from tests.test_previous import make_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS_2021 = [title for kind, title, _ in make_sample.PREV_PROBLEMS if kind == "问题"]
-RECTIFY_FILE = "12-整改台账.xlsx"
+RECTIFY_FILE = "13-整改台账.xlsx"
 
 
 def invoke(*args: str):
@@ -44,9 +44,9 @@ def test_init_previous_prefills_roster_and_rectification(last_year, tmp_path):
     result = invoke("init", "--inputs", str(folder), "--year", "2022", "--previous", str(last_year["ledgers"]))
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "已生成 12 个2022年度空白台账："
-    assert lines[12] == f"  {folder / RECTIFY_FILE}"
-    assert lines[13] == (f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、党员名册 10 行、整改台账 3 行"
+    assert lines[0] == "已生成 13 个2022年度空白台账："
+    assert lines[13] == f"  {folder / RECTIFY_FILE}"
+    assert lines[14] == (f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、党员名册 10 行、整改台账 3 行"
                          f"（取自 {last_year['ledgers']}（2021年度台账））。请核对：书记有变动的改正基本信息，"
                          "党员名册删去已转出的党员、补上新党员；整改台账逐条填写整改措施、责任人、完成时限和完成情况。")
     info = {a: b for a, b in load_workbook(folder / "01-基本信息.xlsx").active.iter_rows(min_row=3, values_only=True)}
@@ -85,7 +85,7 @@ def test_init_previous_usage_errors(tmp_path):
     assert result.output.strip().startswith(f"错误：找不到上年度文件夹：{tmp_path / '无此文件夹'}")
     assert not (tmp_path / "新").exists()
     plain = invoke("init", "--inputs", str(tmp_path / "新"), "--year", "2023")
-    assert plain.output.splitlines()[0] == "已生成 11 个2023年度空白台账："  # no 整改台账 without --previous
+    assert plain.output.splitlines()[0] == "已生成 12 个2023年度空白台账："  # no 整改台账 without --previous
 
 
 def fill_rectification(folder: Path, status: dict[int, tuple]) -> None:

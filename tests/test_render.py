@@ -71,10 +71,12 @@ def test_reopens_with_python_docx(rendered):
 def test_title_is_first_and_centred(rendered):
     d = docx.Document(io.BytesIO(rendered))
     title = d.paragraphs[0]
-    assert title.text == "2022年度党支部书记抓党建工作述职报告"
+    assert title.text.replace("\n", "") == "2022年度青山县委组织部机关党支部书记抓党建工作述职报告"
     assert title.style.name == "报告标题"
     assert title.style.paragraph_format.alignment == 1  # CENTER
-    assert d.paragraphs[1].text == "现将抓党建工作履职情况报告如下，请予评议。"
+    assert d.paragraphs[1].text == "青山县委组织部机关党支部书记 李明华"
+    assert d.paragraphs[1].style.paragraph_format.alignment == 1
+    assert d.paragraphs[2].text.endswith("现将抓党建工作履职情况报告如下，请予评议。")
 
 
 def test_every_style_and_run_has_an_east_asian_font(rendered):
@@ -286,11 +288,11 @@ def test_default_template_matches_the_tool():
 
 # ------------------------------------------------------------------ the text
 MODEL_FIGURES = [
-    "专题研究机关党建工作4次", "谈心谈话10次", "和全体党员开展谈心谈话10次", "3万余字", "心得体会3篇",
+    "专题研究党建工作4次", "谈心谈话10次", "和全体党员开展谈心谈话10次", "3万余字", "心得体会3篇",
     "每季度对党员学习情况进行1次调阅检查", "专题研讨4次", "专家讲党课2次", "专题党课4次", "知识测试1次",
     "结对共建活动4次", "1500余棵", "280万元", "190件", "8名", "5吨", "100本规定学习读本", "50条星级指标",
     "支委会12次", "党员大会4次", "主题党日活动12次", "党课10次", "爱国主义影片3次", "警示教育片2次",
-    "观摩学习2次", "按月足额缴纳党费", "5760元", "已全部上缴", "120余篇", "中央、省、市", "18篇",
+    "观摩学习2次", "按月足额缴纳党费", "5760元", "已全部上缴", "126篇", "中央、省、市", "18篇",
 ]
 
 
@@ -301,7 +303,10 @@ def test_model_figures_appear(markdown, figure):
 
 def test_markdown_structure(markdown):
     lines = markdown.splitlines()
-    assert lines[0] == "# 2022年度党支部书记抓党建工作述职报告"
+    assert lines[0] == "# 2022年度青山县委组织部机关党支部书记抓党建工作述职报告"
+    assert lines[2] == "青山县委组织部机关党支部书记 李明华"
+    assert lines[4] == "支部现有党员10名，其中正式党员9名、预备党员1名。现将抓党建工作履职情况报告如下，请予评议。"
+    assert lines.index("青山县委组织部机关党支部") + 2 == lines.index("2023年1月10日")  # 落款
     for h in ("## 一、履职工作主要情况", "## 二、存在的主要问题及原因", "## 三、下一步工作打算",
               "## 附件", "### 2022年度“三会一课”及主题党日开展情况统计表"):
         assert h in lines
@@ -339,17 +344,65 @@ def test_zero_figures_drop_their_sentences(metrics):
     m["信息报送"].update({"采用篇数": 0, "按级别": {"中央": 0, "省": 0, "市": 0, "县": 0}})
     md = _render_md(m)
     _assert_clean(md)
-    assert "警示教育片" not in md and "专题研究机关党建工作" not in md
+    assert "警示教育片" not in md and "专题研究党建工作" not in md
     assert "石门村" not in md and "柳沟村" not in md
-    assert "观看爱国主义影片3次、开展支部结对共建活动4次" in md
-    assert "严格落实好“一岗双责”。常态化落实谈心谈话制度" in md
-    assert "结对共建活动4次。" in md
+    assert "组织党员观看爱国主义影片3次、参加观摩学习2次。" in md
+    assert "压紧压实党员教育管理责任。和全体党员开展谈心谈话10次。" in md
+    assert "开展党组织结对共建活动4次。" in md
     assert "支部书记带头讲党课4次" in md and "专家讲党课" not in md
-    assert "全年撰写上报各类信息120余篇。" in md and "登载" not in md
+    assert "全年撰写上报各类信息126篇。" in md and "登载" not in md
+
+
+def _required_only(metrics: dict) -> dict:
+    """The sample's figures without anything only its optional ledgers (工作举措, 帮扶, 其他事项) say."""
+    m = copy.deepcopy(metrics)
+    m["工作举措"] = {k: [] for k in m["工作举措"]}
+    m["工作举措小标题"] = {k: "" for k in m["工作举措小标题"]}
+    m["帮扶"], m["其他事项"] = [], {}
+    return m
+
+
+# What the model branch said of itself: never in a report whose ledgers do not say it.
+MODEL_ONLY = ("三个清单", "党员积分评定标准", "实施工作方案", "推进方案", "四学", "星级", "五星级", "大熔炉",
+              "锤炼部机关干部党性", "公务员", "课题调研", "党建工作督查", "一岗双责", "常态化落实", "购买",
+              "感染力", "试金石", "机关党员", "督促", "注重激发", "精心谋划", "坚持抓主抓重", "坚持用心用力",
+              "坚持落实落细", "坚持互融互促", "坚持从严从实", "抓实", "着力")
+
+
+def test_a_branch_with_only_the_required_ledgers_gets_no_borrowed_claims(metrics):
+    md = _render_md(_required_only(metrics))
+    _assert_clean(md)
+    # 二、三 are the branch's own 问题清单 and 任务清单; everything before must be its figures.
+    before = md.split("## 二、")[0]
+    assert not [w for w in MODEL_ONLY if w in before], [w for w in MODEL_ONLY if w in before]
+    part_1 = md.split("## 一、履职工作主要情况")[1].split("## 二、")[0]
+    assert part_1.splitlines()[2] == (
+        "（一）抓党建第一责任落实情况。年内专题研究党建工作4次，和全体党员开展谈心谈话10次。"
+        "党员人均记写学习笔记3万余字，撰写心得体会3篇，每季度对党员学习情况进行1次调阅检查。")
+    assert "（四）党建与中心工作融合情况。全年撰写上报各类信息126篇，" in part_1
+    assert "（五）" not in part_1
+
+
+def test_measures_go_to_their_subsection_in_ledger_order(metrics):
+    m = _required_only(metrics)
+    m["工作举措"]["作风建设"] = ["开展作风建设专项整治", "落实中央八项规定精神。"]
+    m["工作举措"]["责任落实"] = ["书记每月听取一次党建工作汇报"]
+    m["组织生活"]["专题研究党建"] = 0
+    m["谈心谈话"]["次数"] = 0
+    m["学习"] = {k: 0 for k in m["学习"]}
+    md = _render_md(m)
+    assert "（一）抓党建第一责任落实情况。书记每月听取一次党建工作汇报。\n" in md
+    assert "（五）作风建设情况。开展作风建设专项整治。落实中央八项规定精神。\n" in md
+    m["工作举措小标题"]["作风建设"] = "坚持从严从实，加强作风建设"  # the branch's own heading
+    assert "（五）坚持从严从实，加强作风建设。开展作风建设专项整治。" in _render_md(m)
+    m["工作举措"]["责任落实"] = []
+    md = _render_md(m)
+    assert "第一责任落实" not in md  # nothing to say: left out, the rest renumbered
+    assert "（一）政治理论学习情况。" in md and "（四）坚持从严从实，加强作风建设。" in md
 
 
 def test_everything_zero_still_reads(metrics):
-    m = copy.deepcopy(metrics)
+    m = _required_only(metrics)
     for k, v in m["组织生活"].items():
         if isinstance(v, int):
             m["组织生活"][k] = 0
@@ -357,13 +410,14 @@ def test_everything_zero_still_reads(metrics):
     m["党课"] = {k: 0 for k in m["党课"]}
     m["谈心谈话"] = {"次数": 0, "覆盖党员": 0, "未覆盖党员": ["张三"]}
     m["学习"] = {k: 0 for k in m["学习"]}
+    m["主题党日"]["领学次数"] = 0
     m["党费"].update({"实缴总额": 0, "按月": [0] * 12})
     m["信息报送"] = {"报送篇数": 0, "采用篇数": 0, "按级别": {}}
-    m["帮扶"], m["其他事项"], m["检查发现"] = [], {}, []
+    m["检查发现"] = []
     md = _render_md(m)
     _assert_clean(md)
-    assert "全年召开" not in md and "全年共收党费" not in md and "信息报送工作" not in md
-    assert "对标机关党支部星级指标" in md
+    assert "全年召开" not in md and "全年共收党费" not in md and "信息" not in md
+    assert "## 一、履职工作主要情况\n\n## 二、" in md
     assert "经对全年台账核查，“三会一课”" in md
     assert "| 支委会 | — |" in md
 
@@ -464,13 +518,23 @@ def test_derived_sentences(metrics):
         "在石门村栽植油松1500余棵，协调中化集团为柳沟村落实养殖项目资金280万元，为柳沟村群众送去过冬棉服190件，"
         "走访慰问柳沟村困难党员和离退休村干部8名，为红崖镇捐助饲草5吨"
     )
+    assert c["结对帮扶句"] == "开展党组织结对共建活动4次，" + c["帮扶句"]
     assert c["党课句"] == "支部书记带头讲党课4次，邀请专家讲党课2次，领导干部讲专题党课4次"
+    assert c["理论学习句"] == ("每月主题党日活动上安排1名干部领学，开展专题研讨4次，" + c["党课句"]
+                          + "，开展知识测试1次")
     assert c["采用级别"] == "中央、省、市"
     assert c["三会一课句"] == "召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次"
-    assert c["学习句"].endswith("每季度对党员学习情况进行1次调阅检查")
+    assert c["组织生活会句"] == "召开组织生活会1次，开展民主评议党员1次"
+    assert c["组织生活形式句"] == "观看爱国主义影片3次、警示教育片2次、参加观摩学习2次"
+    assert c["党员句"] == "支部现有党员10名，其中正式党员9名、预备党员1名"
+    assert c["学习句"] == "党员人均记写学习笔记3万余字，撰写心得体会3篇，每季度对党员学习情况进行1次调阅检查"
     assert c["检查发现句"] == "经对全年台账核查，7月主题党日在10日后召开（7月12日）。"
     assert c["其他事项句"] == ""
-    assert c["谈心谈话全覆盖"] and c["学习按季度检查"] and c["党费无欠缴"] and not c["显示党小组会"]
+    assert c["组织生活制度句"] == ""  # July's 主题党日 was late
+    assert c["小节"] == {"责任落实": "（一）", "理论学习": "（二）", "组织建设": "（三）", "中心工作": "（四）", "作风建设": ""}
+    assert c["举措句"]["中心工作"].endswith("长才干。持续抓好信息报送工作。")
+    assert c["落款日期"] == "2023年1月10日" and c["草稿标记"] == ""
+    assert c["谈心谈话全覆盖"] and c["党费按月足额"] and not c["显示党小组会"]
 
 
 def test_derived_variants(metrics):
@@ -479,24 +543,31 @@ def test_derived_variants(metrics):
     m["学习"]["人均笔记字数"] = 0
     m["谈心谈话"]["未覆盖党员"] = ["王五"]
     m["党费"]["欠缴"] = [{"姓名": "王五", "月份": 3}]
+    m["党费"]["足额"] = False
+    m["党费"]["已全部上缴"] = False
     m["其他事项"]["开展志愿服务"] = {"数量": 6, "单位": "次", "约数": False}
     m["帮扶"] = [{"对象": "", "事项": "捐赠图书", "数量": 0, "单位": "册", "约数": False}]
     m["检查发现"] = []
     m["组织生活"]["党小组会"] = 2
+    m["党员"].update({"预备党员": 0, "正式党员": 10, "增加": 2, "减少": 1})
+    m["支部"]["报告日期"] = ""
     c = build_context(m)
-    assert c["学习句"] == "督促机关党员人均撰写心得体会3篇，全年对党员学习情况进行调阅检查3次"
-    assert not c["谈心谈话全覆盖"] and not c["党费无欠缴"]
+    assert c["学习句"] == "党员人均撰写心得体会3篇，全年对党员学习情况进行调阅检查3次"
+    assert not c["谈心谈话全覆盖"] and not c["党费按月足额"]
     assert c["其他事项句"] == "开展志愿服务6次"
     assert c["帮扶句"] == "捐赠图书"
     assert c["检查发现句"] == ALL_MET
+    assert c["党员句"] == "支部现有党员10名，年内增加2名、减少1名"
+    assert c["落款日期"] == "\u3000年\u3000月\u3000日"
     assert c["显示党小组会"] and [r["项目"] for r in c["附件表"]] == ["支委会", "党员大会", "党小组会", "党课", "主题党日"]
     assert "三会一课句" in c and "党小组会2次" in c["三会一课句"]
     md = _render_md(m)
     _assert_clean(md)
     assert "开展谈心谈话10次" in md and "全体党员" not in md
-    assert "全年共收党费5760元。" in md and "已全部上缴" not in md
+    assert "全年共收党费5760元（应缴5760元）。" in md and "已全部上缴" not in md
     assert "此外，开展志愿服务6次。" in md
     assert "| 党小组会 |" in md
+    assert md.splitlines()[-1 - md.splitlines()[::-1].index("青山县委组织部机关党支部") + 2] == "\u3000年\u3000月\u3000日"
     c2 = build_context(metrics, show_party_groups=True)
     assert [r["项目"] for r in c2["附件表"]][2] == "党小组会"
 
@@ -534,16 +605,73 @@ def test_single_items_are_not_numbered_and_partial_figures_read_naturally(metric
     assert "共撰写心得体会3篇" in build_context(m)["学习句"]
 
 
-def test_claims_follow_the_findings(metrics):
+def test_organisational_life_claims_follow_the_rule_checks(metrics):
+    m = copy.deepcopy(metrics)
+    md = _render_md(m)  # July's 主题党日 was late
+    assert "严格按照" not in md and "认真落实" not in md.split("## 二、")[0].replace("认真贯彻落实", "")
+    m["检查发现"] = []
+    md = _render_md(m)
+    assert ("严格按照每月10日前完成当月组织生活的要求，认真落实“三会一课”、主题党日等党内基本组织生活制度。"
+            "全年召开支委会12次") in md
+    m["检查规则"]["党课"]["已检查"] = False  # a rule that could not be judged backs no claim
+    assert "认真落实“三会一课”" not in _render_md(m)
+    m["检查规则"]["党课"]["已检查"] = True
+    m["检查发现"] = [{"规则": "党员大会每季度召开", "说明": "第二季度未召开党员大会", "涉及": ["第二季度"]}]
+    assert "严格按照" not in _render_md(m)
+
+
+def test_dues_claims_both_ways(metrics):
     m = copy.deepcopy(metrics)
     md = _render_md(m)
-    assert "对照每月10日前完成当月组织生活的要求" in md  # July was late: no 严格按照
-    m["检查发现"] = []
-    assert "严格按照每月10日前完成当月组织生活的要求" in _render_md(m)
-    m["党费"]["应缴总额"] = None  # no standard: 足额 cannot be claimed
-    assert "按月足额缴纳党费" not in _render_md(m)
-    m["谈心谈话"].update({"次数": 0, "覆盖党员": 0})
-    assert "谈心谈话制度" not in _render_md(m)
+    assert "按月足额缴纳党费，全年共收党费5760元，已全部上缴。" in md
+    m["党费"]["已全部上缴"] = False  # nothing in the ledger records remittance
+    md = _render_md(m)
+    assert "按月足额缴纳党费，全年共收党费5760元。" in md and "上缴" not in md
+    m["党费"]["足额"] = False  # someone paid less than the standard
+    md = _render_md(m)
+    assert "足额" not in md and "全年共收党费5760元（应缴5760元）。" in md
+    m["党费"]["足额"] = True
+    m["检查发现"].append({"规则": "党费按月缴纳", "说明": "王五3月未缴纳党费", "涉及": ["3月"]})
+    assert "按月足额" not in _render_md(m)
+    m["检查发现"].pop()
+    m["检查规则"]["党费"]["已检查"] = False
+    assert "按月足额" not in _render_md(m)
+
+
+def test_talk_and_study_claims_both_ways(metrics):
+    m = copy.deepcopy(metrics)
+    md = _render_md(m)
+    assert "和全体党员开展谈心谈话10次" in md and "每季度对党员学习情况进行1次调阅检查" in md
+    m["检查发现"] = [{"规则": "谈心谈话全覆盖", "说明": "支部书记全年未与王五开展谈心谈话", "涉及": ["王五"]},
+                  {"规则": "学习笔记每季度检查", "说明": "第二季度未开展学习笔记检查", "涉及": ["第二季度"]}]
+    md = _render_md(m)
+    assert "全体党员" not in md and "每季度" not in md.split("## 二、")[0]
+    assert "开展谈心谈话10次" in md and "全年对党员学习情况进行调阅检查4次" in md
+
+
+def test_figures_are_exact(metrics):
+    m = copy.deepcopy(metrics)
+    m["信息报送"]["报送篇数"] = 126
+    m["党费"]["实缴总额"] = 14280
+    md = _render_md(m)
+    assert "全年撰写上报各类信息126篇" in md and "余篇" not in md
+    assert "全年共收党费14280元" in md and "1.43万" not in md
+    m["党费"]["实缴总额"] = 12000
+    assert "全年共收党费1.2万元" in _render_md(m)
+
+
+def test_a_draft_says_so_on_every_page_and_at_the_top(metrics):
+    m = copy.deepcopy(metrics)
+    m["校验"]["错误"] = 3
+    data = render_docx(TEMPLATE, build_context(m))
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[0]
+    mark = "（台账有 3 处错误未计入，本稿仅供核对）"
+    assert [p.text for p in section.header.paragraphs] == [mark]
+    assert [p.text for p in section.even_page_header.paragraphs] == [mark]
+    assert docx_to_markdown(data).splitlines()[0] == mark
+    final = docx.Document(io.BytesIO(render_docx(TEMPLATE, build_context(metrics))))
+    assert [p.text for p in final.sections[0].header.paragraphs] == [""]
 
 
 def test_an_unclosed_if_is_named_with_its_text(tmp_path):
@@ -567,3 +695,23 @@ def test_appendix_leaves_out_the_committee_row_of_a_small_branch(metrics):
     assert [r["项目"] for r in build_context(m)["附件表"]][0] == "支委会"  # the rule applies: gaps show
     m["检查规则"]["支委会"]["适用"] = False
     assert "支委会" not in [r["项目"] for r in build_context(m)["附件表"]]
+
+
+def _said_once(md: str, metrics: dict) -> list[str]:
+    """Activities whose count is stated more than once in section 一."""
+    part_1 = md.split("## 二、")[0]
+    twice = []
+    for kind, count in metrics["组织生活"].items():
+        if isinstance(count, int) and count and len(re.findall(rf"{kind}[^，。、；]*?(?<!\d){count}次", part_1)) > 1:
+            twice.append(kind)
+    return twice
+
+
+def test_no_sentence_repeats_another_s_figure(metrics):
+    assert _said_once(_render_md(metrics), metrics) == []
+    m = copy.deepcopy(metrics)
+    m["党课"].update({"书记": 0, "专家": 0, "领导干部": 0, "未注明": 10})  # one category: the total only
+    m["主题党日"]["举办日"][6] = []  # not every month: the leader sentence does not restate 12
+    md = _render_md(m)
+    assert _said_once(md, m) == [] and "讲党课10次" in md and "另开展党课" not in md
+    assert "每次主题党日活动上均安排1名干部领学" in md

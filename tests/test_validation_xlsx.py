@@ -13,6 +13,7 @@ from pipeline import api, vocab
 from pipeline.cli import main
 from pipeline.issues import IssueLog
 from pipeline.outputs import VALIDATION_XLSX
+from pipeline.validation import KEEP_GOING_NOTE, NO_FINDINGS, NOTHING_CHECKED
 from pipeline.workbooks import CODE_LABELS, TYPE_NOUNS, _sheet_title, code_label, validation_workbook
 from tests.builders import ROSTER, branch, write_xlsx
 
@@ -116,7 +117,62 @@ def test_report_run_writes_the_workbook_and_it_is_byte_identical(tmp_path):
     first = (tmp_path / "a" / VALIDATION_XLSX).read_bytes()
     assert first == (tmp_path / "b" / VALIDATION_XLSX).read_bytes()
     summary = rows(openpyxl.load_workbook(tmp_path / "a" / VALIDATION_XLSX)["汇总"])
-    assert ("已按 --keep-going 生成报告：出错的行（或整个文件）没有计入报告中的任何数字。", None, None, None) in summary
+    assert (f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}", None, None, None) in summary
+
+
+def _md_says(md: str) -> dict:
+    """What 校验报告.md states: result, notes, issues, findings, verdict, rules not checked."""
+    lines = md.splitlines()
+    skipped = lines[lines.index("未检查的规则：") + 1:] if "未检查的规则：" in lines else []
+    return {
+        "结果": [line[2:] for line in lines if line.startswith(("- 结果：", "- 说明："))],
+        "问题": sorted(re.sub(r"^\d+\. ", "", line) for line in lines if re.match(r"^\d+\. \[(错误|警告)\]", line)),
+        "发现": [re.sub(r"^\d+\. 【(.*?)】(.*?)（依据：.*）$", r"\1|\2", line) for line in lines if re.match(r"^\d+\. 【", line)],
+        "结论": [line for line in lines if line in (NO_FINDINGS, NOTHING_CHECKED)],
+        "未检查": [line[2:] for line in skipped if line.startswith("- ")],
+        "未计入": [line for line in lines if line == KEEP_GOING_NOTE],
+    }
+
+
+def _xlsx_says(wb) -> dict:
+    summary = [r[0] for r in rows(wb["汇总"]) if isinstance(r[0], str)]
+    issues = rows(wb["全部问题"], 2)
+    checks = [r[0] for r in rows(wb["规则检查"], 2) if isinstance(r[0], str)] if "规则检查" in wb.sheetnames else []
+    log = IssueLog()
+    for _, severity, file, sheet, row, column, value, reason, action in issues:
+        log.add(severity, file, reason, action or "", sheet=sheet, row=row, column=column, value=value)
+    return {
+        "结果": [line for line in summary if line.startswith(("结果：", "说明："))],
+        "问题": sorted(i.message() for i in log.items),
+        "发现": [f"{r[1]}|{r[2]}" for r in rows(wb["规则检查"], 2) if isinstance(r[0], int)]
+        if "规则检查" in wb.sheetnames else [],
+        "结论": [line for line in checks if line in (NO_FINDINGS, NOTHING_CHECKED)],
+        "未检查": [line[2:] for line in checks if line.startswith("- ")],
+        "未计入": [line.removeprefix("已按 --keep-going 生成报告：") for line in summary
+                  if line == f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}"],
+    }
+
+
+@pytest.mark.parametrize("case", ["keep-going", "clean", "nothing-checked"])
+def test_workbook_and_markdown_say_the_same(tmp_path, case):
+    if case == "keep-going":
+        folder = branch(tmp_path / "in", ACTIVITIES)
+    elif case == "clean":
+        folder = branch(tmp_path / "in", [[f"2023-{m:02d}-05", "主题党日", "学习"] for m in range(1, 13)])
+    else:
+        folder = tmp_path / "in"
+        write_xlsx(folder / "台账.xlsx", {"基本信息": [["党支部名称", "测试党支部"], ["支部书记", "王书记"],
+                                                      ["年度", 2023]]})
+    api.run_report(folder, tmp_path / "out", 2023, keep_going=True)
+    md = _md_says((tmp_path / "out" / "校验报告.md").read_text(encoding="utf-8"))
+    xlsx = _xlsx_says(openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX))
+    assert md == xlsx
+    assert md["结果"] and md["未检查"]  # every case leaves some rule unchecked
+    if case == "keep-going":
+        assert md["问题"] and md["未计入"] and md["发现"]
+    if case == "nothing-checked":
+        assert md["结论"] == [NOTHING_CHECKED]
+    assert any("报告日期" in line for line in md["结果"])  # no 报告日期: said in both
 
 
 def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):

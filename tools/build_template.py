@@ -48,13 +48,15 @@ ATTACH_NOTE = "附件说明"
 CELL = "表格文字"
 NOTE = "表注"
 PAGE_NO = "页码"
+AUTHOR = "署名"
+DRAFT = "草稿标记"
 
 # ASCII style ids keep the file portable; the Chinese names are what Word/WPS show.
 STYLE_IDS = {
     BODY: "ReportBody", TITLE: "ReportTitle", H1: "ReportHeading1", H2: "ReportHeading2",
     H2_RUN: "ReportHeading2Char", APPENDIX_TITLE: "AppendixTitle", APPENDIX_LABEL: "AppendixLabel",
     SIGN: "Signature", ATTACH_NOTE: "AttachmentNote", CELL: "TableText",
-    NOTE: "TableNote", PAGE_NO: "PageNumber",
+    NOTE: "TableNote", PAGE_NO: "PageNumber", AUTHOR: "AuthorLine", DRAFT: "DraftMark",
 }
 KEEP_BUILTIN = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
 LINE_EXACT = Pt(28.9)  # w:line=578, 22 lines a page
@@ -75,65 +77,68 @@ THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 # The report text. One entry per paragraph; {{ }} / {% %} are docxtpl (Jinja) tags.
 # Keys come from metrics.json and pipeline/context.py DERIVED; filters from pipeline/cnfmt.py.
 # ---------------------------------------------------------------------------------------
-REPORT_TITLE = "{{ 年度 }}年度党支部书记抓党建工作述职报告"
-OPENING = "现将抓党建工作履职情况报告如下，请予评议。"
+REPORT_TITLE = ("{{ 年度 }}年度{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}"
+                "书记抓党建工作述职报告")
+# The line under the title naming whose report it is.
+AUTHOR_LINE = ["{%p if 支部.书记 %}",
+               "{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}书记 {{ 支部.书记 }}",
+               "{%p endif %}"]
+OPENING = "{% if 党员句 %}{{ 党员句 }}。{% endif %}现将抓党建工作履职情况报告如下，请予评议。"
+DRAFT_HEADER = "{{ 草稿标记 }}"  # on every page of a --keep-going report
 
+# Section 一: each subsection is a heading, the branch's own 工作举措 of that 板块 (in its
+# words, in ledger order), then sentences of figures from the ledgers. The heading is the
+# branch's own (工作举措.小标题) or a neutral topic. Claims (全体党员,
+# 严格按照, 认真落实, 每季度, 按月足额, 已全部上缴) come only with the derived flags that
+# check them; a subsection with nothing to say is left out and the others renumbered.
 SECTION_1 = "一、履职工作主要情况"
 PART_1 = [
     (
-        "（一）坚持抓主抓重，强化第一责任落实。",
-        "认真贯彻落实新形势下加强党的建设总要求和新形势党的组织路线的有关要求，坚决扛牢抓党建第一责任人职责。"
-        "建立了党支部书记抓党建“三个清单”（责任清单、问题清单、任务清单），严格落实好“一岗双责”"
-        "{% if 组织生活.专题研究党建 %}，年内，围绕贯彻落实上级党建工作部署，"
-        "专题研究机关党建工作{{ 组织生活.专题研究党建 }}次{% endif %}。"
-        "{% if 谈心谈话.次数 %}常态化落实谈心谈话制度，{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
-        "开展谈心谈话{{ 谈心谈话.次数 }}次{% if 同比谈心谈话 %}，{{ 同比谈心谈话 }}{% endif %}，"
-        "注重激发调动机关党员干部干事创业、担当作为的积极性。{% endif %}"
-        "{% if 学习句 %}{{ 学习句 }}。{% endif %}"
-        "健全完善党员评价管理机制，对《党员积分评定标准》进行了修订完善，细化了加分、减分项赋分标准，"
-        "对党员日常表现情况进行“量化打分”，压紧压实党员教育管理责任。",
+        "责任落实",
+        "{{ 小节.责任落实 }}{% if 工作举措小标题.责任落实 %}{{ 工作举措小标题.责任落实 }}{% else %}抓党建第一责任落实情况{% endif %}。",
+        "{{ 举措句.责任落实 }}"
+        "{% if 组织生活.专题研究党建 %}年内专题研究党建工作{{ 组织生活.专题研究党建 }}次"
+        "{% if 谈心谈话.次数 %}，{% else %}。{% endif %}{% endif %}"
+        "{% if 谈心谈话.次数 %}{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
+        "开展谈心谈话{{ 谈心谈话.次数 }}次{% if 同比谈心谈话 %}，{{ 同比谈心谈话 }}{% endif %}。{% endif %}"
+        "{% if 学习句 %}{{ 学习句 }}。{% endif %}",
     ),
     (
-        "（二）坚持用心用力，抓实政治学习。",
-        "认真贯彻落实中央决策部署和县委工作要求，精心谋划推进党的创新理论学习教育。制定了《实施工作方案》《推进方案》，"
-        "{% if '购买规定学习读本' in 其他事项 %}为全体干部购买了{{ 其他事项.购买规定学习读本|数量 }}规定学习读本，{% endif %}"
-        "创新提出“四学”（聚焦原文自主学、聚焦提质增效专题学、聚焦主责主业结合学、聚焦为民服务实践学）"
-        "{% if 领学句 %}，{{ 领学句 }}{% endif %}"
-        "{% if 组织生活.专题研讨 %}，开展专题研讨{{ 组织生活.专题研讨 }}次{% endif %}"
-        "{% if 党课句 %}，{{ 党课句 }}{% endif %}"
-        "{% if 组织生活.知识测试 %}，开展知识测试{{ 组织生活.知识测试 }}次{% endif %}"
-        "{% if 组织生活.结对共建 %}，与帮扶村开展主题鲜明的党组织结对共建活动{{ 组织生活.结对共建 }}次{% endif %}"
-        "{% if 帮扶句 %}，{{ 帮扶句 }}{% endif %}。"
+        "理论学习",
+        "{{ 小节.理论学习 }}{% if 工作举措小标题.理论学习 %}{{ 工作举措小标题.理论学习 }}{% else %}政治理论学习情况{% endif %}。",
+        "{{ 举措句.理论学习 }}"
+        "{% if 理论学习句 %}{{ 理论学习句 }}。{% endif %}"
+        "{% if 结对帮扶句 %}{{ 结对帮扶句 }}。{% endif %}"
         "{% if 其他事项句 %}此外，{{ 其他事项句 }}。{% endif %}",
     ),
     (
-        "（三）坚持落实落细，促进党建提质增效。",
-        "主动对标对表机关党建“走在前、作表率”的要求，推动党支部工作全面进步。持续推进党支部建设标准化工作，"
-        "以建设“政治功能强、支部班子强、党员队伍强、作用发挥强”党支部为目标，"
-        "对标机关党支部{% if '对标星级指标' in 其他事项 %}{{ 其他事项.对标星级指标|数量 }}{% endif %}星级指标，"
-        "逐条逐项开展深入自查，对标对表进行完善提升，着力巩固提升五星级党支部成效。"
-        "持续提升组织生活质量，坚持把党内政治生活作为锤炼部机关干部党性的“大熔炉”，"
-        "{% if 主题党日截止日 %}{% if 主题党日按时 %}严格按照{% else %}对照{% endif %}"
-        "每月{{ 主题党日截止日 }}日前完成当月组织生活的要求，{% endif %}"
-        "认真落实“三会一课”、主题党日等党内基本组织生活制度。"
+        "组织建设",
+        "{{ 小节.组织建设 }}{% if 工作举措小标题.组织建设 %}{{ 工作举措小标题.组织建设 }}{% else %}基层组织建设和组织生活情况{% endif %}。",
+        "{{ 举措句.组织建设 }}"
+        "{% if 组织生活制度句 %}{{ 组织生活制度句 }}。{% endif %}"
         "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}{% if 同比三会一课句 %}{{ 同比三会一课句 }}。{% endif %}"
-        "不断丰富组织生活内容和形式，将组织生活与中心工作紧密结合起来，采取观看视频、交流业务、学习理论、观摩学习、"
-        "结对共建等多种形式，增强组织生活的感染力、吸引力和实效性。"
+        "{% if 组织生活会句 %}{{ 组织生活会句 }}。{% endif %}"
         "{% if 组织生活形式句 %}组织党员{{ 组织生活形式句 }}。{% endif %}"
-        "{% if 党费.实缴总额 %}{% if 党费无欠缴 %}按月足额缴纳党费，{% endif %}"
-        "全年共收党费{{ 党费.实缴总额|万元 }}{% if 同比党费 %}，{{ 同比党费 }}{% endif %}"
-        "{% if 党费无欠缴 %}，已全部上缴{% endif %}。{% endif %}",
+        "{% if 党费.实缴总额 %}{% if 党费按月足额 %}按月足额缴纳党费，{% endif %}"
+        "全年共收党费{{ 党费.实缴总额|万元 }}"
+        "{% if not 党费按月足额 and 党费.应缴总额 %}（应缴{{ 党费.应缴总额|万元 }}）{% endif %}"
+        "{% if 同比党费 %}，{{ 同比党费 }}{% endif %}"
+        "{% if 党费.已全部上缴 %}，已全部上缴{% endif %}。{% endif %}",
     ),
     (
-        "（四）坚持互融互促，着力推动中心工作。",
-        "坚持紧贴部门职责任务推进支部工作，把抓中心工作完成、重大任务落实作为检验党支部组织力的试金石。"
-        "紧盯服务乡村振兴战略等大事、要事，组织全体干部职工系统学习党建、干部、人才、"
-        "公务员等政策文件及法律法规，开展组织工作课题调研、党建工作督查，形成了一批调研成果，促进了中心工作落地，"
-        "提升了党员干部专业能力和组织工作水平，使机关党员干部在实践中强本领、长才干。"
-        "{% if 信息报送.报送篇数 %}持续抓好信息报送工作，全年撰写上报各类信息{{ 信息报送.报送篇数|约数 }}篇"
+        "中心工作",
+        "{{ 小节.中心工作 }}{% if 工作举措小标题.中心工作 %}{{ 工作举措小标题.中心工作 }}{% else %}党建与中心工作融合情况{% endif %}。",
+        "{{ 举措句.中心工作 }}"
+        "{% if 信息报送.报送篇数 %}全年撰写上报各类信息{{ 信息报送.报送篇数 }}篇"
         "{% if 同比信息报送 %}，{{ 同比信息报送 }}{% endif %}"
-        "{% if 信息报送.采用篇数 %}，被{{ 采用级别 }}各类网站、报纸刊物、杂志所登载"
-        "{{ 信息报送.采用篇数 }}篇（次）{% if 同比信息采用 %}，{{ 同比信息采用 }}{% endif %}{% endif %}。{% endif %}",
+        "{% if 信息报送.采用篇数 %}，{% if 采用级别 %}被{{ 采用级别 }}各类网站、报纸刊物、杂志所登载"
+        "{% else %}被采用{% endif %}{{ 信息报送.采用篇数 }}篇（次）"
+        "{% if 同比信息采用 %}，{{ 同比信息采用 }}{% endif %}{% endif %}。{% endif %}",
+    ),
+    (
+        "作风建设",
+        "{{ 小节.作风建设 }}{% if 工作举措小标题.作风建设 %}{{ 工作举措小标题.作风建设 }}{% else %}作风建设情况{% endif %}。",
+        "{{ 举措句.作风建设 }}",
     ),
 ]
 
@@ -150,7 +155,7 @@ PLAN_BODY = "{{ 项.内容 }}"
 APPENDIX_NAME = "{{ 年度 }}年度“三会一课”及主题党日开展情况统计表"
 APPENDIX_NOTE = "附件：" + APPENDIX_NAME  # 附件说明 under the body text (GB/T 9704 7.3.4)
 APPENDIX_MARK = "附件"  # top left of the appendix page
-SIGNATURE = ["{%p if 支部.报告日期 %}", "{{ 支部.名称 }}", "{{ 支部.报告日期|日期 }}", "{%p endif %}"]
+SIGNATURE = ["{{ 支部.名称 }}", "{{ 落款日期 }}"]
 TABLE_HEAD = ["项目"] + [f"{m}月" for m in range(1, 13)] + ["合计"]
 TABLE_CELLS = (
     ["{{ 行.项目 }}"]
@@ -383,6 +388,16 @@ def page_number_footer(doc) -> None:
         page_number(p)
 
 
+def draft_header(doc) -> None:
+    """Odd and even page headers carrying the draft mark (empty for a final report)."""
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.style = doc.styles[DRAFT]
+        run(p, DRAFT_HEADER, HEITI)
+
+
 def page_number(p) -> None:
     """A PAGE field between em dashes."""
     run(p, "— ", SONGTI)
@@ -492,9 +507,12 @@ def build() -> bytes:
                grid=False)
     para_style(doc, PAGE_NO, SONGTI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=Pt(14),
                grid=False)
+    # The line naming the secretary under the title, and the draft mark in the page header.
+    para_style(doc, AUTHOR, KAITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    para_style(doc, DRAFT, HEITI, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=None, grid=False)
     h2_run = add_style(doc, H2_RUN, WD_STYLE_TYPE.CHARACTER, base=None)
     set_fonts(h2_run.element.get_or_add_rPr(), KAITI)
-    for name in (TITLE, H1, H2, APPENDIX_LABEL, APPENDIX_TITLE):
+    for name in (TITLE, AUTHOR, H1, H2, APPENDIX_LABEL, APPENDIX_TITLE):
         doc.styles[name].paragraph_format.keep_with_next = True
     doc.styles[H1].next_paragraph_style = doc.styles[BODY]
     doc.styles[H2].next_paragraph_style = doc.styles[BODY]
@@ -504,15 +522,20 @@ def build() -> bytes:
     east_asian_settings(doc)
     page_setup(doc)
     page_number_footer(doc)
+    draft_header(doc)
 
     add_para(doc, TITLE, REPORT_TITLE, XIAOBIAOSONG)
+    for text in AUTHOR_LINE:
+        add_para(doc, AUTHOR, text, KAITI)
     add_para(doc, BODY, OPENING, FANGSONG)
 
     add_para(doc, H1, SECTION_1, HEITI)
-    for head, body in PART_1:
+    for section, head, body in PART_1:
+        add_para(doc, BODY, f"{{%p if 小节.{section} %}}", FANGSONG)
         p = doc.add_paragraph(style=BODY)
         run(p, head, KAITI, H2_RUN)
         run(p, body, FANGSONG)
+        add_para(doc, BODY, "{%p endif %}", FANGSONG)
 
     add_para(doc, H1, SECTION_2, HEITI)
     for text, flag in ((RECTIFY, "整改句"), (PROBLEMS, "问题句"), (EVIDENCE, "检查发现句"), (CAUSES, "原因句")):

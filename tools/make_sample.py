@@ -5,7 +5,9 @@ The sample reproduces every figure of the model report (2022, 党支部书记抓
 支委会 12、党员大会 4、主题党日 12、党课 10 (书记 4 / 领导干部 4 / 专家 2)、专题研讨 4、
 专题研究党建 4、知识测试 1、结对共建 4、爱国主义影片 3、警示教育片 2、观摩学习 2、
 谈心谈话 10、学习笔记人均 30512 字 (“3万余字”)、心得体会人均 3 篇、党费 5760 元、
-信息 126 篇 / 采用 18 篇 (中央 2、省 5、市 11)、帮扶与其他事项各项数量。
+信息 126 篇 / 采用 18 篇 (中央 2、省 5、市 11)、帮扶各项数量；党费已上缴（“是否上缴”列）。
+What only the model branch did (its 三个清单, 四学, 星级 work, named documents, the 100 books)
+is this branch's 工作举措 ledger, in its own words, never template text.
 All names are fictional. The data is typed the way a secretary keeps it: title rows, blank
 rows, header synonyms, mixed date forms, text numbers, a totals row, a GBK CSV.
 
@@ -293,7 +295,32 @@ PLANS = [
      "内涵丰富的机关党组织生活，把党建工作与中心工作的结合点找准找实，促进机关党建和中心工作"
      "深度融合、共同进步。"),
 ]
-OTHERS = [("购买规定学习读本", 100, "本"), ("对标星级指标", 50, "条")]
+# The model branch's own subsection headings (工作举措.小标题, on the first row of each 板块).
+SECTION_TITLES = {"责任落实": "坚持抓主抓重，强化第一责任落实", "理论学习": "坚持用心用力，抓实政治学习",
+                  "组织建设": "坚持落实落细，促进党建提质增效", "中心工作": "坚持互融互促，着力推动中心工作"}
+# 工作举措 (板块, 内容): the model branch's own measures, in its words, by subsection.
+MEASURES = [
+    ("责任落实", "认真贯彻落实新形势下加强党的建设总要求和新形势党的组织路线的有关要求，坚决扛牢抓党建第一责任人职责。"),
+    ("责任落实", "建立了党支部书记抓党建“三个清单”（责任清单、问题清单、任务清单），严格落实好“一岗双责”，"
+                 "围绕开展喜迎二十大胜利召开研究部署机关党建工作。"),
+    ("责任落实", "常态化落实谈心谈话制度，注重激发调动机关党员干部干事创业、担当作为的积极性。"),
+    ("责任落实", "健全完善党员评价管理机制，对《党员积分评定标准》进行了修订完善，细化了加分、减分项赋分标准，"
+                 "对党员日常表现情况进行“量化打分”，压紧压实党员教育管理责任。"),
+    ("理论学习", "认真贯彻落实中央决策部署和县委工作要求，精心谋划推进二十大学习教育。"),
+    ("理论学习", "制定了《实施工作方案》《推进方案》，为全体干部购买了100本规定学习读本，创新提出“四学”"
+                 "（聚焦原文自主学、聚焦提质增效专题学、聚焦主责主业结合学、聚焦为民服务实践学）。"),
+    ("组织建设", "主动对标对表机关党建“走在前、作表率”的要求，推动党支部工作全面进步。"),
+    ("组织建设", "持续推进党支部建设标准化工作，以建设“政治功能强、支部班子强、党员队伍强、作用发挥强”党支部为目标，"
+                 "对标机关党支部50条星级指标，逐条逐项开展深入自查，对标对表进行完善提升，着力巩固提升五星级党支部成效。"),
+    ("组织建设", "持续提升组织生活质量，坚持把党内政治生活作为锤炼部机关干部党性的“大熔炉”。"),
+    ("组织建设", "不断丰富组织生活内容和形式，将组织生活与中心工作紧密结合起来，采取观看视频、交流业务、学习理论、"
+                 "观摩学习、结对共建等多种形式，增强组织生活的感染力、吸引力和实效性。"),
+    ("中心工作", "坚持紧贴部门职责任务推进支部工作，把抓中心工作完成、重大任务落实作为检验党支部组织力的试金石。"),
+    ("中心工作", "紧盯开展喜迎二十大胜利召开、服务乡村振兴战略等大事、要事，组织全体干部职工系统学习党建、干部、人才、"
+                 "公务员等政策文件及法律法规，开展组织工作课题调研、党建工作督查，形成了一批调研成果，促进了中心工作落地，"
+                 "提升了党员干部专业能力和组织工作水平，使机关党员干部在实践中强本领、长才干。"),
+    ("中心工作", "持续抓好信息报送工作。"),
+]
 
 # ================================================================= writing helpers
 THIN = Side(style="thin", color="808080")
@@ -463,9 +490,9 @@ def write_notes(path: Path) -> None:
 def write_dues(path: Path) -> None:
     wb = new_workbook()
     ws = wb.create_sheet("党费收缴")
-    headers = ("序号", "姓名", "缴纳标准（元/月）", *(f"{m}月" for m in range(1, 13)), "合计")
+    headers = ("序号", "姓名", "缴纳标准（元/月）", *(f"{m}月" for m in range(1, 13)), "合计", "是否上缴")
     title_row(ws, 1, f"{BRANCH}{YEAR}年度党费收缴台账", len(headers))
-    header_row(ws, 2, headers, (6, 10, 12, *([7] * 12), 9))
+    header_row(ws, 2, headers, (6, 10, 12, *([7] * 12), 9, 9))
     r = 2
     for i, name in enumerate(NAMES, start=1):
         r += 1
@@ -476,6 +503,7 @@ def write_dues(path: Path) -> None:
         for m in range(12):
             put(ws, r, 4 + m, std)
         put(ws, r, 16, 12 * std)
+        put(ws, r, 17, "是")
     r += 1
     month_total = sum(DUES_STANDARD.values())
     put(ws, r, 1, "合计").font = Font(bold=True)
@@ -551,12 +579,22 @@ def write_plan(path: Path) -> None:
     for r, row in enumerate(PLANS, start=2):
         for c, value in enumerate(row, start=1):
             put(ws, r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
-    ws = wb.create_sheet("其他事项")
-    header_row(ws, 1, ("事项", "数量", "单位"), (24, 10, 8))
-    for r, row in enumerate(OTHERS, start=2):
+    ws = wb.create_sheet("工作举措")
+    header_row(ws, 1, ("板块", "内容", "小标题"), (12, 90, 30))
+    for r, row in enumerate(measure_rows(), start=2):
         for c, value in enumerate(row, start=1):
-            put(ws, r, c, value)
+            put(ws, r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
     save_workbook(wb, path)
+
+
+def measure_rows() -> list[tuple]:
+    """MEASURES with each 板块's 小标题 on its first row."""
+    seen: set[str] = set()
+    rows = []
+    for section, text in MEASURES:
+        rows.append((section, text, SECTION_TITLES[section] if section not in seen else None))
+        seen.add(section)
+    return rows
 
 
 WRITERS = {
@@ -743,10 +781,11 @@ def verify(folder: Path) -> None:
         std = row[h["缴纳标准"] - 1].value
         paid = [row[c - 1].value for c in month_cols]
         assert paid == [std] * 12 and row[h["合计"] - 1].value == 12 * std, row[1].value
+        assert row[h["是否上缴"] - 1].value == "是", row[1].value  # 已全部上缴 rests on this column
         total += sum(paid)
     totals = [c.value for c in ws[ws.max_row]]
     assert totals[0] == "合计" and totals[h["合计"] - 1] == total == EXPECTED_DUES, totals
-    report.append(f"党费: 全年 {total} 元 (每月 {total // 12} 元)")
+    report.append(f"党费: 全年 {total} 元 (每月 {total // 12} 元), 各行“是否上缴”为“是”")
 
     # 信息报送 (GBK CSV), read the way the pipeline does (sniffed dialect) and with pandas
     text = (folder / F_INFO).read_bytes().decode("gbk")
@@ -785,7 +824,7 @@ def verify(folder: Path) -> None:
     assert list(aid.items()) == expected_aid, aid  # totals, in the model report's order
     report.append("帮扶共建: " + "；".join(f"{o}{e}{q}{u}" for (o, e, u), q in aid.items()))
 
-    # 问题清单 / 下一步打算 / 其他事项
+    # 问题清单 / 下一步打算 / 工作举措
     wb = load_workbook(folder / F_PLAN)
     problems = [tuple(c.value for c in row) for row in data_rows(wb["问题清单"], 2)]
     assert problems == PROBLEMS
@@ -795,9 +834,10 @@ def verify(folder: Path) -> None:
         assert not title.endswith("。") and content.endswith("。") and "*" not in content
     plans = [tuple(c.value for c in row) for row in data_rows(wb["下一步打算"], 2)]
     assert plans == PLANS
-    others = [tuple(c.value for c in row) for row in data_rows(wb["其他事项"], 2)]
-    assert others == OTHERS
-    report.append(f"问题清单: {dict(kinds)}; 下一步打算 {len(plans)} 条; 其他事项 {others}")
+    measures = [tuple(c.value for c in row) for row in data_rows(wb["工作举措"], 2)]
+    assert measures == measure_rows()
+    assert {row[0] for row in measures} <= set(vocab.SECTIONS)
+    report.append(f"问题清单: {dict(kinds)}; 下一步打算 {len(plans)} 条; 工作举措 {len(measures)} 条")
 
     # A rerun writes byte-identical files.
     with tempfile.TemporaryDirectory() as tmp:
