@@ -1,4 +1,4 @@
-# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS OLD NEW ARGS）
+# 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS JOBS OLD NEW ARGS）
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -11,12 +11,14 @@ OUTPUTS ?= outputs
 YEAR    ?=
 TEMPLATE ?=
 PDF     ?=
+JOBS    ?=
 ARGS    ?=
 
 PREVIOUS ?=
 
 COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
           $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
+RUN    := $(if $(JOBS),--jobs $(JOBS))
 
 
 # The program's exit status, kept for the line that explains it: make itself would end a failed
@@ -51,13 +53,13 @@ $(DEV): $(STAMP) requirements-dev.lock
 report: _report
 	$(explain)
 _report: $(STAMP)
-	@$(PY) -m pipeline report $(COMMON) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)"); \
+	@$(PY) -m pipeline report $(COMMON) $(RUN) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)"); \
 	echo $$? > $(STATUS)
 
 check: _check
 	$(explain)
 _check: $(STAMP)
-	@$(PY) -m pipeline check $(COMMON) --outputs "$(OUTPUTS)"; echo $$? > $(STATUS)
+	@$(PY) -m pipeline check $(COMMON) $(RUN) --outputs "$(OUTPUTS)"; echo $$? > $(STATUS)
 
 # Blank ledgers go into a new folder of the user's choosing, never into the sample inputs/.
 INIT_YEAR = $(or $(YEAR),$(shell date +%Y))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline import rectify, rules
 from pipeline import settings as settings_mod
@@ -24,6 +26,9 @@ from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
 from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.validation import render_validation_md
 from pipeline.values import natural_key
+
+if TYPE_CHECKING:
+    from pipeline.batch import Batch, Listener
 
 ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds the sample ledgers
 DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
@@ -66,6 +71,22 @@ class BranchRun:
         write_bytes(path, data)
         self.written.append(path)
         self.digests[path] = hashlib.sha256(data).hexdigest()
+
+    def detail_lines(self, accounts: bool = False) -> list[str]:
+        """Every problem, rule finding and unchecked rule (and with `accounts` each sheet's row
+        balance, as `check` shows it): one console line each, unlabelled."""
+        from pipeline.validation import unchecked_rules
+
+        lines = [issue.message() for issue in self.log.items]
+        lines += [f"[规则检查] {finding['说明']}。" for finding in self.findings]
+        # Rules that could not be judged for lack of a whole ledger (not the ones turned off).
+        skipped = [item for item in unchecked_rules(self.metrics.get("检查规则") if self.metrics else None)
+                   if "不适用" not in item and "关闭" not in item]
+        if skipped:
+            lines.append(f"[规则检查] 未检查：{'；'.join(skipped)}。")
+        if accounts and self.ledgers is not None:
+            lines += [f"[行数核对] {a.file}「{a.sheet}」（{a.kind}）：{a.line()}" for a in self.ledgers.accounts]
+        return lines
 
 
 @contextmanager
@@ -165,16 +186,6 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     return [("", inputs)]
 
 
-def _note_empty_folders(inputs: Path, found: list[tuple[str, Path]], runs: list[BranchRun]) -> None:
-    """In multi-branch mode, a sub-folder without ledgers is named, not silently passed over."""
-    if not found or not found[0][0]:
-        return
-    empty = sorted((p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")
-                    and p.name not in {name for name, _ in found}), key=natural_key)
-    if empty:
-        runs[0].notices.append(f"注意：子文件夹 {'、'.join(empty)} 中没有台账文件，已跳过。")
-
-
 def _check_folders(inputs: Path, outputs: Path | None) -> None:
     if outputs is None:
         return
@@ -184,10 +195,9 @@ def _check_folders(inputs: Path, outputs: Path | None) -> None:
     check_folder(outputs)  # a file in its place or no permission: said now, before any work
 
 
-def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
-                 config: settings_mod.Settings, previous: Path | None = None) -> list[BranchRun]:
-    """Every branch analysed, after checking no output folder lies inside the inputs; with
-    `previous`, last year's figures beside this year's (pipeline/previous.py)."""
+def _found(inputs: Path, outputs: Path | None, year: int | None = None,
+           previous: Path | None = None) -> list[tuple[str, Path]]:
+    """The branches, after checking no output folder lies inside the inputs (nor is last year's)."""
     _check_folders(inputs, outputs)
     found = branches(inputs)
     for name, _ in found:
@@ -195,34 +205,60 @@ def _analyse_all(inputs: Path, outputs: Path | None, year: int | None,
     if previous is not None and outputs is not None and previous.resolve() == outputs.resolve():
         raise UsageError(f"上年度文件夹 {previous} 就是本次的输出文件夹，上年的输出会被覆盖。"
                          "请把本年度输出到另一个文件夹，如 OUTPUTS=输出" + str(year or "本年度"))
-    runs = [analyse(folder, name, year, config) for name, folder in found]
-    if previous is not None:
-        from pipeline import previous as previous_mod
+    if previous is not None and not previous.exists():  # once, not as a failure of every branch
+        raise UsageError(f"找不到上年度文件夹：{previous}。PREVIOUS 应为上年度的输出文件夹（其中有 metrics.json）"
+                         "或台账文件夹")
+    return found
 
-        for run in runs:
-            ledgers, metrics, _ = run.analysed()
-            last, source, known = previous_mod.load(previous, ledgers.year, config, run.name)
-            previous_mod.attach(metrics, last, source, known)
-            run.notices.append(f"上年数字取自 {source}。")
-    _note_empty_folders(inputs, found, runs)
-    return runs
+
+def with_previous(run: BranchRun, previous: Path | None, config: settings_mod.Settings) -> None:
+    """Last year's figures beside this year's (pipeline/previous.py), when asked for."""
+    if previous is None:
+        return
+    from pipeline import previous as previous_mod
+
+    ledgers, metrics, _ = run.analysed()
+    last, source, known = previous_mod.load(previous, ledgers.year, config, run.name)
+    previous_mod.attach(metrics, last, source, known)
+    run.notices.append(f"上年数字取自 {source}。")
+
+
+def _analyse_one(folder: Path, name: str, year: int | None, config: settings_mod.Settings,
+                 previous: Path | None) -> BranchRun:
+    run = analyse(folder, name, year, config)
+    with_previous(run, previous, config)
+    return run
 
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
-              config_path: Path | None = None, previous: Path | None = None) -> list[BranchRun]:
-    """Validation only; writes 校验报告 per branch when `outputs` is given."""
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
+              config_path: Path | None = None, previous: Path | None = None, *, jobs: int | None = None,
+              listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
+    """Validation only; writes 校验报告 per branch when `outputs` is given.
+
+    Several branches (sub-folders) are run in worker processes and give a Batch."""
+    config = settings_mod.load(config_path)
+    found = _found(inputs, outputs, year, previous)
+    if found[0][0]:
+        from pipeline.batch import Job, run_batch
+
+        return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
+                         jobs, listener)
+    runs = [_analyse_one(folder, name, year, config, previous) for name, folder in found]
     if outputs is not None:
         with all_or_nothing():
             for run in runs:
-                _write_validation(run, outputs / run.name if run.name else outputs, keep_going=False)
+                _write_validation(run, outputs, keep_going=False)
     return runs
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
-               keep_going: bool = False, config_path: Path | None = None,
-               previous: Path | None = None) -> list[BranchRun]:
-    """The whole job: every branch's report, metrics, provenance and validation report."""
+               keep_going: bool = False, config_path: Path | None = None, previous: Path | None = None, *,
+               jobs: int | None = None, listener: Listener | None = None,
+               detail: bool = False) -> list[BranchRun] | Batch:
+    """The whole job: every branch's report, metrics, provenance and validation report.
+
+    Several branches (sub-folders) are run in worker processes and give a Batch, with
+    各支部汇总.xlsx/.docx written from their roll-up rows."""
     _check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
@@ -230,54 +266,59 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     from pipeline import render  # docxtpl is only needed when a report is rendered
 
     render.check_template(template)  # a broken or unsafe template stops the run before any file is written
-    runs = _analyse_all(inputs, outputs, year, settings_mod.load(config_path), previous)
+    config = settings_mod.load(config_path)
+    found = _found(inputs, outputs, year, previous)
+    if found[0][0]:
+        from pipeline.batch import Job, run_batch
+        from pipeline.summary import write_summary
+
+        batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
+                                             previous), jobs, listener)
+        batch.summary = write_summary(batch.rollup, outputs)
+        return batch
+    runs = [_analyse_one(folder, name, year, config, previous) for name, folder in found]
     with all_or_nothing():  # a report open in Word leaves every old output as it was
-        _write_reports(runs, outputs, template, keep_going)
+        for run in runs:
+            _report_branch(run, outputs, template, keep_going)
     return runs
 
 
-def _write_reports(runs: list[BranchRun], outputs: Path, template: Path, keep_going: bool) -> None:
+def _report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool) -> None:
+    """One branch's report, metrics, provenance and validation report into `target`."""
     from pipeline import render  # docxtpl is only needed when a report is rendered
     from pipeline.context import build_context
 
-    for run in runs:
-        target = outputs / run.name if run.name else outputs
-        if run.log.errors and not keep_going:
-            _write_validation(run, target, keep_going)
-            old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
-            if old:
-                run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
-            continue
-        ledgers, metrics, provenance = run.analysed()
-        # Render in memory first: a template error must leave no file behind.
-        docx = render.render_docx(template, build_context(metrics))
-        title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
-        docx_name = safe_filename(title) + ".docx"
-        manifest = _read_manifest(target)
-        _keep_hand_edits(run, target / docx_name, render.is_generated, manifest)
-        others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
-        if others:
-            run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
-        files = {
-            docx_name: docx,
-            "report.md": render.docx_to_markdown(docx).encode("utf-8"),
-            "metrics.json": dumps_json(metrics).encode("utf-8"),
-            "provenance.json": dumps_json(provenance.as_dict(metrics)).encode("utf-8"),
-            ROWS_JSON: dumps_json(row_contents(ledgers)).encode("utf-8"),  # for `diff`
-        }
-        for name, data in files.items():
-            run.write(target / name, data)
-        run.report_written = True
-        if not metrics["支部"].get("报告日期"):
-            run.notices.append(NO_DATE_NOTE)
+    if run.log.errors and not keep_going:
         _write_validation(run, target, keep_going)
-        _write_manifest(run, target, manifest)
-    if len(runs) > 1 or runs[0].name:
-        from pipeline.summary import write_summary
-        run_paths = write_summary(runs, outputs)
-        runs[0].written.extend(run_paths)
-
-
+        old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
+        if old:
+            run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
+        return
+    ledgers, metrics, provenance = run.analysed()
+    # Render in memory first: a template error must leave no file behind.
+    docx = render.render_docx(template, build_context(metrics))
+    title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+    docx_name = safe_filename(title) + ".docx"
+    manifest = _read_manifest(target)
+    _keep_hand_edits(run, target / docx_name, render.is_generated, manifest)
+    others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
+    if others:
+        run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
+    files = {
+        docx_name: docx,
+        "report.md": render.docx_to_markdown(docx).encode("utf-8"),
+        "metrics.json": dumps_json(metrics).encode("utf-8"),
+        "provenance.json": dumps_json(provenance.as_dict(metrics)).encode("utf-8"),
+        ROWS_JSON: dumps_json(row_contents(ledgers)).encode("utf-8"),  # for `diff`
+    }
+    for name, data in files.items():
+        run.write(target / name, data)
+    run.report_written = True
+    if not metrics["支部"].get("报告日期") and not run.name:
+        # Many branches: said in each 校验报告 only, not once per branch on the console.
+        run.notices.append(NO_DATE_NOTE)
+    _write_validation(run, target, keep_going)
+    _write_manifest(run, target, manifest)
 
 
 def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> None:
@@ -333,7 +374,11 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
     run.write(target / VALIDATION_XLSX, data)
 
 
-def export_pdf(runs: list[BranchRun], report: bool):
+class _Written(Protocol):
+    written: list[Path]
+
+
+def export_pdf(runs: Sequence[_Written], report: bool):
     """PDF copies of this run's Word reports (report) and validation workbooks, in one
     LibreOffice run; each PDF is listed with its branch's outputs."""
     from pipeline import pdf

@@ -6,13 +6,14 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from pipeline import api
+from pipeline.batch import Batch, Outcome
 from pipeline.errors import PipelineError
 from pipeline.outputs import VALIDATION_XLSX
-from pipeline.validation import unchecked_rules
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
@@ -23,6 +24,9 @@ EXIT_NO_PDF = 4
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
 _year = click.option("--year", type=click.IntRange(1949, 2100), default=None, help="报告年度，如 2023")
+_jobs = click.option("--jobs", type=click.IntRange(1, 256), default=None, show_default="CPU 核数",
+                     help="多支部时同时处理的支部数（进程数）")
+_verbose = click.option("--verbose", is_flag=True, help="多支部时逐条列出每个支部的问题")
 _previous = click.option("--previous", type=click.Path(path_type=Path), default=None,
                          help="上年度的输出文件夹（其中有 metrics.json）或台账文件夹，用于与上年比较")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
@@ -83,8 +87,14 @@ def cli() -> None:
 @_config
 @_pdf
 @_previous
-def report(inputs, outputs, year, template, keep_going, config, pdf, previous) -> None:
-    runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous)
+@_jobs
+@_verbose
+def report(inputs, outputs, year, template, keep_going, config, pdf, previous, jobs, verbose) -> None:
+    console = _Console(report=True, verbose=verbose)
+    runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous, jobs=jobs,
+                          listener=console, detail=verbose)
+    if isinstance(runs, Batch):
+        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
             pdf=api.export_pdf(runs, report=True) if pdf else None)
 
@@ -96,10 +106,15 @@ def report(inputs, outputs, year, template, keep_going, config, pdf, previous) -
 @_config
 @_pdf
 @_previous
-def check(inputs, outputs, year, config, pdf, previous) -> None:
+@_jobs
+@_verbose
+def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
     if pdf and outputs is None:
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
-    runs = api.run_check(inputs, outputs, year, config, previous)
+    console = _Console(report=False, verbose=verbose)
+    runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose)
+    if isinstance(runs, Batch):
+        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
             pdf=api.export_pdf(runs, report=False) if pdf else None)
 
@@ -178,18 +193,8 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
     failed = False
     for run in runs:
         label = f"【{run.name}】" if run.name else ""
-        for issue in run.log.items:
-            click.echo(label + issue.message())
-        for finding in run.findings:
-            click.echo(f"{label}[规则检查] {finding['说明']}。")
-        # Rules that could not be judged for lack of a whole ledger (not the ones turned off).
-        skipped = [item for item in unchecked_rules(run.metrics.get("检查规则") if run.metrics else None)
-                   if "不适用" not in item and "关闭" not in item]
-        if skipped:
-            click.echo(f"{label}[规则检查] 未检查：{'；'.join(skipped)}。")
-        if not report and run.ledgers is not None:
-            for account in run.ledgers.accounts:
-                click.echo(f"{label}[行数核对] {account.file}「{account.sheet}」（{account.kind}）：{account.line()}")
+        for line in run.detail_lines(accounts=not report):
+            click.echo(label + line)
         counts = run.log.counts()
         findings = f"，规则检查发现 {len(run.findings)} 项" if run.findings else ""
         hints = f"，{len(run.log.infos)} 条提示" if run.log.infos else ""
@@ -230,6 +235,108 @@ def _next_step(runs: list[api.BranchRun], *, report: bool, failed: bool, inputs:
         return f"下一步：改正台账后重新运行 {again}（它会在 outputs 中写出标出问题单元格的 校验报告.xlsx）。"
     where = sheets[0] if len(sheets) == 1 else "各支部文件夹中的 校验报告.xlsx"
     return f"下一步：打开 {where}，看“全部问题”和标出的单元格，改正台账后重新运行 {again}。"
+
+
+class _Console:
+    """The console of a multi-branch run: on a terminal one progress line rewritten in place,
+    otherwise (a log, a pipe) one line per branch; per-issue lines only with --verbose."""
+
+    def __init__(self, *, report: bool, verbose: bool, tty: bool | None = None) -> None:
+        self.report, self.verbose = report, verbose
+        self.tty = sys.stdout.isatty() if tty is None else tty
+        self.shown = ""
+
+    def started(self, total: int, jobs: int, notices: list[str]) -> None:
+        for notice in notices:
+            click.echo(notice)
+        click.echo(f"共 {total} 个支部，" + (f"用 {jobs} 个进程同时处理。" if jobs > 1 else "逐个处理。"))
+
+    def progress(self, done: int, total: int, with_errors: int) -> None:
+        if self.tty:
+            self._clear()
+            self.shown = f"已完成 {done}/{total} 个支部，{with_errors} 个有错误" + (" ……" if done < total else "。")
+            click.echo(self.shown, nl=False)
+
+    def _clear(self) -> None:
+        """Blank the progress line with spaces (no ANSI codes: old Windows consoles print them)."""
+        if self.shown:
+            width = sum(2 if ord(ch) > 0x7F else 1 for ch in self.shown)  # wide in CJK consoles
+            click.echo("\r" + " " * width + "\r", nl=False)
+
+    def branch(self, outcome: Outcome) -> None:
+        label = f"【{outcome.name}】"
+        lines = [label + line for line in outcome.detail]
+        if not self.tty:
+            lines.append(label + branch_line(outcome, self.report))
+        lines += [label + notice for notice in outcome.notices]
+        if not lines:
+            return
+        if self.tty:  # above the progress line, which is drawn again below them
+            self._clear()
+        for line in lines:
+            click.echo(line)
+        if self.tty:
+            click.echo(self.shown, nl=False)
+
+    def finished(self) -> None:
+        if self.tty and self.shown:
+            click.echo("")
+
+
+def branch_line(outcome: Outcome, report: bool) -> str:
+    """One branch in one line: its counts and whether its report was written."""
+    row = outcome.row
+    if outcome.failed:
+        return f"未能处理：{row.reason}。"
+    text = f"{row.errors} 个错误，{row.warnings} 个警告"
+    if not row.errors:  # with errors the rules are not judged on the incomplete figures
+        text += f"，规则检查发现 {len(row.findings)} 项"
+    if row.errors and row.report_written:
+        return text + "；已按 --keep-going 生成报告，出错的行未计入。"
+    if report:
+        return text + ("；报告已生成。" if row.report_written else "；因有错误，未生成报告。")
+    return text + "。"
+
+
+def _batch_pdf(batch: Batch, report: bool):
+    """PDFs of every branch's report and 校验报告.xlsx, and of 各支部汇总.docx, in one LibreOffice run."""
+    from types import SimpleNamespace
+
+    return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
+
+
+def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:
+    """The closing lines: the count, every branch that failed and where its 校验报告 is, next step."""
+    outcomes = batch.outcomes
+    bad = [o for o in outcomes if o.has_errors]
+    failed = sum(1 for o in bad if o.failed)
+    parts = [f"{sum(1 for o in outcomes if o.row.report_written)} 个已生成报告" if report
+             else f"{len(outcomes) - len(bad)} 个没有错误"]
+    parts += [f"{n} 个{what}" for n, what in ((len(bad) - failed, "有错误"), (failed, "未能处理")) if n]
+    click.echo(f"共 {len(outcomes)} 个支部：{'，'.join(parts)}。")
+    if bad:
+        click.echo(f"有错误或未能处理的支部（{len(bad)} 个）：")
+        for outcome in bad:
+            what = (f"未能处理（{outcome.row.reason}）" if outcome.failed
+                    else f"{outcome.row.errors} 个错误")
+            where = outcome.validation_report()
+            click.echo(f"  {outcome.name}：{what}" + (f"，校验报告在 {where}" if where else ""))
+    if batch.summary:
+        click.echo(f"汇总在 {'、'.join(str(p) for p in batch.summary)}；各支部的文件在 {outputs} 中该支部的文件夹里。")
+    elif outputs is not None:
+        click.echo(f"各支部的校验报告在 {outputs} 中该支部的文件夹里。")
+    if pdf is not None:
+        click.echo(pdf.problem or f"已生成 PDF {len(pdf.written)} 份，与 Word 和 Excel 文件放在一起。")
+    if not bad:
+        click.echo("下一步：打开各支部汇总.xlsx 审阅，再打开各支部的 .docx 报告审阅修改。" if report
+                   else f"下一步：运行 {_make('report', inputs)} 生成述职报告。")
+        sys.exit(EXIT_NO_PDF if pdf is not None and pdf.problem else EXIT_OK)
+    again = _make("report" if report else "check", inputs)
+    if outputs is None:
+        click.echo(f"下一步：改正上列支部的台账后重新运行 {again}（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。")
+    else:
+        click.echo(f"下一步：打开上列支部的 校验报告.xlsx，改正台账后重新运行 {again}。")
+    sys.exit(EXIT_DATA)
 
 
 _USAGE_HINT = "运行 python -m pipeline --help 查看用法。"

@@ -152,13 +152,15 @@ def test_multi_branch_outputs_and_summary(tmp_path):
     assert (out / "第一党支部" / "metrics.json").exists()
     assert not (out / "第二党支部" / "metrics.json").exists()
     assert (out / "第二党支部" / "校验报告.md").exists()
-    assert "【第二党支部】因有错误，未生成报告。" in result.output.splitlines()
+    assert "【第二党支部】1 个错误，0 个警告；因有错误，未生成报告。" in result.output.splitlines()
     import openpyxl
 
     rows = list(openpyxl.load_workbook(out / "各支部汇总.xlsx").active.iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == ["第一党支部", "第二党支部"]
-    assert rows[1][-2:] == ("已生成", "完整")
-    assert rows[2][-2:] == ("未生成（有错误，见该支部校验报告）", "不完整：1 个错误所在的行未计入")
+    assert [r[1] for r in rows[1:]] == ["第一党支部", "第二党支部"]
+    assert [r[4] for r in rows[1:]] == ["正常", "有错误"]
+    assert rows[1][-2:] == ("已生成", "党支部名称与 第二党支部 相同，请核实")
+    assert rows[2][-2:] == ("未生成", "台账有 1 个错误，数字未列出、未计入合计，见该支部校验报告；"
+                                    "党支部名称与 第一党支部 相同，请核实")
 
 
 def test_branches_are_taken_in_numeral_order(tmp_path):
@@ -416,7 +418,7 @@ def test_an_empty_branch_folder_is_named(tmp_path):
     branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
     (inputs / "第二党支部").mkdir()
     result = invoke("check", "--inputs", str(inputs))
-    assert "【第一党支部】注意：子文件夹 第二党支部 中没有台账文件，已跳过。" in result.output.splitlines()
+    assert result.output.splitlines()[0] == "注意：子文件夹 第二党支部 中没有台账文件，已跳过。"
 
 
 def test_a_conflict_names_the_value_that_was_used(tmp_path):

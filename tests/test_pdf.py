@@ -143,3 +143,17 @@ def test_a_hanging_soffice_is_stopped_with_its_children(tmp_path, fake):
         time.sleep(0.1)
     else:
         pytest.fail("soffice's child process survived the time limit")
+
+
+def test_report_of_many_branches_converts_their_reports_and_the_roll_up(tmp_path, fake):
+    log = fake("ok")
+    for name in ("一支部", "二支部"):
+        branch(tmp_path / "in" / name, [["2023-05-06", "支委会", "学习"]])
+    out = tmp_path / "out"
+    result = invoke("report", "--inputs", str(tmp_path / "in"), "--outputs", str(out), "--pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+    assert (out / "各支部汇总.pdf").is_file()
+    for name in ("一支部", "二支部"):
+        assert (out / name / "校验报告.pdf").is_file() and len(list((out / name).glob("*.pdf"))) == 2
+    assert "已生成 PDF 5 份，与 Word 和 Excel 文件放在一起。" in result.output.splitlines()

@@ -5,7 +5,11 @@
    when writing the validation reports and when one row in 200,000 is bad (stretch: 1.5x).
 2. The whole `report` run on the sample vs a bare docxtpl render of the same template and
    context. Target: the pipeline's own work (ingest to context) costs less than the render.
-The big workbook is built once and cached in .bench/ (git-ignored).
+3. Many branches: `report` on 500 branch folders (copies of the sample, perturbed: own name,
+   some with a month's meetings missing, some with an error) with --jobs 2 vs --jobs 1
+   (target ≥ 1.8x on 2 cores), the cost per branch, and the peak memory of the run (parent +
+   worker processes) at 100 and 500 branches (target: flat in the number of branches).
+The big workbook and the branch folders are built once and cached in .bench/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -138,13 +142,155 @@ def bench_report() -> None:
     print(f"  读取到上下文 / 裸渲染 = {t_work / t_render:.2f}（目标 < 1）")
 
 
+def build_branches(count: int) -> Path:
+    """`count` branch folders under .bench/branches/<count>/, each a perturbed copy of the sample:
+    its own 党支部名称; every 4th without its December meetings; every 10th with a bad date."""
+    import shutil
+
+    import openpyxl
+
+    root = CACHE / "branches"
+    folder = root / str(count)
+    if folder.is_dir() and len(list(folder.iterdir())) == count:
+        return folder
+    source = ROOT / "inputs"
+    variants = root / "variants"
+    if not variants.is_dir():
+        tmp = root / "variants.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for kind in ("plain", "no-december", "bad-date"):
+            wb = openpyxl.load_workbook(source / "2022年组织生活台账.xlsx")
+            ws = wb["组织生活"]
+            for row in range(ws.max_row, 3, -1):
+                day = ws.cell(row=row, column=2).value
+                if kind == "no-december" and isinstance(day, dt.datetime) and day.month == 12:
+                    ws.delete_rows(row)
+            if kind == "bad-date":
+                ws.cell(row=5, column=2).value = "2022-02-30"
+            (tmp / kind).mkdir(parents=True)
+            wb.save(tmp / kind / "2022年组织生活台账.xlsx")
+        tmp.rename(variants)
+    tmp = root / f"{count}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    info = openpyxl.load_workbook(source / "01-基本信息与党员名册.xlsx")
+    for i in range(1, count + 1):
+        branch = tmp / f"支部{i:04d}"
+        branch.mkdir(parents=True)
+        for path in source.iterdir():
+            if path.name not in ("01-基本信息与党员名册.xlsx", "2022年组织生活台账.xlsx"):
+                shutil.copy2(path, branch / path.name)
+        info["基本信息"]["B1"] = f"青山县第{i}党支部"
+        info.save(branch / "01-基本信息与党员名册.xlsx")
+        kind = "bad-date" if i % 10 == 0 else "no-december" if i % 4 == 0 else "plain"
+        shutil.copy2(variants / kind / "2022年组织生活台账.xlsx", branch / "2022年组织生活台账.xlsx")
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return folder
+
+
+# Run in a fresh interpreter so its peak memory is this run's alone; prints JSON.
+_MANY = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from pipeline import api
+with tempfile.TemporaryDirectory() as out:
+    started = time.perf_counter()
+    batch = api.run_report(Path(sys.argv[2]), Path(out), None, jobs=int(sys.argv[3]))
+    wall = time.perf_counter() - started
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "branches": len(batch.outcomes), "parent_kb": own.ru_maxrss,
+                  "worker_kb": kids.ru_maxrss, "cpu": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+                  "reports": sum(o.row.report_written for o in batch.outcomes)}))
+"""
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux only)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def run_many(folder: Path, jobs: int) -> dict:
+    """One multi-branch report in a child interpreter; adds the sampled peak of the whole tree."""
+    import json
+    import subprocess
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-c", _MANY, str(ROOT), str(folder), str(jobs)],
+                            stdout=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc/self/status").exists():
+        sampler.start()
+    out, _ = proc.communicate()
+    if sampler.is_alive():
+        sampler.join(timeout=1)
+    if proc.returncode:
+        raise SystemExit(f"多支部运行失败（退出码 {proc.returncode}）")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["tree_kb"] = peak[0]
+    return result
+
+
+def bench_many(count: int) -> None:
+    print(f"3) 多支部：{count} 个支部（样例台账的变体，缓存在 .bench/branches/）")
+    big = build_branches(count)
+    small = build_branches(100)
+    runs = {}
+    for label, folder, jobs in ((f"{count} 个支部 --jobs 1", big, 1), (f"{count} 个支部 --jobs 2", big, 2),
+                                ("100 个支部 --jobs 2", small, 2)):
+        r = runs[label] = run_many(folder, jobs)
+        print(f"  {label:<22} {r['wall']:8.1f} s  每支部 {r['wall'] / r['branches'] * 1000:6.0f} ms"
+              f"（CPU {r['cpu'] / r['branches'] * 1000:4.0f} ms）  峰值内存：主进程 {r['parent_kb'] / 1024:5.0f} MB，"
+              f"最大的工作进程 {r['worker_kb'] / 1024:5.0f} MB，整棵进程树 {r['tree_kb'] / 1024:5.0f} MB"
+              f"（生成报告 {r['reports']} 份）")
+    one, two = runs[f"{count} 个支部 --jobs 1"], runs[f"{count} 个支部 --jobs 2"]
+    print(f"  --jobs 2 / --jobs 1 加速 = {one['wall'] / two['wall']:.2f} 倍（目标 ≥ 1.8 倍，2 核）")
+    hundred = runs["100 个支部 --jobs 2"]
+    print(f"  峰值内存 {count} / 100 个支部：进程树 {two['tree_kb'] / max(hundred['tree_kb'], 1):.2f} 倍，"
+          f"主进程 {two['parent_kb'] / hundred['parent_kb']:.2f} 倍（目标：持平）")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--skip-pandas", action="store_true", help="skip the slow openpyxl read")
+    parser.add_argument("--branches", type=int, default=500, help="branches in the many-branch run")
+    parser.add_argument("--only", choices=("check", "report", "many"), help="run one part only")
     args = parser.parse_args()
-    bench_check(args.rows, args.skip_pandas)
-    bench_report()
+    if args.only in (None, "check"):
+        bench_check(args.rows, args.skip_pandas)
+    if args.only in (None, "report"):
+        bench_report()
+    if args.only in (None, "many"):
+        bench_many(args.branches)
 
 
 if __name__ == "__main__":
