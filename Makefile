@@ -1,8 +1,10 @@
 # 党建述职报告流水线 — 常用命令（变量：INPUTS OUTPUTS YEAR TEMPLATE PDF PREVIOUS JOBS OLD NEW ARGS）
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# Two stamps: `make report` installs only the runtime lock; `make test` adds the dev lock.
+STAMP  := $(VENV)/.runtime
+DEV    := $(VENV)/.dev
 
 INPUTS  ?= inputs
 OUTPUTS ?= outputs
@@ -32,12 +34,21 @@ EXPLAIN_3 = make $@ 未完成（退出码 3）：程序内部错误，输入文�
 EXPLAIN_4 = make $@ 基本完成（退出码 4）：Word 报告等文件都已生成，只有要求的 PDF 没有生成，原因见上面的说明
 EXPLAIN_130 = make $@ 已中断（退出码 130），没有写出不完整的文件
 
-.PHONY: report check init diff test bench golden template sample clean _report _check _init
+.PHONY: report check init diff test lint bench golden template sample wheelhouse clean _report _check _init
 
-$(STAMP): pyproject.toml requirements.lock
+# --no-deps + pip check: every installed package is pinned in the lock, or the install fails.
+$(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
 	touch $(STAMP)
+
+# The dev venv also keeps this machine's runtime wheels, for the offline install test.
+$(DEV): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-dev.lock
+	$(PY) -m pip check
+	$(PY) -m pip download --quiet --no-deps --only-binary :all: -r requirements.lock -d $(VENV)/wheelhouse
+	touch $(DEV)
 
 report: _report
 	$(explain)
@@ -64,24 +75,34 @@ diff: $(STAMP)
 	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
 	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
 
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m pytest
+
+# ruff and mypy with the settings in pyproject.toml (.ci/run runs this before make test).
+lint: $(DEV)
+	$(PY) -m ruff check pipeline tools tests
+	$(PY) -m mypy
 
 # Regenerate golden files and the committed sample outputs after an intended change of
 # output (review the diff!).
-golden: $(STAMP)
+golden: $(DEV)
 	$(PY) -m pytest tests/test_golden.py --update-golden
 	$(PY) -m pipeline report --inputs inputs --outputs outputs
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) tools/bench.py
 
 # Maintainer tools: rebuild the default template / the sample ledgers from code.
-template: $(STAMP)
+template: $(DEV)
 	$(PY) tools/build_template.py
 
-sample: $(STAMP)
+sample: $(DEV)
 	$(PY) tools/make_sample.py
 
+# Every wheel an offline machine needs (Windows and Linux, Python 3.10-3.13) plus this
+# package's own wheel, in wheelhouse/ (README: 离线安装).
+wheelhouse: $(DEV)
+	$(PY) tools/wheelhouse.py wheelhouse
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache wheelhouse

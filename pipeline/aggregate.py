@@ -59,8 +59,8 @@ def whole(number):
 
 
 def aggregate(ledgers: Ledgers, dues_by_quarter: bool | None = None) -> tuple[dict, Provenance]:
-    """Every figure of metrics.md (检查发现 and 校验 are filled by later stages); `dues_by_quarter`
-    lays 党费 payments on their quarter's months (the 党费 rule's 缴纳方式)."""
+    """Every figure of metrics.json (README: 可以使用的变量; 检查发现 and 校验 are filled by later
+    stages); `dues_by_quarter` lays 党费 payments on their quarter's months (the 党费 rule's 缴纳方式)."""
     prov = Provenance()
     metrics = {
         "年度": ledgers.year,
@@ -492,7 +492,7 @@ def _dues(ledgers: Ledgers, prov: Provenance, by_quarter: bool | None = None) ->
 
 
 def adopted(record: Record) -> bool:
-    """是否采用 says yes, or a 采用级别 is filled (metrics.md)."""
+    """是否采用 says yes, or a 采用级别 is filled (README: 各台账填什么, 信息报送台账)."""
     return bool(record["是否采用"]) or bool(record["采用级别"])
 
 

@@ -5,28 +5,33 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from pipeline import rectify, rules, settings as settings_mod
+from pipeline import rectify, rules
+from pipeline import settings as settings_mod
+from pipeline.affected import AffectedSheet
+from pipeline.affected import collect as collect_affected
 from pipeline.aggregate import Provenance, aggregate
 from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import OutputError, UsageError, WrongYearError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
 from pipeline.normalise import Ledgers, dated_years, guess_year, normalise, read_info
-from pipeline.outputs import all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes
+from pipeline.outputs import VALIDATION_XLSX, all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes
+from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
 from pipeline.readers import is_spreadsheet, list_input_files
-from pipeline.values import natural_key
 from pipeline.validation import render_validation_md
+from pipeline.values import natural_key
 
 if TYPE_CHECKING:
     from pipeline.batch import Batch, Listener
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATE = ROOT / "templates" / "default.docx"
+ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds the sample ledgers
+DEFAULT_TEMPLATE = data_file(DEFAULT_TEMPLATE_NAME)  # built by tools/build_template.py
 VALIDATION_MD = "校验报告.md"
 # What the run wrote into an output folder, with each file's sha256: an edited report is
 # recognised by its bytes whoever edited it (Word, WPS, a script).
@@ -50,6 +55,14 @@ class BranchRun:
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
+    affected: list[AffectedSheet] = field(default_factory=list)  # rows issues point at, for 校验报告.xlsx
+
+    def analysed(self) -> tuple[Ledgers, dict, Provenance]:
+        """ledgers, metrics and provenance, which every run returned by analyse() has."""
+        if self.ledgers is None or self.metrics is None or self.provenance is None:
+            raise ValueError(f"branch {self.name or self.folder} has not been analysed")
+        return self.ledgers, self.metrics, self.provenance
+
     # sha256 of every file written, taken from the bytes (writes may be staged until the end).
     digests: dict[Path, str] = field(default_factory=dict)
 
@@ -125,6 +138,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
     run.metrics["校验"] = run.log.counts()
     run.provenance = provenance
+    run.affected = collect_affected(run.log, ingested.sheets, ingested.tables)
     return run
 
 
@@ -204,8 +218,9 @@ def with_previous(run: BranchRun, previous: Path | None, config: settings_mod.Se
         return
     from pipeline import previous as previous_mod
 
-    last, source, known = previous_mod.load(previous, run.ledgers.year, config, run.name)
-    previous_mod.attach(run.metrics, last, source, known)
+    ledgers, metrics, _ = run.analysed()
+    last, source, known = previous_mod.load(previous, ledgers.year, config, run.name)
+    previous_mod.attach(metrics, last, source, known)
     run.notices.append(f"上年数字取自 {source}。")
 
 
@@ -249,6 +264,9 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
+    from pipeline import render  # docxtpl is only needed when a report is rendered
+
+    render.check_template(template)  # a broken or unsafe template stops the run before any file is written
     config = settings_mod.load(config_path)
     found = _found(inputs, outputs, year, previous)
     if found[0][0]:
@@ -277,9 +295,10 @@ def _report_branch(run: BranchRun, target: Path, template: Path, keep_going: boo
         if old:
             run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
         return
+    ledgers, metrics, provenance = run.analysed()
     # Render in memory first: a template error must leave no file behind.
-    docx = render.render_docx(template, build_context(run.metrics))
-    title = f"{run.metrics['年度']}年度{run.metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
+    docx = render.render_docx(template, build_context(metrics))
+    title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
     docx_name = safe_filename(title) + ".docx"
     manifest = _read_manifest(target)
     _keep_hand_edits(run, target / docx_name, render.is_generated, manifest)
@@ -289,14 +308,14 @@ def _report_branch(run: BranchRun, target: Path, template: Path, keep_going: boo
     files = {
         docx_name: docx,
         "report.md": render.docx_to_markdown(docx).encode("utf-8"),
-        "metrics.json": dumps_json(run.metrics).encode("utf-8"),
-        "provenance.json": dumps_json(run.provenance.as_dict(run.metrics)).encode("utf-8"),
-        ROWS_JSON: dumps_json(row_contents(run.ledgers)).encode("utf-8"),  # for `diff`
+        "metrics.json": dumps_json(metrics).encode("utf-8"),
+        "provenance.json": dumps_json(provenance.as_dict(metrics)).encode("utf-8"),
+        ROWS_JSON: dumps_json(row_contents(ledgers)).encode("utf-8"),  # for `diff`
     }
     for name, data in files.items():
         run.write(target / name, data)
     run.report_written = True
-    if not run.metrics["支部"].get("报告日期") and not run.name:
+    if not metrics["支部"].get("报告日期") and not run.name:
         # Many branches: said in each 校验报告 only, not once per branch on the console.
         run.notices.append(NO_DATE_NOTE)
     _write_validation(run, target, keep_going)
@@ -346,21 +365,24 @@ def _write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
                                 notes=notes, accounts=run.ledgers.accounts if run.ledgers else None)
     run.write(target / VALIDATION_MD, text.encode("utf-8"))
-    from pipeline.workbooks import VALIDATION_XLSX, validation_workbook  # openpyxl only when writing
+    from pipeline.workbooks import validation_workbook  # openpyxl only when writing
 
     data = validation_workbook(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                files=run.ledgers.files if run.ledgers else [], findings=run.findings,
-                               keep_going=keep_going, folder=run.folder,
+                               keep_going=keep_going, affected=run.affected,
                                checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes,
                                accounts=run.ledgers.accounts if run.ledgers else None)
     run.write(target / VALIDATION_XLSX, data)
 
 
-def export_pdf(runs: list[BranchRun], report: bool):
+class _Written(Protocol):
+    written: list[Path]
+
+
+def export_pdf(runs: Sequence[_Written], report: bool):
     """PDF copies of this run's Word reports (report) and validation workbooks, in one
     LibreOffice run; each PDF is listed with its branch's outputs."""
     from pipeline import pdf
-    from pipeline.workbooks import VALIDATION_XLSX
 
     wanted = [(run, path) for run in runs for path in run.written
               if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]

@@ -16,11 +16,12 @@ import multiprocessing
 import os
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from pipeline import settings as settings_mod
 from pipeline.errors import PipelineError, TemplateError
@@ -144,6 +145,7 @@ def _work(task: Task) -> Outcome:
         api.with_previous(run, job.previous, job.config)
         with all_or_nothing():  # a branch's files are all replaced, or (one locked) none
             if job.mode == "report":
+                assert target is not None and job.template is not None  # run_report always gives both
                 api._report_branch(run, target, job.template, job.keep_going)
             elif target is not None:
                 api._write_validation(run, target, keep_going=False)
@@ -220,8 +222,7 @@ class _Collector:
         self.fatal = self.fatal or outcome.fatal
         if self.listener:
             self.listener.progress(self.done, self.total, self.with_errors)
-        while self.next < self.total and self.outcomes[self.next] is not None:
-            ready = self.outcomes[self.next]
+        while self.next < self.total and (ready := self.outcomes[self.next]) is not None:
             if self.listener and not self.fatal:
                 self.listener.branch(ready)
             ready.detail = []  # printed; the parent keeps only what the summary needs

@@ -18,11 +18,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
-
 from pipeline import vocab
 from pipeline.outputs import deterministic_zip, write_bytes
 from pipeline.readers import SPREADSHEET_SUFFIXES, list_input_files
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
 WRITTEN, SKIPPED, OTHER = "written", "skipped", "other"
 FIRST_DATA_ROW = 3  # row 1 title, row 2 headers, row 3 the example
@@ -214,10 +213,10 @@ def _validation(column: BlankColumn, year: int) -> DataValidation | None:
                               error=f"应填{low.year}年{'内的' if low.year == high.year else '以后的'}日期，"
                                     f"如 {year}-03-05。确实无误可点“是”保留。", **common)
     if column.type in NUMBER_TYPES:
-        low, high = (1949, 2100) if column.name == "年度" else (0, None)
+        least, most = (1949, 2100) if column.name == "年度" else (0, None)
         kind = "whole" if column.type == "int" else "decimal"
-        extra = dict(operator="between", formula1=str(low), formula2=str(high)) if high else \
-            dict(operator="greaterThanOrEqual", formula1=str(low))
+        extra = dict(operator="between", formula1=str(least), formula2=str(most)) if most else \
+            dict(operator="greaterThanOrEqual", formula1=str(least))
         error = ("应填整数，如 7。确实无误可点“是”保留。" if kind == "whole"
                  else "应填数字，如 50 或 1500。确实无误（如“1500余”）可点“是”保留。")
         return DataValidation(type=kind, errorStyle="warning", error=error, **extra, **common)

@@ -6,16 +6,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from pipeline import api
 from pipeline.batch import Batch, Outcome
-from pipeline.blank import OTHER, SKIPPED, WRITTEN
 from pipeline.errors import PipelineError
-from pipeline.workbooks import VALIDATION_XLSX
+from pipeline.outputs import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
 # Everything else was written but the PDFs asked for with --pdf were not (no LibreOffice, or it
 # failed or hung): scripts collecting PDFs must not take the run for complete.
 EXIT_NO_PDF = 4
@@ -29,7 +30,7 @@ _verbose = click.option("--verbose", is_flag=True, help="多支部时逐条列�
 _previous = click.option("--previous", type=click.Path(path_type=Path), default=None,
                          help="上年度的输出文件夹（其中有 metrics.json）或台账文件夹，用于与上年比较")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-                       help="规则设置文件（默认使用根目录的 pipeline.toml）")
+                       help="规则设置文件（默认：当前文件夹中的 pipeline.toml，没有时用内置的默认设置）")
 _pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
 
 
@@ -125,6 +126,8 @@ def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
               help="上年度的台账文件夹（或输出文件夹）：预填党员名册和整改台账")
 def init(inputs, year, previous) -> None:
+    from pipeline.blank import OTHER, SKIPPED, WRITTEN  # openpyxl only when writing blank ledgers
+
     prefilled: dict = {}
     files = api.run_init(inputs, year, previous, prefilled)
     written = [p for p, status in files if status == WRITTEN]
@@ -302,7 +305,7 @@ def _batch_pdf(batch: Batch, report: bool):
     return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
 
 
-def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> None:
+def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:
     """The closing lines: the count, every branch that failed and where its 校验报告 is, next step."""
     outcomes = batch.outcomes
     bad = [o for o in outcomes if o.has_errors]
@@ -358,5 +361,7 @@ def _usage_message(exc: click.ClickException) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point for `python -m pipeline`; never shows a traceback for user mistakes."""
-    cli.main(args=argv)
+    """Entry point for `python -m pipeline` and the installed `dangjian-report` command; never
+    shows a traceback for user mistakes."""
+    installed = Path(sys.argv[0]).stem == COMMAND
+    cli.main(args=argv, prog_name=COMMAND if installed else None)

@@ -367,7 +367,7 @@ def findings_sentence(m: Mapping) -> str:
     """检查发现句: the rule-check findings as evidence, or that the rules were met."""
     if m.get("检查发现") is None:
         return ""
-    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, Mapping)], m.get("检查规则"))
+    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, dict)], m.get("检查规则"))
 
 
 def leaders_sentence(m: Mapping) -> str:

@@ -332,7 +332,7 @@ def compare(old_dir: Path, new_dir: Path) -> Diff:
                    or "") if both else ""
             diff.figures.append(FigureChange(path, before, after, key))
     if both:
-        for key in sorted(set(old.provenance) | set(new.provenance)):
+        for key in sorted(set(old.provenance or {}) | set(new.provenance or {})):
             added, removed = _rows_behind(key, old, new)
             if added or removed:
                 diff.sources.append(SourceChange(key, [f for f in diff.figures if f.source == key],

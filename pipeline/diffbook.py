@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -52,7 +53,7 @@ def diff_workbook(diff: Diff) -> bytes:
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
-    lines = [["旧", diff.old.label], ["新", diff.new.label],
+    lines: list[list[Any]] = [["旧", diff.old.label], ["新", diff.new.label],
              ["结论", "有差异" if diff.differs else "一致"],
              ["数字变化", len(diff.numbers)], ["文字变化", len(diff.texts)],
              ["检查发现新增", len(diff.findings_added)], ["检查发现消除", len(diff.findings_removed)],

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
-from pipeline.values import (header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key,
-                             parse_number)
+from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -48,22 +48,25 @@ class Table:
 class Ingested:
     tables: list[Table]
     files: list[str]
+    sheets: list[Sheet] = field(default_factory=list)  # every sheet read, recognised or not
 
 
 def ingest(folder: Path, log: IssueLog) -> Ingested:
     """Read every file of one branch folder and recognise its sheets."""
     tables: list[Table] = []
     files: list[str] = []
+    sheets: list[Sheet] = []
     for path in list_input_files(folder):
         display = path.name
         if is_spreadsheet(path):
             files.append(display)
         for sheet in read_file(path, display, log):
+            sheets.append(sheet)
             table = recognise(sheet, log)
             if table is not None:
                 tables.append(table)
                 _say_hidden(table, log)
-    return Ingested(tables, files)
+    return Ingested(tables, files, sheets)
 
 
 def _say_hidden(table: Table, log: IssueLog) -> None:
@@ -329,7 +332,7 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
 
 
 def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str],
-               unit_columns: set[int] = frozenset(), passive: set[int] = frozenset()
+               unit_columns: AbstractSet[int] = frozenset(), passive: AbstractSet[int] = frozenset()
                ) -> tuple[list[int], list[int], list[int], list[int]]:
     """Rows after the header with content in a read column, sorted into data rows, totals rows
     and 示例 rows; and the rows that are not data (a section heading, the header pasted again,
@@ -394,7 +397,7 @@ def _untouched_example(table: Table, row: list) -> bool:
             continue
         raw = row[index] if index < len(row) else ""
         if isinstance(expected, tuple):
-            same = hasattr(raw, "month") and (raw.month, raw.day) == expected
+            same = isinstance(raw, dt.date) and (raw.month, raw.day) == expected
         elif isinstance(expected, (int, float)):
             same = isinstance(raw, (int, float)) and float(raw) == expected
         else:
@@ -421,12 +424,12 @@ def _leading(row: list) -> tuple[object, object]:
 # page word (本页合计, 全年合计, 第二季度小计), a unit in brackets (合计（元）) or a colon and a
 # figure (合计：4人). `党员自愿捐款合计 3200元` names a thing: it is data.
 _TOTAL_LABEL = re.compile(
-    r"^(?:%s)?(?:%s)(?:[（(][^）)]{0,6}[)）])?(?:[:：]?(?:[约]?\d[\d.,]*[万千]?[余多]?[^\d]{0,2})?)?[:：]?$"
-    % ("|".join(vocab.TOTAL_PREFIXES), "|".join(vocab.TOTAL_MARKERS)))
+    r"^(?:" + "|".join(vocab.TOTAL_PREFIXES) + r")?(?:" + "|".join(vocab.TOTAL_MARKERS) + r")"
+    r"(?:[（(][^）)]{0,6}[)）])?(?:[:：]?(?:[约]?\d[\d.,]*[万千]?[余多]?[^\d]{0,2})?)?[:：]?$")
 
 
 # The last characters of the totals words (计 for all four): a row without one is no totals row.
-_TOTAL_HINT = re.compile("[%s]" % "".join(sorted({re.escape(word[-1]) for word in vocab.TOTAL_MARKERS})))
+_TOTAL_HINT = re.compile("[" + "".join(sorted({re.escape(word[-1]) for word in vocab.TOTAL_MARKERS})) + "]")
 
 
 def _is_total(value) -> bool:
@@ -434,7 +437,7 @@ def _is_total(value) -> bool:
     return value.__class__ is str and bool(_TOTAL_LABEL.match(_compact(value)))
 
 
-def _is_totals_row(row: list, unit_columns: set[int]) -> bool:
+def _is_totals_row(row: list, unit_columns: AbstractSet[int]) -> bool:
     """A totals row: its first text cell is a totals label, and every other filled cell is a
     figure (a number, `4人`, `3200元`, `/`) or a unit; any other text or a date makes it a record."""
     label = ""

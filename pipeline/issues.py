@@ -24,6 +24,7 @@ class Issue:
     column: str | None = None
     value: str | None = None
     code: str = ""  # stable machine-readable kind, e.g. "bad-date"; used for summaries and tests
+    col: int | None = None  # 0-based index of the offending cell in its row (None: the whole row)
 
     def location(self) -> str:
         parts = [self.file]
@@ -55,10 +56,10 @@ class IssueLog:
     items: list[Issue] = field(default_factory=list)
 
     def add(self, severity: str, file: str, reason: str, action: str = "", *, sheet=None,
-            row=None, column=None, value=None, code: str = "") -> None:
+            row=None, column=None, value=None, code: str = "", col: int | None = None) -> None:
         if value is not None and not isinstance(value, str):
             value = _show(value)
-        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, code))
+        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, code, col))
 
     def error(self, file: str, reason: str, action: str = "", **where) -> None:
         self.add(ERROR, file, reason, action, **where)

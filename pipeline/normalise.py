@@ -11,15 +11,28 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.readers import column_letter
-from pipeline.values import (SPACES, UNIT_SCALES, clean_name, clean_text, half_width, is_blank, norm_key, parse_date,
-                             parse_int, parse_month,
-                             parse_number, parse_pay_month, parse_quarter, split_names)
+from pipeline.values import (
+    SPACES,
+    UNIT_SCALES,
+    clean_name,
+    clean_text,
+    half_width,
+    is_blank,
+    norm_key,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_number,
+    parse_pay_month,
+    parse_quarter,
+    split_names,
+)
 
 # Issues about the folder as a whole rather than one file.
 FOLDER = "（输入文件夹）"
@@ -51,7 +64,7 @@ def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, 
 
 def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
     """A formula cell with no value or an error value: never read as blank."""
-    where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）")
+    where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）", col=index)
     if error:
         reason, action, code = (f"单元格是公式计算出的错误值 {error}", "请在 Excel/WPS 中改正该公式，或改为数值",
                                 "formula-error")
@@ -84,6 +97,7 @@ class Record:
     src: Source
     approx: frozenset = frozenset()  # columns typed as approximate (`1500余`)
     cells: dict | None = None  # wide dues: month -> cell reference (`E5`), for messages
+    columns: dict | None = None  # wide dues: month -> 0-based column index (Issue.col)
 
     def __getitem__(self, key):
         return self.values.get(key)
@@ -325,6 +339,7 @@ def table_years(table: Table) -> Counter:
         for raw, n in cells.items():
             if is_blank(raw):
                 continue
+            found_year: int | None
             try:
                 found_year = parse_date(raw, None).year
             except ValueError:
@@ -639,6 +654,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
     unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
     # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
     # values (types, dates, counts) thousands of times, so parses are memoised per column.
+    plan: list[tuple[str, int, str, str, bool, dict[tuple[type, Any], tuple[bool, Any]] | None]]
     plan = [(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
              c.required and not (c.name == "单位" and unit_default), {} if c.type not in _NO_MEMO else None)
             for c in kind.columns if c.name in table.columns]
@@ -699,6 +715,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
                     parsed = (False, str(exc))
                 if memo is not None:
                     memo[(raw.__class__, raw)] = parsed
+            value: Any  # the parsed value, or the reason it could not be parsed
             good, value = parsed
             if not good:
                 log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"),
@@ -755,7 +772,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
         if kind.name == "信息报送台账":
             _adoption(values, log, sheet, r, table)
         src = Source(sheet.file, sheet.name, r + 1)
-        cells = None
+        cells = columns = None
         if kind.name == vocab.DUES_WIDE:
             values["各月"] = _dues_months(table, row, r, values, src, log, year, marked)
             if values["各月"] is None:
@@ -764,6 +781,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
             values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
             values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
             cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
+            columns = {m: i for i, (_, m) in table.months.items()}
         elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
             outcome[r] = OUT_OF_YEAR
             continue
@@ -778,7 +796,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
             for activity in values["类型"]:
                 yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx or ()))
             continue
-        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE, cells)
+        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE, cells, columns)
     _say_marks(marked, log, sheet)
 
 
@@ -923,7 +941,7 @@ def _standard_of_month(records: list[Record], month: int) -> tuple[float, Source
 
 def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     """Every payment as (name, month, amount, source), from either dues form."""
-    out = []
+    out: list[tuple[str, int, float, Source]] = []
     for record in ledgers.of(vocab.DUES_WIDE):
         if not is_remit_row(record):
             out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
@@ -1154,12 +1172,13 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
         outcome = outcomes[(record.src.file, record.src.sheet)]
         clashes = [(m, a, facts[(name, m)]) for m, a in months.items()
                    if (name, m) in facts and abs(facts[(name, m)][0] - a) > 0.005]
+        cells, columns = record.cells or {}, record.columns or {}
         for m, amount, (before, other) in clashes:
-            log.error(record.src.file, f"与{other.src.where()}的{m}月（{other.cells[m]}，{_show_number(before)}）"
+            log.error(record.src.file, f"与{other.src.where()}的{m}月（{(other.cells or {})[m]}，{_show_number(before)}）"
                       f"是同一党员同一月份，金额却不同，无法确定哪个对",
                       "请核对后只在一处保留正确的金额（同一党员分几行或几张表记录时，每个月只填在一处）",
-                      sheet=record.src.sheet, row=record.src.row, column=f"{m}月（{record.cells[m]}）",
-                      value=amount, code="dues-conflict")
+                      sheet=record.src.sheet, row=record.src.row, column=f"{m}月（{cells[m]}）",
+                      col=columns.get(m), value=amount, code="dues-conflict")
         if clashes:
             outcome[record.src.row - 1] = FAILED
             ledgers.incomplete.add(vocab.DUES_WIDE)

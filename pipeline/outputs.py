@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pipeline.errors import OutputError
 
+VALIDATION_XLSX = "校验报告.xlsx"  # written by pipeline.workbooks; named here so the CLI need not load openpyxl
+
 
 def _file_mode() -> int:
     """The mode an ordinary new file gets here (mkstemp's own 0600 would hide outputs from others)."""
@@ -136,11 +138,9 @@ def _commit(staged: list) -> None:
                 raise
             done.append(("write", dst, backup))
     except OSError as exc:
-        for kind, a, b in reversed(done):
+        for _, a, b in reversed(done):
             with suppress(OSError):
-                if kind == "move":
-                    os.replace(b, a)
-                elif b is not None:
+                if b is not None:  # a move, or a write that set an old file aside
                     os.replace(b, a)
                 else:
                     a.unlink()

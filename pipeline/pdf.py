@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +106,7 @@ def convert(files: list[Path], soffice: str | None = None, timeout: float | None
         outcome.problem = (outcome.problem or "") + "未能写出 PDF：" + "".join(unwritten)
     if missing and outcome.problem is None:
         outcome.problem = f"未能生成 PDF：LibreOffice 没有转换 {'、'.join(missing)}。可用 Word 或 WPS 打开后另存为 PDF。"
-    elif missing:
+    elif missing and outcome.problem is not None:
         outcome.problem += f"未转换：{'、'.join(missing)}。"
     return outcome
 
@@ -119,13 +120,20 @@ def _environment() -> dict[str, str]:
     return env
 
 
+# On Windows soffice gets its own process group, so that a hung one can be ended with its children.
+if sys.platform == "win32":
+    _NEW_GROUP = subprocess.CREATE_NEW_PROCESS_GROUP
+else:
+    _NEW_GROUP = 0
+
+
 def _run(command: list[str], env: dict[str, str], timeout: float) -> str | None:
     """Run soffice to its end or the time limit; None when it exited normally."""
     posix = os.name == "posix"
     try:
         process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, start_new_session=posix,
-                                   creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)
+                                   creationflags=_NEW_GROUP)
     except OSError as exc:
         return f"未生成 PDF：无法启动 LibreOffice（{command[0]}：{exc.strerror or exc}）。{INSTALL_HINT}。"
     try:

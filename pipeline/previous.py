@@ -81,7 +81,8 @@ def load(folder: Path, year: int, config, branch: str = "") -> tuple[dict, str, 
         if errors:
             raise UsageError(f"上年度台账 {folder} 有 {errors} 个错误，上年数字不可靠。请先运行 "
                              f"make check INPUTS={folder} YEAR={year - 1} 并改正，或改用上年度的输出文件夹")
-        return run.metrics, f"{folder}（按{year - 1}年度统计）", _known(run.provenance.as_dict())
+        _, metrics, provenance = run.analysed()
+        return metrics, f"{folder}（按{year - 1}年度统计）", _known(provenance.as_dict())
     raise UsageError(f"上年度文件夹 {folder} 中既没有 metrics.json，也没有台账文件。PREVIOUS 应为上年度的输出文件夹"
                      "或台账文件夹")
 
@@ -93,7 +94,8 @@ def _figure(value: Any) -> bool:
 def _trees(this: Mapping, last: Mapping, known: set[str] | None = None, top: bool = True) -> tuple[dict, dict]:
     """(上年, 增减): every count and amount of this year that last year also has, as nested dicts
     shaped like metrics.json; lists (按月, 帮扶, 问题…) are not compared."""
-    before, change = {}, {}
+    before: dict[str, Any] = {}
+    change: dict[str, Any] = {}
     for key, value in this.items():
         if top and (key in _NOT_FIGURES or (known is not None and key not in known)):
             continue
@@ -126,8 +128,8 @@ def dues_across_years(metrics: dict, last: Mapping) -> None:
         return
     last_gaps: dict[str, set[int]] = {}
     for gap in (last.get("党费") or {}).get("欠缴") or []:
-        if isinstance(gap, Mapping) and isinstance(gap.get("月份"), int):
-            last_gaps.setdefault(gap.get("姓名"), set()).add(gap["月份"])
+        if isinstance(gap, Mapping) and isinstance(gap.get("姓名"), str) and isinstance(gap.get("月份"), int):
+            last_gaps.setdefault(gap["姓名"], set()).add(gap["月份"])
     for finding in metrics.get("检查发现") or []:
         name = finding.get("姓名")
         if finding.get("规则") != rule.get("规则") or finding.get("严重") or name not in last_gaps:

@@ -137,9 +137,9 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             _unsafe(display, log)
             return []
         bad = _bad_cells(xml)
-        for sheet in sheets:
-            sheet.bad_cells = bad.get(sheet.name, {})
-            sheet.hidden_rows = _hidden_rows(xml.get(sheet.name, b""))
+        for read in sheets:
+            read.bad_cells = bad.get(read.name, {})
+            read.hidden_rows = _hidden_rows(xml.get(read.name, b""))
     return sheets
 
 

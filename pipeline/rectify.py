@@ -134,9 +134,10 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str
     if run.log.errors:
         raise UsageError(f"上年度台账 {folder} 有 {len(run.log.errors)} 个错误。请先运行 make check INPUTS={folder} "
                          f"YEAR={year - 1} 并改正")
-    problems = [{"标题": r["标题"], "内容": r["内容"]} for r in run.ledgers.of("问题清单") if r["类型"] == "问题"]
-    return ({KIND: [{"问题": _problem_text(i)} for i in problems], "党员名册": _members_at_year_end(run.ledgers),
-             "基本信息": [_info(run.metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
+    ledgers, metrics, _ = run.analysed()
+    problems = [{"标题": r["标题"], "内容": r["内容"]} for r in ledgers.of("问题清单") if r["类型"] == "问题"]
+    return ({KIND: [{"问题": _problem_text(i)} for i in problems], "党员名册": _members_at_year_end(ledgers),
+             "基本信息": [_info(metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
 
 
 def _info(branch: Mapping | None) -> dict:

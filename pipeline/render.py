@@ -15,11 +15,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import docx
+import jinja2
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-import jinja2
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from pipeline.cnfmt import FILTERS
@@ -49,6 +50,8 @@ class _Missing(StrictUndefined):
     __slots__ = ()
 
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        if self._undefined_exception is SecurityError:  # the sandbox refused an attribute
+            raise SecurityError(self._undefined_message)
         raise _MissingVariable(self._undefined_message, self._undefined_obj, self._undefined_name)
 
 
@@ -60,8 +63,13 @@ for _cls in (Undefined, StrictUndefined):
 
 
 def make_environment() -> Environment:
-    """The one Jinja environment for reports: strict undefined, XML escaping, cnfmt filters."""
-    env = Environment(undefined=_Missing, autoescape=True)
+    """The one Jinja environment for reports: sandboxed, strict undefined, XML escaping, cnfmt filters.
+
+    Templates travel between offices as ordinary Word files, so opening one must never run code:
+    the immutable sandbox refuses private attributes (__globals__, __class__ …), function
+    internals and every method that changes a list or dict.
+    """
+    env = ImmutableSandboxedEnvironment(undefined=_Missing, autoescape=True)
     env.filters.update(FILTERS)
     return env
 
@@ -97,7 +105,7 @@ def _missing_name(exc: UndefinedError, context: Mapping) -> str:
     return (m.group(1) or m.group(2)) if m else str(exc)
 
 
-def _translate(message: str) -> str:
+def _translate(message: str | None) -> str:
     """Turn Jinja's English syntax messages into Chinese where they are common."""
     m = re.match(r"No filter named '([^']+)'", message or "")
     if m:
@@ -162,6 +170,77 @@ def _unclosed_tag(src: str) -> tuple[str, str] | None:
     return re.sub(r"<[^>]+>", "", tag), text if len(text) <= 80 else text[:80] + "…"
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+# Filters that look an attribute up by a name given as text: where that name is passed.
+_ATTR_FILTERS = {"attr": 0, "map": None, "sort": None, "sum": None, "unique": None, "min": None,
+                 "max": None, "groupby": 0, "selectattr": 0, "rejectattr": 0}
+
+
+def _private(name: object) -> str | None:
+    """name when it is (or a dotted path through) a private attribute such as __class__."""
+    if isinstance(name, str) and any(part.startswith("_") for part in name.split(".")):
+        return name
+    return None
+
+
+def _reached(node: nodes.Node) -> str | None:
+    """The private name an expression node reaches for: x.__class__, x['_y'], x|attr('__mro__')."""
+    if isinstance(node, nodes.Getattr):
+        return _private(node.attr)
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return _private(node.arg.value)
+    if isinstance(node, nodes.Filter) and node.name in _ATTR_FILTERS:
+        position = _ATTR_FILTERS[node.name]
+        named = [kw.value for kw in node.kwargs if kw.key == "attribute"]
+        given = named + ([node.args[position]] if position is not None and len(node.args) > position else [])
+        return next((_private(arg.value) for arg in given
+                     if isinstance(arg, nodes.Const) and _private(arg.value)), None)
+    return None
+
+
+def _tag_with(text: str, name: str) -> str:
+    """The first {{ }} / {% %} tag in a paragraph's text that mentions name (else the name)."""
+    tag = next((m.group(0) for m in _TAG.finditer(text) if name in m.group(0)), name)
+    return tag if len(tag) <= 120 else tag[:120] + "…"
+
+
+def _unsafe(name: str, where: str, tag: str, what: str) -> TemplateError:
+    return TemplateError(
+        f"模板 {name} 的{where}中的标签「{tag}」试图访问程序内部的「{what}」，出于安全考虑拒绝使用该模板，"
+        "没有生成任何文件。模板中只能使用 README 变量表中的变量和过滤器；请删除该标签，"
+        "并向模板的提供者核实模板来源"
+    )
+
+
+def _check_safety(tpl: DocxTemplate, env: Environment, name: str) -> None:
+    """Refuse, before rendering, any tag that reaches for a private attribute (the sandbox would
+    refuse it too; checking first names the tag and its place)."""
+    for where, src in _template_parts(tpl):
+        lines = src.splitlines()
+        for node in env.parse(src).find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+            reached = _reached(node)
+            if reached is None:
+                continue
+            line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+            raise _unsafe(name, where, _tag_with(re.sub(r"<[^>]+>", "", line), reached), reached)
+
+
+def _refused(tpl: DocxTemplate, exc: SecurityError, name: str) -> TemplateError:
+    """A sandbox refusal met while rendering, as a TemplateError naming the tag."""
+    m = re.search(r"attribute '([^']+)'|'([^']+)' of", str(exc))
+    what = (m.group(1) or m.group(2)) if m else str(exc)
+    # The name may be spelled in the tag, or come from a variable through a filter such as attr.
+    for needle in (what, "|attr", "attr(", "format"):
+        for where, src in _template_parts(tpl):
+            for line in src.splitlines():
+                text = re.sub(r"<[^>]+>", "", line)
+                if needle in text:
+                    return _unsafe(name, where, _tag_with(text, needle), what)
+    return _unsafe(name, "正文", what, what)
+
+
 def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: str) -> None:
     """Every top-level name the template uses must be in the context."""
     missing = sorted(tpl.get_undeclared_template_variables(env) - set(context))
@@ -171,8 +250,8 @@ def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: st
 
 
 # --------------------------------------------------------------------------- rendering
-def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
-    """Render template_path with context and return the .docx bytes (nothing is written)."""
+def _open(template_path: str | os.PathLike) -> tuple[DocxTemplate, Environment, str]:
+    """The template opened, its tags compiled and checked for safety, before any context."""
     name = os.path.basename(os.fspath(template_path))
     try:
         tpl = DocxTemplate(os.fspath(template_path))
@@ -181,9 +260,24 @@ def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
         raise TemplateError(f"无法打开模板 {name}：不是有效的 Word（.docx）文件（{exc}）。请用 Word 或 WPS 另存为 .docx 后重试") from None
     env = make_environment()
     _check_syntax(tpl, env, name)
+    _check_safety(tpl, env, name)
+    return tpl, env, name
+
+
+def check_template(template_path: str | os.PathLike) -> None:
+    """Raise TemplateError for a template that cannot be opened, has broken tags or unsafe ones;
+    run before any ledger is read so a bad template writes nothing."""
+    _open(template_path)
+
+
+def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
+    """Render template_path with context and return the .docx bytes (nothing is written)."""
+    tpl, env, name = _open(template_path)
     _check_names(tpl, env, context, name)
     try:
         tpl.render(dict(context), env, autoescape=True)
+    except SecurityError as exc:
+        raise _refused(tpl, exc, name) from None
     except UndefinedError as exc:
         var = _missing_name(exc, context)
         raise TemplateError(f"模板 {name} 使用了不存在的变量「{var}」，{_HINT}") from None
@@ -200,11 +294,9 @@ def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
 def core_properties(context: Mapping) -> dict[str, str]:
     """Fixed document properties so two renders are identical: dated 1 January after the year."""
     year = context.get("年度")
-    ok = isinstance(year, int) and not isinstance(year, bool)
-    return {
-        "title": f"{year}年度党支部书记抓党建工作述职报告" if ok else "党支部书记抓党建工作述职报告",
-        "date": f"{year + 1}-01-01T00:00:00Z" if ok else "2000-01-01T00:00:00Z",
-    }
+    if not isinstance(year, int) or isinstance(year, bool):
+        return {"title": "党支部书记抓党建工作述职报告", "date": "2000-01-01T00:00:00Z"}
+    return {"title": f"{year}年度党支部书记抓党建工作述职报告", "date": f"{year + 1}-01-01T00:00:00Z"}
 
 
 def _core_xml(props: Mapping[str, str]) -> bytes:
@@ -221,7 +313,7 @@ def _core_xml(props: Mapping[str, str]) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{props["date"]}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def is_generated(path: str | os.PathLike) -> bool:
@@ -477,7 +569,7 @@ def _app_xml() -> bytes:
         f"<Application>{PIPELINE_NAME}</Application><DocSecurity>0</DocSecurity>"
         "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _serialize(root: etree._Element) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.rules import RULES
 
@@ -43,7 +44,7 @@ MONTHLY = ("支委会", "党员大会", "党小组会", "党课", "主题党日"
 
 
 def _get(metrics: dict, path: str):
-    value = metrics
+    value: Any = metrics
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value

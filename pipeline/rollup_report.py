@@ -168,8 +168,8 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple]]:
         parts.append((f"台账有错误或未能处理的党支部{len(with_errors) + len(failed)}个：{'、'.join(names)}。"
                       "其数字未计入本汇总，问题详见各支部文件夹中的校验报告。", None))
     if duplicates:
-        said = "；".join(f"“{name}”见于文件夹{'、'.join(folders)}" for name, folders in duplicates.items())
-        parts.append((f"党支部名称重复：{said}，请核实是否为同一支部。", None))
+        same = "；".join(f"“{name}”见于文件夹{'、'.join(folders)}" for name, folders in duplicates.items())
+        parts.append((f"党支部名称重复：{same}，请核实是否为同一支部。", None))
     for index, (text, table) in enumerate(parts, 1):
         out.append((BODY, subheading(index) + text))
         if table:
@@ -185,6 +185,7 @@ def rollup_docx(rollup: Rollup) -> bytes:
         if style == "table":
             _table(document, *content)
         else:
+            assert isinstance(content, str)  # every block but a table is one paragraph's text
             _para(document, style, content)
     props = document.core_properties
     props.title = "各支部汇总"

@@ -1,8 +1,9 @@
 """Rule checks (检查发现): the year's records measured against the rules of branch life.
 
 RULES is the one table of rules: what is counted, per which period, the default threshold,
-when the rule applies and the source every finding cites. pipeline.toml (settings.py) may
-turn a rule off or change its numbers; each rule kind has one small checker below.
+when the rule applies and the source every finding cites. Rules own their settings (RuleSettings,
+Settings below); settings.py only reads pipeline.toml into them, so it imports this module and
+never the other way. Each rule kind has one small checker below.
 """
 
 from __future__ import annotations
@@ -11,17 +12,27 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import rectify, vocab
-from pipeline.aggregate import (MonthDue, check_occasions, dues_by_month, full_members, memberships, months_due,
-                                roster, secretary, talk_records, year_end_members)
+from pipeline.aggregate import (
+    MonthDue,
+    check_occasions,
+    dues_by_month,
+    full_members,
+    memberships,
+    months_due,
+    roster,
+    secretary,
+    talk_records,
+    year_end_members,
+)
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
 from pipeline.values import norm_key, split_names
 
 if TYPE_CHECKING:
     from pipeline.aggregate import Provenance
-    from pipeline.settings import RuleSettings, Settings
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 REGULATIONS = "《中国共产党支部工作条例（试行）》"
@@ -91,6 +102,49 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """One rule's settings after the project file is applied (None: not used by the rule)."""
+
+    enabled: bool = True
+    threshold: int | None = None
+    source: str = ""
+    source_kind: str = ""
+    deadline_day: int | None = None
+    min_full_members: int | None = None
+    serious_months: int | None = None
+    next_year_months: int | None = None
+    before_meeting_months: int | None = None
+    absent_months: int | None = None
+    term_years: int | None = None
+    village_term_years: int | None = None
+    late_months: int | None = None
+    each_member: bool | None = None
+    secretary_committee: bool | None = None
+    secretary_all: bool | None = None
+    pay_by: str | None = None
+
+    @classmethod
+    def default(cls, rule: Rule) -> RuleSettings:
+        return cls(enabled=True, threshold=rule.threshold, source=rule.source, source_kind=rule.kind,
+                   **rule.options)
+
+
+def default_settings() -> dict[str, RuleSettings]:
+    """Every rule's defaults by rule id."""
+    return {rule.id: RuleSettings.default(rule) for rule in RULES}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every rule's settings by rule id (the ids of RULES), and the file they came from."""
+
+    rules: dict[str, RuleSettings] = field(default_factory=default_settings)
+    path: Path | None = None
+    # Settings a branch's 基本信息 gave (settings.for_branch): rule id -> {key: (value, Source)}.
+    local: dict = field(default_factory=dict)
 
 EACH = {MONTH: "各月", QUARTER: "各季度", YEAR: "全年"}
 # Who may be named as 谈话人 for the secretary besides their name.
@@ -313,10 +367,8 @@ def _dues_summary(dues: list[dict]) -> str:
     return text
 
 
-def _settings_of(config, rule: Rule) -> RuleSettings:
-    from pipeline.settings import RuleSettings
-
-    rules = getattr(config, "rules", None) or {}
+def _settings_of(config: Settings | None, rule: Rule) -> RuleSettings:
+    rules = config.rules if config is not None else {}
     return rules.get(rule.id) or RuleSettings.default(rule)
 
 
@@ -394,11 +446,19 @@ def _shortfall(rule: Rule, threshold: int, counts: Counter, sources: list) -> li
 
 # ---------------------------------------------------------------- checkers, one per rule kind
 
+def _needed(value: int | None) -> int:
+    """A number the rule's checker uses: RULES gives every such rule a default, and settings
+    cannot unset it, so None here is a defect in RULES."""
+    if value is None:
+        raise ValueError("rule setting without a default in rules.RULES")
+    return value
+
+
 def _count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` activities of a type in every month, quarter or the year."""
     rows = ledgers.activities(rule.counted)
     counts = Counter(_period_of(r["日期"], rule.period) for r in rows)
-    return _shortfall(rule, cfg.threshold, counts, rows)
+    return _shortfall(rule, _needed(cfg.threshold), counts, rows)
 
 
 def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
@@ -461,7 +521,7 @@ def _each_member(cfg: RuleSettings, ledgers: Ledgers, flagged: set[str]) -> list
         counts.update(_talkers(r, sec) | set(r["谈话对象"] or ()))
     everyone = year_end_members(ledgers)
     members = [m for m in everyone if m["姓名"] not in flagged]
-    short = [m for m in members if counts[m["姓名"]] < cfg.threshold]
+    short = [m for m in members if counts[m["姓名"]] < _needed(cfg.threshold)]
     if not short:
         return []
     names = [m["姓名"] for m in short]
@@ -493,7 +553,7 @@ def _secretary_committee(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         return []
     counts = Counter(n for r in ledgers.of("谈心谈话记录") if _by_secretary(r["谈话人"], sec)
                      for n in set(r["谈话对象"] or ()))
-    short = [m for m in members if counts[m["姓名"]] < cfg.threshold]
+    short = [m for m in members if counts[m["姓名"]] < _needed(cfg.threshold)]
     if not short:
         return []
     names = [m["姓名"] for m in short]
@@ -540,7 +600,8 @@ def _secretary_all(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Foun
     targets = [m for m in year_end_members(ledgers) if m["姓名"] != sec]
     talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
     counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
-    short = [m for m in targets if counts[m["姓名"]] < cfg.threshold]
+    threshold = _needed(cfg.threshold)
+    short = [m for m in targets if counts[m["姓名"]] < threshold]
     if not short:
         return []
     none = [m["姓名"] for m in short if counts[m["姓名"]] == 0]
@@ -553,9 +614,9 @@ def _secretary_all(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Foun
         parts = ["支部书记全年未与党员开展谈心谈话"]
     else:
         parts = [f"支部书记全年未与{_join(none)}开展谈心谈话"] if none else []
-        parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{cfg.threshold}次"] if few else []
+        parts += [f"{'' if none else '支部书记全年'}与{_join(few)}谈心谈话不足{threshold}次"] if few else []
     finding = {"说明": "，".join(parts), "涉及": [m["姓名"] for m in short],
-               "报告说明": _talks_by_number(none, few, targets, cfg.threshold, bool(not talks and unnamed))}
+               "报告说明": _talks_by_number(none, few, targets, threshold, bool(not talks and unnamed))}
     basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
     return [(finding, [*short, *basis, *(unnamed if not talks else ())])]
 
@@ -625,10 +686,10 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
     a run of `serious_months` or more months not paid on time (党章第九条) are told too."""
     missed = [d.month for d in dues if d.unpaid]
     short = [d for d in dues if d.short]
-    late = [d for d in dues if d.settled is not None and d.settled - _due_by(d.month, cfg) > cfg.late_months]
+    late = [d for d in dues if d.settled is not None and d.settled - _due_by(d.month, cfg) > _needed(cfg.late_months)]
     # 党章第九条 is about not paying: a month paid in part is short, not unpaid.
     not_paid = [d.month for d in dues if d.unpaid or (d.settled is not None and not _on_time(d, cfg))]
-    serious = [run for run in _runs(not_paid) if len(run) >= cfg.serious_months]
+    serious = [run for run in _runs(not_paid) if len(run) >= _needed(cfg.serious_months)]
     if not (missed or short or late or serious):
         return None
     involved = sorted({*missed, *(d.month for d in short), *(d.month for d in late), *(m for r in serious for m in r)})
@@ -652,7 +713,8 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
                 parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未按时缴纳党费{still}")
         by_settled: dict[int, list[int]] = defaultdict(list)
         for d in late:
-            by_settled[d.settled].append(d.month)
+            if d.settled is not None:  # always: `late` holds settled months only
+                by_settled[d.settled].append(d.month)
         for paid_in, months in by_settled.items():
             parts.append(f"{_months(months)}党费于{paid_in}月补交，超过{cfg.late_months}个月")
         finding["说明"] = name + "，".join(parts) + ("，属于应予严肃处理的情形" if serious else "")
@@ -694,7 +756,7 @@ def _runs(months: list[int]) -> list[list[int]]:
 def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` study-note checks a quarter (by 检查日期, else the 季度 column)."""
     counts = Counter({q: len(days) for q, days in check_occasions(ledgers).items()})
-    return _shortfall(rule, cfg.threshold, counts, ledgers.of("学习笔记检查"))
+    return _shortfall(rule, _needed(cfg.threshold), counts, ledgers.of("学习笔记检查"))
 
 
 def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
@@ -711,7 +773,7 @@ def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         mine = [r for r in rows if keys.get(norm_key(r["党小组"] or "")) == group
                 or (not r["党小组"] and len(groups) == 1)]
         counts = Counter(_period_of(r["日期"], rule.period) for r in mine)
-        for finding, sources in _shortfall(rule, cfg.threshold, counts, mine):
+        for finding, sources in _shortfall(rule, _needed(cfg.threshold), counts, mine):
             finding["说明"] = group + finding["说明"]
             finding["党小组"] = group
             found.append((finding, sources))
@@ -738,7 +800,7 @@ def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[F
     said: dict[str, bool] = {}  # the same few 主讲人 cells recur all year
     given = [r for r in rows if r["主讲人类别"] == "书记" or (sec and r["主讲人"] and (
         said[r["主讲人"]] if r["主讲人"] in said else said.setdefault(r["主讲人"], _by_secretary(r["主讲人"], sec))))]
-    if len(given) >= cfg.threshold:
+    if len(given) >= _needed(cfg.threshold):
         return []
     note = "支部书记全年未讲党课" if not given else f"支部书记全年讲党课{len(given)}次，不足{cfg.threshold}次"
     basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
@@ -779,6 +841,11 @@ def _bare_names(names) -> set[str]:
     return {re.sub(r"[（(].*?[)）]", "", n).strip() for n in names or ()}
 
 
+def _expected_at(row: Record, group: str | None) -> bool:
+    """Whether a member of `group` is expected at this 组织生活: another group's 党小组会 is not theirs."""
+    return not (row["类型"] == "党小组会" and row["党小组"] and group and norm_key(row["党小组"]) != norm_key(group))
+
+
 def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """No member misses 组织生活 for `absent_months` months running (党章第九条).
 
@@ -797,21 +864,18 @@ def _absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         name = member["姓名"]
         months = spans[name].months
         group = member["党小组"]
-        def expected(r: Record) -> bool:  # another group's 党小组会 is not theirs to attend
-            return not (r["类型"] == "党小组会" and r["党小组"] and group and norm_key(r["党小组"]) != norm_key(group))
-
         missed = []
         for m in months:
-            held = [r for r in by_month[m] if expected(r)]
+            held = [r for r in by_month[m] if _expected_at(r, group)]
             if held and not any(_attended(r, name, everyone) for r in held):
                 missed.append(m)
-        runs = [run for run in _runs(missed) if len(run) >= cfg.absent_months]
+        runs = [run for run in _runs(missed) if len(run) >= _needed(cfg.absent_months)]
         if not runs:
             continue
         note = name + "，".join(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未参加组织生活" for run in runs)
         finding = {"说明": note, "涉及": [f"{m}月" for run in runs for m in run], "姓名": name,
                    "报告说明": f"有党员连续{cfg.absent_months}个月以上未参加组织生活"}
-        found.append((finding, [member, *(r for run in runs for m in run for r in by_month[m] if expected(r))]))
+        found.append((finding, [member, *(r for run in runs for m in run for r in by_month[m] if _expected_at(r, group))]))
     if len(found) > 1:
         for finding, _ in found:
             finding["报告说明"] = f"有{len(found)}名党员连续{cfg.absent_months}个月以上未参加组织生活"

@@ -1,13 +1,14 @@
 """Project settings: pipeline.toml lets a branch turn rule checks off or change their numbers.
 
-The defaults live in rules.RULES; a file only overrides them, under [rules."<rule>"].
+The defaults and the settings types live in rules (RULES, RuleSettings, Settings); a file only
+overrides them, under [rules."<rule>"]. This module reads and checks the file.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -16,10 +17,14 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.errors import ConfigError
-from pipeline.rules import RULE_BY_ID, RULES, SOURCE_KINDS, Rule
+from pipeline.packaged import DEFAULT_SETTINGS_NAME, data_file
+from pipeline.rules import RULE_BY_ID, SOURCE_KINDS, Rule, RuleSettings, Settings, default_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT / "pipeline.toml"
+__all__ = ["NUMBERS", "RuleSettings", "Settings", "load"]
+
+# A branch's own settings: pipeline.toml in the folder the command runs in (for `make`, the
+# project folder); without it the annotated defaults shipped in pipeline/data are used.
+USER_FILE = "pipeline.toml"
 
 # Settable whole numbers: key -> (lowest, highest or None, what it means).
 NUMBERS: dict[str, tuple[int, int | None, str]] = {
@@ -47,48 +52,6 @@ CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 _QUOTE_HINT = ('中文名称要加英文双引号，如 [rules."支委会"]；true、false 和数字不加引号，'
                "文字要加英文双引号")
-
-
-@dataclass(frozen=True)
-class RuleSettings:
-    """One rule's settings after the project file is applied (None: not used by the rule)."""
-
-    enabled: bool = True
-    threshold: int | None = None
-    source: str = ""
-    source_kind: str = ""
-    deadline_day: int | None = None
-    min_full_members: int | None = None
-    serious_months: int | None = None
-    next_year_months: int | None = None
-    before_meeting_months: int | None = None
-    absent_months: int | None = None
-    term_years: int | None = None
-    village_term_years: int | None = None
-    late_months: int | None = None
-    each_member: bool | None = None
-    secretary_committee: bool | None = None
-    secretary_all: bool | None = None
-    pay_by: str | None = None
-
-    @classmethod
-    def default(cls, rule: Rule) -> RuleSettings:
-        return cls(enabled=True, threshold=rule.threshold, source=rule.source, source_kind=rule.kind,
-                   **rule.options)
-
-
-def _defaults() -> dict[str, RuleSettings]:
-    return {rule.id: RuleSettings.default(rule) for rule in RULES}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every rule's settings by rule id (the names of rules.RULES), and the file they came from."""
-
-    rules: dict[str, RuleSettings] = field(default_factory=_defaults)
-    path: Path | None = None
-    # Settings a branch's 基本信息 gave (for_branch): rule id -> {key: (value, Source)}.
-    local: dict = field(default_factory=dict)
 
 
 # 基本信息 items that set a rule for that branch alone, over pipeline.toml: item -> (rule id, key).
@@ -126,11 +89,9 @@ def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
 
 
 def load(path: Path | None = None) -> Settings:
-    """Settings from `path`, else from the repo's pipeline.toml when present, else defaults."""
+    """Settings from `path`, else from ./pipeline.toml when present, else the packaged defaults."""
     if path is None:
-        if not DEFAULT_FILE.is_file():
-            return Settings()
-        path = DEFAULT_FILE
+        path = Path(USER_FILE) if Path(USER_FILE).is_file() else data_file(DEFAULT_SETTINGS_NAME)
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"找不到规则设置文件：{path}。请检查 --config 指定的路径，"
@@ -163,7 +124,7 @@ def _apply(data: dict, path: Path) -> dict[str, RuleSettings]:
     tables = data.get("rules", {})
     if not isinstance(tables, dict):
         raise ConfigError(f'规则设置文件 {path} 中的 rules 应写成 [rules."规则名"] 各节（规则名：{names}）')
-    out = _defaults()
+    out = default_settings()
     for rule_id, table in tables.items():
         rule = RULE_BY_ID.get(rule_id)
         if rule is None:

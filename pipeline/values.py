@@ -132,7 +132,7 @@ _SPAN = re.compile(r"\s*(?:至|到|~|～|—|–)\s*")
 
 
 def parse_date(value, year: int | None) -> dt.date:
-    """A day: date cells, Excel serials, and the text forms of inputs.md.
+    """A day: date cells, Excel serials, and the text forms listed in the README (各台账填什么).
 
     Year-less forms (`3月5日`, `3.5`) take `year`, the report year; a span is dated by its
     first day and a time of day after the date is ignored.

@@ -1,7 +1,7 @@
 """The validation workbook (校验报告.xlsx): a summary, every problem, the rule-check findings,
 and copies of the affected ledger rows with the offending cells highlighted and commented.
 
-The affected rows are re-read from the input files with pipeline.readers (read-only).
+The affected rows come with the run (pipeline.affected); no input file is opened here.
 """
 
 from __future__ import annotations
@@ -11,32 +11,26 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from pipeline import vocab
-from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
-from pipeline.ingest import Table, recognise
+from pipeline.affected import AffectedSheet
 from pipeline.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.outputs import deterministic_zip
-from pipeline.readers import Sheet, column_letter, read_file
-from pipeline.validation import (ACCOUNT_COLUMNS, KEEP_GOING_NOTE, account_row, findings_verdict, unchecked_rules,
-                                 verdict)
-from pipeline.values import is_blank, norm_header
+from pipeline.readers import column_letter
+from pipeline.validation import ACCOUNT_COLUMNS, KEEP_GOING_NOTE, account_row, findings_verdict, unchecked_rules, verdict
+from pipeline.values import is_blank
+from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 
-VALIDATION_XLSX = "校验报告.xlsx"
 ROWS_PREFIX = "问题行-"
 # Not "问题清单": that is the name of a ledger, and the two would be confused.
 LIST_SHEET = "全部问题"
 MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
-# Issues about a whole sheet (their row is the header row): listed, not copied.
-SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet", "out-of-year-sheet"}
 
 # Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
 CODE_LABELS: dict[str, str] = {
@@ -110,7 +104,6 @@ _LINK = Font(color="0563C1", underline="single")
 _WRAP, _CENTER = WRAP, CENTER
 _DATE_FORMAT = "yyyy-mm-dd"
 _AUTHOR = "校验报告"
-_CELL_REF = re.compile(r"（([A-Z]{1,3})(\d+)）$")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -159,61 +152,11 @@ def _header(ws, row: int, values: list[str], widths: list[int] | None = None) ->
 
 @dataclass
 class _Copied:
-    """The affected rows of one ledger sheet, re-read from its file."""
+    """One affected ledger sheet and the copy sheet its rows go to."""
 
-    file: str
-    sheet_name: str
-    sheet: Sheet | None = None
-    table: Table | None = None
-    rows: dict[int, list[Issue]] = field(default_factory=dict)  # Excel row -> issues
+    rows: AffectedSheet
     title: str = ""
     where: dict[int, int] = field(default_factory=dict)  # Excel row -> row on the copy sheet
-
-
-def _affected(log: IssueLog, folder: Path | None) -> list[_Copied]:
-    """Group row-level issues by (file, sheet), in the order found, with the re-read sheet."""
-    groups: dict[tuple[str, str], _Copied] = {}
-    for issue in log.items:
-        if not (issue.sheet and issue.row) or issue.code in SHEET_LEVEL or issue.severity == INFO:
-            continue
-        key = (issue.file, issue.sheet)
-        if key not in groups:
-            groups[key] = _Copied(issue.file, issue.sheet)
-        groups[key].rows.setdefault(issue.row, []).append(issue)
-    cache: dict[str, list[Sheet]] = {}
-    for (file, sheet_name), copied in groups.items():
-        if folder is not None and file not in cache:
-            path = folder / file
-            cache[file] = read_file(path, file, IssueLog()) if path.is_file() else []
-        copied.sheet = next((s for s in cache.get(file, []) if s.name == sheet_name), None)
-        if copied.sheet is not None:
-            copied.table = recognise(copied.sheet, IssueLog())
-    return list(groups.values())
-
-
-def _locate(issue: Issue, table: Table | None, row: list) -> int | None:
-    """0-based column of the offending cell in the original row, or None (the whole row)."""
-    column = issue.column
-    if not column:
-        return None
-    if ref := _CELL_REF.search(column):
-        return column_index_from_string(ref[1]) - 1
-    if table is not None and table.pairs:  # 基本信息: the value right of its label
-        kind = vocab.KIND_BY_NAME["基本信息"]
-        names = next(({norm_header(s) for s in (c.name, *c.synonyms)} for c in kind.columns if c.name == column),
-                     {norm_header(column)})
-        for index, value in enumerate(row):
-            if not is_blank(value) and norm_header(value) in names:
-                after = [i for i in range(index + 1, len(row)) if not is_blank(row[i])]
-                return after[0] if after else index + 1
-        return None
-    if table is not None:
-        for index, typed in table.headers.items():
-            if typed == column:
-                return index
-        if column in table.columns:
-            return table.columns[column]
-    return None
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -243,15 +186,15 @@ def _comment_text(issues: list[Issue]) -> str:
 
 def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
     ws = wb.create_sheet(copied.title)
-    sheet, table = copied.sheet, copied.table
-    rows = sorted(copied.rows)
-    originals = {r: (sheet.rows[r - 1] if sheet is not None and r - 1 < len(sheet.rows) else []) for r in rows}
+    affected = copied.rows
+    rows = sorted(affected.rows)
+    originals = affected.rows
+    headers = affected.headers
     # Up to the last filled cell or header (calamine pads rows to the sheet's width).
     filled = [i for row in originals.values() for i, v in enumerate(row) if not is_blank(v)]
-    width = max(filled + [max(table.headers, default=0) if table else 0]) + 1
-    _put(ws, 1, 1, f"文件：{copied.file}　工作表：{copied.sheet_name}"
+    width = max(filled + [max(headers, default=0)]) + 1
+    _put(ws, 1, 1, f"文件：{affected.file}　工作表：{affected.sheet}"
                    "　（出错行的副本：红色为错误，黄色为警告，鼠标指向单元格可看说明；请在原台账中改正）").font = _BOLD
-    headers = table.headers if table is not None else {}
     _header(ws, 2, ["原行号", *[headers.get(i) or f"（{column_letter(i)}列）" for i in range(width)]])
     ws.column_dimensions["A"].width = 8
     for i in range(width):
@@ -265,9 +208,8 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
         for i in range(width):
             _put(ws, n, i + 2, row[i] if i < len(row) else None, _BOXED)
         by_cell: dict[int, list[Issue]] = {}
-        for issue in copied.rows[r]:
-            index = _locate(issue, table, row)
-            by_cell.setdefault(-1 if index is None else index, []).append(issue)
+        for issue in affected.issues[r]:
+            by_cell.setdefault(-1 if issue.col is None else issue.col, []).append(issue)
         for index, issues in sorted(by_cell.items()):
             cell = ws.cell(row=n, column=index + 2)
             cell.fill = _FILLS[ERROR if any(i.severity == ERROR for i in issues) else WARNING]
@@ -399,9 +341,9 @@ def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
 
 def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: list[str],
                         findings: list[dict] | None = None, keep_going: bool = False,
-                        folder: Path | None = None, checked: dict | None = None,
+                        affected: list[AffectedSheet] | None = None, checked: dict | None = None,
                         notes: list[str] | None = None, accounts: list | None = None) -> bytes:
-    """Deterministic .xlsx bytes; `folder` is the branch's input folder (for the affected rows);
+    """Deterministic .xlsx bytes; `affected` holds the rows the issues point at (affected.collect);
     `checked` (检查规则) names the rules not checked, as 校验报告.md does; `accounts` is the row
     accounting per sheet (行数核对)."""
     wb = Workbook()
@@ -415,11 +357,11 @@ def validation_workbook(log: IssueLog, *, branch: str, year: int | None, files: 
         _accounts(wb.create_sheet(ACCOUNT_SHEET), accounts)
     used = {ws.title.lower() for ws in wb.worksheets}
     links: dict[tuple[str, str, int], tuple[str, int]] = {}
-    for copied in _affected(log, folder):
-        copied.title = _sheet_title(copied.sheet_name, used)
+    for rows in affected or []:
+        copied = _Copied(rows, _sheet_title(rows.sheet, used))
         _rows_sheet(wb, copied)
         for r, n in copied.where.items():
-            links[(copied.file, copied.sheet_name, r)] = (copied.title, n)
+            links[(rows.file, rows.sheet, r)] = (copied.title, n)
     _summary(summary, log, branch, year, files, findings, keep_going, notes)
     _problems(problems, log, links)
     for ws in wb.worksheets:

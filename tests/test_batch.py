@@ -96,7 +96,8 @@ def test_verbose_adds_every_problem_and_a_clean_run_exits_0(tmp_path):
     assert lines[0] == "共 1 个支部，逐个处理。"
     assert "【甲】[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」" in lines[1]
     assert "【甲】1 个错误，0 个警告。" in lines
-    assert lines[-1] == f"下一步：改正上列支部的台账后重新运行 make check INPUTS={inputs}（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。"
+    assert lines[-1] == (f"下一步：改正上列支部的台账后重新运行 make check INPUTS={inputs}"
+                         "（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。")
     quiet = invoke("check", "--inputs", str(inputs), "--jobs", "1").output.splitlines()
     assert not any("[错误]" in line for line in quiet)
 
@@ -308,7 +309,8 @@ def test_rollup_report_when_no_branch_could_be_counted():
 
     texts = [c for s, c in rollup_paragraphs(Rollup([failed_row("甲", "原因"), failed_row("乙", "原因")]))]
     assert "没有台账无误的党支部，暂无可汇总的数字。" in texts and "没有可按规则检查的党支部。" in texts
-    assert "（一）台账有错误或未能处理的党支部2个：甲（未能处理）、乙（未能处理）。其数字未计入本汇总，问题详见各支部文件夹中的校验报告。" in texts
+    assert ("（一）台账有错误或未能处理的党支部2个：甲（未能处理）、乙（未能处理）。"
+            "其数字未计入本汇总，问题详见各支部文件夹中的校验报告。") in texts
     assert not any(isinstance(t, str) and "（二）" in t for t in texts)
     summary_workbook(Rollup([failed_row("甲", "原因")]))  # charts over no counted branch still write
 

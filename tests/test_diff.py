@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import zipfile
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -85,7 +85,8 @@ def test_the_markdown_names_rows_behind_figures_and_marks_changed_words(drafts, 
     assert "删去 2022年组织生活台账" not in section
     assert ("  - 删去 问题清单与工作打算.xlsx / 问题清单 / 3：类型：问题；标题：服务中心不够有力；内容：在机关党建工作如何更加"
             "贴近中心工作，如何更好地服务中心工作上，思考探索较少，") in text
-    assert ("- 问题「服务中心不够有力」.内容：在机关党建工作如何更加贴近中心工作，如何更好地服务中心工作上，〔删：思考探索较少〕〔增：研究谋划不多〕，"
+    assert ("- 问题「服务中心不够有力」.内容：在机关党建工作如何更加贴近中心工作，如何更好地服务中心工作上，"
+            "〔删：思考探索较少〕〔增：研究谋划不多〕，"
             "有时还存在就党建抓党建的倾向") in text
     assert "讲党课〔删：10〕〔增：11〕次。" in text
     assert "支部书记带头讲党课〔删：4〕〔增：5〕次" in text

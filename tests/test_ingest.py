@@ -11,8 +11,7 @@ import pytest
 from pipeline import vocab
 from pipeline.api import analyse
 from pipeline.settings import load
-from pipeline.values import (month_of_header, norm_header, parse_date, parse_month, parse_number,
-                             parse_quarter, split_names)
+from pipeline.values import month_of_header, norm_header, parse_date, parse_month, parse_number, parse_quarter, split_names
 from tests.builders import BASIC, ROSTER, branch, write_csv, write_ods, write_xls, write_xlsx
 
 
@@ -208,7 +207,8 @@ def test_dues_total_mismatch_is_a_warning(tmp_path):
     dues = [["姓名", "缴纳标准", "1月", "2月", "合计"], ["张三", 10, 10, 10, 30]]
     write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER, "党费": dues})
     assert messages(run(tmp_path), "dues-total") == [
-        "[警告] 台账.xlsx，工作表「党费」，第2行，「合计」列：值「30」合计与各月金额之和（20）不一致，以各月金额为准。请核对各月金额和合计。"]
+        "[警告] 台账.xlsx，工作表「党费」，第2行，「合计」列：值「30」合计与各月金额之和（20）不一致，以各月金额为准。"
+        "请核对各月金额和合计。"]
 
 
 def test_basic_info_as_table_and_year_forms(tmp_path):
@@ -330,7 +330,8 @@ def test_formula_without_cached_value_is_reported(tmp_path):
     write_xlsx(tmp_path / "a.xlsx", {"基本信息": BASIC, "其他事项": rows})
     result = run(tmp_path)
     assert messages(result) == [
-        "[错误] a.xlsx，工作表「其他事项」，第2行，「数量（B2）」列：单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）。"
+        "[错误] a.xlsx，工作表「其他事项」，第2行，「数量（B2）」列："
+        "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）。"
         "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值。"]
 
 
@@ -417,7 +418,8 @@ def test_unknown_speaker_counts_as_unspecified_with_a_warning(tmp_path):
 def test_non_members_on_the_roster_are_left_out(tmp_path):
     roster = [["姓名", "人员类别"], ["王书记", "正式党员"], ["张　三", "中共党员"], ["赵六", "入党积极分子"]]
     result = run(branch(tmp_path, extra={"党员名册": roster}))
-    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0, "增加": 0, "减少": 0, "变动": [], "新发展党员": 0, "入党积极分子": 0, "本年确定积极分子": 0}
+    assert result.metrics["党员"] == {"总数": 2, "正式党员": 2, "预备党员": 0, "增加": 0, "减少": 0, "变动": [],
+                                       "新发展党员": 0, "入党积极分子": 0, "本年确定积极分子": 0}
     assert [r["姓名"] for r in result.ledgers.of("党员名册")] == ["王书记", "张三"]
     assert messages(result) == [
         "[警告] 台账.xlsx，工作表「党员名册」，第4行，「人员类别」列：值「入党积极分子」不是党员，不计入党员人数。"

@@ -10,8 +10,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from pipeline import api, vocab
-from pipeline.blank import (CHOICES, FIRST_DATA_ROW, blank_columns, blank_workbook, describe,
-                            file_name, ledger_kinds)
+from pipeline.blank import CHOICES, FIRST_DATA_ROW, blank_columns, blank_workbook, describe, file_name, ledger_kinds
 from pipeline.cli import main
 from tests.builders import write_xlsx
 

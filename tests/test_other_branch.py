@@ -85,7 +85,8 @@ def test_figures(result):
     m = run.metrics
     assert m["年度"] == 2023
     assert m["支部"] == {"名称": "城关社区第三党支部", "书记": "赵刚", "上级党组织": "", "报告日期": ""}
-    assert m["党员"] == {"总数": 6, "正式党员": 5, "预备党员": 1, "增加": 0, "减少": 0, "变动": [], "新发展党员": 0, "入党积极分子": 0, "本年确定积极分子": 0}
+    assert m["党员"] == {"总数": 6, "正式党员": 5, "预备党员": 1, "增加": 0, "减少": 0, "变动": [],
+                          "新发展党员": 0, "入党积极分子": 0, "本年确定积极分子": 0}
     life = m["组织生活"]
     assert (life["支委会"], life["主题党日"], life["党小组会"], life["党员大会"], life["党课"]) == (11, 12, 12, 3, 2)
     assert (life["组织生活会"], life["民主评议党员"]) == (1, 1)
@@ -130,6 +131,7 @@ def test_report_reads_right(result):
     assert "和全体党员" not in text
     assert "已全部上缴" not in text and "按月足额" not in text
     # Five 正式党员: the monthly 支委会 rule does not apply, so May's gap is no finding.
-    assert ("经对照《中国共产党支部工作条例（试行）》、《中国共产党章程》和本地有关规定对全年台账核查，第三季度未召开党员大会；第一季度、第四季度未讲党课；") in text
+    assert ("经对照《中国共产党支部工作条例（试行）》、《中国共产党章程》和本地有关规定对全年台账核查，"
+            "第三季度未召开党员大会；第一季度、第四季度未讲党课；") in text
     assert "| 党小组会 |" in text
     assert "为河湾村协调修路资金20万元" in text

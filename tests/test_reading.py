@@ -12,14 +12,13 @@ from pipeline.values import clean_name, clean_text, is_blank, norm_header, norm_
 from tests.builders import BASIC, ROSTER, branch, write_xlsx
 from tests.test_ingest import messages, run
 
-
 # ---------------------------------------------------------------- 3. every Unicode space
 
 NBSP, IDEO, ZWSP, BOM = "\xa0", "\u3000", "\u200b", "\ufeff"
 
 
-@pytest.mark.parametrize("raw", [f"栽植核桃树{NBSP}", f"{BOM}栽植核桃树", f"栽植核桃树{ZWSP}", f"\t栽植核桃树\n",
-                                 f"{IDEO}栽植核桃树\u2003", f"栽植核桃树\u202f"])
+@pytest.mark.parametrize("raw", [f"栽植核桃树{NBSP}", f"{BOM}栽植核桃树", f"栽植核桃树{ZWSP}", "\t栽植核桃树\n",
+                                 f"{IDEO}栽植核桃树\u2003", "栽植核桃树\u202f"])
 def test_every_space_is_trimmed_from_values(raw):
     assert clean_text(raw) == "栽植核桃树"
 
@@ -370,7 +369,6 @@ def test_hidden_rows_of_an_ods_and_hidden_sheets_of_an_xls(tmp_path):
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
-    from tests.builders import write_xls
 
     doc = OpenDocumentSpreadsheet()
     table = Table(name="组织生活")

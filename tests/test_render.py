@@ -16,13 +16,14 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from pipeline.api import DEFAULT_TEMPLATE
 from pipeline.context import DERIVED, build_context
 from pipeline.errors import TemplateError
 from pipeline.render import _cells, docx_to_markdown, make_environment, render_docx
 from pipeline.rules import ALL_MET
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "templates" / "default.docx"
+TEMPLATE = DEFAULT_TEMPLATE
 METRICS = Path(__file__).resolve().parent / "data" / "metrics_example.json"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEME_ATTRS = [f"{W}{a}" for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")]
@@ -282,7 +283,7 @@ def test_default_template_matches_the_tool():
         import build_template
     finally:
         sys.path.pop(0)
-    assert build_template.build() == TEMPLATE.read_bytes(), "templates/default.docx 已过期：请运行 make template"
+    assert build_template.build() == TEMPLATE.read_bytes(), "pipeline/data/default.docx 已过期：请运行 make template"
 
 
 # ------------------------------------------------------------------ the text
@@ -312,11 +313,12 @@ def test_markdown_structure(markdown):
     assert "| 项目 | 1月 | 2月 | 3月 | 4月 | 5月 | 6月 | 7月 | 8月 | 9月 | 10月 | 11月 | 12月 | 合计 |" in lines
     assert "| 支委会 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 12 |" in lines
     assert "| 党员大会 | — | — | 1 | — | — | 1 | — | — | 1 | — | — | 1 | 4 |" in lines
-    assert not any("党小组会 |" in l for l in lines)
+    assert not any("党小组会 |" in line for line in lines)
     assert "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。" in lines
-    assert any(l.startswith("一是责任落实不够到位。") and "二是服务中心不够有力。" in l for l in lines)
-    assert any(l.startswith("剖析这些问题产生的原因，主要有：一是精力投入不够。") and l.endswith("成效不明显。") for l in lines)
-    assert any(l.startswith("（四）融入融合上再探索。建立健全") for l in lines)
+    assert any(line.startswith("一是责任落实不够到位。") and "二是服务中心不够有力。" in line for line in lines)
+    assert any(line.startswith("剖析这些问题产生的原因，主要有：一是精力投入不够。") and line.endswith("成效不明显。")
+               for line in lines)
+    assert any(line.startswith("（四）融入融合上再探索。建立健全") for line in lines)
     assert "\n\n" in markdown and "{{" not in markdown and "{%" not in markdown
 
 
@@ -683,7 +685,8 @@ def test_an_unclosed_if_is_named_with_its_text(tmp_path):
         render_docx(path, build_context(json.loads(METRICS.read_text(encoding="utf-8"))))
     message = str(err.value)
     assert "模板 缺endif.docx 的正文中有写错的标签" in message
-    assert "没有结束的标签是「{% if 组织生活.支委会 %}」，所在处的文字：「{% if 组织生活.支委会 %}全年召开支委会{{ 组织生活.支委会 }}次。」" in message
+    assert ("没有结束的标签是「{% if 组织生活.支委会 %}」，"
+            "所在处的文字：「{% if 组织生活.支委会 %}全年召开支委会{{ 组织生活.支委会 }}次。」") in message
 
 
 def test_appendix_leaves_out_the_committee_row_of_a_small_branch(metrics):

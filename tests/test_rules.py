@@ -9,8 +9,8 @@ import pytest
 
 from pipeline import api, cli, rules, settings
 from pipeline.errors import ConfigError
-from tests.ledger_builders import (NAMES, SECRETARY, YEAR, compliant, member, moved, without,
-                                   write_config, write_ledgers)
+from pipeline.packaged import data_file
+from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
 TIAOLI = "《中国共产党支部工作条例（试行）》"
@@ -385,8 +385,8 @@ def test_source_can_name_a_local_rule(tmp_path):
     assert findings(tmp_path, config, activities=acts)[0]["依据"] == "《XX县机关党支部“三会一课”实施办法》"
 
 
-def test_repo_project_file_lists_every_rule_with_its_defaults():
-    path = ROOT / "pipeline.toml"
+def test_packaged_settings_list_every_rule_with_its_defaults():
+    path = data_file("pipeline.toml")
     assert settings.load(None).rules == settings.Settings().rules
     assert settings.load(path).rules == settings.Settings().rules
     tables = settings.tomllib.loads(path.read_text(encoding="utf-8"))["rules"]
@@ -456,3 +456,10 @@ def test_a_misspelt_placeholder_in_source_is_refused(tmp_path):
     path.write_text('[rules."主题党日"]\nsource = "每月{deadline}日前"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="“\\{deadline\\}”不是可用的占位符：只能用 \\{deadline_day\\}"):
         settings.load(path)
+
+
+def test_settings_in_the_working_folder_override_the_packaged_ones(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pipeline.toml").write_text('[rules."党课"]\nthreshold = 3\n', encoding="utf-8")
+    loaded = settings.load(None)
+    assert loaded.path == Path("pipeline.toml") and loaded.rules["党课"].threshold == 3

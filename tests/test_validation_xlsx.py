@@ -12,9 +12,9 @@ import pytest
 from pipeline import api, vocab
 from pipeline.cli import main
 from pipeline.issues import IssueLog
-from pipeline.workbooks import (CODE_LABELS, TYPE_NOUNS, VALIDATION_XLSX, _sheet_title, code_label,
-                                validation_workbook)
+from pipeline.outputs import VALIDATION_XLSX
 from pipeline.validation import KEEP_GOING_NOTE, NO_FINDINGS, NOTHING_CHECKED
+from pipeline.workbooks import CODE_LABELS, TYPE_NOUNS, _sheet_title, code_label, validation_workbook
 from tests.builders import ROSTER, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,12 +126,12 @@ def _md_says(md: str) -> dict:
     skipped = lines[lines.index("未检查的规则：") + 1:] if "未检查的规则：" in lines else []
     skipped = skipped[:skipped.index("")] if "" in skipped else skipped  # the list ends at a blank line
     return {
-        "结果": [l[2:] for l in lines if l.startswith(("- 结果：", "- 说明："))],
-        "问题": sorted(re.sub(r"^\d+\. ", "", l) for l in lines if re.match(r"^\d+\. \[(错误|警告)\]", l)),
-        "发现": [re.sub(r"^\d+\. 【(.*?)】(.*?)（依据：.*）$", r"\1|\2", l) for l in lines if re.match(r"^\d+\. 【", l)],
-        "结论": [l for l in lines if l in (NO_FINDINGS, NOTHING_CHECKED)],
-        "未检查": [l[2:] for l in skipped if l.startswith("- ")],
-        "未计入": [l for l in lines if l == KEEP_GOING_NOTE],
+        "结果": [line[2:] for line in lines if line.startswith(("- 结果：", "- 说明："))],
+        "问题": sorted(re.sub(r"^\d+\. ", "", line) for line in lines if re.match(r"^\d+\. \[(错误|警告)\]", line)),
+        "发现": [re.sub(r"^\d+\. 【(.*?)】(.*?)（依据：.*）$", r"\1|\2", line) for line in lines if re.match(r"^\d+\. 【", line)],
+        "结论": [line for line in lines if line in (NO_FINDINGS, NOTHING_CHECKED)],
+        "未检查": [line[2:] for line in skipped if line.startswith("- ")],
+        "未计入": [line for line in lines if line == KEEP_GOING_NOTE],
     }
 
 
@@ -143,14 +143,14 @@ def _xlsx_says(wb) -> dict:
     for _, severity, file, sheet, row, column, value, reason, action in issues:
         log.add(severity, file, reason, action or "", sheet=sheet, row=row, column=column, value=value)
     return {
-        "结果": [l for l in summary if l.startswith(("结果：", "说明："))],
+        "结果": [line for line in summary if line.startswith(("结果：", "说明："))],
         "问题": sorted(i.message() for i in log.items),
         "发现": [f"{r[1]}|{r[2]}" for r in rows(wb["规则检查"], 2) if isinstance(r[0], int)]
         if "规则检查" in wb.sheetnames else [],
-        "结论": [l for l in checks if l in (NO_FINDINGS, NOTHING_CHECKED)],
-        "未检查": [l[2:] for l in checks if l.startswith("- ")],
-        "未计入": [l.removeprefix("已按 --keep-going 生成报告：") for l in summary
-                  if l == f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}"],
+        "结论": [line for line in checks if line in (NO_FINDINGS, NOTHING_CHECKED)],
+        "未检查": [line[2:] for line in checks if line.startswith("- ")],
+        "未计入": [line.removeprefix("已按 --keep-going 生成报告：") for line in summary
+                  if line == f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}"],
     }
 
 
@@ -179,7 +179,7 @@ def test_workbook_and_markdown_say_the_same(tmp_path, case):
 def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):
     log = IssueLog()
     log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期")
-    data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"], folder=tmp_path)
+    data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"])
     wb = openpyxl.load_workbook(io.BytesIO(data))
     cell = wb["全部问题"]["G2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"

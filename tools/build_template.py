@@ -1,4 +1,4 @@
-"""Build templates/default.docx, the default report template, with python-docx.
+"""Build pipeline/data/default.docx, the packaged default report template, with python-docx.
 
 Prose and docxtpl tags live in this file; run `make template` (or this script with an
 optional output path) after editing, then review the rendered report.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from pipeline.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
-OUT = ROOT / "templates" / "default.docx"
+OUT = ROOT / "pipeline" / "data" / "default.docx"
 
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
@@ -592,7 +592,7 @@ def build() -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    """Write the template to argv[0] or templates/default.docx."""
+    """Write the template to argv[0] or pipeline/data/default.docx."""
     out = Path(argv[0]) if argv else OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
