@@ -686,13 +686,15 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
     a run of `serious_months` or more months not paid on time (党章第九条) are told too."""
     missed = [d.month for d in dues if d.unpaid]
     short = [d for d in dues if d.short]
-    late = [d for d in dues if d.settled is not None and d.settled - _due_by(d.month, cfg) > _needed(cfg.late_months)]
+    # month -> the month it was settled in, for 补交 more than `late_months` late
+    late = {d.month: d.settled for d in dues
+            if d.settled is not None and d.settled - _due_by(d.month, cfg) > _needed(cfg.late_months)}
     # 党章第九条 is about not paying: a month paid in part is short, not unpaid.
     not_paid = [d.month for d in dues if d.unpaid or (d.settled is not None and not _on_time(d, cfg))]
     serious = [run for run in _runs(not_paid) if len(run) >= _needed(cfg.serious_months)]
     if not (missed or short or late or serious):
         return None
-    involved = sorted({*missed, *(d.month for d in short), *(d.month for d in late), *(m for r in serious for m in r)})
+    involved = sorted({*missed, *(d.month for d in short), *late, *(m for r in serious for m in r)})
     finding: dict = {"说明": "", "涉及": [f"{m}月" for m in involved], "姓名": name}
     if len(missed) == len(dues) == 12 and serious:
         finding["说明"] = f"{name}全年未缴纳党费，属于应予严肃处理的情形"
@@ -712,9 +714,8 @@ def _dues_finding(name: str, dues: list[MonthDue], cfg: RuleSettings) -> dict | 
                 still = f"（其中{_months(unpaid)}至年底仍未缴纳）" if unpaid else ""
                 parts.append(f"连续{len(run)}个月（{run[0]}月至{run[-1]}月）未按时缴纳党费{still}")
         by_settled: dict[int, list[int]] = defaultdict(list)
-        for d in late:
-            if d.settled is not None:  # always: `late` holds settled months only
-                by_settled[d.settled].append(d.month)
+        for month, settled in late.items():
+            by_settled[settled].append(month)
         for paid_in, months in by_settled.items():
             parts.append(f"{_months(months)}党费于{paid_in}月补交，超过{cfg.late_months}个月")
         finding["说明"] = name + "，".join(parts) + ("，属于应予严肃处理的情形" if serious else "")
