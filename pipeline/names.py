@@ -14,8 +14,11 @@ from enum import Enum
 class Name(str, Enum):
     """A str enum that prints and formats as its value (as 3.11's StrEnum, also on 3.10)."""
 
-    __str__ = str.__str__
-    __format__ = str.__format__
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
 
     @classmethod
     def of(cls, text: str):
