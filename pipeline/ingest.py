@@ -151,94 +151,157 @@ def _choose(found, sheet: Sheet, row: int, log: IssueLog):
 
 
 def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
-    """Find the header row (anywhere above the first data row) and the ledger kind it belongs to."""
+    """Find the header row (anywhere above the first data row) and the ledger kind it belongs to;
+    then sort the rows under it into data, totals, 示例 and skipped rows."""
+    if _nothing_to_read(sheet):
+        return None
+    scan = _HeaderScan(sheet.rows)
+    header = _find_header(sheet, scan)
+    if header is None:
+        info = _recognise_info(sheet)  # 基本信息 is read as item/value pairs, not under a header
+        if info is None:
+            _unrecognised(sheet, scan.names, log)
+        return info
+    choice = _choose(header.found, sheet, header.row, log)
+    if choice is None:
+        return None
+    _, kind, columns, months = choice
+    table = Table(kind, sheet, columns, _typed_headers(sheet.rows, header), months=_october(months, sheet.rows[header.row]),
+                  units={i: u for i, u in enumerate(header.units) if u}, header_row=header.row)
+    _warn_unknown_columns(table, header.names, log, header.row)
+    _locate_rows(table, header.names)
+    _warn_touched_examples(table, log)
+    return table
+
+
+def _nothing_to_read(sheet: Sheet) -> bool:
+    """An empty sheet (Excel's default Sheet2), or the help page `init` writes into every ledger."""
     rows = sheet.rows
     if not any(not is_blank(v) for row in rows for v in row):
-        return None  # an empty sheet (Excel's default Sheet2) holds nothing to read
-    if sheet.name == vocab.HELP_SHEET and str(rows[0][0] if rows[0] else "").startswith(vocab.HELP_MARKER):
-        return None  # the help page `init` writes into every blank ledger
-    normalised: list[list[str]] = []
-    units: list[list[str]] = []
+        return True
+    return sheet.name == vocab.HELP_SHEET and str(rows[0][0] if rows[0] else "").startswith(vocab.HELP_MARKER)
 
-    def scan(i: int) -> None:
-        while len(normalised) <= i:
-            normalised.append([norm_header(v) for v in rows[len(normalised)]])
-            units.append([header_unit(v) for v in rows[len(units)]])
 
+class _HeaderScan:
+    """The sheet's rows as normalised header names and units, made on demand (a header is
+    near the top; the rows below it are never normalised)."""
+
+    def __init__(self, rows: list[list]) -> None:
+        self.rows = rows
+        self.names: list[list[str]] = []
+        self.units: list[list[str]] = []
+
+    def upto(self, i: int) -> None:
+        while len(self.names) <= i:
+            row = self.rows[len(self.names)]
+            self.names.append([norm_header(v) for v in row])
+            self.units.append([header_unit(v) for v in row])
+
+
+@dataclass
+class _Header:
+    """A header row found: where it starts (`top`, the group row of a two-row header) and ends
+    (`row`), its names and units, and the ledger kinds it fits."""
+
+    top: int
+    row: int
+    names: list[str]
+    units: list[str]
+    found: list
+
+
+def _find_header(sheet: Sheet, scan: _HeaderScan) -> _Header | None:
+    """The first row (or pair of rows) that holds every required column of some ledger kind;
+    None when data comes before any such row, or no row within HEADER_SEARCH_ROWS has one."""
+    rows = sheet.rows
     for index in range(min(len(rows), vocab.HEADER_SEARCH_ROWS)):
-        scan(index)
-        found = _candidates(normalised[index], units[index], sheet)
-        header_row, headers, unit_row = index, normalised[index], units[index]
-        # A two-row header: group titles (人数, 主讲人, 缴纳月份) over the names below them.
+        scan.upto(index)
+        header = _Header(index, index, scan.names[index], scan.units[index],
+                         _candidates(scan.names[index], scan.units[index], sheet))
         if index + 1 < len(rows):
-            scan(index + 1)
-            below, below_units, uses_top = _combined(normalised[index], normalised[index + 1],
-                                                     units[index], units[index + 1])
-            grouped = _grouped(sheet, index, normalised[index + 1])
-            # A merged title over the header (as wide as the table, or over its first columns)
-            # adds nothing: the next row is then the header on its own.
-            deeper = (_candidates(below, below_units, sheet)
-                      if (uses_top or (grouped and found)) and not _title(normalised[index], normalised[index + 1])
-                      else [])
-            if deeper and (not found or max(f[0] for f in deeper) > max(f[0] for f in found)
-                           or (grouped and max(f[0] for f in deeper) >= max(f[0] for f in found))):
-                found, header_row, headers, unit_row = deeper, index + 1, below, below_units
-        if not found:
-            if _looks_like_data(rows[index]):
-                break  # data before any header: what follows is not under a header either
-            continue
-        choice = _choose(found, sheet, header_row, log)
-        if choice is None:
-            return None
-        _, kind, columns, months = choice
-        months = _october(months, rows[header_row])
-        typed = {i: header_text(v) for i, v in enumerate(rows[header_row]) if not is_blank(v)}
-        if header_row != index:
-            for i, v in enumerate(rows[index]):
-                if is_blank(v):
-                    continue
-                group = header_text(v)
-                sub = typed.get(i)
-                typed[i] = group if sub is None or sub == group else f"{group}/{sub}"
-        table = Table(kind, sheet, columns, typed, months=months,
-                      units={i: u for i, u in enumerate(unit_row) if u}, header_row=header_row)
-        _warn_unknown_columns(table, headers, log, header_row)
-        data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(months)
-        unit_columns = {i for n, i in columns.items() if n == "单位"}
-        # Columns whose content alone makes no row: 序号 (often numbered ahead) and a 合计 filled down.
-        passive = {i for i, h in enumerate(headers) if h in _IGNORED} | {
-            i for n, i in columns.items() if n in vocab.CHECK_ONLY}
-        table.data_rows, table.totals, table.examples, table.skipped = _data_rows(
-            sheet, header_row + 1, data_columns, headers, unit_columns, passive)
-        for r in table.examples:
-            if not _untouched_example(table, sheet.rows[r]):
-                log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
-                            f"如果这是真实记录，请删去第一格中的“{vocab.EXAMPLE_MARKER}”二字", sheet=sheet.name,
-                            row=r + 1, code="example-row")
-        return table
-    info = _recognise_info(sheet)
-    if info is not None:
-        return info
+            header = _two_row_header(sheet, scan, header)
+        if header.found:
+            return header
+        if _looks_like_data(rows[index]):
+            return None  # data before any header: what follows is not under a header either
+    return None
+
+
+def _two_row_header(sheet: Sheet, scan: _HeaderScan, single: _Header) -> _Header:
+    """A two-row header: group titles (人数, 主讲人, 缴纳月份) over the names below them, read
+    as combined names when that fits a ledger better than the top row alone."""
+    index, found = single.top, single.found
+    scan.upto(index + 1)
+    below, below_units, uses_top = _combined(scan.names[index], scan.names[index + 1],
+                                             scan.units[index], scan.units[index + 1])
+    grouped = _grouped(sheet, index, scan.names[index + 1])
+    # A merged title over the header (as wide as the table, or over its first columns) adds
+    # nothing: the next row is then the header on its own.
+    if not (uses_top or (grouped and found)) or _title(scan.names[index], scan.names[index + 1]):
+        return single
+    deeper = _candidates(below, below_units, sheet)
+    if deeper and (not found or max(f[0] for f in deeper) > max(f[0] for f in found)
+                   or (grouped and max(f[0] for f in deeper) >= max(f[0] for f in found))):
+        return _Header(index, index + 1, below, below_units, deeper)
+    return single
+
+
+def _typed_headers(rows: list[list], header: _Header) -> dict[int, str]:
+    """Column index -> the header as typed, for messages (`人数/应到` for a two-row header)."""
+    typed = {i: header_text(v) for i, v in enumerate(rows[header.row]) if not is_blank(v)}
+    if header.row != header.top:
+        for i, v in enumerate(rows[header.top]):
+            if is_blank(v):
+                continue
+            group = header_text(v)
+            sub = typed.get(i)
+            typed[i] = group if sub is None or sub == group else f"{group}/{sub}"
+    return typed
+
+
+def _locate_rows(table: Table, headers: list[str]) -> None:
+    """Sort the rows under the header into the table's data, totals, 示例 and skipped rows."""
+    columns = table.columns
+    data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(table.months)
+    unit_columns = {i for n, i in columns.items() if n == "单位"}
+    # Columns whose content alone makes no row: 序号 (often numbered ahead) and a 合计 filled down.
+    passive = {i for i, h in enumerate(headers) if h in _IGNORED} | {
+        i for n, i in columns.items() if n in vocab.CHECK_ONLY}
+    table.data_rows, table.totals, table.examples, table.skipped = _data_rows(
+        table.sheet, table.header_row + 1, data_columns, headers, unit_columns, passive)
+
+
+def _warn_touched_examples(table: Table, log: IssueLog) -> None:
+    """A 示例 row is left out; one typed over (a real record starting 示例) is said so."""
+    sheet = table.sheet
+    for r in table.examples:
+        if not _untouched_example(table, sheet.rows[r]):
+            log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
+                        f"如果这是真实记录，请删去第一格中的“{vocab.EXAMPLE_MARKER}”二字", sheet=sheet.name,
+                        row=r + 1, code="example-row")
+
+
+def _unrecognised(sheet: Sheet, scanned: list[list[str]], log: IssueLog) -> None:
+    """Say why a sheet with content was not read as any ledger (never a silent skip)."""
     named = [k for k in _TABLE_KINDS if _named_after(k, sheet)]
     if named:
         # A sheet named like a ledger whose header lacks a required column is not a note page:
         # dropping it would silently lose that ledger's rows.
-        missing = _missing_required(named[0], normalised)
+        missing = _missing_required(named[0], scanned)
         log.error(sheet.file, f"工作表名称看起来是“{named[0].name}”，但表头中找不到必填列：{'、'.join(missing)}",
                   "请检查表头文字是否写错（可用的写法见 README 的台账说明）", sheet=sheet.name,
                   code="bad-header")
-        return None
+        return
+    rows = sheet.rows
     if any(_looks_like_data(row) for row in rows):
         filled = sum(1 for row in rows if any(not is_blank(v) for v in row))
-        skipped = f"，该表 {filled} 行内容均未读取"
-        log.warning(sheet.file, f"看起来是台账数据，但找不到可识别的表头（含必填列的一行）{skipped}",
+        log.warning(sheet.file, f"看起来是台账数据，但找不到可识别的表头（含必填列的一行），该表 {filled} 行内容均未读取",
                     "请在数据上方加一行表头，列名见 README 的台账说明（如“日期”“类型”“姓名”）",
                     sheet=sheet.name, code="unknown-sheet")
-        return None
+        return
     log.warning(sheet.file, "未识别为任何一种台账（表头中找不到必填列），已跳过",
                 "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示",
                 sheet=sheet.name, code="unknown-sheet")
-    return None
 
 
 # Every header name some ledger kind knows, to read a two-row header's combined names.

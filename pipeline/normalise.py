@@ -510,7 +510,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     """
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
-    seen: dict[tuple, Record] = {}
+    seen: dict[str, dict[tuple, Record]] = {}  # per kind: key fields -> first record
     outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
         if table.kind.name == "基本信息":
@@ -538,12 +538,12 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
         outcome = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
         key_columns = (*kind.key, *vocab.ALWAYS_KEY)
-        for record in _table_records(table, log, year, outcome, next_year_months):
-            r = record.src.row - 1
-            key = (kind.name, *map(record.values.get, key_columns))
-            first = seen.get(key)
+        same = seen.setdefault(kind.name, {})
+        for r, record in _table_records(table, log, year, outcome, next_year_months):
+            key = tuple(map(record.values.get, key_columns))
+            first = same.get(key)
             if first is None:
-                seen[key] = record
+                same[key] = record
                 records.append(record)
                 outcome[r] = COUNTED
             else:
@@ -598,7 +598,8 @@ def _rows_read(table: Table) -> set[int]:
         row = rows[r]
         width = len(row)
         for c in read_columns:
-            if c < width and row[c] != "" and not is_blank(row[c]):
+            if c < width and (value := row[c]) != "" and (value.strip(SPACES) if value.__class__ is str
+                                                            else value is not None):
                 if r not in skipped:
                     out.add(r)
                 break
@@ -631,8 +632,11 @@ _NUMERIC = ("number", "int")
 _NONE_MARKS = frozenset(vocab.NONE_MARKS)
 _PAID = frozenset(vocab.PAID_MARKS)
 _EXEMPT = frozenset(vocab.EXEMPT_MARKS)
-_NO_MEMO = ("text", "names")  # cheap to parse and rarely repeated
 _NONE: frozenset = frozenset()
+# What a cell's memo holds besides a value: the cell is blank and optional (nothing to store),
+# or reading it says something (a warning, an error, a mark) and must go the full way each time.
+_SKIP = object()
+_SLOW = object()
 
 
 def _scales(table: Table) -> dict[str, int]:
@@ -645,159 +649,276 @@ def _scales(table: Table) -> dict[str, int]:
     return out
 
 
+@dataclass(slots=True)
+class _Reader:
+    """How one column of a table is read: where it is, its type, and what its cells gave.
+
+    Ledgers repeat the same cells (types, dates, counts) thousands of times, so results are
+    memoised per column: `parsed` holds every parse, `ready` the cells whose final value needs
+    no message (most of them), which a row then takes without reading further.
+    """
+
+    name: str
+    index: int
+    header: str  # as typed, for messages
+    ctype: str
+    required: bool
+    scale: int = 1  # the header names a multiple of the unit (`（万字）`)
+    parsed: dict = field(default_factory=dict)  # (class, raw) -> (ok, value or reason)
+    ready: dict = field(default_factory=dict)  # memo key -> final value, or _SKIP (free text: blanks only)
+
+
+def _memo_key(raw):
+    # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text).
+    return raw if raw.__class__ is str else (raw.__class__, raw)
+
+
+class _Row(NamedTuple):
+    """What reading a row's cells gave besides its values."""
+
+    ok: bool  # no cell in error
+    outside: bool  # a date outside the report year
+    next_year: tuple | None  # (header, date) of a 组织生活 row dated next year
+    approx: frozenset  # columns typed as approximate (`1500余`)
+
+
+_CLEAN_ROW = _Row(True, False, None, _NONE)
+
+
+@dataclass
+class _Reading:
+    """One table being read into records: its column readers and what is said once per sheet."""
+
+    table: Table
+    log: IssueLog
+    year: int
+    next_year_months: int
+    readers: list[_Reader]
+    unit_default: str  # 数量（万元） names the unit where 单位 is left blank
+    marked: dict = field(default_factory=dict)  # conventions used (`/` as empty, `√` as paid)
+    moments: dict = field(default_factory=dict)  # time_of_day per distinct date cell
+    speakers: dict = field(default_factory=dict)  # 类型 as typed -> 主讲人类别 it states
+    period: tuple[str, int] | None = None  # the period the sheet's name gives (第一季度)
+
+    @classmethod
+    def of(cls, table: Table, log: IssueLog, year: int, next_year_months: int) -> _Reading:
+        kind = table.kind
+        unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
+        scales = _scales(table)
+        readers = [_Reader(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
+                           c.required and not (c.name == "单位" and unit_default), scales.get(c.name, 1))
+                   for c in kind.columns if c.name in table.columns]
+        return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name))
+
+
 def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str], next_year_months: int = 0):
-    """Records of the data rows; a row that yields none is put in `outcome` (出错 or 非本年度)."""
-    kind = table.kind
-    sheet = table.sheet
-    bad = sheet.bad_cells
-    # 数量（万元） names the unit of quantities whose row leaves 单位 blank (or has no 单位 column).
-    unit_default = table.units.get(table.columns.get("数量", -1), "") if "单位" in kind.required else ""
-    # (name, index, header, type, required, memo) per column; ledgers repeat the same typed
-    # values (types, dates, counts) thousands of times, so parses are memoised per column.
-    plan: list[tuple[str, int, str, str, bool, dict[tuple[type, Any], tuple[bool, Any]] | None]]
-    plan = [(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
-             c.required and not (c.name == "单位" and unit_default), {} if c.type not in _NO_MEMO else None)
-            for c in kind.columns if c.name in table.columns]
-    scales = _scales(table)
-    rows = sheet.rows
-    # Cells read by a documented convention (`/` as empty, `√` as paid): said once per sheet.
-    marked: dict[str, list[tuple[int, str, str]]] = {}
-    period = sheet_period(sheet.name)
-    date_index = table.columns.get("日期")
-    moments: dict = {}  # time_of_day per distinct date cell: dates repeat
-    # 类型 as typed -> the 主讲人类别 it states (书记讲党课), memoised; None for other ledgers.
-    speakers: dict | None = {} if kind.name == "组织生活台账" else None
-    type_column = table.columns.get("类型", -1)
+    """(row index, record) of the data rows; a row that yields none is put in `outcome` (出错 or
+    非本年度)."""
+    reading = _Reading.of(table, log, year, next_year_months)
+    fast = [(reader.name, reader.index, reader.ready, reader.ctype == "text") for reader in reading.readers]
+    width = max((reader.index for reader in reading.readers), default=-1) + 1
+    rows = table.sheet.rows
+    bad_rows = {r for r, _ in table.sheet.bad_cells}
     for r in table.data_rows:
         row = rows[r]
-        width = len(row)
-        values: dict = {}
-        approx: set | None = None  # made only for the rare row with an approximate figure
-        ok = True
-        outside = False  # a date outside the report year (an error outranks it)
-        next_year = None  # (header, date) of a 组织生活 row dated next year: its 所属年度 decides
-        for name, index, header, ctype, required, memo in plan:
-            raw = row[index] if index < width else ""
-            if bad and (r, index) in bad:
-                if name in _CHECK_ONLY:  # a 合计 column is only cross-checked
-                    _bad_cell(log, sheet, r, index, header, bad[(r, index)], warn=True)
-                    continue
-                _bad_cell(log, sheet, r, index, header, bad[(r, index)])
-                ok = False
-                continue
-            if raw.__class__ is str:
-                raw = raw.strip(_SPACES)
-                blank = not raw
-                if ctype in _NUMERIC and raw in _NONE_MARKS:
-                    blank = True
-                    marked.setdefault("none", []).append((r + 1, header, raw))
-                elif name == "缴纳标准" and raw in _EXEMPT:
-                    values[name] = 0  # 免缴: owes nothing this year
-                    continue
-            else:
-                blank = raw is None
-            if blank:
-                if required:
-                    log.error(sheet.file, f"缺少必填内容“{name}”", "请补填，或删除这一行",
-                              sheet=sheet.name, row=r + 1, column=header, code="missing-value")
-                    ok = False
-                continue
-            if ctype == "text":
-                # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
-                values[name] = (raw if raw.__class__ is str and raw.isprintable() and "  " not in raw
-                                else clean_text(raw))
-                continue
-            parsed = memo.get((raw.__class__, raw)) if memo is not None else None
-            if parsed is None:
-                try:
-                    parsed = (True, _parse(ctype, raw, year))
-                except ValueError as exc:
-                    parsed = (False, str(exc))
-                if memo is not None:
-                    memo[(raw.__class__, raw)] = parsed
-            value: Any  # the parsed value, or the reason it could not be parsed
-            good, value = parsed
-            if not good:
-                log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"),
-                          sheet=sheet.name, row=r + 1, column=header, value=raw,
-                          code=f"bad-{ctype}")
-                ok = False
-                continue
-            if ctype == "number":
-                value, is_approx = value
-                if is_approx:
-                    approx = (approx or set()) | {name}
-                if value < 0:
-                    _warn_negative(log, sheet.file, sheet.name, r + 1, header, raw)
-                if name in scales:
-                    value = round(value * scales[name], 6)
-            elif value.__class__ is _Fallback:
-                log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
-                            column=header, value=raw, code=value.code or f"unknown-{ctype}")
-                if value.exclude:
-                    ok = False
-                    continue
-                value = value.value
-            elif ctype == "date" and value.year != year:
-                if kind.name == "组织生活台账" and value.year == year + 1:
-                    next_year = (header, value)
-                    values[name] = value
-                    continue
-                log.warning(sheet.file, f"日期不在报告年度（{year}年）内，本行不计入统计",
-                            "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
-                            row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
-                outside = True
-                continue
+        values = _read_memoised(row, fast) if len(row) >= width and r not in bad_rows else None
+        state = _CLEAN_ROW
+        if values is None:
+            values, state = _read_cells(reading, r, row)
+        fate = _settle_row(reading, r, row, values, state)
+        if fate is not None:
+            outcome[r] = fate
+            continue
+        for record in _records_of(reading, r, values, state.approx):
+            yield r, record
+    _say_marks(reading.marked, log, table.sheet)
+
+
+def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict | None:
+    """The row's values when every cell is one its column has read before without a message,
+    or free text that needs no cleaning; None sends the row to _read_cells."""
+    values: dict = {}
+    for name, index, ready, text in fast:
+        raw = row[index]
+        # Free text is kept as typed when it needs no trimming or cleaning (every space but the
+        # ordinary one is unprintable).
+        if text and raw.__class__ is str and raw and raw.isprintable() and raw[0] != " " and raw[-1] != " " \
+                and "  " not in raw:
+            values[name] = raw
+            continue
+        value = ready.get(raw if raw.__class__ is str else (raw.__class__, raw), _SLOW)
+        if value is _SLOW:
+            return None
+        if value is not _SKIP:
             values[name] = value
-        if ok and not outside and kind.name == "组织生活台账" and (next_year is not None or "所属年度" in values):
-            outside = _other_year(values, next_year, year, next_year_months, log, sheet, r)
-        if not ok or outside:
-            outcome[r] = FAILED if not ok else OUT_OF_YEAR
-            continue
-        if period:
-            values["期间"] = period
-            if kind.name == "学习笔记检查" and "季度" not in table.columns and period[0] == "季度":
-                values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
-        if date_index is not None and date_index < width:
-            cell = row[date_index]
-            moment = moments.get((cell.__class__, cell))
-            if moment is None:
-                moment = moments[(cell.__class__, cell)] = time_of_day(cell)
-            if moment:
-                values["时刻"] = moment
-        if kind.name == "党员名册":
-            _membership_change(values, log, sheet, r, table, year)
-        if unit_default and not values.get("单位"):
-            values["单位"] = unit_default
-        if kind.name == "信息报送台账":
-            _adoption(values, log, sheet, r, table)
+    return values
+
+
+def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
+    """Read a row cell by cell, with a message for every cell that needs one; cells whose value
+    needs none are remembered for _read_memoised."""
+    values: dict = {}
+    ok, outside, next_year = True, False, None
+    approx: set[str] = set()
+    for reader in reading.readers:
+        status = _read_cell(reading, r, row, reader, values, approx)
+        if status is _BAD:
+            ok = False
+        elif status is _OUTSIDE:
+            outside = True
+        elif status is not None:
+            next_year = status
+    return values, _Row(ok, outside, next_year, frozenset(approx) if approx else _NONE)
+
+
+_BAD, _OUTSIDE = object(), object()
+
+
+def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: dict, approx: set):
+    """Read one cell into `values`: None when read (or blank), _BAD for an error, _OUTSIDE for a
+    date outside the report year, (header, date) for a 组织生活 date in the next year."""
+    table, log, sheet = reading.table, reading.log, reading.table.sheet
+    name, index, header, ctype = reader.name, reader.index, reader.header, reader.ctype
+    raw = row[index] if index < len(row) else ""
+    key = _memo_key(raw)
+    if (r, index) in sheet.bad_cells:
+        # A 合计 column is only cross-checked: its bad cell is a warning.
+        _bad_cell(log, sheet, r, index, header, sheet.bad_cells[(r, index)], warn=name in _CHECK_ONLY)
+        return None if name in _CHECK_ONLY else _BAD
+    if raw.__class__ is str:
+        raw = raw.strip(_SPACES)
+        blank = not raw
+        if ctype in _NUMERIC and raw in _NONE_MARKS:
+            blank = True
+            reading.marked.setdefault("none", []).append((r + 1, header, raw))
+            key = None  # said once per sheet with a count: never taken from the memo
+        elif name == "缴纳标准" and raw in _EXEMPT:
+            values[name] = 0  # 免缴: owes nothing this year
+            _remember(reader, key, 0)
+            return None
+    else:
+        blank = raw is None
+    if blank:
+        if reader.required:
+            log.error(sheet.file, f"缺少必填内容“{name}”", "请补填，或删除这一行",
+                      sheet=sheet.name, row=r + 1, column=header, code="missing-value")
+            return _BAD
+        _remember(reader, key, _SKIP)
+        return None
+    if ctype == "text":
+        # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+        values[name] = raw if raw.isprintable() and "  " not in raw else clean_text(raw)
+        return None
+    parsed = reader.parsed.get((raw.__class__, raw))
+    if parsed is None:
+        try:
+            parsed = reader.parsed[(raw.__class__, raw)] = (True, _parse(ctype, raw, reading.year))
+        except ValueError as exc:
+            parsed = reader.parsed[(raw.__class__, raw)] = (False, str(exc))
+    value: Any  # the parsed value, or the reason it could not be parsed
+    good, value = parsed
+    if not good:
+        log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"), sheet=sheet.name,
+                  row=r + 1, column=header, value=raw, code=f"bad-{ctype}")
+        return _BAD
+    quiet = True  # reading it said nothing: the next row with this cell may take it as it is
+    if ctype == "number":
+        value, is_approx = value
+        if is_approx:
+            approx.add(name)
+            quiet = False
+        if value < 0:
+            _warn_negative(log, sheet.file, sheet.name, r + 1, header, raw)
+            quiet = False
+        if reader.scale != 1:
+            value = round(value * reader.scale, 6)
+    elif value.__class__ is _Fallback:
+        log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
+                    column=header, value=raw, code=value.code or f"unknown-{ctype}")
+        if value.exclude:
+            return _BAD
+        value, quiet = value.value, False
+    elif ctype == "date" and value.year != reading.year:
+        if table.kind.name == "组织生活台账" and value.year == reading.year + 1:
+            values[name] = value
+            return (header, value)
+        log.warning(sheet.file, f"日期不在报告年度（{reading.year}年）内，本行不计入统计",
+                    "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
+                    row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
+        return _OUTSIDE
+    values[name] = value
+    if quiet:
+        _remember(reader, key, value)
+    return None
+
+
+def _remember(reader: _Reader, key, value) -> None:
+    if key is not None and (reader.ctype != "text" or value is _SKIP):
+        reader.ready[key] = value
+
+
+def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row) -> str | None:
+    """Complete a row's values from the sheet and its other columns (period, time of day,
+    membership, unit, adoption, dues months); the row's fate when it yields no record."""
+    table, log, year = reading.table, reading.log, reading.year
+    kind, sheet = table.kind.name, table.sheet
+    if not state.ok:
+        return FAILED
+    if state.outside:
+        return OUT_OF_YEAR
+    if kind == "组织生活台账" and (state.next_year is not None or "所属年度" in values):
+        if _other_year(values, state.next_year, year, reading.next_year_months, log, sheet, r):
+            return OUT_OF_YEAR
+    if period := reading.period:
+        values["期间"] = period
+        if kind == "学习笔记检查" and "季度" not in table.columns and period[0] == "季度":
+            values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
+    date_index = table.columns.get("日期")
+    if date_index is not None and date_index < len(row):
+        cell = row[date_index]
+        moment = reading.moments.get((cell.__class__, cell))
+        if moment is None:
+            moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
+        if moment:
+            values["时刻"] = moment
+    if kind == "党员名册":
+        _membership_change(values, log, sheet, r, table, year)
+    elif kind == "信息报送台账":
+        _adoption(values, log, sheet, r, table)
+    elif kind == vocab.DUES_WIDE:
         src = Source(sheet.file, sheet.name, r + 1)
-        cells = columns = None
-        if kind.name == vocab.DUES_WIDE:
-            values["各月"] = _dues_months(table, row, r, values, src, log, year, marked)
-            if values["各月"] is None:
-                outcome[r] = FAILED
-                continue
-            values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
-            values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
-            cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
-            columns = {m: i for i, (_, m) in table.months.items()}
-        elif kind.name == vocab.DUES_LONG and not _pay_month_in_year(values, src, log, year, table):
-            outcome[r] = OUT_OF_YEAR
-            continue
-        if speakers is not None and "主讲人类别" not in values:
-            raw_type = row[type_column]
-            if (implied := speakers.get(raw_type, False)) is False:
-                implied = speakers[raw_type] = _implied_speaker(raw_type)
-            if implied:
-                values["主讲人类别"] = implied  # 书记讲党课 says who spoke
-        if kind.name == "组织生活台账" and values["类型"].__class__ is tuple:
-            # A combined activity (`主题党日暨党课`) counts once for each of its types.
-            for activity in values["类型"]:
-                yield Record(kind.name, {**values, "类型": activity}, src, frozenset(approx or ()))
-            continue
-        yield Record(kind.name, values, src, frozenset(approx) if approx else _NONE, cells, columns)
-    _say_marks(marked, log, sheet)
+        values["各月"] = _dues_months(table, row, r, values, src, log, year, reading.marked)
+        if values["各月"] is None:
+            return FAILED
+        values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
+        values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
+    elif kind == vocab.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
+                                                            log, year, table):
+        return OUT_OF_YEAR
+    elif kind == "组织生活台账" and "主讲人类别" not in values:
+        raw_type = row[table.columns["类型"]]
+        if (implied := reading.speakers.get(raw_type, False)) is False:
+            implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
+        if implied:
+            values["主讲人类别"] = implied  # 书记讲党课 says who spoke
+    if reading.unit_default and not values.get("单位"):
+        values["单位"] = reading.unit_default
+    return None
+
+
+def _records_of(reading: _Reading, r: int, values: dict, approx: frozenset) -> list[Record]:
+    """The records of a settled row: one, or one per type of a combined activity."""
+    table = reading.table
+    kind = table.kind.name
+    src = Source(table.sheet.file, table.sheet.name, r + 1)
+    if kind == "组织生活台账" and values["类型"].__class__ is tuple:
+        # A combined activity (`主题党日暨党课`) counts once for each of its types.
+        return [Record(kind, {**values, "类型": activity}, src, approx) for activity in values["类型"]]
+    if kind == vocab.DUES_WIDE:
+        cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
+        columns = {m: i for i, (_, m) in table.months.items()}
+        return [Record(kind, values, src, approx, cells, columns)]
+    return [Record(kind, values, src, approx)]
 
 
 def _other_year(values: dict, next_year: tuple | None, year: int, window: int, log: IssueLog, sheet,

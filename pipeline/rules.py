@@ -9,6 +9,7 @@ never the other way. Each rule kind has one small checker below.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -816,6 +817,8 @@ def _attendance_rows(ledgers: Ledgers, first: bool = False) -> list[Record]:
     for t in vocab.ALL_MEMBER_ACTIVITIES:
         for r in ledgers.activities(t):
             values = r.values
+            if "缺席人员" not in values and "参加人员" not in values:
+                continue  # most ledgers record neither: nothing to learn from the row
             if values["日期"].year == ledgers.year and (values.get("缺席人员") or _names_present(r, members)):
                 out.append(r)
                 if first:
@@ -838,8 +841,13 @@ def _attended(row: Record, name: str, members: set[str]) -> bool:
     return name not in _bare_names(row["缺席人员"])
 
 
-def _bare_names(names) -> set[str]:
-    return {re.sub(r"[（(].*?[)）]", "", n).strip() for n in names or ()}
+@functools.lru_cache(maxsize=4096)
+def _bare_names(names: tuple[str, ...] | None) -> frozenset[str]:
+    """Names without a remark in brackets (`张一（病假）` -> 张一); the same cells recur all year."""
+    return frozenset(_REMARK.sub("", n).strip() for n in names or ())
+
+
+_REMARK = re.compile(r"[（(].*?[)）]")
 
 
 def _expected_at(row: Record, group: str | None) -> bool:
