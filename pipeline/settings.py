@@ -17,6 +17,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.errors import ConfigError
+from pipeline.names import IssueCode
 from pipeline.packaged import DEFAULT_SETTINGS_NAME, data_file
 from pipeline.rules import RULE_BY_ID, SOURCE_KINDS, Rule, RuleSettings, Settings, default_settings
 
@@ -79,7 +80,7 @@ def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
             if value is None:
                 log.warning(src.file if src else "（基本信息）", f"“{item}”应为“按月”或“按季度”，已按规则设置文件处理",
                             "请改为“按月”或“按季度”", sheet=src.sheet if src else None, row=src.row if src else None,
-                            column=item, value=text, code="bad-value")
+                            column=item, value=text, code=IssueCode.BAD_VALUE)
                 continue
         if key == "secretary_all" and not isinstance(value, bool):
             continue  # read_info has said what is wrong with the cell
