@@ -156,7 +156,7 @@ def test_last_years_ledgers_with_errors_are_refused(years, tmp_path):
 
 def _dues_metrics(months: list[int]) -> dict:
     return {"检查规则": {"党费": {"规则": "党费按月缴纳", "已检查": True, "严重连续月数": 6}},
-            "检查发现": [{"规则": "党费按月缴纳", "说明": "孙海涛" + "、".join(f"{m}月" for m in months) + "未缴纳党费",
+            "检查发现": [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "孙海涛" + "、".join(f"{m}月" for m in months) + "未缴纳党费",
                       "涉及": [f"{m}月" for m in months], "姓名": "孙海涛"}]}
 
 

@@ -48,8 +48,19 @@ def findings(tmp_path: Path, config: str | None = None, **changes) -> list[dict]
     return analyse(tmp_path, config, **changes).findings
 
 
+# Each 规则 a finding can carry -> its 规则编号 (the rule id), spelled out here apart from rules.py.
+RULE_IDS = {"支委会每月召开": "支委会", "党员大会每季度召开": "党员大会", "大会到会人数过半数": "党员大会到会人数",
+            "党小组会每月召开": "党小组会", "党课每季度开展": "党课", "支部书记每年讲党课": "书记讲党课",
+            "主题党日每月开展": "主题党日", "主题党日按时开展": "主题党日", "组织生活会每年召开": "组织生活会",
+            "民主评议党员每年开展": "民主评议党员", "谈心谈话全覆盖": "谈心谈话", "每名党员参加谈心谈话": "谈心谈话",
+            "书记与支委谈心谈话": "谈心谈话", "组织生活会前谈心谈话": "谈心谈话", "党费按月缴纳": "党费",
+            "党员参加组织生活": "缺席组织生活", "预备党员按期转正": "预备党员转正", "支部委员会按期换届": "换届",
+            "学习笔记每季度检查": "学习笔记检查", "整改按期完成": "整改", "上年问题再次出现": "上年问题再次出现"}
+
+
 def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list[dict]:
-    return [{"规则": rule, "说明": note, "涉及": involved, "依据": source, "依据类别": kind_of(source), **extra}]
+    return [{"规则": rule, "规则编号": RULE_IDS[rule], "说明": note, "涉及": involved, "依据": source,
+             "依据类别": kind_of(source), **extra}]
 
 
 def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
@@ -110,7 +121,7 @@ def test_assembly_each_quarter_31_march_versus_1_april(tmp_path, days, expected)
     acts = without(compliant()["activities"], "党员大会")
     acts += [(dt.date(YEAR, m, d), "党员大会") for m, d in days]
     got = findings(tmp_path, activities=acts)
-    assert got == [{"规则": "党员大会每季度召开", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条",
+    assert got == [{"规则": "党员大会每季度召开", "规则编号": "党员大会", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条",
                     "依据类别": "条例"}
                    for n, i in expected]
 
@@ -355,8 +366,8 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
 
 
 def test_evidence_tells_members_by_number_and_groups_dues():
-    dues = [{"规则": "党费按月缴纳", "说明": "张一2月未缴纳党费"},
-            {"规则": "党费按月缴纳", "说明": "李二连续6个月…", "严重": True}]
+    dues = [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
+            {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "李二连续6个月…", "严重": True}]
     assert rules.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
     assert rules.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
 
@@ -433,6 +444,7 @@ def test_sample_findings_in_full():
     run = api.analyse(ROOT / "inputs", "", None, settings.load(None))
     assert run.findings == [{
         "规则": "主题党日按时开展",
+        "规则编号": "主题党日",
         "说明": "7月主题党日在10日后召开（7月12日）",
         "涉及": ["7月"],
         "依据": LATE_SOURCE,
