@@ -591,6 +591,25 @@ def test_appendix_marks_gaps(metrics):
     assert xml.count('w:fill="D9D9D9"') == 1 + 3 + 1
 
 
+def test_appendix_shades_by_rule_id_not_by_words(metrics):
+    m = copy.deepcopy(metrics)
+    m["检查发现"] = [
+        # 书记讲党课 is about 党课: its finding shades the 党课 row.
+        {"规则": "支部书记每年讲党课", "规则编号": "书记讲党课", "说明": "…", "涉及": ["第一季度"]},
+        # A meeting short of a quorum was held: the 党员大会 row stays unshaded.
+        {"规则": "大会到会人数过半数", "规则编号": "党员大会到会人数", "说明": "…", "涉及": ["6月"]},
+        # The rule's words in a finding of another rule shade nothing.
+        {"规则": "支委会每月召开", "规则编号": "谈心谈话", "说明": "…", "涉及": ["5月"]},
+    ]
+    rows = {r["项目"]: r for r in build_context(m)["附件表"]}
+    assert [rows["党课"]["底色"][i] != "auto" for i in range(12)] == [True] * 3 + [False] * 9
+    assert all(fill == "auto" for kind in ("党员大会", "支委会", "主题党日") for fill in rows[kind]["底色"])
+    # and the claims follow the same ids: 党课 not met, so no 认真落实 sentence.
+    assert build_context(m)["组织生活制度句"] == ""
+    m["检查发现"] = m["检查发现"][1:]
+    assert build_context(m)["组织生活制度句"].startswith("严格按照每月10日前")
+
+
 def test_single_items_are_not_numbered_and_partial_figures_read_naturally(metrics):
     m = copy.deepcopy(metrics)
     m["问题"], m["原因"] = m["问题"][:1], m["原因"][:1]

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import api, cli, rules, settings
 from pipeline.errors import ConfigError
+from pipeline.names import RuleId
 from pipeline.packaged import data_file
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
@@ -416,6 +417,8 @@ def test_packaged_settings_list_every_rule_with_its_defaults():
     ('[rules."党课"]\ndeadline_day = 5\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
     ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、pay_by、late_months、source、source_kind"]),
     ('["规则"]\nenabled = true\n', ["“规则”不是可设置的项目", '[rules."规则名"]']),
+    # A rule id that is no rule of RULES (previous.py's finding) has no settings either.
+    ('[rules."上年问题再次出现"]\nenabled = false\n', ["没有名为“上年问题再次出现”的规则", "支委会、党员大会"]),
 ])
 def test_invalid_project_file(tmp_path, text, words):
     path = write_config(tmp_path / "pipeline.toml", text)
@@ -475,3 +478,43 @@ def test_settings_in_the_working_folder_override_the_packaged_ones(tmp_path, mon
     (tmp_path / "pipeline.toml").write_text('[rules."党课"]\nthreshold = 3\n', encoding="utf-8")
     loaded = settings.load(None)
     assert loaded.path == Path("pipeline.toml") and loaded.rules["党课"].threshold == 3
+
+
+# ---------------------------------------------------------------- rule ids
+
+
+def test_rule_ids_are_one_registry():
+    # One RuleId per rule, in order, valued as the pipeline.toml sections; RECURRING is no rule.
+    assert [rule.id for rule in rules.RULES] == [i for i in RuleId if i is not RuleId.RECURRING]
+    assert all(type(rule.id) is RuleId for rule in rules.RULES) and RuleId.RECURRING not in rules.RULE_BY_ID
+    assert [i.value for i in RuleId][:3] == ["支委会", "党员大会", "党员大会到会人数"]
+    assert set(settings.Settings().rules) == set(rules.RULE_BY_ID)
+    with pytest.raises(ValueError):
+        RuleId("支部会")
+
+
+def test_every_finding_carries_its_rule_id(tmp_path):
+    # Parts of a rule reported under names of their own carry the rule's id (谈心谈话, 主题党日).
+    acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
+    got = findings(tmp_path, activities=acts, talks=[])
+    assert [(f["规则"], f["规则编号"]) for f in got] == [
+        ("支委会每月召开", "支委会"), ("主题党日按时开展", "主题党日"), ("每名党员参加谈心谈话", "谈心谈话")]
+    assert all(type(f["规则编号"]) is RuleId for f in got)
+
+
+def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
+    assert rules.rule_of({"规则编号": "党费", "规则": "别的文字"}) is RuleId.DUES
+    # A metrics.json written before findings carried 规则编号: the rule its 规则 names.
+    assert rules.rule_of({"规则": "每名党员参加谈心谈话"}) is RuleId.TALKS
+    assert rules.rule_of({"规则": "主题党日按时开展"}) is RuleId.THEME_DAY
+    assert rules.rule_of({"规则": "上年问题再次出现"}) is RuleId.RECURRING
+    # Neither tells: no guess.
+    assert rules.rule_of({"规则": "主题党日"}) is None and rules.rule_of({"规则编号": "无此规则"}) is None
+    assert rules.rule_of({"规则编号": ["党费"]}) is None
+
+
+def test_evidence_groups_dues_by_rule_id_not_by_display_name():
+    dues = [{"规则": "党费", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
+            {"规则": "党费按月缴纳", "规则编号": "谈心谈话", "说明": "李二全年未参加谈心谈话"}]
+    assert rules.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
+                                             "李二全年未参加谈心谈话。")
