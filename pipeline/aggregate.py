@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pipeline import vocab
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_remittance, monthly_standards
 from pipeline.values import split_names
+from pipeline.variables import Section
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
 SPEAKER_NAMES = [*vocab.SPEAKER_CATEGORIES, vocab.UNSPECIFIED_SPEAKER]
@@ -63,26 +64,26 @@ def aggregate(ledgers: Ledgers, dues_by_quarter: bool | None = None) -> tuple[di
     stages); `dues_by_quarter` lays 党费 payments on their quarter's months (the 党费 rule's 缴纳方式)."""
     prov = Provenance()
     metrics = {
-        "年度": ledgers.year,
-        "支部": _branch(ledgers, prov),
-        "党员": _members(ledgers, prov),
-        "组织生活": _activities(ledgers, prov),
-        "主题党日": _theme_days(ledgers, prov),
-        "党课": _lessons(ledgers, prov),
-        "谈心谈话": _talks(ledgers, prov),
-        "学习": _study(ledgers, prov),
-        "党费": _dues(ledgers, prov, dues_by_quarter),
-        "信息报送": _submissions(ledgers, prov),
-        "帮扶": _assistance(ledgers, prov),
-        "其他事项": _others(ledgers, prov),
-        "工作举措": _measures(ledgers, prov),
-        "工作举措小标题": _section_titles(ledgers, prov),
-        "问题": _items(ledgers, prov, "问题"),
-        "原因": _items(ledgers, prov, "原因"),
-        "打算": _plans(ledgers, prov),
-        "检查发现": [],
-        "检查规则": {},
-        "校验": {"错误": 0, "警告": 0},
+        Section.YEAR: ledgers.year,
+        Section.BRANCH: _branch(ledgers, prov),
+        Section.MEMBERS: _members(ledgers, prov),
+        Section.ACTIVITIES: _activities(ledgers, prov),
+        Section.THEME_DAYS: _theme_days(ledgers, prov),
+        Section.LESSONS: _lessons(ledgers, prov),
+        Section.TALKS: _talks(ledgers, prov),
+        Section.STUDY: _study(ledgers, prov),
+        Section.DUES: _dues(ledgers, prov, dues_by_quarter),
+        Section.SUBMISSIONS: _submissions(ledgers, prov),
+        Section.ASSISTANCE: _assistance(ledgers, prov),
+        Section.OTHERS: _others(ledgers, prov),
+        Section.MEASURES: _measures(ledgers, prov),
+        Section.MEASURE_TITLES: _section_titles(ledgers, prov),
+        Section.PROBLEMS: _items(ledgers, prov, "问题"),
+        Section.CAUSES: _items(ledgers, prov, "原因"),
+        Section.PLANS: _plans(ledgers, prov),
+        Section.FINDINGS: [],
+        Section.RULES: {},
+        Section.VALIDATION: {"错误": 0, "警告": 0},
     }
     if "年度" in ledgers.info_src:
         prov.add("年度", [ledgers.info_src["年度"]])

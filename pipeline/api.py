@@ -27,6 +27,7 @@ from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
 from pipeline.readers import is_spreadsheet, list_input_files
 from pipeline.validation import render_validation_md
 from pipeline.values import natural_key
+from pipeline.variables import Section, check_metrics
 
 if TYPE_CHECKING:
     from pipeline.batch import Batch, Listener
@@ -135,11 +136,12 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     config = settings_mod.for_branch(config, run.ledgers.info, run.ledgers.info_src, run.log)
     run.metrics, provenance = aggregate(run.ledgers, config.rules[RuleId.DUES].pay_by == "按季度")
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
-        run.metrics["整改"] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
+        run.metrics[Section.RECTIFY] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
-    run.metrics["检查发现"] = run.findings
-    run.metrics["检查规则"] = rules.applied(config, run.ledgers, run.metrics)
-    run.metrics["校验"] = run.log.counts()
+    run.metrics[Section.FINDINGS] = run.findings
+    run.metrics[Section.RULES] = rules.applied(config, run.ledgers, run.metrics)
+    run.metrics[Section.VALIDATION] = run.log.counts()
+    check_metrics(run.metrics)  # a key the README's variables table does not list is a defect
     run.provenance = provenance
     run.affected = collect_affected(run.log, ingested.sheets, ingested.tables)
     return run
@@ -224,6 +226,7 @@ def with_previous(run: BranchRun, previous: Path | None, config: settings_mod.Se
     ledgers, metrics, _ = run.analysed()
     last, source, known = previous_mod.load(previous, ledgers.year, config, run.name)
     previous_mod.attach(metrics, last, source, known)
+    check_metrics(metrics)
     run.notices.append(f"上年数字取自 {source}。")
 
 

@@ -15,64 +15,11 @@ from pipeline.cnfmt import FILTERS
 from pipeline.names import RuleId
 from pipeline.rules import evidence_sentence
 from pipeline.values import parse_quarter
+from pipeline.variables import DERIVED_NAMES, check_derived
 
 _num = FILTERS["数字"]
 _approx = FILTERS["约数"]
 _qty = FILTERS["数量"]
-
-# Every derived name the template may use, with what it holds (feeds the README table).
-DERIVED: dict[str, str] = {
-    "党员句": "党员人数一句，如“支部现有党员10名，其中正式党员9名、预备党员1名”（指标中有年内增加、减少人数时一并写出）；"
-              "没有党员名册时为空",
-    "举措句": "工作举措按板块连成的段落文字：{板块: “内容。内容。”}，板块为责任落实、理论学习、组织建设、中心工作、作风建设，"
-              "按台账顺序，原文照录；没有的板块为空",
-    "小节": "“一、履职工作主要情况”各小节的序号，如 {“责任落实”: “（一）”, …, “作风建设”: “”}；"
-            "小节有工作举措或有数字时才有序号（依次排列），否则为空、整段略去",
-    "学习句": "学习笔记、心得体会和调阅检查一句，如“党员人均记写学习笔记3万余字，撰写心得体会3篇，"
-              "每季度对党员学习情况进行1次调阅检查”（学习笔记检查规则已检查且无发现、检查4次时写“每季度…1次”，否则写“全年…N次”；"
-              "人均篇数不是整数时写“2篇以上”）；无数字时为空",
-    "党课句": "党课按主讲人分列，如“支部书记带头讲党课4次，邀请专家讲党课2次，领导干部讲专题党课4次”，"
-              "未注明主讲人类别的写“另开展党课N次”；为0的部分略去；只有一类时（即总数，“三会一课句”已写）为空",
-    "理论学习句": "主题党日领学、专题研讨、党课、知识测试连成一句，如“每月主题党日活动上安排1名干部领学，开展专题研讨4次，"
-                "支部书记带头讲党课4次……开展知识测试1次”；为0的部分略去，全为0时为空",
-    "帮扶句": "帮扶事项逐项连成一句，如“在石门村栽植油松1500余棵，为柳沟村群众送去过冬棉服190件”："
-              "事项中已写明对象的照写，否则在前面加“为对象”；无帮扶时为空",
-    "结对帮扶句": "结对共建次数与帮扶事项一句，如“开展党组织结对共建活动4次，在石门村栽植油松1500余棵……”；都没有时为空",
-    "其他事项句": "其他事项逐项，如“开展志愿服务6次”，以“、”连接；没有时为空",
-    "三会一课句": "“召开支委会12次，党员大会4次，开展主题党日活动12次，讲党课10次”，为0的部分略去，全为0时为空",
-    "组织生活会句": "“召开组织生活会1次，开展民主评议党员1次”，为0的部分略去，全为0时为空",
-    "组织生活制度句": "只在规则检查没有发现问题时写：“严格按照每月10日前完成当月组织生活的要求，认真落实“三会一课”、"
-                  "主题党日等党内基本组织生活制度”（支委会、党员大会、党小组会、党课、主题党日各规则凡适用的都已检查且无发现；"
-                  "关闭了主题党日截止日时只写后半句）；否则为空",
-    "组织生活形式句": "“观看爱国主义影片3次、警示教育片2次、参加观摩学习2次”（结对共建已在理论学习部分写出，不重复），"
-                  "为0的部分略去，全为0时为空",
-    "采用级别": "采用篇数大于0的级别，按中央、省、市、县用“、”连接，如“中央、省、市”；没有时为空",
-    "问题句": "问题清单连成一段：“一是标题。内容二是标题。内容…”（只有一条时不加“一是”）；没有问题时为空",
-    "原因句": "原因连成一句：“一是标题。内容；二是标题。内容；…。”（只有一条时不加“一是”）；没有原因时为空",
-    "问题项": "问题清单逐条，标题去掉末尾标点，内容以“。”结尾（供模板自行循环）",
-    "原因项": "原因逐条，格式同“问题项”",
-    "打算项": "任务清单逐条，格式同“问题项”，默认模板每条一段“（一）标题。内容”",
-    "检查发现句": "规则检查结论作为佐证，并说明依据的文件：“经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。”；"
-                "无发现时说明已核查的“三会一课”等制度均按规定落实（只列出有台账、实际检查了的）；"
-                "什么都没能检查时为空",
-    "附件表": "附件统计表各行：{项目, 月(12个：次数或“—”), 底色(12个：未按规定开展的月份为灰色), 合计}；"
-            "行为支委会（正式党员不足7人且全年没有支委会时不列）、党员大会、党小组会（有党小组会记录或设置了显示党小组会时）、"
-            "党课、主题党日",
-    "附件说明": "附件表下方的注释，说明数字、“—”和底色的含义，并列出所用的规则次数",
-    "领学句": "主题党日领学情况，如“每月主题党日活动上安排1名干部领学”（每月都有主题党日且都填了主讲人/领学人时），"
-              "每次都有领学人但不是每月都开展时“每次主题党日活动上均安排…”，否则“在N次主题党日活动上安排干部领学”；"
-              "没有领学人时为空",
-    "谈心谈话全覆盖": "真/假：谈心谈话覆盖了全体党员（未覆盖党员为空、覆盖人数大于0且规则检查无谈心谈话发现），"
-                  "为真时写“和全体党员开展谈心谈话”",
-    "党费按月足额": "真/假：党费规则已检查且无发现、每名党员每个应缴月份实缴不少于缴纳标准（指标“党费.足额”），"
-                "为真时写“按月足额缴纳党费”；为假且知道应缴总额时写出应缴总额",
-    "显示党小组会": "真/假：附件表是否列出党小组会一行",
-    "落款日期": "落款日期：基本信息“报告日期”，如“2023年1月10日”；没填时为“　年　月　日”，留给书记手写",
-    "草稿标记": "有错误行仍按 --keep-going 生成时为“（台账有 N 处错误未计入，本稿仅供核对）”，印在每页页眉；否则为空",
-}
-
-DERIVED.update(previous.DERIVED)  # 同比…: last year beside this year (--previous)
-DERIVED.update(rectify.DERIVED)  # 整改句: what became of last year's problems
 
 # 工作举措 板块 in the order of the subsections of 一、履职工作主要情况.
 SECTION_ORDER = ("责任落实", "理论学习", "组织建设", "中心工作", "作风建设")
@@ -468,12 +415,13 @@ def appendix_note(m: Mapping) -> str:
 
 
 def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) -> dict:
-    """Return the template context: every metrics key unchanged plus the DERIVED names.
+    """Return the template context: every metrics key unchanged plus the derived names
+    (pipeline/variables.py DERIVED).
 
     show_party_groups forces the 党小组会 row of the appendix on or off (default: when held).
     """
     m = dict(metrics)
-    clash = set(DERIVED) & set(m)
+    clash = DERIVED_NAMES & set(m)
     if clash:
         raise ValueError(f"指标中已有同名键，无法生成派生变量：{'、'.join(sorted(clash))}")
     talks = m.get("谈心谈话") or {}
@@ -515,6 +463,6 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
     derived.update(previous.derived(m))
     derived.update(rectify.derived(m))
     derived["小节"] = sections(m, derived)
-    assert set(derived) == set(DERIVED), "DERIVED and build_context disagree"
+    check_derived(derived)  # the names (spelled above) are those pipeline/variables.py documents
     m.update(derived)
     return m

@@ -1,4 +1,5 @@
-"""The one exception tree. Messages are Chinese because users read them verbatim."""
+"""The one exception tree. Messages are Chinese because users read them verbatim; ContractError
+(a defect of the program) stands outside it, so the CLI treats it as any other internal error."""
 
 
 class PipelineError(Exception):
@@ -28,3 +29,9 @@ class WrongYearError(PipelineError):
 class OutputError(UsageError):
     """An output folder or file that cannot be written: not a folder, no permission, or a file
     held open by Word/Excel/WPS (exit 2, with what to do)."""
+
+
+class ContractError(Exception):
+    """A defect of the program, not of the input: a stage broke its contract with the next (a
+    metrics key missing from pipeline/variables.py …). Deliberately not a PipelineError, so the
+    CLI reports it as 程序内部错误 with exit 3."""

@@ -16,9 +16,11 @@ from pipeline.errors import UsageError
 from pipeline.names import RuleId
 from pipeline.readers import SPREADSHEET_SUFFIXES
 from pipeline.rules import RECURRING_NAME, rule_of
+from pipeline.variables import Section
 
 # Sections that are not counts or amounts of the year's work.
-_NOT_FIGURES = ("年度", "支部", "校验", "检查规则", "检查发现", "同比", "整改")
+_NOT_FIGURES = (Section.YEAR, Section.BRANCH, Section.VALIDATION, Section.RULES, Section.FINDINGS,
+                Section.YEAR_ON_YEAR, Section.RECTIFY)
 # Sections counted from one ledger, and the provenance keys whose rows show that ledger was
 # there last year (a ledger missing last year gives 0s that are not last year's figures; the
 # per-member averages of 学习 cite the roster, so they prove nothing).
@@ -186,22 +188,12 @@ def recurring(metrics: dict, last: Mapping) -> None:
 
 def attach(metrics: dict, last: dict, source: str, known: set[str] | None = None) -> None:
     """Add `同比` to this year's metrics and apply the rules that span the year boundary."""
-    metrics["同比"] = year_on_year(metrics, last, source, known)
+    metrics[Section.YEAR_ON_YEAR] = year_on_year(metrics, last, source, known)
     dues_across_years(metrics, last)
     recurring(metrics, last)
 
 
 # ------------------------------------------------------------------ report wording
-
-DERIVED: dict[str, str] = {
-    "同比三会一课句": "“三会一课”与上年相比，如“支委会、主题党日活动次数与上年持平，党员大会较上年增加1次，"
-                 "讲党课较上年减少2次”；未指定上年（--previous）或上年没有这些数字时为空",
-    "同比谈心谈话": "“较上年增加2次”“较上年减少1次”或“与上年持平”，接在谈心谈话次数后；上年未知时为空",
-    "同比党课": "党课总数与上年相比，格式同“同比谈心谈话”",
-    "同比党费": "实缴党费与上年相比，如“较上年增加480元”；上年未知时为空",
-    "同比信息报送": "报送篇数与上年相比，如“较上年增加6篇”；上年未知时为空",
-    "同比信息采用": "采用篇数与上年相比，如“较上年增加3篇（次）”；上年未知时为空",
-}
 
 _MEETINGS = (("支委会", "支委会", "召开支委会"), ("党员大会", "党员大会", "召开党员大会"),
              ("党小组会", "党小组会", "召开党小组会"), ("主题党日", "主题党日活动", "开展主题党日活动"),
@@ -248,7 +240,7 @@ def meetings_change(m: Mapping) -> str:
 
 
 def derived(m: Mapping) -> dict:
-    """The DERIVED names for the template context."""
+    """The 同比… names of the template context (pipeline/variables.py DERIVED)."""
     from pipeline.cnfmt import FILTERS
 
     return {

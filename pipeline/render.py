@@ -26,6 +26,7 @@ from lxml import etree
 from pipeline.cnfmt import FILTERS
 from pipeline.errors import TemplateError
 from pipeline.outputs import fixed_zip
+from pipeline.variables import closest
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -245,8 +246,13 @@ def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: st
     """Every top-level name the template uses must be in the context."""
     missing = sorted(tpl.get_undeclared_template_variables(env) - set(context))
     if missing:
-        names = "」「".join(missing)
-        raise TemplateError(f"模板 {name} 使用了不存在的变量「{names}」，{_HINT}")
+        raise _unknown_variables(name, missing)
+
+
+def _unknown_variables(name: str, missing: list[str]) -> TemplateError:
+    """The error naming each missing variable and, for a near miss, the table's name it resembles."""
+    shown = "".join(f"「{var}」" + (f"（是不是「{guess}」？）" if (guess := closest(var)) else "") for var in missing)
+    return TemplateError(f"模板 {name} 使用了不存在的变量{shown}，{_HINT}")
 
 
 # --------------------------------------------------------------------------- rendering
@@ -279,8 +285,7 @@ def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
     except SecurityError as exc:
         raise _refused(tpl, exc, name) from None
     except UndefinedError as exc:
-        var = _missing_name(exc, context)
-        raise TemplateError(f"模板 {name} 使用了不存在的变量「{var}」，{_HINT}") from None
+        raise _unknown_variables(name, [_missing_name(exc, context)]) from None
     except TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {name} 中有写错的标签：{_translate(exc.message)}") from None
     except (ValueError, TypeError, ArithmeticError, jinja2.TemplateError) as exc:

@@ -75,7 +75,7 @@ THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
 # ---------------------------------------------------------------------------------------
 # The report text. One entry per paragraph; {{ }} / {% %} are docxtpl (Jinja) tags.
-# Keys come from metrics.json and pipeline/context.py DERIVED; filters from pipeline/cnfmt.py.
+# Keys come from pipeline/variables.py (tests/test_variables.py checks them); filters from pipeline/cnfmt.py.
 # ---------------------------------------------------------------------------------------
 REPORT_TITLE = ("{{ 年度 }}年度{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}"
                 "书记抓党建工作述职报告")

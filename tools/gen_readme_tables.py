@@ -74,114 +74,14 @@ def key_table() -> list[str]:
 
 # ---------------------------------------------------------------- template variables
 
-_ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
-# metrics.json key -> what it holds. A new key needs a line here (tests/test_readme.py says which).
-METRICS: dict[str, str] = {
-    "年度": "报告年度，如 2023",
-    "支部.名称": "党支部名称（基本信息）",
-    "支部.书记": "支部书记姓名（基本信息）",
-    "支部.上级党组织": "上级党组织（基本信息），没填为空",
-    "支部.报告日期": "报告日期（基本信息），如 2023-01-10，没填为空；填了时报告末尾落款",
-    "党员.总数": "年底在册的党员人数（党员名册中本年度转出、去世等的不计）",
-    "党员.正式党员": "年底在册的正式党员人数（人员类别空白的按正式党员计）",
-    "党员.预备党员": "年底在册的预备党员人数",
-    "党员.增加": "本年度增加的党员人数（转入，或入党时间在本年度）",
-    "党员.减少": "本年度减少的党员人数（转出、去世、停止党籍、出党）",
-    "党员.变动": "本年度每一次增减：姓名、变动（转入、入党、转出、去世……）、年月",
-    "党员.新发展党员": "本年度发展的党员人数（党员名册中入党时间在本年度的）",
-    "党员.入党积极分子": "入党积极分子台账人数",
-    "党员.本年确定积极分子": "本年度确定的入党积极分子人数（确定时间在本年度的）",
-    **{f"组织生活.{t}": f"组织生活台账中“{t}”的次数" for t in vocab.ACTIVITY_TYPES},
-    f"组织生活.{vocab.OTHER_ACTIVITY}": "类型不是标准名称的活动次数",
-    "组织生活.按月": "各类型每月的次数：`组织生活.按月.支委会` 是1至12月的12个数",
-    "主题党日.举办日": "每月主题党日在几日举办：12个月各一组日期",
-    "主题党日.领学次数": "填了主讲人（领学人）的主题党日次数",
-    "主题党日.每次一人领学": "真/假：每次主题党日都由1人领学",
-    "党课.总数": "党课次数",
-    **{f"党课.{s}": f"主讲人类别为“{s}”的党课次数" for s in vocab.SPEAKER_CATEGORIES},
-    f"党课.{vocab.UNSPECIFIED_SPEAKER}": "没填主讲人类别的党课次数",
-    "谈心谈话.次数": "谈心谈话次数（谈心谈话记录，加上组织生活台账中类型为“谈心谈话”的行）",
-    "谈心谈话.覆盖党员": "被谈话的名册党员人数",
-    "谈心谈话.未覆盖党员": "除书记外没有谈过话的党员姓名（列表）",
-    "学习.笔记总字数": "学习笔记字数合计",
-    "学习.人均笔记字数": "笔记总字数 ÷ 本年度在册过的党员人数（名册无变动时即党员总数），取整",
-    "学习.心得体会总篇数": "心得体会篇数合计",
-    "学习.人均心得体会篇数": "心得体会总篇数 ÷ 本年度在册过的党员人数，保留1位小数",
-    "学习.检查次数": "学习笔记检查次数（不同的检查日期；没填日期的按季度）",
-    "党费.实缴总额": "全年实缴党费（元）",
-    "党费.应缴总额": "缴纳标准 × 应缴月数的合计（元；本年度入党的从入党当月算起）；没填标准时为空",
-    "党费.按月": "每月实缴金额，1至12月的12个数",
-    "党费.欠缴": "有缴纳标准但某月未缴（或缴0元）的 {姓名, 月份} 列表，本年度入党的从入党当月算起",
-    "党费.少缴": "某月缴了但少于缴纳标准的 {姓名, 月份, 应缴, 实缴} 列表",
-    "党费.未列入": "党员名册中有、党费台账中没有的党员姓名列表",
-    "党费.足额": ("真/假：填了缴纳标准，名册中的党员都在党费台账中，且每名党员每个应缴月份实缴不少于标准"
-                "（无欠缴、无少缴、无未列入）；报告据此写“按月足额缴纳党费”"),
-    "党费.上缴总额": "党费台账记录的上缴金额（姓名写“上缴”的行，或“上缴”列中的金额）；没有时为 null",
-    "党费.已全部上缴": "真/假：党费台账记录了上缴（凡有缴费的行“上缴”列都填了是/日期/金额，或上缴金额不少于实缴总额）；"
-                 "报告据此写“已全部上缴”",
-    "信息报送.报送篇数": "报送信息篇数",
-    "信息报送.采用篇数": "被采用篇数（是否采用为“是”，或填了采用级别）",
-    **{f"信息报送.按级别.{level}": f"被{level}级采用的篇数" for level in vocab.LEVELS},
-    "帮扶": "帮扶事项列表，每项 {对象, 事项, 数量, 单位, 约数}，同一对象、事项、单位的合并",
-    "工作举措.责任落实": "工作举措台账中板块为“责任落实”的各条内容（原文，按台账顺序）",
-    "工作举措.理论学习": "同上，板块“理论学习”",
-    "工作举措.组织建设": "同上，板块“组织建设”",
-    "工作举措.中心工作": "同上，板块“中心工作”",
-    "工作举措.作风建设": "同上，板块“作风建设”",
-    "工作举措小标题.责任落实": "工作举措台账中板块“责任落实”第一次填写的小标题（报告中该部分的标题），没填为空",
-    "工作举措小标题.理论学习": "同上，板块“理论学习”",
-    "工作举措小标题.组织建设": "同上，板块“组织建设”",
-    "工作举措小标题.中心工作": "同上，板块“中心工作”",
-    "工作举措小标题.作风建设": "同上，板块“作风建设”",
-    "其他事项": "其他事项：`其他事项.事项名.数量`、`其他事项.事项名.单位`，如 `其他事项.购买规定学习读本.数量`",
-    "问题": "问题清单中类型为“问题”的各条 {标题, 内容}",
-    "原因": "问题清单中类型为“原因”的各条 {标题, 内容}",
-    "打算": "任务清单各条 {标题, 内容}",
-    "检查发现": "规则检查发现的问题，每条 {规则, 规则编号, 说明, 涉及, 依据, 依据类别}（规则是显示的名称；"
-            "规则编号是所属规则在 pipeline.toml 中的规则名，如“主题党日按时开展”的规则编号是“主题党日”，"
-            "上年问题再次出现的规则编号是“上年问题再次出现”；依据类别：党章、条例、规定、本地规定）；"
-            "关于某名党员的另有 姓名，党费另有 严重、少缴，党小组会另有 党小组",
-    "检查规则": "本次检查使用的规则设置（来自 pipeline.toml，本支部基本信息中的设置列在“本支部设置”），"
-            "如 `检查规则.主题党日.截止日`、`检查规则.党费.缴纳方式`、`检查规则.支委会.依据类别`",
-    "校验.错误": "校验发现的错误个数",
-    "校验.警告": "校验发现的警告个数",
-}
-# Keys whose children are data or settings rather than fixed names.
-_STOP = {"组织生活.按月", "其他事项", "检查规则"}
+def variables_table() -> list[str]:
+    """Every name a Word template may use (pipeline/variables.py): metrics.json keys, then the
+    derived sentences; a run's metrics are checked against the same table."""
+    from pipeline.variables import VARIABLES
 
-
-def metric_keys(metrics: dict, prefix: str = "") -> list[str]:
-    """Dotted keys of metrics.json down to the figures a template quotes."""
-    out = []
-    for key, value in metrics.items():
-        path = prefix + key
-        if isinstance(value, dict) and path not in _STOP:
-            out += metric_keys(value, path + ".")
-        else:
-            out.append(path)
-    return out
-
-
-def sample_metrics() -> dict:
-    """metrics.json of the sample ledgers in inputs/ (a real run, nothing written)."""
-    from pipeline import api, settings
-
-    return api.analyse(ROOT / "inputs", "", None, settings.load(None)).metrics
-
-
-def variables_table(metrics: dict | None = None) -> list[str]:
-    """Every name a Word template may use: metrics.json keys, then the derived sentences."""
-    from pipeline.context import DERIVED
-
-    keys = metric_keys(metrics if metrics is not None else sample_metrics())
-    missing = [k for k in keys if k not in METRICS]
-    stale = [k for k in METRICS if k not in keys]
-    if missing or stale:
-        raise SystemExit(f"tools/gen_readme_tables.py 的 METRICS 与 metrics.json 不一致：缺少说明 {missing}，"
-                         f"多余 {stale}")
-    rows = [[f"`{k}`", "指标", METRICS[k]] for k in keys]
-    rows += [[f"`{name}`", "派生", text] for name, text in DERIVED.items()]
-    return _table(["变量", "来源", "含义"], rows)
+    rows = [[f"`{v.name}`", "派生" if v.derived else "指标", v.kind, v.text + (f"；{v.when}" if v.when else "")]
+            for v in VARIABLES]
+    return _table(["变量", "来源", "类型", "含义"], rows)
 
 
 FILTERS: dict[str, tuple[str, str]] = {
@@ -356,7 +256,8 @@ FAQ: list[tuple[str, Callable[[Path], str], str]] = [
      "多数有日期的记录不在报告年度内时，程序不生成报告（以免把往年的台账当成今年的）。按提示用 `YEAR=` 指定台账所属的年度，"
      "或改正基本信息中的“年度”；每个年度的台账放在各自的文件夹里，用 `make init INPUTS=台账2024 YEAR=2024` 生成新年度的空白台账。"),
     ("Word 模板用了不存在的变量", lambda f: _error_message(_bad_template, f),
-     "变量名写错了，或者是 Word 把 `{{ }}` 拆开了。对照上面的变量表改正；不确定时，把整个标签删掉重新输入一遍。"),
+     "变量名写错了（提示中“是不是”后面是变量表中与它最接近的名称），或者是 Word 把 `{{ }}` 拆开了。"
+     "对照上面的变量表改正；不确定时，把整个标签删掉重新输入一遍。"),
     ("规则设置文件写错", lambda f: _error_message(_bad_config, f),
      '中文规则名要加英文双引号：`[rules."党课"]`。true、false 和数字不加引号。'),
 ]
