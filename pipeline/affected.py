@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import INFO, Issue, IssueLog
+from pipeline.names import IssueCode
 from pipeline.readers import Sheet
 from pipeline.values import is_blank, norm_header
 
 # Issues about a whole sheet (their row is the header row): listed, not copied.
-SHEET_LEVEL = {"ambiguous-sheet", "unknown-columns", "unknown-sheet", "out-of-year-sheet"}
+SHEET_LEVEL = {IssueCode.AMBIGUOUS_SHEET, IssueCode.UNKNOWN_COLUMNS, IssueCode.UNKNOWN_SHEET, IssueCode.OUT_OF_YEAR_SHEET}
 
 
 @dataclass

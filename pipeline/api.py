@@ -20,6 +20,7 @@ from pipeline.diff import ROWS_JSON, row_contents
 from pipeline.errors import OutputError, UsageError, WrongYearError
 from pipeline.ingest import ingest
 from pipeline.issues import IssueLog
+from pipeline.names import RuleId
 from pipeline.normalise import Ledgers, dated_years, guess_year, normalise, read_info
 from pipeline.outputs import VALIDATION_XLSX, all_or_nothing, check_folder, dumps_json, move, safe_filename, write_bytes
 from pipeline.packaged import DEFAULT_TEMPLATE_NAME, data_file
@@ -80,9 +81,11 @@ class BranchRun:
 
         lines = [issue.message() for issue in self.log.items]
         lines += [f"[规则检查] {finding['说明']}。" for finding in self.findings]
-        # Rules that could not be judged for lack of a whole ledger (not the ones turned off).
-        skipped = [item for item in unchecked_rules(self.metrics.get("检查规则") if self.metrics else None)
-                   if "不适用" not in item and "关闭" not in item]
+        # Rules that could not be judged for lack of a whole ledger (not the ones turned off or
+        # not applicable to this branch).
+        checked = (self.metrics.get("检查规则") if self.metrics else None) or {}
+        skipped = unchecked_rules({rule_id: entry for rule_id, entry in checked.items()
+                                   if entry.get("启用", True) and entry.get("适用", True)})
         if skipped:
             lines.append(f"[规则检查] 未检查：{'；'.join(skipped)}。")
         if accounts and self.ledgers is not None:
@@ -131,7 +134,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
                 info_src["年度"].where() if "年度" in info_src else "")
     run.ledgers = normalise(ingested.tables, run.log, year, ingested.files, rules.next_year_months(config))
     config = settings_mod.for_branch(config, run.ledgers.info, run.ledgers.info_src, run.log)
-    run.metrics, provenance = aggregate(run.ledgers, config.rules["党费"].pay_by == "按季度")
+    run.metrics, provenance = aggregate(run.ledgers, config.rules[RuleId.DUES].pay_by == "按季度")
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
         run.metrics[Section.RECTIFY] = rectified  # only with a 整改台账: last year's problems (pipeline/rectify.py)
     run.findings = rules.check(run.ledgers, run.metrics, config, provenance)

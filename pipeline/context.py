@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline import previous, rectify
 from pipeline.cnfmt import FILTERS
+from pipeline.names import RuleId
 from pipeline.rules import evidence_sentence
 from pipeline.values import parse_quarter
 from pipeline.variables import DERIVED_NAMES, check_derived
@@ -90,7 +91,7 @@ def study_sentence(m: Mapping) -> str:
     elif total_essays:
         parts.append(f"共撰写心得体会{_num(total_essays)}篇")
     clauses = ["党员" + "，".join(parts)] if parts else []
-    if checks == 4 and _rule_met(m, "学习笔记检查"):
+    if checks == 4 and _rule_met(m, RuleId.STUDY):
         clauses.append("每季度对党员学习情况进行1次调阅检查")
     elif checks:
         clauses.append(f"全年对党员学习情况进行调阅检查{_times(checks)}")
@@ -230,30 +231,38 @@ def reviews_sentence(m: Mapping) -> str:
     return "，".join(parts)
 
 
-# The rules behind 认真落实“三会一课”、主题党日.
-LIFE_RULES = ("支委会", "党员大会", "党小组会", "党课", "主题党日")
+# Each kind of 组织生活 behind 认真落实“三会一课”、主题党日 -> its rule, then any other rule whose
+# findings say it was not held as required (组织生活制度句, the appendix's shaded months):
+# 书记讲党课 is about 党课 too; a 党员大会 short of a quorum was still held.
+ACTIVITY_RULES: dict[str, tuple[RuleId, ...]] = {
+    "支委会": (RuleId.COMMITTEE,),
+    "党员大会": (RuleId.MEMBERS_MEETING,),
+    "党小组会": (RuleId.GROUP_MEETING,),
+    "党课": (RuleId.LESSON, RuleId.SECRETARY_LESSON),
+    "主题党日": (RuleId.THEME_DAY,),
+}
 
 
 def life_rules_sentence(m: Mapping) -> str:
     """组织生活制度句: 严格按照/认真落实 only when every applicable rule was checked and met."""
     rules = m.get("检查规则") or {}
-    if not isinstance(rules.get("主题党日"), Mapping):
+    if not isinstance(rules.get(RuleId.THEME_DAY), Mapping):
         return ""
     life = m.get("组织生活") or {}
     if not all(_n(life.get(k)) for k in ("党员大会", "党课", "主题党日")):
         return ""  # a rule met with nothing held is a rule not configured, never a claim
-    for kind in LIFE_RULES:
-        entry = rules.get(kind)
+    for rule_id, *others in ACTIVITY_RULES.values():
+        entry = rules.get(rule_id)
         if not isinstance(entry, Mapping):
             return ""
         if entry.get("启用") is False or entry.get("适用") is False:
-            if kind == "主题党日":
+            if rule_id == RuleId.THEME_DAY:
                 return ""  # 主题党日 unchecked: no claim about it
             continue
-        if not _rule_met(m, kind):
+        if not _rule_met(m, rule_id, *others):
             return ""
     text = "认真落实“三会一课”、主题党日等党内基本组织生活制度"
-    deadline = rules["主题党日"].get("截止日")
+    deadline = rules[RuleId.THEME_DAY].get("截止日")
     return f"严格按照每月{deadline}日前完成当月组织生活的要求，{text}" if deadline else text
 
 
@@ -332,21 +341,23 @@ def leaders_sentence(m: Mapping) -> str:
     return f"在{_num(led)}次主题党日活动上安排{one}干部领学"
 
 
-def _rule_met(m: Mapping, kind: str) -> bool:
-    """The rules about `kind` were checked and none of them found a gap."""
-    checked = _get(m, "检查规则", kind)
+def _rule_met(m: Mapping, rule_id: RuleId, *others: RuleId) -> bool:
+    """The rule was checked and found no gap, nor did the `others` about the same thing."""
+    checked = _get(m, "检查规则", rule_id)
     if not isinstance(checked, Mapping) or not checked.get("已检查"):
         return False
-    return not any(isinstance(f, Mapping) and (f.get("规则") == checked.get("规则") or kind in str(f.get("规则") or ""))
-                   for f in m.get("检查发现") or [])
+    return not _findings_of(m, (rule_id, *others))
+
+
+def _findings_of(m: Mapping, ids: tuple[RuleId, ...]) -> list[Mapping]:
+    """The findings of these rules, by their 规则编号."""
+    return [f for f in m.get("检查发现") or [] if isinstance(f, Mapping) and f.get("规则编号") in ids]
 
 
 def _finding_months(m: Mapping, kind: str) -> set[int]:
-    """Months (1..12) named in 检查发现.涉及 of findings whose rule mentions `kind`."""
+    """Months (1..12) named in 检查发现.涉及 of the findings about a kind of 组织生活 (ACTIVITY_RULES)."""
     months: set[int] = set()
-    for f in m.get("检查发现") or []:
-        if not isinstance(f, Mapping) or kind not in str(f.get("规则") or ""):
-            continue
+    for f in _findings_of(m, ACTIVITY_RULES[kind]):
         for where in f.get("涉及") or []:
             text = str(where)
             for q in re.findall(r"第?[一二三四1-4]季度", text):
@@ -369,7 +380,7 @@ def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
             continue
         counts = [_n(c) for c in (by_month.get(kind) or [])][:12]
         counts += [0] * (12 - len(counts))
-        if kind == "支委会" and not sum(counts) and _get(m, "检查规则", "支委会", "适用") is False:
+        if kind == "支委会" and not sum(counts) and _get(m, "检查规则", RuleId.COMMITTEE, "适用") is False:
             continue  # a branch too small for a 支委 holds no 支委会: an empty row says nothing
         short = _finding_months(m, kind)
         if kind == "主题党日":
@@ -388,11 +399,12 @@ def appendix_rows(m: Mapping, show_party_groups: bool) -> list[dict]:
 def appendix_note(m: Mapping) -> str:
     """附件说明: what the cells, the "—" and the shading mean, with the thresholds applied."""
     rules = m.get("检查规则") or {}
-    kinds = [k for k in ("支委会", "党员大会", "党小组会", "党课", "主题党日") if isinstance(rules.get(k), Mapping)]
+    # Each kind's own rule, named by its id (支委会每月至少1次).
+    kinds = [k for k, *_ in ACTIVITY_RULES.values() if isinstance(rules.get(k), Mapping)]
     checked = [k for k in kinds if rules[k].get("已检查")]
     limits = [f"{k}{rules[k]['周期']}至少{rules[k]['最少次数']}次" for k in checked if rules[k].get("最少次数")]
-    if "主题党日" in checked and rules["主题党日"].get("截止日"):
-        limits.append(f"主题党日于每月{rules['主题党日']['截止日']}日前开展")
+    if RuleId.THEME_DAY in checked and rules[RuleId.THEME_DAY].get("截止日"):
+        limits.append(f"主题党日于每月{rules[RuleId.THEME_DAY]['截止日']}日前开展")
     basis = f"（{'，'.join(limits)}）" if limits else ""
     # A rule that could not be judged (台账 with error rows) shades nothing: say so.
     unjudged = [k for k in kinds if rules[k].get("启用", True) and rules[k].get("适用", True)
@@ -441,9 +453,9 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
         "附件说明": appendix_note(m),
         "领学句": leaders_sentence(m),
         "谈心谈话全覆盖": (not talks.get("未覆盖党员") and bool(_n(talks.get("覆盖党员")))
-                      and _rule_met(m, "谈心谈话")),
+                      and _rule_met(m, RuleId.TALKS)),
         "党费按月足额": (bool(_n(dues.get("实缴总额"))) and dues.get("足额") is True
-                    and _rule_met(m, "党费")),
+                    and _rule_met(m, RuleId.DUES)),
         "显示党小组会": show_party_groups,
         "落款日期": signature_date(m),
         "草稿标记": draft_mark(m),

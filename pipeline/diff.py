@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline import vocab
 from pipeline.errors import UsageError
+from pipeline.rules import rule_of
 from pipeline.values import natural_key
 
 DIFF_MD = "差异报告.md"
@@ -316,7 +317,9 @@ def _paragraphs(old: list[str], new: list[str]) -> list[ParagraphChange]:
 # --------------------------------------------------------------------------- comparing
 
 def _finding_key(finding: dict) -> tuple:
-    return (finding.get("规则", ""), finding.get("说明", ""))
+    """A finding's identity across two outputs: its rule (规则编号, or for an output written
+    before findings carried one, the rule its 规则 names) and its 说明."""
+    return (rule_of(finding) or finding.get("规则", ""), finding.get("说明", ""))
 
 
 def compare(old_dir: Path, new_dir: Path) -> Diff:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
+from pipeline.names import IssueCode
 from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
 from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
 
@@ -78,7 +79,7 @@ def _say_hidden(table: Table, log: IssueLog) -> None:
     rows = sorted({r for r, _, _ in table.pairs} if table.pairs else table.data_rows)
     if sheet.hidden and rows:
         log.info(sheet.file, "这是隐藏的工作表，其中的内容已与其他工作表一样读取和统计（隐藏不等于删除）",
-                 "如果这是作废的旧表，请删除该工作表或移出文件", sheet=sheet.name, code="hidden-sheet")
+                 "如果这是作废的旧表，请删除该工作表或移出文件", sheet=sheet.name, code=IssueCode.HIDDEN_SHEET)
     hidden = [r for r in rows if r in sheet.hidden_rows]
     start = 0
     for i in range(1, len(hidden) + 1):
@@ -87,7 +88,7 @@ def _say_hidden(table: Table, log: IssueLog) -> None:
         first, last = hidden[start] + 1, hidden[i - 1] + 1
         what = "这一行" if first == last else f"第{first}至{last}行（共 {last - first + 1} 行）"
         log.info(sheet.file, f"{what}是隐藏的行，已与其他行一样读取和统计（隐藏不等于删除）",
-                 "如果是作废的记录，请删除这些行", sheet=sheet.name, row=first, code="hidden-rows")
+                 "如果是作废的记录，请删除这些行", sheet=sheet.name, row=first, code=IssueCode.HIDDEN_ROWS)
         start = i
 
 
@@ -145,7 +146,7 @@ def _choose(found, sheet: Sheet, row: int, log: IssueLog):
         names = "、".join(f[1].name for f in top)
         log.warning(sheet.file, f"无法确定该表是哪一种台账（可能是：{names}），未读取",
                     "请在工作表名称中写明台账种类（如“信息报送台账”），或补全表头", sheet=sheet.name,
-                    row=row + 1, code="ambiguous-sheet")
+                    row=row + 1, code=IssueCode.AMBIGUOUS_SHEET)
         return None
     return top[0]
 
@@ -278,7 +279,7 @@ def _warn_touched_examples(table: Table, log: IssueLog) -> None:
         if not _untouched_example(table, sheet.rows[r]):
             log.warning(sheet.file, f"这一行以“{vocab.EXAMPLE_MARKER}”开头，按填写示例处理，未计入统计",
                         f"如果这是真实记录，请删去第一格中的“{vocab.EXAMPLE_MARKER}”二字", sheet=sheet.name,
-                        row=r + 1, code="example-row")
+                        row=r + 1, code=IssueCode.EXAMPLE_ROW)
 
 
 def _unrecognised(sheet: Sheet, scanned: list[list[str]], log: IssueLog) -> None:
@@ -290,18 +291,18 @@ def _unrecognised(sheet: Sheet, scanned: list[list[str]], log: IssueLog) -> None
         missing = _missing_required(named[0], scanned)
         log.error(sheet.file, f"工作表名称看起来是“{named[0].name}”，但表头中找不到必填列：{'、'.join(missing)}",
                   "请检查表头文字是否写错（可用的写法见 README 的台账说明）", sheet=sheet.name,
-                  code="bad-header")
+                  code=IssueCode.BAD_HEADER)
         return
     rows = sheet.rows
     if any(_looks_like_data(row) for row in rows):
         filled = sum(1 for row in rows if any(not is_blank(v) for v in row))
         log.warning(sheet.file, f"看起来是台账数据，但找不到可识别的表头（含必填列的一行），该表 {filled} 行内容均未读取",
                     "请在数据上方加一行表头，列名见 README 的台账说明（如“日期”“类型”“姓名”）",
-                    sheet=sheet.name, code="unknown-sheet")
+                    sheet=sheet.name, code=IssueCode.UNKNOWN_SHEET)
         return
     log.warning(sheet.file, "未识别为任何一种台账（表头中找不到必填列），已跳过",
                 "如果这是台账，请检查表头是否包含必填列（见 README 的台账说明）；如果是说明页，可忽略此提示",
-                sheet=sheet.name, code="unknown-sheet")
+                sheet=sheet.name, code=IssueCode.UNKNOWN_SHEET)
 
 
 # Every header name some ledger kind knows, to read a two-row header's combined names.
@@ -391,7 +392,7 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
     if unknown:
         log.warning(table.sheet.file, f"以下列不属于“{table.kind.name}”的识别范围，未参与统计：{'、'.join(unknown)}",
                     "如果这些列有需要统计的内容，请把表头改为 README 中列出的名称", sheet=table.sheet.name,
-                    row=header_row + 1, code="unknown-columns")
+                    row=header_row + 1, code=IssueCode.UNKNOWN_COLUMNS)
 
 
 def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str],

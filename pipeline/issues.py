@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.names import IssueCode
+
 ERROR = "错误"
 WARNING = "警告"
 # Worth knowing, nothing to correct (hidden sheets and rows that were counted): listed in the
@@ -23,8 +25,9 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
-    code: str = ""  # stable machine-readable kind, e.g. "bad-date"; used for summaries and tests
     col: int | None = None  # 0-based index of the offending cell in its row (None: the whole row)
+    # The stable kind of problem (a str enum, so "bad-date" in any JSON or test); every issue has one.
+    code: IssueCode = field(kw_only=True)
 
     def location(self) -> str:
         parts = [self.file]
@@ -55,20 +58,22 @@ class IssueLog:
 
     items: list[Issue] = field(default_factory=list)
 
-    def add(self, severity: str, file: str, reason: str, action: str = "", *, sheet=None,
-            row=None, column=None, value=None, code: str = "", col: int | None = None) -> None:
+    def add(self, severity: str, file: str, reason: str, action: str = "", *, code: IssueCode, sheet=None,
+            row=None, column=None, value=None, col: int | None = None) -> None:
+        """Record one issue; `code` is required, and a string that is no IssueCode is refused
+        (ValueError) rather than kept as a kind no summary knows."""
         if value is not None and not isinstance(value, str):
             value = _show(value)
-        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, code, col))
+        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, col, code=IssueCode(code)))
 
-    def error(self, file: str, reason: str, action: str = "", **where) -> None:
-        self.add(ERROR, file, reason, action, **where)
+    def error(self, file: str, reason: str, action: str = "", *, code: IssueCode, **where) -> None:
+        self.add(ERROR, file, reason, action, code=code, **where)
 
-    def warning(self, file: str, reason: str, action: str = "", **where) -> None:
-        self.add(WARNING, file, reason, action, **where)
+    def warning(self, file: str, reason: str, action: str = "", *, code: IssueCode, **where) -> None:
+        self.add(WARNING, file, reason, action, code=code, **where)
 
-    def info(self, file: str, reason: str, action: str = "", **where) -> None:
-        self.add(INFO, file, reason, action, **where)
+    def info(self, file: str, reason: str, action: str = "", *, code: IssueCode, **where) -> None:
+        self.add(INFO, file, reason, action, code=code, **where)
 
     @property
     def errors(self) -> list[Issue]:

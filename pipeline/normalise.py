@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
+from pipeline.names import IssueCode, bad_code, unknown_code
 from pipeline.readers import column_letter
 from pipeline.values import (
     SPACES,
@@ -51,15 +52,15 @@ def _adoption(values: dict, log: IssueLog, sheet, r: int, table: Table) -> None:
     header = table.headers.get(table.columns.get("是否采用", -1), "是否采用")
     if said is False and values.get("采用级别"):
         log.warning(sheet.file, "是否采用为“否”，却填了采用级别，按已采用统计", "请核对这两列", sheet=sheet.name,
-                    row=r + 1, column=header, code="adoption-conflict")
+                    row=r + 1, column=header, code=IssueCode.ADOPTION_CONFLICT)
     elif said is None and not values.get("采用级别") and values.get("刊载媒体"):
         log.warning(sheet.file, "填了刊载媒体，但没有填是否采用，按未采用统计", "如已采用，请填“是”并选择采用级别",
-                    sheet=sheet.name, row=r + 1, column=header, code="adoption-conflict")
+                    sheet=sheet.name, row=r + 1, column=header, code=IssueCode.ADOPTION_CONFLICT)
 
 
 def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, raw) -> None:
     log.warning(file, "是负数", "请核对；如果是退还或冲销，请在备注中说明", sheet=sheet, row=row,
-                column=header, value=raw, code="negative")
+                column=header, value=raw, code=IssueCode.NEGATIVE)
 
 
 def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
@@ -67,9 +68,9 @@ def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str,
     where = dict(sheet=sheet.name, row=r + 1, column=f"{header}（{column_letter(index)}{r + 1}）", col=index)
     if error:
         reason, action, code = (f"单元格是公式计算出的错误值 {error}", "请在 Excel/WPS 中改正该公式，或改为数值",
-                                "formula-error")
+                                IssueCode.FORMULA_ERROR)
     else:
-        reason, action, code = _FORMULA_REASON, _FORMULA_ACTION, "formula-no-value"
+        reason, action, code = _FORMULA_REASON, _FORMULA_ACTION, IssueCode.FORMULA_NO_VALUE
     if warn:
         log.warning(sheet.file, reason + "，无法核对合计", action, code=code, **where)
     else:
@@ -186,7 +187,7 @@ class _Fallback:
     reason: str
     action: str
     exclude: bool = False
-    code: str = ""
+    code: IssueCode | None = None  # None: unknown_code of the column type
 
 
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
@@ -404,13 +405,13 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
                     raise ValueError("不是有效的年度")
             except ValueError as exc:
                 log.error(sheet.file, str(exc), "请按 README 的说明改正", sheet=sheet.name, row=r + 1,
-                          column=name, value=raw, code="bad-value")
+                          column=name, value=raw, code=IssueCode.BAD_VALUE)
                 continue
             if name in info and info[name] != value:
                 log.warning(sheet.file, f"与{sources[name].where()}的“{name}”不一致：采用那里的“{_show_info(info[name])}”，"
                             f"本行的“{_show_info(value)}”未采用",
                             "请统一各文件中的基本信息", sheet=sheet.name, row=r + 1, column=name,
-                            value=raw, code="info-conflict")
+                            value=raw, code=IssueCode.INFO_CONFLICT)
                 continue
             info.setdefault(name, value)
             sources.setdefault(name, src)
@@ -418,11 +419,11 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
     if not tables:
         log.warning(FOLDER, "没有找到“基本信息”表，报告中不会出现支部名称，谈心谈话检查也无法排除书记本人",
                     "请加一张名为“基本信息”的工作表：左列写“党支部名称”“支部书记”“年度”，右列写内容",
-                    code="no-info")
+                    code=IssueCode.NO_INFO)
     else:
         for required in (r for r in kind.required if r not in info):
             log.error(tables[0].sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
-                      sheet=tables[0].sheet.name, code="missing-value")
+                      sheet=tables[0].sheet.name, code=IssueCode.MISSING_VALUE)
     return info, sources
 
 
@@ -435,7 +436,7 @@ def _maybe_october(raw, month, what: str, example: str):
     keep that reading, but say so."""
     if isinstance(raw, float) and raw > 1900 and repr(raw).endswith(".1"):
         return _Fallback(month, f"{what}存成了数字，按1月计（10月也会显示为这个数字）",
-                         f"如果是10月，请把该列设为文本后写 {example}", code="ambiguous-month")
+                         f"如果是10月，请把该列设为文本后写 {example}", code=IssueCode.AMBIGUOUS_MONTH)
     return month
 
 
@@ -525,7 +526,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
                         f"不属于报告年度（{year}年），整张表不计入统计（{len(table.data_rows)}行）",
                         f"如果它就是{year}年的台账，请把名称或标题中的年份改为{year}年；"
                         f"如果要生成{other}年度的报告，请运行 make report YEAR={other}",
-                        sheet=table.sheet.name, code="out-of-year-sheet")
+                        sheet=table.sheet.name, code=IssueCode.OUT_OF_YEAR_SHEET)
             ledgers.excluded.append(table)
             # Counted as 非本年度, row by row, so the sheet's accounting still balances.
             outcome: dict[int, str] = {r: OUT_OF_YEAR for r in table.data_rows}
@@ -616,16 +617,16 @@ def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
             continue  # warned about by read_info
         if not any(k in ledgers.records for k in kinds):
             log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
-                        "如果本年度有这类记录，请把台账放进输入文件夹", code="missing-ledger")
+                        "如果本年度有这类记录，请把台账放进输入文件夹", code=IssueCode.MISSING_LEDGER)
         elif kinds[0] in _SECTIONS and not ledgers.of(kinds[0]):
             log.warning(FOLDER, f"“{kinds[0]}”中没有内容，报告{_SECTIONS[kinds[0]]}部分将没有内容",
-                        f"请在“{kinds[0]}”中填写", code="missing-ledger")
+                        f"请在“{kinds[0]}”中填写", code=IssueCode.MISSING_LEDGER)
 
 
 def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
     log.warning(record.src.file, f"与{first.src.where()}完全相同（各项内容都一样），是同一条记录，只计一次",
                 "如果是旧版本文件重复放入，请删除多余的文件或行；如果确是两条记录，请写明区别（如时间、地点、参加人员）",
-                sheet=record.src.sheet, row=record.src.row, code="duplicate")
+                sheet=record.src.sheet, row=record.src.row, code=IssueCode.DUPLICATE)
 
 
 _NUMERIC = ("number", "int")
@@ -801,7 +802,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
     if blank:
         if reader.required:
             log.error(sheet.file, f"缺少必填内容“{name}”", "请补填，或删除这一行",
-                      sheet=sheet.name, row=r + 1, column=header, code="missing-value")
+                      sheet=sheet.name, row=r + 1, column=header, code=IssueCode.MISSING_VALUE)
             return _BAD
         _remember(reader, key, _SKIP)
         return None
@@ -819,7 +820,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
     good, value = parsed
     if not good:
         log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"), sheet=sheet.name,
-                  row=r + 1, column=header, value=raw, code=f"bad-{ctype}")
+                  row=r + 1, column=header, value=raw, code=bad_code(ctype))
         return _BAD
     quiet = True  # reading it said nothing: the next row with this cell may take it as it is
     if ctype == "number":
@@ -834,7 +835,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
             value = round(value * reader.scale, 6)
     elif value.__class__ is _Fallback:
         log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
-                    column=header, value=raw, code=value.code or f"unknown-{ctype}")
+                    column=header, value=raw, code=value.code or unknown_code(ctype))
         if value.exclude:
             return _BAD
         value, quiet = value.value, False
@@ -844,7 +845,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
             return (header, value)
         log.warning(sheet.file, f"日期不在报告年度（{reading.year}年）内，本行不计入统计",
                     "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
-                    row=r + 1, column=header, value=value.isoformat(), code="out-of-year")
+                    row=r + 1, column=header, value=value.isoformat(), code=IssueCode.OUT_OF_YEAR)
         return _OUTSIDE
     values[name] = value
     if quiet:
@@ -929,7 +930,7 @@ def _other_year(values: dict, next_year: tuple | None, year: int, window: int, l
     types = values["类型"] if values["类型"].__class__ is tuple else (values["类型"],)
     meeting = all(t in vocab.YEAR_OF_MEETING_TYPES for t in types)
     belongs = values.get("所属年度")
-    where = dict(sheet=sheet.name, row=r + 1, code="out-of-year")
+    where = dict(sheet=sheet.name, row=r + 1, code=IssueCode.OUT_OF_YEAR)
     if next_year is not None:
         header, day = next_year
         if meeting and belongs == year and day.month <= window:
@@ -952,8 +953,8 @@ def _other_year(values: dict, next_year: tuple | None, year: int, window: int, l
 
 
 _MARK_NOTES = {
-    "none": ("按空白（未缴、未填）处理", "如果不是这个意思，请填写数字"),
-    "paid": ("表示已缴，按该党员的缴纳标准计金额", "如果实缴金额不同，请填写金额"),
+    "none": ("按空白（未缴、未填）处理", "如果不是这个意思，请填写数字", IssueCode.MARK_NONE),
+    "paid": ("表示已缴，按该党员的缴纳标准计金额", "如果实缴金额不同，请填写金额", IssueCode.MARK_PAID),
 }
 
 
@@ -961,10 +962,10 @@ def _say_marks(marked: dict, log: IssueLog, sheet) -> None:
     """One warning per convention used in a sheet, with how many cells and where the first is."""
     for kind, cells in marked.items():
         row, header, raw = cells[0]
-        reason, action = _MARK_NOTES[kind]
+        reason, action, code = _MARK_NOTES[kind]
         values = "、".join(dict.fromkeys(f"“{c[2]}”" for c in cells))
         log.warning(sheet.file, f"共 {len(cells)} 个数字单元格写的是{values}，{reason}（第一个在第{row}行）",
-                    action, sheet=sheet.name, row=row, column=header, code=f"mark-{kind}")
+                    action, sheet=sheet.name, row=row, column=header, code=code)
 
 
 def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: IssueLog,
@@ -992,13 +993,13 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
             raw = values["缴纳标准"]
         if col_year is not None and col_year != year:
             log.warning(src.file, f"该列不在报告年度（{year}年）内，不计入统计", "如果年份写错，请改正表头",
-                        sheet=src.sheet, row=src.row, column=header, value=raw, code="out-of-year")
+                        sheet=src.sheet, row=src.row, column=header, value=raw, code=IssueCode.OUT_OF_YEAR)
             continue
         try:
             amount, _ = parse_number(raw)
         except ValueError as exc:
             log.error(src.file, str(exc), "请填写实缴金额（数字），未缴的月份留空", sheet=src.sheet,
-                      row=src.row, column=header, value=raw, code="bad-number")
+                      row=src.row, column=header, value=raw, code=IssueCode.BAD_NUMBER)
             failed = True
             continue
         if amount < 0:
@@ -1012,7 +1013,7 @@ def _dues_months(table: Table, row, r: int, values: dict, src: Source, log: Issu
         index = table.columns["合计"]
         log.warning(src.file, f"合计与各月金额之和（{total:g}）不一致，以各月金额为准",
                     "请核对各月金额和合计", sheet=src.sheet, row=src.row,
-                    column=table.headers.get(index, "合计"), value=declared, code="dues-total")
+                    column=table.headers.get(index, "合计"), value=declared, code=IssueCode.DUES_TOTAL)
     return paid
 
 
@@ -1022,7 +1023,7 @@ def _pay_month_in_year(values: dict, src: Source, log: IssueLog, year: int, tabl
         header = table.headers.get(table.columns["月份"], "月份")
         log.warning(src.file, f"所属月份不在报告年度（{year}年）内，本行不计入统计",
                     "如果年份写错，请改正；如果是往年记录，可忽略此提示", sheet=src.sheet,
-                    row=src.row, column=header, value=f"{pay_year}年{month}月", code="out-of-year")
+                    row=src.row, column=header, value=f"{pay_year}年{month}月", code=IssueCode.OUT_OF_YEAR)
         return False
     values["月份"] = month
     return True
@@ -1122,7 +1123,7 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
             log.warning(member.src.file, f"与{first.src.where()}同名（“{member['姓名']}”），按两名党员统计；"
                         "其他台账按姓名对应，无法区分这两人",
                         "如果是同一人，请删去重复的一行；如果是两人，请在姓名后加注区分，如“王伟（大）”",
-                        sheet=member.src.sheet, row=member.src.row, column="姓名", code="same-name")
+                        sheet=member.src.sheet, row=member.src.row, column="姓名", code=IssueCode.SAME_NAME)
     roster = set(seen_names)
     if not roster:
         return
@@ -1140,7 +1141,7 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
                     log.warning(record.src.file, f"“{name}”不在党员名册中，不计入党员覆盖情况",
                                 "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册",
                                 sheet=record.src.sheet, row=record.src.row, column=column,
-                                value=name, code="not-in-roster")
+                                value=name, code=IssueCode.NOT_IN_ROSTER)
 
 
 # ---------------------------------------------------------------- periods and times in a key
@@ -1253,15 +1254,15 @@ def _membership_change(values: dict, log: IssueLog, sheet, r: int, table: Table,
             log.warning(sheet.file, f"{'备注中' if source == '备注' else ''}写明“{status}”，但"
                         f"{f'只写了{said}，没有写月份' if said else '没有写年月'}，{effect}",
                         f"请在“{column}”列填写年月，如 {year}.06", value=_raw(table, r, source),
-                        code="status-no-date", **where)
+                        code=IssueCode.STATUS_NO_DATE, **where)
         elif not joining and date[0] < year:
             log.warning(sheet.file, f"{said}已{status}，不是{year}年的党员，不计入本年度的人数、党费和谈心谈话",
                         "如果时间写错，请改正；否则可从名册中删去这一行", value=_raw(table, r, source),
-                        code="left-before-year", **where)
+                        code=IssueCode.LEFT_BEFORE_YEAR, **where)
         elif source == "备注" and date[0] == year:
             log.warning(sheet.file, f"备注中写了{said}{status}，按此计算党员人数、党费和谈心谈话",
                         f"请在“状态”和“{column}”列中填写，以免误读", value=values.get("备注"),
-                        code="status-from-remark", **where)
+                        code=IssueCode.STATUS_FROM_REMARK, **where)
     if status is None:
         values.pop("状态", None)  # blank: an ordinary member (nothing is written in its name)
     else:
@@ -1299,7 +1300,7 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
                       f"是同一党员同一月份，金额却不同，无法确定哪个对",
                       "请核对后只在一处保留正确的金额（同一党员分几行或几张表记录时，每个月只填在一处）",
                       sheet=record.src.sheet, row=record.src.row, column=f"{m}月（{cells[m]}）",
-                      col=columns.get(m), value=amount, code="dues-conflict")
+                      col=columns.get(m), value=amount, code=IssueCode.DUES_CONFLICT)
         if clashes:
             outcome[record.src.row - 1] = FAILED
             ledgers.incomplete.add(vocab.DUES_WIDE)
@@ -1311,11 +1312,11 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
                 outcome[record.src.row - 1] = DUPLICATE
                 log.warning(record.src.file, f"各月金额都已在{other.src.where()}记过（同一党员、同一月份、同样金额），只计一次",
                             "如果是旧版本文件重复放入，请删除多余的文件或行", sheet=record.src.sheet,
-                            row=record.src.row, code="duplicate")
+                            row=record.src.row, code=IssueCode.DUPLICATE)
                 continue
             log.warning(record.src.file, f"{'、'.join(f'{m}月' for m in repeated)}的金额已在{other.src.where()}记过"
                         "（同一党员、同一月份、同样金额），只计一次", "请删去重复填写的月份", sheet=record.src.sheet,
-                        row=record.src.row, code="duplicate")
+                        row=record.src.row, code=IssueCode.DUPLICATE)
             record.values["各月"] = {m: a for m, a in months.items() if m not in repeated}
         for m, amount in record["各月"].items():
             facts[(name, m)] = (amount, record)
@@ -1340,13 +1341,13 @@ def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: d
             outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = DUPLICATE
             log.warning(record.src.file, f"{name}{month}月的这笔党费已在{other.src.where()}的{month}月（{other.cells[month]}）"
                         "记过，金额相同，只计一次", "同一笔党费只记在一种台账中（横表或逐笔表），请删去一处",
-                        code="duplicate", **where)
+                        code=IssueCode.DUPLICATE, **where)
             continue
         outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
         ledgers.incomplete.add(vocab.DUES_LONG)
         log.error(record.src.file, f"与{other.src.where()}的{month}月（{other.cells[month]}，{_show_number(before)}）"
                   "是同一党员同一月份，金额却不同，无法确定哪个对",
-                  "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code="dues-conflict", **where)
+                  "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code=IssueCode.DUES_CONFLICT, **where)
     if vocab.DUES_LONG in ledgers.records:
         ledgers.records[vocab.DUES_LONG] = kept
 
@@ -1361,7 +1362,7 @@ def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
             figures = "、".join(f"{_show_number(r['数量'])}{r['单位'] or ''}" for r in (before, record))
             log.error(record.src.file, f"与{before.src.where()}的事项同名（“{record['事项']}”），数量却不同（{figures}），"
                       "报告中无法确定引用哪一个", "请核对后删去错误的一行；如果是两件事，请把事项名称写得有所区别",
-                      sheet=record.src.sheet, row=record.src.row, code="other-conflict")
+                      sheet=record.src.sheet, row=record.src.row, code=IssueCode.OTHER_CONFLICT)
             outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
             ledgers.incomplete.add("其他事项")
             continue
@@ -1402,7 +1403,7 @@ def _check_totals(table: Table, log: IssueLog) -> None:
                 log.warning(table.sheet.file, f"合计行的数字（{_show_number(stated)}）与它所合计的第{closed[0] + 1}至"
                             f"{closed[-1] + 1}行之和（{_show_number(total)}）不一致，报告按各行的数字统计",
                             "请核对合计行或上方各行", sheet=table.sheet.name, row=t + 1,
-                            column=f"{header}（{column_letter(index)}{t + 1}）", value=stated, code="total-mismatch")
+                            column=f"{header}（{column_letter(index)}{t + 1}）", value=stated, code=IssueCode.TOTAL_MISMATCH)
 
 
 def _figure_of(raw) -> float | None:

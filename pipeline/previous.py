@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
+from pipeline.names import RuleId
 from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.rules import RECURRING_NAME, rule_of
 from pipeline.variables import Section
 
 # Sections that are not counts or amounts of the year's work.
@@ -124,7 +126,7 @@ def year_on_year(this: dict, last: dict, source: str, known: set[str] | None = N
 def dues_across_years(metrics: dict, last: Mapping) -> None:
     """A member unpaid from January whose gap began in last year's autumn or December: the run
     is counted across the year boundary against 严重连续月数, and the finding says so."""
-    rule = (metrics.get("检查规则") or {}).get("党费") or {}
+    rule = (metrics.get("检查规则") or {}).get(RuleId.DUES) or {}
     limit = rule.get("严重连续月数")
     if not limit or not rule.get("已检查"):
         return
@@ -134,7 +136,7 @@ def dues_across_years(metrics: dict, last: Mapping) -> None:
             last_gaps.setdefault(gap["姓名"], set()).add(gap["月份"])
     for finding in metrics.get("检查发现") or []:
         name = finding.get("姓名")
-        if finding.get("规则") != rule.get("规则") or finding.get("严重") or name not in last_gaps:
+        if finding.get("规则编号") != RuleId.DUES or finding.get("严重") or name not in last_gaps:
             continue
         months = sorted(int(m.rstrip("月")) for m in finding.get("涉及") or [] if str(m).rstrip("月").isdigit())
         head = 0
@@ -152,28 +154,36 @@ def dues_across_years(metrics: dict, last: Mapping) -> None:
             finding["依据"], finding["依据类别"] = "《中国共产党章程》第九条", "党章"
 
 
-RECURRING = "上年问题再次出现"
+RECURRING = RECURRING_NAME  # 规则 of the finding; its 规则编号 is RuleId.RECURRING
 RECURRING_BASIS = "上年度查摆的问题应整改到位，防止反弹回潮"
 
 
 def recurring(metrics: dict, last: Mapping) -> None:
     """A rule that found something last year and finds something again this year: one finding
-    per rule, after this year's, naming last year's finding."""
-    before: dict[str, list[str]] = {}
+    per rule (by 规则编号), after this year's, naming this year's 规则 and last year's findings.
+
+    Last year's metrics.json may be older than 规则编号: its findings are then matched by the
+    rule their 规则 names (rules.rule_of); one it cannot place is left out, never guessed.
+    """
+    before: dict[RuleId, list[str]] = {}
     for finding in last.get("检查发现") or []:
-        if isinstance(finding, Mapping) and finding.get("规则") and finding.get("规则") != RECURRING:
-            before.setdefault(finding["规则"], []).append(str(finding.get("说明") or ""))
+        rule_id = rule_of(finding) if isinstance(finding, Mapping) else None
+        if rule_id is not None and rule_id != RuleId.RECURRING:
+            before.setdefault(rule_id, []).append(str(finding.get("说明") or ""))
     findings = metrics.setdefault("检查发现", [])
-    seen = []
+    names: dict[RuleId, list[str]] = {}  # each rule found again -> this year's 规则 of its findings
     for finding in list(findings):
-        rule = finding.get("规则")
-        if rule in before and rule not in seen and rule != RECURRING:
-            seen.append(rule)
-    for rule in seen:
-        findings.append({"规则": RECURRING, "说明": f"上年检查发现的“{rule}”方面问题今年再次出现"
-                                                f"（上年：{'；'.join(before[rule])}）",
+        rule_id = finding.get("规则编号")
+        if rule_id in before:
+            said = names.setdefault(rule_id, [])
+            if finding["规则"] not in said:
+                said.append(finding["规则"])
+    for rule_id, said in names.items():
+        rule = "、".join(said)
+        findings.append({"规则": RECURRING, "规则编号": RuleId.RECURRING,
+                         "说明": f"上年检查发现的“{rule}”方面问题今年再次出现（上年：{'；'.join(before[rule_id])}）",
                          "报告说明": f"上年检查发现的“{rule}”方面问题今年再次出现",
-                         "涉及": [rule], "依据": RECURRING_BASIS, "依据类别": "本地规定"})
+                         "涉及": said, "依据": RECURRING_BASIS, "依据类别": "本地规定"})
 
 
 def attach(metrics: dict, last: dict, source: str, known: set[str] | None = None) -> None:

@@ -22,6 +22,7 @@ import python_calamine as calamine
 from defusedxml import DefusedXmlException, ElementTree
 
 from pipeline.issues import IssueLog
+from pipeline.names import IssueCode
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et", ".ett")
 # Files the computer makes by itself (thumbnail caches, folder settings, Office lock and temp
@@ -77,16 +78,16 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     if not is_spreadsheet(path):
         log.warning(display, "不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）",
                     "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹",
-                    code="unsupported-file")
+                    code=IssueCode.UNSUPPORTED_FILE)
         return []
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         log.error(display, f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限",
-                  "请删除无关的工作表或数据后重试", code="too-large")
+                  "请删除无关的工作表或数据后重试", code=IssueCode.TOO_LARGE)
         return []
     if size == 0:
         log.error(display, "文件是空的（0 字节）", "请重新保存该文件，或将其移出输入文件夹",
-                  code="unreadable")
+                  code=IssueCode.UNREADABLE)
         return []
     if suffix == ".csv":
         return _read_csv(path, display, log)
@@ -107,7 +108,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             _unsafe(display, log)
         elif suffix in WPS_SUFFIXES and not isinstance(exc, calamine.PasswordError):
             log.error(display, "WPS 表格文件（.et）无法读取（不是程序能识别的格式）",
-                      "请在 WPS 中另存为 .xlsx（文件 → 另存为 → Excel 工作簿），再放入输入文件夹", code="unreadable")
+                      "请在 WPS 中另存为 .xlsx（文件 → 另存为 → Excel 工作簿），再放入输入文件夹", code=IssueCode.UNREADABLE)
         else:
             _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []
@@ -123,7 +124,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             merged = sheet.merged_cell_ranges or ods_merges.get(meta.name, [])
         except Exception:
             log.error(display, "工作表无法读取（内容已损坏）", "请用 Excel/WPS 打开并重新保存该文件",
-                      sheet=meta.name, code="unreadable")
+                      sheet=meta.name, code=IssueCode.UNREADABLE)
             continue
         _fill_merged(rows, merged)
         sheets.append(Sheet(display, meta.name, rows, merged=list(merged or []),
@@ -204,23 +205,23 @@ def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
         return False
     if total > MAX_UNPACKED_BYTES:
         log.error(display, f"文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，拒绝读取（可能已损坏或含有异常内容）",
-                  "请删除无关的工作表或数据后重新保存", code="too-large")
+                  "请删除无关的工作表或数据后重新保存", code=IssueCode.TOO_LARGE)
         return False
     return True
 
 
 def _unsafe(display: str, log: IssueLog) -> None:
     log.error(display, "文件含有不安全的 XML 内容（实体定义等），拒绝读取",
-              "请用 Excel/WPS 打开后另存为新的 .xlsx 文件再放入", code="unsafe-xml")
+              "请用 Excel/WPS 打开后另存为新的 .xlsx 文件再放入", code=IssueCode.UNSAFE_XML)
 
 
 def _unreadable(path: Path, display: str, log: IssueLog, encrypted: bool = False) -> None:
     if encrypted or _is_encrypted_ooxml(path):
         log.error(display, "文件设置了打开密码，无法读取", "请在 Excel/WPS 中取消密码后另存，再重试",
-                  code="encrypted")
+                  code=IssueCode.ENCRYPTED)
     else:
         log.error(display, "文件已损坏或不是真正的表格文件，无法读取",
-                  "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹", code="unreadable")
+                  "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹", code=IssueCode.UNREADABLE)
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -350,11 +351,11 @@ def _read_csv(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             continue
     else:
         log.error(display, "无法识别文件编码（既不是 UTF-8 也不是 GBK）",
-                  "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 格式", code="unreadable")
+                  "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 格式", code=IssueCode.UNREADABLE)
         return []
     if "\x00" in text:
         log.error(display, "文件内容不是文本表格，无法读取",
-                  "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹", code="unreadable")
+                  "请用 Excel/WPS 打开确认后重新另存为 .xlsx，或将其移出输入文件夹", code=IssueCode.UNREADABLE)
         return []
     sample = text[:4096]
     try:
@@ -367,7 +368,7 @@ def _read_csv(path: Path, display: str, log: IssueLog) -> list[Sheet]:
         # An unclosed quote would swallow the rest of the file into one cell: refuse instead.
         log.error(display, f"CSV 文件格式有误（{_CSV_ERRORS.get(str(exc).split(':')[0], str(exc))}），无法读取",
                   "多半是某个单元格里有不成对的英文引号 \"；请在 Excel/WPS 中打开、改正后另存为 .xlsx",
-                  code="unreadable")
+                  code=IssueCode.UNREADABLE)
         return []
     return [Sheet(display, path.stem, rows)]
 

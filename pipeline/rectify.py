@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline import vocab
 from pipeline.errors import UsageError
+from pipeline.names import IssueCode
 from pipeline.normalise import Ledgers
 
 KIND = "整改台账"
@@ -37,7 +38,7 @@ def metrics(ledgers: Ledgers, prov, log) -> dict | None:
         if record["完成情况"] != vocab.DONE and not record["未完成原因"]:
             log.warning(record.src.file, f"整改事项“{record['问题']}”{record['完成情况']}，但没有写明未完成原因",
                         "请在“未完成原因”列写明原因，报告中会引用", sheet=record.src.sheet, row=record.src.row,
-                        column="未完成原因", code="rectify-no-reason")
+                        column="未完成原因", code=IssueCode.RECTIFY_NO_REASON)
     return {
         "问题数": len(records),
         **{state: len(rows) for state, rows in counts.items()},

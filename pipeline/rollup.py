@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.names import RuleId
 from pipeline.rules import RULES
 
 # Status of a branch in the roll-up. Figures are shown, totalled and judged only for 正常:
@@ -50,18 +51,6 @@ def _get(metrics: dict, path: str):
     return value
 
 
-def rule_of(finding: dict) -> str:
-    """The rule id a finding belongs to (主题党日按时开展 is part of the 主题党日 rule)."""
-    name = finding.get("规则", "")
-    for rule in RULES:
-        if name == rule.name:
-            return rule.id
-    for rule in RULES:
-        if name.startswith(rule.id):
-            return rule.id
-    return name
-
-
 @dataclass
 class BranchRow:
     """One branch in the roll-up: small and picklable (it crosses from a worker process)."""
@@ -76,9 +65,9 @@ class BranchRow:
     reason: str = ""  # why a branch failed outright
     figures: dict = field(default_factory=dict)  # header -> value; empty unless status is 正常
     monthly: dict = field(default_factory=dict)  # activity -> 12 counts; empty unless 正常
-    findings: list = field(default_factory=list)  # (rule id, 说明)
+    findings: list = field(default_factory=list)  # (规则编号, 说明)
     missing: list = field(default_factory=list)  # ledgers absent, whose figures are left blank
-    rules: dict = field(default_factory=dict)  # rule id -> True met / False not met / None unchecked
+    rules: dict = field(default_factory=dict)  # RuleId -> True met / False not met / None unchecked
 
     @property
     def label(self) -> str:
@@ -94,7 +83,7 @@ def branch_row(folder: str, metrics: dict | None, errors: int, warnings: int, re
                     OK if not errors else ERRORS, errors, warnings, report_written)
     if errors:
         return row
-    row.findings = [(rule_of(f), f.get("说明", "")) for f in metrics.get("检查发现") or []]
+    row.findings = [(f.get("规则编号"), f.get("说明", "")) for f in metrics.get("检查发现") or []]
     row.figures = {header: _get(metrics, path) if present is None or set(kinds) & present else None
                    for header, path, kinds in FIGURES}
     if present is not None:
@@ -114,7 +103,7 @@ def failed_row(folder: str, reason: str) -> BranchRow:
 
 @dataclass
 class RuleStat:
-    id: str
+    id: RuleId
     name: str
     checked: int
     met: int
@@ -172,7 +161,7 @@ class Rollup:
             stats.append(RuleStat(rule.id, rule.name, len(judged), sum(1 for met in judged if met)))
         return stats
 
-    def failing(self, rule_id: str) -> list[tuple[BranchRow, list[str]]]:
+    def failing(self, rule_id: RuleId) -> list[tuple[BranchRow, list[str]]]:
         """The branches that do not meet a rule, each with its findings under it."""
         out = []
         for row in self.counted:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from pipeline.aggregate import (
     talk_records,
     year_end_members,
 )
+from pipeline.names import RuleId
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
 from pipeline.values import norm_key, split_names
 
@@ -50,8 +52,8 @@ SOURCE_KINDS = (CHARTER, TIAOLI, GUIDING, LOCAL)
 class Rule:
     """One rule: its defaults here, its overrides in pipeline.toml under [rules."<id>"]."""
 
-    id: str  # its name in pipeline.toml
-    name: str  # 规则 of its findings
+    id: RuleId  # its name in pipeline.toml, and 规则编号 of its findings
+    name: str  # 规则 of its findings (their display name; a part of the rule may have its own)
     check: str  # the checker: count, theme_day, talks, dues, study, …
     counted: str  # the activity type (组织生活台账.类型) or ledger kind counted
     action: str  # what is done, for sentences: 召开支委会 -> `5月未召开支委会`
@@ -64,45 +66,73 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("支委会", "支委会每月召开", "count", "支委会", "召开支委会", MONTH, 1,
+    Rule(RuleId.COMMITTEE, "支委会每月召开", "count", "支委会", "召开支委会", MONTH, 1,
          f"{REGULATIONS}第十二条", TIAOLI, applies="full_members", options={"min_full_members": 7}),
-    Rule("党员大会", "党员大会每季度召开", "count", "党员大会", "召开党员大会", QUARTER, 1,
+    Rule(RuleId.MEMBERS_MEETING, "党员大会每季度召开", "count", "党员大会", "召开党员大会", QUARTER, 1,
          f"{REGULATIONS}第十一条", TIAOLI),
-    # Its name leaves out 党员大会: the appendix shades the months of findings whose 规则 names
-    # an activity, and a meeting short of a quorum was still held.
-    Rule("党员大会到会人数", "大会到会人数过半数", "quorum", "党员大会", "召开党员大会", YEAR, None,
+    # A meeting short of a quorum was still held: not one of context.ACTIVITY_RULES (the
+    # appendix does not shade its month).
+    Rule(RuleId.QUORUM, "大会到会人数过半数", "quorum", "党员大会", "召开党员大会", YEAR, None,
          f"{REGULATIONS}第十一条", TIAOLI),
-    Rule("党小组会", "党小组会每月召开", "groups", "党小组会", "召开党小组会", MONTH, 1,
+    Rule(RuleId.GROUP_MEETING, "党小组会每月召开", "groups", "党小组会", "召开党小组会", MONTH, 1,
          f"{REGULATIONS}第十三条", TIAOLI, applies="party_groups"),
-    Rule("党课", "党课每季度开展", "count", "党课", "讲党课", QUARTER, 1,
+    Rule(RuleId.LESSON, "党课每季度开展", "count", "党课", "讲党课", QUARTER, 1,
          "本地“三会一课”制度（党课次数由上级党委规定）", LOCAL),
-    Rule("书记讲党课", "支部书记每年讲党课", "secretary_lesson", "党课", "讲党课", YEAR, 1,
+    Rule(RuleId.SECRETARY_LESSON, "支部书记每年讲党课", "secretary_lesson", "党课", "讲党课", YEAR, 1,
          f"本地“三会一课”制度（{REGULATIONS}第十五条要求党员领导干部定期讲党课）", LOCAL),
-    Rule("主题党日", "主题党日每月开展", "theme_day", "主题党日", "开展主题党日", MONTH, 1,
+    Rule(RuleId.THEME_DAY, "主题党日每月开展", "theme_day", "主题党日", "开展主题党日", MONTH, 1,
          f"{REGULATIONS}第十六条", TIAOLI, options={"deadline_day": 10}),
-    Rule("组织生活会", "组织生活会每年召开", "count", "组织生活会", "召开组织生活会", YEAR, 1,
+    Rule(RuleId.LIFE_MEETING, "组织生活会每年召开", "count", "组织生活会", "召开组织生活会", YEAR, 1,
          f"{REGULATIONS}第十七条", TIAOLI, options={"next_year_months": 3}),
-    Rule("民主评议党员", "民主评议党员每年开展", "count", "民主评议党员", "开展民主评议党员", YEAR, 1,
+    Rule(RuleId.APPRAISAL, "民主评议党员每年开展", "count", "民主评议党员", "开展民主评议党员", YEAR, 1,
          f"{REGULATIONS}第十八条", TIAOLI, options={"next_year_months": 3}),
-    Rule("谈心谈话", "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1,
+    Rule(RuleId.TALKS, "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1,
          f"{REGULATIONS}第十九条", TIAOLI,
          options={"each_member": True, "secretary_committee": True, "secretary_all": False,
                   "before_meeting_months": 1}),
-    Rule("党费", "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None,
+    Rule(RuleId.DUES, "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None,
          f"{DUES_REGULATIONS}第十二条", GUIDING, options={"serious_months": 6, "pay_by": "按月", "late_months": 6}),
-    Rule("缺席组织生活", "党员参加组织生活", "absence", "组织生活台账", "参加组织生活", MONTH, None,
+    Rule(RuleId.ABSENCE, "党员参加组织生活", "absence", "组织生活台账", "参加组织生活", MONTH, None,
          f"{CONSTITUTION}第九条", CHARTER, options={"absent_months": 6}),
-    Rule("预备党员转正", "预备党员按期转正", "probation", "党员名册", "讨论转正", YEAR, None,
+    Rule(RuleId.PROBATION, "预备党员按期转正", "probation", "党员名册", "讨论转正", YEAR, None,
          f"{CONSTITUTION}第七条", CHARTER),
-    Rule("换届", "支部委员会按期换届", "term", "基本信息", "换届", YEAR, None,
+    Rule(RuleId.TERM, "支部委员会按期换届", "term", "基本信息", "换届", YEAR, None,
          f"{REGULATIONS}第二十一条", TIAOLI, options={"term_years": 3, "village_term_years": 5}),
-    Rule("学习笔记检查", "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
+    Rule(RuleId.STUDY, "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
          "本地学习笔记检查制度（每季度调阅检查党员学习笔记）", LOCAL),
-    Rule("整改", "整改按期完成", "rectify", "整改台账", "完成整改", YEAR, None,
+    Rule(RuleId.RECTIFY, "整改按期完成", "rectify", "整改台账", "完成整改", YEAR, None,
          "上年度查摆问题应按整改时限整改到位", LOCAL, applies="rectify"),
 )
 
-RULE_BY_ID = {rule.id: rule for rule in RULES}
+RULE_BY_ID: dict[RuleId, Rule] = {rule.id: rule for rule in RULES}
+
+# The 规则 of findings that a part of a rule reports under a name of its own; their 规则编号
+# is the rule's id.
+LATE_THEME_DAY = "主题党日按时开展"
+EACH_MEMBER_TALKS = "每名党员参加谈心谈话"
+SECRETARY_COMMITTEE_TALKS = "书记与支委谈心谈话"
+BEFORE_MEETING_TALKS = "组织生活会前谈心谈话"
+# 规则 of the finding previous.recurring adds (RuleId.RECURRING).
+RECURRING_NAME = "上年问题再次出现"
+# Every 规则 a finding of this program can carry -> its rule id.
+_ID_BY_NAME: dict[str, RuleId] = {
+    **{rule.name: rule.id for rule in RULES},
+    LATE_THEME_DAY: RuleId.THEME_DAY, EACH_MEMBER_TALKS: RuleId.TALKS, SECRETARY_COMMITTEE_TALKS: RuleId.TALKS,
+    BEFORE_MEETING_TALKS: RuleId.TALKS, RECURRING_NAME: RuleId.RECURRING,
+}
+
+
+def rule_of(finding: Mapping) -> RuleId | None:
+    """The rule id of a finding read back from a metrics.json: its 规则编号, or, for one written
+    before findings carried it (last year's outputs, an older draft), the rule its 规则 names.
+    None when neither tells. A finding of this run carries 规则编号: select by that."""
+    said = finding.get("规则编号")
+    if said is not None:
+        return RuleId(said) if isinstance(said, str) and said in _RULE_IDS else None
+    return _ID_BY_NAME.get(str(finding.get("规则") or ""))
+
+
+_RULE_IDS = {rule_id.value for rule_id in RuleId}
 
 
 @dataclass(frozen=True)
@@ -133,7 +163,7 @@ class RuleSettings:
                    **rule.options)
 
 
-def default_settings() -> dict[str, RuleSettings]:
+def default_settings() -> dict[RuleId, RuleSettings]:
     """Every rule's defaults by rule id."""
     return {rule.id: RuleSettings.default(rule) for rule in RULES}
 
@@ -142,7 +172,7 @@ def default_settings() -> dict[str, RuleSettings]:
 class Settings:
     """Every rule's settings by rule id (the ids of RULES), and the file they came from."""
 
-    rules: dict[str, RuleSettings] = field(default_factory=default_settings)
+    rules: dict[RuleId, RuleSettings] = field(default_factory=default_settings)
     path: Path | None = None
     # Settings a branch's 基本信息 gave (settings.for_branch): rule id -> {key: (value, Source)}.
     local: dict = field(default_factory=dict)
@@ -168,7 +198,8 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
             # without dues is the 党章's); otherwise the rule's.
             source = finding.pop("依据", None) or _source(cfg)
             kind = finding.pop("依据类别", None) or cfg.source_kind
-            finding = {"规则": finding.pop("规则", rule.name), **finding, "依据": source, "依据类别": kind}
+            finding = {"规则": finding.pop("规则", rule.name), "规则编号": rule.id, **finding, "依据": source,
+                       "依据类别": kind}
             provenance.add(f"检查发现.{len(findings)}", [*sources, *basis])
             provenance.add("检查发现", [*sources, *basis])
             findings.append(finding)
@@ -217,7 +248,7 @@ def _source(cfg: RuleSettings) -> str:
 _PERIOD_NAMES = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 
 
-def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[str, dict]:
+def applied(config: Settings | None, ledgers: Ledgers, metrics: dict) -> dict[RuleId, dict]:
     """Every rule with its numbers, for metrics.json (`检查规则`) and templates: `启用` (on in
     pipeline.toml), `适用` (支委会 needs 7 正式党员, 党小组会 a roster with 党小组), `已检查`, and
     `未检查原因` when it was not checked."""
@@ -288,19 +319,19 @@ def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[str, ...]:
 def next_year_months(config: Settings | None) -> int:
     """How many months of the next year a 组织生活会/民主评议党员 may be held in and still count
     for the report year (the larger of the two rules' settings; a rule turned off gives none)."""
-    months = [cfg.next_year_months or 0 for cfg in (_settings_of(config, RULE_BY_ID[i])
-                                                     for i in vocab.YEAR_OF_MEETING_TYPES) if cfg.enabled]
+    months = [cfg.next_year_months or 0 for cfg in (_settings_of(config, rule) for rule in RULES
+                                                     if "next_year_months" in rule.options) if cfg.enabled]
     return max(months, default=0)
 
 
 # What the all-met sentence may name, and the rules behind each name.
-MET_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("“三会一课”", ("支委会", "党员大会", "党小组会", "党课")),
-    ("主题党日", ("主题党日",)),
-    ("谈心谈话", ("谈心谈话",)),
-    ("党费收缴", ("党费",)),
-    ("组织生活会", ("组织生活会",)),
-    ("学习笔记检查", ("学习笔记检查",)),
+MET_NAMES: tuple[tuple[str, tuple[RuleId, ...]], ...] = (
+    ("“三会一课”", (RuleId.COMMITTEE, RuleId.MEMBERS_MEETING, RuleId.GROUP_MEETING, RuleId.LESSON)),
+    ("主题党日", (RuleId.THEME_DAY,)),
+    ("谈心谈话", (RuleId.TALKS,)),
+    ("党费收缴", (RuleId.DUES,)),
+    ("组织生活会", (RuleId.LIFE_MEETING,)),
+    ("学习笔记检查", (RuleId.STUDY,)),
 )
 
 
@@ -321,7 +352,7 @@ def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
     at the 评议 meeting; the names stay in 校验报告 and metrics.json.
     """
     notes: list[str] = []
-    dues = [f for f in findings or [] if f.get("规则") == RULE_BY_ID["党费"].name]
+    dues = [f for f in findings or [] if f.get("规则编号") == RuleId.DUES]
     for f in findings or []:
         if f in dues:
             if f is dues[0]:
@@ -475,7 +506,7 @@ def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         months = [f"{m}月" for m in late]
         days = _join(f"{d.month}月{d.day}日" for d in late.values())
         # The 条例 fixes one day a month; a day of the month is local practice.
-        finding = {"规则": f"{rule.counted}按时开展",
+        finding = {"规则": LATE_THEME_DAY,
                    "说明": f"{_join(months)}{rule.counted}在{cfg.deadline_day}日后召开（{days}）",
                    "涉及": months, "依据": f"本地主题党日制度（每月{cfg.deadline_day}日前开展；{REGULATIONS}第十六条："
                                        "每月相对固定1天开展主题党日）", "依据类别": LOCAL}
@@ -526,7 +557,7 @@ def _each_member(cfg: RuleSettings, ledgers: Ledgers, flagged: set[str]) -> list
     if not short:
         return []
     names = [m["姓名"] for m in short]
-    rule = "每名党员参加谈心谈话"
+    rule = EACH_MEMBER_TALKS
     if not rows and unnamed:
         # Talks logged only as 组织生活 rows name no one: say what cannot be verified.
         return [({"规则": rule, "说明": "谈心谈话未记录谈话人和谈话对象，无法核实每名党员参加谈心谈话的情况",
@@ -559,7 +590,7 @@ def _secretary_committee(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         return []
     names = [m["姓名"] for m in short]
     what = "开展谈心谈话" if cfg.threshold == 1 else f"谈心谈话{cfg.threshold}次"
-    finding = {"规则": "书记与支委谈心谈话", "说明": f"支部书记全年未与支委{_join(names)}{what}", "涉及": names,
+    finding = {"规则": SECRETARY_COMMITTEE_TALKS, "说明": f"支部书记全年未与支委{_join(names)}{what}", "涉及": names,
                "报告说明": f"支部书记全年未与{len(names)}名支委{what}"}
     return [(finding, [*short, ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else short)]
 
@@ -584,7 +615,7 @@ def _before_meeting(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     days = [f"{m['日期'].month}月{m['日期'].day}日" if m["日期"].year == ledgers.year
             else f"{m['日期'].year}年{m['日期'].month}月{m['日期'].day}日" for m in missing]
     span = f"当月及前{cfg.before_meeting_months}个月"
-    finding = {"规则": "组织生活会前谈心谈话",
+    finding = {"规则": BEFORE_MEETING_TALKS,
                "说明": f"{_join(days)}组织生活会{span}会前没有谈心谈话记录", "涉及": days,
                "报告说明": "组织生活会前未开展谈心谈话"}
     return [(finding, missing)]

@@ -17,6 +17,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.errors import ConfigError
+from pipeline.names import IssueCode, RuleId
 from pipeline.packaged import DEFAULT_SETTINGS_NAME, data_file
 from pipeline.rules import RULE_BY_ID, SOURCE_KINDS, Rule, RuleSettings, Settings, default_settings
 
@@ -55,10 +56,10 @@ _QUOTE_HINT = ('中文名称要加英文双引号，如 [rules."支委会"]；tr
 
 
 # 基本信息 items that set a rule for that branch alone, over pipeline.toml: item -> (rule id, key).
-BRANCH_ITEMS: dict[str, tuple[str, str]] = {
-    "党费缴纳方式": ("党费", "pay_by"),
-    "书记与每名党员谈话": ("谈心谈话", "secretary_all"),
-    "党课每季度次数": ("党课", "threshold"),
+BRANCH_ITEMS: dict[str, tuple[RuleId, str]] = {
+    "党费缴纳方式": (RuleId.DUES, "pay_by"),
+    "书记与每名党员谈话": (RuleId.TALKS, "secretary_all"),
+    "党课每季度次数": (RuleId.LESSON, "threshold"),
 }
 
 
@@ -79,7 +80,7 @@ def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
             if value is None:
                 log.warning(src.file if src else "（基本信息）", f"“{item}”应为“按月”或“按季度”，已按规则设置文件处理",
                             "请改为“按月”或“按季度”", sheet=src.sheet if src else None, row=src.row if src else None,
-                            column=item, value=text, code="bad-value")
+                            column=item, value=text, code=IssueCode.BAD_VALUE)
                 continue
         if key == "secretary_all" and not isinstance(value, bool):
             continue  # read_info has said what is wrong with the cell
@@ -114,7 +115,7 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"规则设置文件 {path} {at}。{_QUOTE_HINT}") from None
 
 
-def _apply(data: dict, path: Path) -> dict[str, RuleSettings]:
+def _apply(data: dict, path: Path) -> dict[RuleId, RuleSettings]:
     """Validate the file's tables and lay them over the defaults."""
     names = "、".join(RULE_BY_ID)
     unknown = [k for k in data if k != "rules"]
@@ -125,14 +126,15 @@ def _apply(data: dict, path: Path) -> dict[str, RuleSettings]:
     if not isinstance(tables, dict):
         raise ConfigError(f'规则设置文件 {path} 中的 rules 应写成 [rules."规则名"] 各节（规则名：{names}）')
     out = default_settings()
+    by_name: dict[str, Rule] = {rule_id.value: rule for rule_id, rule in RULE_BY_ID.items()}
     for rule_id, table in tables.items():
-        rule = RULE_BY_ID.get(rule_id)
+        rule = by_name.get(rule_id)
         if rule is None:
             raise ConfigError(f"规则设置文件 {path} 中没有名为“{rule_id}”的规则。可设置的规则：{names}")
         if not isinstance(table, dict):
             raise ConfigError(f'规则设置文件 {path} 中的 rules."{rule_id}" 应写成一节：'
                               f'[rules."{rule_id}"]，下面每行一项，如 enabled = true')
-        out[rule_id] = replace(out[rule_id], **{k: _value(path, rule, k, v) for k, v in table.items()})
+        out[rule.id] = replace(out[rule.id], **{k: _value(path, rule, k, v) for k, v in table.items()})
     return out
 
 

@@ -32,67 +32,6 @@ ROWS_PREFIX = "问题行-"
 LIST_SHEET = "全部问题"
 MAX_COPIED_ROWS = 2000  # per ledger sheet; the rest stay listed on 全部问题
 
-# Issue.code -> what kind of problem it is, for the summary; bad-*/unknown-* follow TYPE_NOUNS.
-CODE_LABELS: dict[str, str] = {
-    "missing-value": "缺少必填内容",
-    "rectify-no-reason": "整改未完成但未写明原因",
-    "bad-value": "内容无效",
-    "duplicate": "重复记录",
-    "out-of-year": "不在报告年度内",
-    "out-of-year-sheet": "整张表属于其他年度",
-    "not-in-roster": "姓名不在党员名册中",
-    "dues-total": "党费合计与各月之和不一致",
-    "info-conflict": "基本信息前后不一致",
-    "formula-no-value": "公式没有计算结果",
-    "formula-error": "公式计算出错",
-    "unknown-sheet": "未识别的工作表",
-    "unknown-columns": "未识别的列",
-    "ambiguous-sheet": "无法确定台账种类",
-    "unreadable": "文件无法读取",
-    "encrypted": "文件设有密码",
-    "unsupported-file": "不是表格文件",
-    "unsafe-xml": "文件含有不安全的内容",
-    "too-large": "文件过大",
-    "no-info": "缺少基本信息表",
-    "missing-ledger": "缺少台账",
-    "negative": "数字是负数",
-    "example-row": "示例行被改写",
-    "bad-header": "表头缺少必填列",
-    "ambiguous-month": "年月可能被误读",
-    "same-name": "名册中有同名党员",
-    "adoption-conflict": "采用情况前后不一",
-    "mark-none": "符号按空白处理",
-    "mark-paid": "符号按已缴处理",
-    "dues-conflict": "同一党员同一月份党费金额不同",
-    "other-conflict": "其他事项同名而数量不同",
-    "status-from-remark": "党员变动读自备注",
-    "status-no-date": "党员变动没有写年月",
-    "left-before-year": "党员在报告年度前已减少",
-    "total-mismatch": "合计行与各行之和不一致",
-    "hidden-sheet": "隐藏的工作表（已统计）",
-    "hidden-rows": "隐藏的行（已统计）",
-}
-TYPE_NOUNS: dict[str, str] = {
-    "date": "日期", "anydate": "日期", "month": "年月", "number": "数字", "int": "整数",
-    "activity": "活动类型", "speaker": "主讲人类别", "category": "人员类别", "yesno": "是否",
-    "level": "采用级别", "problem": "问题类型", "quarter": "季度", "paymonth": "所属月份",
-    "section": "板块", "remit": "上缴情况", "status": "党员状态",
-    "text": "文字", "name": "姓名", "names": "姓名", "deadline": "完成时限", "rectify": "完成情况",
-}
-
-
-def code_label(code: str, reason: str = "") -> str:
-    """A short Chinese name for an issue code (falls back to the reason)."""
-    if code in CODE_LABELS:
-        return CODE_LABELS[code]
-    prefix, _, ctype = code.partition("-")
-    if prefix == "bad" and ctype in TYPE_NOUNS:
-        return f"{TYPE_NOUNS[ctype]}无法识别"
-    if prefix == "unknown" and ctype in TYPE_NOUNS:
-        return f"不是已知的{TYPE_NOUNS[ctype]}"
-    return reason or code or "其他"
-
-
 # ---------------------------------------------------------------- styles
 
 _BORDER, _HEADER_FILL = BORDER, HEADER_FILL
@@ -264,7 +203,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     _put(ws, row, 1, "按问题种类统计").font = _BOLD
     _header(ws, row + 1, ["问题种类", "级别", "个数"])
     row += 2
-    kinds = Counter((code_label(i.code, i.reason), i.severity) for i in log.items)
+    kinds = Counter((i.code.label, i.severity) for i in log.items)
     for (label, severity), n in sorted(kinds.items(), key=lambda kv: (kv[0][1] != ERROR, -kv[1], kv[0][0])):
         for index, value in enumerate((label, severity, n), 1):
             _put(ws, row, index, value, _BOXED)

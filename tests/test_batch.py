@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pipeline import api, settings
 from pipeline.batch import Job, Outcome, Task, run_batch, work
 from pipeline.cli import _Console, cli
-from pipeline.rollup import ERRORS, FAILED, OK, BranchRow, Rollup
+from pipeline.rollup import ERRORS, FAILED, OK, BranchRow, Rollup, branch_row
 from pipeline.rollup_report import rollup_docx, rollup_paragraphs
 from pipeline.summary import summary_workbook
 from tests.builders import EMPTY_LEDGERS, ROSTER, assert_zip_is_fixed, branch, write_xlsx
@@ -349,3 +349,15 @@ def test_a_figure_whose_ledger_is_missing_is_blank_not_0():
     text = [c for s, c in rollup_paragraphs(rollup) if s != "table"]
     assert any(t.startswith("台账无误的2个党支部共有党员10名") and t.endswith(
         "部分党支部缺少党员名册、党费或组织生活台账，相应数字未计入，各项计入的支部数见各支部汇总.xlsx的“合计”表。") for t in text)
+
+
+def test_a_branch_row_judges_rules_by_the_findings_rule_ids():
+    checked = {rule: {"已检查": True} for rule in ("谈心谈话", "组织生活会", "主题党日")}
+    metrics = {"检查规则": checked, "检查发现": [
+        {"规则": "组织生活会前谈心谈话", "规则编号": "谈心谈话", "说明": "3月1日组织生活会当月及前1个月会前没有谈心谈话记录"},
+        {"规则": "每名党员参加谈心谈话", "规则编号": "谈心谈话", "说明": "张一全年未参加谈心谈话"}]}
+    row = branch_row("一支部", metrics, 0, 0, True)
+    # Both findings are parts of 谈心谈话; 组织生活会 (whose name one of them begins with) is met.
+    assert row.rules == {"谈心谈话": False, "组织生活会": True, "主题党日": True}
+    assert Rollup([row]).failing("谈心谈话") == [(row, ["3月1日组织生活会当月及前1个月会前没有谈心谈话记录",
+                                                       "张一全年未参加谈心谈话"])]

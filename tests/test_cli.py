@@ -218,6 +218,21 @@ def test_keep_going_does_not_judge_rules_on_a_ledger_with_error_rows(bad, tmp_pa
     assert "- 党课每季度开展（组织生活台账中有错误行，改正后才能检查）" in (out / "校验报告.md").read_text(encoding="utf-8")
 
 
+def test_console_lists_unchecked_rules_by_their_entry_not_their_words():
+    from pipeline.api import BranchRun
+
+    def entry(name, why, **flags):
+        return {"规则": name, "启用": True, "适用": True, "已检查": False, "未检查原因": why, **flags}
+
+    run = BranchRun("", Path("."), metrics={"检查规则": {
+        "党课": entry("党课每季度开展", "已在规则设置中关闭", 启用=False),
+        "支委会": entry("支委会每月召开", "正式党员不足7人，不适用", 适用=False),
+        # Could not be judged, whatever its reason says.
+        "整改": entry("整改按期完成", "整改台账已关闭，不适用本表"),
+        "党费": {"规则": "党费按月缴纳", "启用": True, "适用": True, "已检查": True}}})
+    assert run.detail_lines() == ["[规则检查] 未检查：整改按期完成（整改台账已关闭，不适用本表）。"]
+
+
 def test_console_names_rules_that_could_not_be_checked(tmp_path):
     folder = branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]])
     (folder / "台账.xlsx").unlink()

@@ -130,6 +130,17 @@ def test_a_new_finding_is_listed(drafts, tmp_path):
     assert "- 新增：第二季度未召开党员大会（党员大会按季度召开）" in (tmp_path / "d" / DIFF_MD).read_text(encoding="utf-8")
 
 
+def test_findings_of_an_output_older_than_rule_ids_are_the_same_findings(drafts, tmp_path):
+    first, _ = drafts
+    older = tmp_path / "older"
+    shutil.copytree(first, older)
+    metrics = json.loads((older / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["检查发现"] and all(f.pop("规则编号") for f in metrics["检查发现"])
+    (older / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False), encoding="utf-8")
+    result = invoke("diff", str(older), str(first), "--outputs", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+
+
 def test_usage_errors_exit_2_in_chinese(drafts, tmp_path):
     first, _ = drafts
     missing = invoke("diff", str(first), str(tmp_path / "无此文件夹"))

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.api import run_report
 from pipeline.cli import cli
-from pipeline.previous import derived, dues_across_years, meetings_change
+from pipeline.previous import RECURRING, derived, dues_across_years, meetings_change, recurring
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,7 +156,7 @@ def test_last_years_ledgers_with_errors_are_refused(years, tmp_path):
 
 def _dues_metrics(months: list[int]) -> dict:
     return {"检查规则": {"党费": {"规则": "党费按月缴纳", "已检查": True, "严重连续月数": 6}},
-            "检查发现": [{"规则": "党费按月缴纳", "说明": "孙海涛" + "、".join(f"{m}月" for m in months) + "未缴纳党费",
+            "检查发现": [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "孙海涛" + "、".join(f"{m}月" for m in months) + "未缴纳党费",
                       "涉及": [f"{m}月" for m in months], "姓名": "孙海涛"}]}
 
 
@@ -184,3 +184,27 @@ def test_wording_is_silent_where_last_year_is_unknown():
     words = derived(m)
     assert words["同比谈心谈话"] == "" and words["同比党费"] == "" and words["同比信息报送"] == ""
     assert all(v == "" for v in derived({"组织生活": {"支委会": 12}}).values())
+
+
+def test_recurring_findings_are_matched_by_rule_id():
+    late = {"规则": "主题党日按时开展", "规则编号": "主题党日", "说明": "7月主题党日在10日后召开（7月12日）", "涉及": ["7月"]}
+    talks = {"规则": "每名党员参加谈心谈话", "规则编号": "谈心谈话", "说明": "张一全年未参加谈心谈话", "涉及": ["张一"]}
+    # Last year's metrics.json may be older than 规则编号: its 规则 says the rule (rules.rule_of);
+    # a 规则 no rule has is left out rather than guessed at.
+    last = {"检查发现": [{"规则": "主题党日每月开展", "说明": "3月未开展主题党日"},
+                       {"规则": "书记与支委谈心谈话", "说明": "支部书记全年未与支委李二开展谈心谈话"},
+                       {"规则": "主题党日", "说明": "不是本程序的发现"},
+                       {"规则": RECURRING, "说明": "上年的再次出现不再算"}]}
+    m = {"检查发现": [late, talks]}
+    recurring(m, last)
+    added = m["检查发现"][2:]
+    assert [(f["规则"], f["规则编号"], f["涉及"]) for f in added] == [
+        (RECURRING, "上年问题再次出现", ["主题党日按时开展"]), (RECURRING, "上年问题再次出现", ["每名党员参加谈心谈话"])]
+    assert added[0]["说明"] == "上年检查发现的“主题党日按时开展”方面问题今年再次出现（上年：3月未开展主题党日）"
+    assert added[1]["报告说明"] == "上年检查发现的“每名党员参加谈心谈话”方面问题今年再次出现"
+    # With 规则编号 last year, the same; a rule found only last year adds nothing.
+    again = {"检查发现": [late]}
+    recurring(again, {"检查发现": [{**late, "说明": "5月主题党日在10日后召开（5月11日）"},
+                                   {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"}]})
+    assert [f["说明"] for f in again["检查发现"][1:]] == [
+        "上年检查发现的“主题党日按时开展”方面问题今年再次出现（上年：5月主题党日在10日后召开（5月11日））"]

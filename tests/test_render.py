@@ -578,8 +578,8 @@ def test_appendix_marks_gaps(metrics):
     m["组织生活"]["按月"]["支委会"][4] = 0  # May
     m["组织生活"]["按月"]["党课"][3:6] = [0, 0, 0]  # no lecture in Q2
     # Shading follows the rule-check findings (which respect pipeline.toml), not the counts.
-    m["检查发现"] = [{"规则": "支委会每月召开", "说明": "5月未召开支委会", "涉及": ["5月"]},
-                  {"规则": "党课每季度开展", "说明": "第二季度未讲党课", "涉及": ["第二季度"]},
+    m["检查发现"] = [{"规则": "支委会每月召开", "规则编号": "支委会", "说明": "5月未召开支委会", "涉及": ["5月"]},
+                  {"规则": "党课每季度开展", "规则编号": "党课", "说明": "第二季度未讲党课", "涉及": ["第二季度"]},
                   *m["检查发现"]]
     rows = {r["项目"]: r for r in build_context(m)["附件表"]}
     assert rows["主题党日"]["月"][6] == "12日" and rows["主题党日"]["月"][0] == "7日"
@@ -590,6 +590,25 @@ def test_appendix_marks_gaps(metrics):
     assert rows["主题党日"]["底色"][6] != "auto"  # late in July (检查发现)
     xml = _parts(render_docx(TEMPLATE, build_context(m)))["word/document.xml"].decode("utf-8")
     assert xml.count('w:fill="D9D9D9"') == 1 + 3 + 1
+
+
+def test_appendix_shades_by_rule_id_not_by_words(metrics):
+    m = copy.deepcopy(metrics)
+    m["检查发现"] = [
+        # 书记讲党课 is about 党课: its finding shades the 党课 row.
+        {"规则": "支部书记每年讲党课", "规则编号": "书记讲党课", "说明": "…", "涉及": ["第一季度"]},
+        # A meeting short of a quorum was held: the 党员大会 row stays unshaded.
+        {"规则": "大会到会人数过半数", "规则编号": "党员大会到会人数", "说明": "…", "涉及": ["6月"]},
+        # The rule's words in a finding of another rule shade nothing.
+        {"规则": "支委会每月召开", "规则编号": "谈心谈话", "说明": "…", "涉及": ["5月"]},
+    ]
+    rows = {r["项目"]: r for r in build_context(m)["附件表"]}
+    assert [rows["党课"]["底色"][i] != "auto" for i in range(12)] == [True] * 3 + [False] * 9
+    assert all(fill == "auto" for kind in ("党员大会", "支委会", "主题党日") for fill in rows[kind]["底色"])
+    # and the claims follow the same ids: 党课 not met, so no 认真落实 sentence.
+    assert build_context(m)["组织生活制度句"] == ""
+    m["检查发现"] = m["检查发现"][1:]
+    assert build_context(m)["组织生活制度句"].startswith("严格按照每月10日前")
 
 
 def test_single_items_are_not_numbered_and_partial_figures_read_naturally(metrics):
@@ -617,7 +636,7 @@ def test_organisational_life_claims_follow_the_rule_checks(metrics):
     m["检查规则"]["党课"]["已检查"] = False  # a rule that could not be judged backs no claim
     assert "认真落实“三会一课”" not in _render_md(m)
     m["检查规则"]["党课"]["已检查"] = True
-    m["检查发现"] = [{"规则": "党员大会每季度召开", "说明": "第二季度未召开党员大会", "涉及": ["第二季度"]}]
+    m["检查发现"] = [{"规则": "党员大会每季度召开", "规则编号": "党员大会", "说明": "第二季度未召开党员大会", "涉及": ["第二季度"]}]
     assert "严格按照" not in _render_md(m)
 
 
@@ -632,7 +651,7 @@ def test_dues_claims_both_ways(metrics):
     md = _render_md(m)
     assert "足额" not in md and "全年共收党费5760元（应缴5760元）。" in md
     m["党费"]["足额"] = True
-    m["检查发现"].append({"规则": "党费按月缴纳", "说明": "王五3月未缴纳党费", "涉及": ["3月"]})
+    m["检查发现"].append({"规则": "党费按月缴纳", "规则编号": "党费", "说明": "王五3月未缴纳党费", "涉及": ["3月"]})
     assert "按月足额" not in _render_md(m)
     m["检查发现"].pop()
     m["检查规则"]["党费"]["已检查"] = False
@@ -643,8 +662,8 @@ def test_talk_and_study_claims_both_ways(metrics):
     m = copy.deepcopy(metrics)
     md = _render_md(m)
     assert "和全体党员开展谈心谈话10次" in md and "每季度对党员学习情况进行1次调阅检查" in md
-    m["检查发现"] = [{"规则": "谈心谈话全覆盖", "说明": "支部书记全年未与王五开展谈心谈话", "涉及": ["王五"]},
-                  {"规则": "学习笔记每季度检查", "说明": "第二季度未开展学习笔记检查", "涉及": ["第二季度"]}]
+    m["检查发现"] = [{"规则": "谈心谈话全覆盖", "规则编号": "谈心谈话", "说明": "支部书记全年未与王五开展谈心谈话", "涉及": ["王五"]},
+                  {"规则": "学习笔记每季度检查", "规则编号": "学习笔记检查", "说明": "第二季度未开展学习笔记检查", "涉及": ["第二季度"]}]
     md = _render_md(m)
     assert "全体党员" not in md and "每季度" not in md.split("## 二、")[0]
     assert "开展谈心谈话10次" in md and "全年对党员学习情况进行调阅检查4次" in md

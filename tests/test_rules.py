@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import api, cli, rules, settings
 from pipeline.errors import ConfigError
+from pipeline.names import RuleId
 from pipeline.packaged import data_file
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
@@ -48,8 +49,19 @@ def findings(tmp_path: Path, config: str | None = None, **changes) -> list[dict]
     return analyse(tmp_path, config, **changes).findings
 
 
+# Each 规则 a finding can carry -> its 规则编号 (the rule id), spelled out here apart from rules.py.
+RULE_IDS = {"支委会每月召开": "支委会", "党员大会每季度召开": "党员大会", "大会到会人数过半数": "党员大会到会人数",
+            "党小组会每月召开": "党小组会", "党课每季度开展": "党课", "支部书记每年讲党课": "书记讲党课",
+            "主题党日每月开展": "主题党日", "主题党日按时开展": "主题党日", "组织生活会每年召开": "组织生活会",
+            "民主评议党员每年开展": "民主评议党员", "谈心谈话全覆盖": "谈心谈话", "每名党员参加谈心谈话": "谈心谈话",
+            "书记与支委谈心谈话": "谈心谈话", "组织生活会前谈心谈话": "谈心谈话", "党费按月缴纳": "党费",
+            "党员参加组织生活": "缺席组织生活", "预备党员按期转正": "预备党员转正", "支部委员会按期换届": "换届",
+            "学习笔记每季度检查": "学习笔记检查", "整改按期完成": "整改", "上年问题再次出现": "上年问题再次出现"}
+
+
 def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list[dict]:
-    return [{"规则": rule, "说明": note, "涉及": involved, "依据": source, "依据类别": kind_of(source), **extra}]
+    return [{"规则": rule, "规则编号": RULE_IDS[rule], "说明": note, "涉及": involved, "依据": source,
+             "依据类别": kind_of(source), **extra}]
 
 
 def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
@@ -110,7 +122,7 @@ def test_assembly_each_quarter_31_march_versus_1_april(tmp_path, days, expected)
     acts = without(compliant()["activities"], "党员大会")
     acts += [(dt.date(YEAR, m, d), "党员大会") for m, d in days]
     got = findings(tmp_path, activities=acts)
-    assert got == [{"规则": "党员大会每季度召开", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条",
+    assert got == [{"规则": "党员大会每季度召开", "规则编号": "党员大会", "说明": n, "涉及": i, "依据": f"{TIAOLI}第十一条",
                     "依据类别": "条例"}
                    for n, i in expected]
 
@@ -355,8 +367,8 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
 
 
 def test_evidence_tells_members_by_number_and_groups_dues():
-    dues = [{"规则": "党费按月缴纳", "说明": "张一2月未缴纳党费"},
-            {"规则": "党费按月缴纳", "说明": "李二连续6个月…", "严重": True}]
+    dues = [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
+            {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "李二连续6个月…", "严重": True}]
     assert rules.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
     assert rules.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
 
@@ -405,6 +417,8 @@ def test_packaged_settings_list_every_rule_with_its_defaults():
     ('[rules."党课"]\ndeadline_day = 5\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
     ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、pay_by、late_months、source、source_kind"]),
     ('["规则"]\nenabled = true\n', ["“规则”不是可设置的项目", '[rules."规则名"]']),
+    # A rule id that is no rule of RULES (previous.py's finding) has no settings either.
+    ('[rules."上年问题再次出现"]\nenabled = false\n', ["没有名为“上年问题再次出现”的规则", "支委会、党员大会"]),
 ])
 def test_invalid_project_file(tmp_path, text, words):
     path = write_config(tmp_path / "pipeline.toml", text)
@@ -433,6 +447,7 @@ def test_sample_findings_in_full():
     run = api.analyse(ROOT / "inputs", "", None, settings.load(None))
     assert run.findings == [{
         "规则": "主题党日按时开展",
+        "规则编号": "主题党日",
         "说明": "7月主题党日在10日后召开（7月12日）",
         "涉及": ["7月"],
         "依据": LATE_SOURCE,
@@ -463,3 +478,43 @@ def test_settings_in_the_working_folder_override_the_packaged_ones(tmp_path, mon
     (tmp_path / "pipeline.toml").write_text('[rules."党课"]\nthreshold = 3\n', encoding="utf-8")
     loaded = settings.load(None)
     assert loaded.path == Path("pipeline.toml") and loaded.rules["党课"].threshold == 3
+
+
+# ---------------------------------------------------------------- rule ids
+
+
+def test_rule_ids_are_one_registry():
+    # One RuleId per rule, in order, valued as the pipeline.toml sections; RECURRING is no rule.
+    assert [rule.id for rule in rules.RULES] == [i for i in RuleId if i is not RuleId.RECURRING]
+    assert all(type(rule.id) is RuleId for rule in rules.RULES) and RuleId.RECURRING not in rules.RULE_BY_ID
+    assert [i.value for i in RuleId][:3] == ["支委会", "党员大会", "党员大会到会人数"]
+    assert set(settings.Settings().rules) == set(rules.RULE_BY_ID)
+    with pytest.raises(ValueError):
+        RuleId("支部会")
+
+
+def test_every_finding_carries_its_rule_id(tmp_path):
+    # Parts of a rule reported under names of their own carry the rule's id (谈心谈话, 主题党日).
+    acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
+    got = findings(tmp_path, activities=acts, talks=[])
+    assert [(f["规则"], f["规则编号"]) for f in got] == [
+        ("支委会每月召开", "支委会"), ("主题党日按时开展", "主题党日"), ("每名党员参加谈心谈话", "谈心谈话")]
+    assert all(type(f["规则编号"]) is RuleId for f in got)
+
+
+def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
+    assert rules.rule_of({"规则编号": "党费", "规则": "别的文字"}) is RuleId.DUES
+    # A metrics.json written before findings carried 规则编号: the rule its 规则 names.
+    assert rules.rule_of({"规则": "每名党员参加谈心谈话"}) is RuleId.TALKS
+    assert rules.rule_of({"规则": "主题党日按时开展"}) is RuleId.THEME_DAY
+    assert rules.rule_of({"规则": "上年问题再次出现"}) is RuleId.RECURRING
+    # Neither tells: no guess.
+    assert rules.rule_of({"规则": "主题党日"}) is None and rules.rule_of({"规则编号": "无此规则"}) is None
+    assert rules.rule_of({"规则编号": ["党费"]}) is None
+
+
+def test_evidence_groups_dues_by_rule_id_not_by_display_name():
+    dues = [{"规则": "党费", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
+            {"规则": "党费按月缴纳", "规则编号": "谈心谈话", "说明": "李二全年未参加谈心谈话"}]
+    assert rules.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
+                                             "李二全年未参加谈心谈话。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -12,9 +13,10 @@ import pytest
 from pipeline import api, vocab
 from pipeline.cli import main
 from pipeline.issues import IssueLog
+from pipeline.names import ISSUE_LABELS, ColumnType, IssueCode, bad_code, unknown_code
 from pipeline.outputs import VALIDATION_XLSX
 from pipeline.validation import KEEP_GOING_NOTE, NO_FINDINGS, NOTHING_CHECKED
-from pipeline.workbooks import CODE_LABELS, TYPE_NOUNS, _sheet_title, code_label, validation_workbook
+from pipeline.workbooks import _sheet_title, validation_workbook
 from tests.builders import ROSTER, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +143,8 @@ def _xlsx_says(wb) -> dict:
     checks = [r[0] for r in rows(wb["规则检查"], 2) if isinstance(r[0], str)] if "规则检查" in wb.sheetnames else []
     log = IssueLog()
     for _, severity, file, sheet, row, column, value, reason, action in issues:
-        log.add(severity, file, reason, action or "", sheet=sheet, row=row, column=column, value=value)
+        log.add(severity, file, reason, action or "", sheet=sheet, row=row, column=column, value=value,
+                code=IssueCode.BAD_VALUE)  # the sheet has no codes; message() needs none
     return {
         "结果": [line for line in summary if line.startswith(("结果：", "说明："))],
         "问题": sorted(i.message() for i in log.items),
@@ -178,7 +181,7 @@ def test_workbook_and_markdown_say_the_same(tmp_path, case):
 
 def test_text_is_never_a_formula_and_control_characters_are_dropped(tmp_path):
     log = IssueLog()
-    log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期")
+    log.error("a.xlsx", "无法识别\x07", value="=HYPERLINK(\"x\")", sheet="表", row=2, column="日期", code=IssueCode.BAD_DATE)
     data = validation_workbook(log, branch="", year=2023, files=["a.xlsx"])
     wb = openpyxl.load_workbook(io.BytesIO(data))
     cell = wb["全部问题"]["G2"]
@@ -195,13 +198,29 @@ def test_sheet_titles_are_valid_and_unique():
 
 
 def test_every_issue_code_has_a_label():
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "pipeline").glob("*.py"))
-    codes = set(re.findall(r'code="([a-z-]+)"', source))
-    missing = sorted(code for code in codes if not code.startswith("bad-") and code not in CODE_LABELS)
-    assert codes and not missing, f"add labels for {missing} to CODE_LABELS in pipeline/workbooks.py"
-    types = {c.type for k in vocab.KINDS for c in k.columns}
-    assert types <= set(TYPE_NOUNS)
-    assert code_label("bad-date") == "日期无法识别" and code_label("unknown-activity") == "不是已知的活动类型"
+    assert set(ISSUE_LABELS) == set(IssueCode) and all(label.strip() for label in ISSUE_LABELS.values())
+    assert IssueCode.MISSING_VALUE.label == "缺少必填内容" and IssueCode.HIDDEN_ROWS.label == "隐藏的行（已统计）"
+    # Every column type of every ledger has its bad-/unknown- code, by ColumnType or its string.
+    for ctype in {c.type for k in vocab.KINDS for c in k.columns}:
+        assert bad_code(ctype).value == f"bad-{ctype}" and unknown_code(ctype).value == f"unknown-{ctype}"
+    assert bad_code(ColumnType.DATE) is IssueCode.BAD_DATE and bad_code("date").label == "日期无法识别"
+    assert unknown_code("activity").label == "不是已知的活动类型"
+    # Still a plain string wherever one is written.
+    assert json.dumps({"code": IssueCode.BAD_DATE}) == '{"code": "bad-date"}' and f"{IssueCode.BAD_DATE}" == "bad-date"
+
+
+def test_an_unknown_issue_code_is_refused():
+    with pytest.raises(ValueError, match="'bad-colour' is not a IssueCode"):
+        IssueCode.of("bad-colour")
+    with pytest.raises(ValueError):
+        bad_code("colour")
+    log = IssueLog()
+    with pytest.raises(ValueError):
+        log.error("a.xlsx", "无法识别", code="no-such-code")
+    with pytest.raises(TypeError):
+        log.error("a.xlsx", "无法识别")
+    log.error("a.xlsx", "无法识别", code="bad-date")
+    assert not log.items[1:] and log.items[0].code is IssueCode.BAD_DATE
 
 
 def test_cli_points_to_the_workbook(tmp_path, capsys):
