@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pipeline import vocab
+from pipeline.errors import ContractError
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
 from pipeline.names import IssueCode, bad_code, unknown_code
@@ -100,8 +101,19 @@ class Record:
     cells: dict | None = None  # wide dues: month -> cell reference (`E5`), for messages
     columns: dict | None = None  # wide dues: month -> 0-based column index (Issue.col)
 
-    def __getitem__(self, key):
-        return self.values.get(key)
+    def __getitem__(self, key: str):
+        """The field's value, None when blank; a name that is no field of the kind is a defect
+        (a typo would otherwise read as blank everywhere), so it raises KeyError."""
+        value = self.values.get(key, _ABSENT)
+        if value is _ABSENT:
+            if key not in _FIELDS[self.kind]:
+                raise KeyError(f"{key!r} is not a field of {self.kind} (vocab.Kind.fields)")
+            return None
+        return value
+
+
+_ABSENT = object()
+_FIELDS = {kind.name: kind.fields for kind in vocab.KINDS}
 
 
 # Where a row of a ledger sheet ended up (row accounting): exactly one of these per row.
@@ -152,6 +164,8 @@ class Ledgers:
     excluded: list = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)  # row accounting, one per ledger sheet
     _by_type: dict | None = field(default=None, repr=False)
+    # Indexes later stages build once from the finished records (rules' attendance rows).
+    cache: dict = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Record]:
         return self.records.get(kind, [])
@@ -512,6 +526,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
     seen: dict[str, dict[tuple, Record]] = {}  # per kind: key fields -> first record
+    possible = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
         if table.kind.name == "基本信息":
@@ -538,9 +553,15 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
         logged = len(log.items)
         outcome = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
-        key_columns = (*kind.key, *vocab.ALWAYS_KEY)
+        fields = possible[kind.name]
+        # A key field no record of this run can hold is None in every key: leaving it out
+        # changes no comparison and saves most of the work of building keys.
+        key_columns = [f for f in (*kind.key, *vocab.ALWAYS_KEY) if f in fields]
         same = seen.setdefault(kind.name, {})
         for r, record in _table_records(table, log, year, outcome, next_year_months):
+            if not record.values.keys() <= fields:
+                raise ContractError(f"{kind.name} record holds {sorted(record.values.keys() - fields)}, "
+                                    "fields not in vocab.Kind.fields: add them to Kind.derived")
             key = tuple(map(record.values.get, key_columns))
             first = same.get(key)
             if first is None:
@@ -565,6 +586,22 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
+
+
+def _possible_fields(tables: list[Table]) -> dict[str, frozenset[str]]:
+    """Per ledger kind, the fields its records can hold in this run: the columns its sheets
+    have, and what normalise sets from elsewhere (vocab.Kind.derived, vocab.DERIVED)."""
+    columns: dict[str, set[str]] = {}
+    for table in tables:
+        columns.setdefault(table.kind.name, set()).update(table.columns)
+    out = {}
+    for name, found in columns.items():
+        kind = vocab.KIND_BY_NAME[name]
+        fields = found | set(kind.derived) | set(vocab.DERIVED)
+        if "日期" in found:
+            fields.add("时刻")
+        out[name] = frozenset(fields & kind.fields)
+    return out
 
 
 class AccountingError(RuntimeError):

@@ -298,7 +298,7 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
         return "党费台账中没有填写缴纳标准"
     if rule.check == "quorum" and not any(r["应到人数"] for r in ledgers.activities(rule.counted)):
         return "党员大会没有填写应到人数"
-    if rule.check == "absence" and not any(_attendance_rows(ledgers, first=True)):
+    if rule.check == "absence" and not _attendance_rows(ledgers):
         return "组织生活台账没有“参加人员”或“缺席人员”"
     return ""
 
@@ -840,9 +840,11 @@ def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[F
     return [({"说明": note, "涉及": ["全年"]}, [*rows, *basis])]
 
 
-def _attendance_rows(ledgers: Ledgers, first: bool = False) -> list[Record]:
-    """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in (`first`: at
-    most the first, to learn whether there are any)."""
+def _attendance_rows(ledgers: Ledgers) -> list[Record]:
+    """组织生活 every member is expected at, with 参加人员 or 缺席人员 filled in (found once:
+    whether to check absence and the check itself both ask)."""
+    if "attendance" in ledgers.cache:
+        return ledgers.cache["attendance"]
     out = []
     members = {m["姓名"] for m in roster(ledgers)}
     for t in vocab.ALL_MEMBER_ACTIVITIES:
@@ -852,8 +854,7 @@ def _attendance_rows(ledgers: Ledgers, first: bool = False) -> list[Record]:
                 continue  # most ledgers record neither: nothing to learn from the row
             if values["日期"].year == ledgers.year and (values.get("缺席人员") or _names_present(r, members)):
                 out.append(r)
-                if first:
-                    return out
+    ledgers.cache["attendance"] = out
     return out
 
 

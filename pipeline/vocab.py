@@ -54,6 +54,18 @@ class Kind:
     min_columns: int = 1
     # Sheet names that rule this kind out (a list of 入党积极分子 is not the Party roster).
     avoid_words: tuple[str, ...] = ()
+    # Fields normalise may set whatever columns a sheet has (a 状态 read from 备注, a 主讲人类别
+    # implied by 书记讲党课, a wide dues row's months); with the columns and DERIVED they are
+    # every field a record of this kind can hold (`fields`).
+    derived: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every field a record of this kind may hold: Record[...] refuses any other name."""
+        names = {c.name for c in self.columns} | set(self.derived) | set(DERIVED)
+        if "日期" in names:
+            names.add("时刻")
+        return frozenset(names)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -99,7 +111,7 @@ KINDS: tuple[Kind, ...] = (
         C("备注"),
     ), key=("姓名", "性别", "出生日期", "入党时间", "人员类别", "党内职务", "党小组", "转正时间", "状态",
             "转入时间", "转出时间", "备注"), title="党员名册", hints=("名册", "花名册", "党员信息", "党员"),
-        sheet_words=("党员名册", "花名册"), min_columns=2,
+        sheet_words=("党员名册", "花名册"), min_columns=2, derived=("状态", "转入时间", "转出时间"),
         avoid_words=("积极分子", "发展对象", "入党申请", "申请人", "签到", "群众", "考勤"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
     Kind("组织生活台账", (
@@ -121,6 +133,7 @@ KINDS: tuple[Kind, ...] = (
         C("备注"),
     ), key=("日期", "时刻", "类型", "主题", "主讲人", "主讲人类别", "应到人数", "实到人数", "地点", "党小组",
             "参加人员", "缺席人员", "所属年度", "备注"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
+        derived=("主讲人类别",),
         sheet_words=("组织生活", "三会一课"),
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
     Kind("谈心谈话记录", (
@@ -139,6 +152,7 @@ KINDS: tuple[Kind, ...] = (
         C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), "number", required=True, unit="字"),
         C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), "number", unit="篇"),
     ), key=("姓名", "季度", "检查日期", "学习笔记", "心得体会"), title="学习笔记检查", hints=("笔记", "学习"), sheet_words=("学习笔记",),
+        derived=("季度",),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
     Kind("党费收缴台账", (
         C("姓名", ("党员姓名",), "name", required=True),
@@ -147,6 +161,7 @@ KINDS: tuple[Kind, ...] = (
         C("合计", ("全年合计", "总计"), "number", unit="元"),
         C("上缴", REMIT_SYNONYMS, "remit"),
     ), key=("姓名", "缴纳标准", "月份", "列月份", "上缴"), title="党费收缴台账", hints=("党费",),
+        derived=("各月", "月份", "列月份"),
         sheet_words=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
     Kind("党费收缴台账（逐笔）", (
@@ -165,7 +180,7 @@ KINDS: tuple[Kind, ...] = (
         C("采用级别", ("采用层级", "级别", "采用等级", "录用级别", "采用单位级别"), "level"),
         C("刊载媒体", ("采用媒体", "刊物", "媒体", "刊登媒体", "发表媒体", "采用载体")),
     ), key=("日期", "标题", "报送单位", "是否采用", "采用级别", "刊载媒体"),
-        title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",),
+        title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",), derived=("是否采用", "采用级别"),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
     Kind("帮扶共建台账", (
         C("日期", ("时间",), "date"),
@@ -175,6 +190,7 @@ KINDS: tuple[Kind, ...] = (
         C("单位", ("计量单位",), required=True),
         C("备注"),
     ), key=("日期", "对象", "事项", "数量", "单位", "备注"), title="帮扶共建台账", hints=("帮扶", "共建"), sheet_words=("帮扶",),
+        derived=("单位",),
         help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
     Kind("问题清单", (
         C("类型", ("类别", "问题类型"), "problem", required=True),
@@ -327,6 +343,8 @@ KEY_FIELDS: dict[str, str] = {
     "期间": "工作表名称中写的期间（第一季度、上半年、3月等）",
 }
 ALWAYS_KEY: tuple[str, ...] = ("期间",)
+# Fields of every kind set from the sheet rather than a column (Kind.fields).
+DERIVED: tuple[str, ...] = ("期间",)
 
 # 党员名册.党内职务 words that make a member a 支委 (书记, 副书记, 组织委员, 宣传委员, 纪检委员 …).
 COMMITTEE_TITLES: tuple[str, ...] = ("书记", "委员", "支委")
