@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pipeline import vocab
 from pipeline.ingest import Table
 from pipeline.issues import INFO, Issue, IssueLog
-from pipeline.names import IssueCode
+from pipeline.names import IssueCode, LedgerKind
 from pipeline.readers import Sheet
 from pipeline.values import is_blank, norm_header
 
@@ -62,7 +62,7 @@ def _column_index(column: str, table: Table | None, row: list) -> int | None:
     if table is None:
         return None
     if table.pairs:  # 基本信息: the value right of its label
-        kind = vocab.KIND_BY_NAME["基本信息"]
+        kind = vocab.KIND_BY_NAME[LedgerKind.INFO]
         names = next(({norm_header(s) for s in (c.name, *c.synonyms)} for c in kind.columns if c.name == column),
                      {norm_header(column)})
         for index, value in enumerate(row):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vocab
+from pipeline.names import LedgerKind
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, dues_remittance, monthly_standards
 from pipeline.values import split_names
 from pipeline.variables import Section
@@ -103,7 +104,7 @@ def _branch(ledgers: Ledgers, prov: Provenance) -> dict:
 
 def roster(ledgers: Ledgers) -> list[Record]:
     """Every roster row of a member (also those who left during the year)."""
-    return ledgers.of("党员名册")
+    return ledgers.of(LedgerKind.ROSTER)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _members(ledgers: Ledgers, prov: Provenance) -> dict:
     prov.add("党员.正式党员", full)
     prov.add("党员.预备党员", probation)
     admitted = [m for m in roster(ledgers) if m["入党时间"] and m["入党时间"][0] == ledgers.year]
-    activists = ledgers.of("入党积极分子")
+    activists = ledgers.of(LedgerKind.ACTIVISTS)
     named = [a for a in activists if a["确定时间"] and a["确定时间"][0] == ledgers.year]
     prov.add("党员.新发展党员", admitted)
     prov.add("党员.入党积极分子", activists)
@@ -226,7 +227,7 @@ def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     counts = {name: 0 for name in ACTIVITY_NAMES}
     monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
     rows: dict[str, list[Record]] = defaultdict(list)
-    for record in ledgers.of("组织生活台账"):
+    for record in ledgers.of(LedgerKind.ACTIVITIES):
         kind = record.values["类型"]
         counts[kind] += 1
         if record.values["日期"].year == ledgers.year:  # a meeting held next year for this year has no month here
@@ -234,7 +235,7 @@ def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
         rows[kind].append(record)
     for kind, records in rows.items():
         prov.add(f"组织生活.{kind}", records)
-    prov.add("组织生活.按月", ledgers.of("组织生活台账"))
+    prov.add("组织生活.按月", ledgers.of(LedgerKind.ACTIVITIES))
     return {**counts, "按月": monthly}
 
 
@@ -273,7 +274,7 @@ def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
 
 def talk_records(ledgers: Ledgers) -> list[Record]:
     """Rows of 谈心谈话记录 plus 组织生活台账 rows of type 谈心谈话."""
-    return [*ledgers.of("谈心谈话记录"),
+    return [*ledgers.of(LedgerKind.TALKS),
             *ledgers.activities("谈心谈话")]
 
 
@@ -286,7 +287,7 @@ def _talks(ledgers: Ledgers, prov: Provenance) -> dict:
     prov.add("谈心谈话.次数", records)
     names = [m["姓名"] for m in roster(ledgers)]
     talked: dict[str, list[Record]] = defaultdict(list)
-    for record in ledgers.of("谈心谈话记录"):
+    for record in ledgers.of(LedgerKind.TALKS):
         for name in record["谈话对象"] or ():
             talked[name].append(record)
     covered = [n for n in names if n in talked]
@@ -300,7 +301,7 @@ def _talks(ledgers: Ledgers, prov: Provenance) -> dict:
 
 
 def _study(ledgers: Ledgers, prov: Provenance) -> dict:
-    checks = ledgers.of("学习笔记检查")
+    checks = ledgers.of(LedgerKind.STUDY)
     words = sum(r["学习笔记"] or 0 for r in checks)
     essays = sum(r["心得体会"] or 0 for r in checks)
     # Per member of the year: a member who left mid-year wrote part of the sum (with no
@@ -325,7 +326,7 @@ def _study(ledgers: Ledgers, prov: Provenance) -> dict:
 def check_occasions(ledgers: Ledgers) -> dict[int, set]:
     """Study-note checks per quarter: distinct 检查日期, or the 季度 where no date was given."""
     occasions: dict[int, set] = defaultdict(set)
-    for r in ledgers.of("学习笔记检查"):
+    for r in ledgers.of(LedgerKind.STUDY):
         if r["检查日期"] is not None:
             occasions[(r["检查日期"].month - 1) // 3 + 1].add(r["检查日期"])
         elif r["季度"] is not None:
@@ -498,7 +499,7 @@ def adopted(record: Record) -> bool:
 
 
 def _submissions(ledgers: Ledgers, prov: Provenance) -> dict:
-    records = ledgers.of("信息报送台账")
+    records = ledgers.of(LedgerKind.SUBMISSIONS)
     chosen = [r for r in records if adopted(r)]
     levels = {name: 0 for name in vocab.LEVELS}
     for record in chosen:
@@ -512,7 +513,7 @@ def _submissions(ledgers: Ledgers, prov: Provenance) -> dict:
 
 def _assistance(ledgers: Ledgers, prov: Provenance) -> list[dict]:
     merged: dict[tuple, dict] = {}
-    for record in ledgers.of("帮扶共建台账"):
+    for record in ledgers.of(LedgerKind.ASSISTANCE):
         key = (record["对象"], record["事项"], record["单位"])
         item = merged.setdefault(key, {"对象": key[0], "事项": key[1], "数量": 0, "单位": key[2],
                                        "约数": False})
@@ -527,7 +528,7 @@ def _assistance(ledgers: Ledgers, prov: Provenance) -> list[dict]:
 
 def _others(ledgers: Ledgers, prov: Provenance) -> dict:
     out: dict[str, dict] = {}
-    for record in ledgers.of("其他事项"):
+    for record in ledgers.of(LedgerKind.OTHER):
         out[record["事项"]] = {"数量": whole(record["数量"]), "单位": record["单位"] or "",
                              "约数": "数量" in record.approx}
         prov.add(f"其他事项.{record['事项']}", [record])
@@ -537,7 +538,7 @@ def _others(ledgers: Ledgers, prov: Provenance) -> dict:
 def _measures(ledgers: Ledgers, prov: Provenance) -> dict[str, list[str]]:
     """工作举措 by 板块, each 板块's measures in ledger order (the secretary's own words)."""
     out: dict[str, list[str]] = {name: [] for name in vocab.SECTIONS}
-    for record in ledgers.of("工作举措"):
+    for record in ledgers.of(LedgerKind.MEASURES):
         out[record["板块"]].append(record["内容"])
         prov.add(f"工作举措.{record['板块']}", [record])
     return out
@@ -546,7 +547,7 @@ def _measures(ledgers: Ledgers, prov: Provenance) -> dict[str, list[str]]:
 def _section_titles(ledgers: Ledgers, prov: Provenance) -> dict[str, str]:
     """工作举措.小标题: the heading a 板块 is given in the report (first one typed), else ""."""
     out = {name: "" for name in vocab.SECTIONS}
-    for record in ledgers.of("工作举措"):
+    for record in ledgers.of(LedgerKind.MEASURES):
         if record["小标题"] and not out[record["板块"]]:
             out[record["板块"]] = record["小标题"].strip().rstrip("。；;，,.")
             prov.add(f"工作举措小标题.{record['板块']}", [record])
@@ -554,12 +555,12 @@ def _section_titles(ledgers: Ledgers, prov: Provenance) -> dict[str, str]:
 
 
 def _items(ledgers: Ledgers, prov: Provenance, kind: str) -> list[dict]:
-    records = [r for r in ledgers.of("问题清单") if r["类型"] == kind]
+    records = [r for r in ledgers.of(LedgerKind.PROBLEMS) if r["类型"] == kind]
     prov.add(kind, records)
     return [{"标题": r["标题"], "内容": r["内容"] or ""} for r in records]
 
 
 def _plans(ledgers: Ledgers, prov: Provenance) -> list[dict]:
-    records = ledgers.of("任务清单")
+    records = ledgers.of(LedgerKind.TASKS)
     prov.add("打算", records)
     return [{"标题": r["标题"], "内容": r["内容"] or ""} for r in records]

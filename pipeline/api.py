@@ -421,7 +421,8 @@ def run_init(inputs: Path, year: int | None = None, previous: Path | None = None
     if previous is not None:
         rows, source = rectify.prefill(previous, year, settings_mod.load(None))
         if prefilled is not None:
-            prefilled.update({"来源": source, **{kind: len(items) for kind, items in rows.items()}})
+            prefilled["来源"] = source
+            prefilled.update((kind, len(items)) for kind, items in rows.items())
     try:
         return write_blank_ledgers(inputs, year, rows)
     except (OSError, OutputError) as exc:

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline import vocab
+from pipeline.names import ColumnType, LedgerKind
 from pipeline.outputs import deterministic_zip, write_bytes
 from pipeline.readers import SPREADSHEET_SUFFIXES, list_input_files
 from pipeline.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
@@ -28,73 +29,74 @@ FIRST_DATA_ROW = 3  # row 1 title, row 2 headers, row 3 the example
 LAST_ROW = 1000  # validations and formats reach this row
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 # Cell formats by column type: dates shown as 2023年3月5日; year-months kept as typed text (1985.06).
-FORMATS = {"date": DATE_FORMAT, "anydate": DATE_FORMAT, "deadline": DATE_FORMAT, "month": "@"}
+FORMATS = {ColumnType.DATE: DATE_FORMAT, ColumnType.ANYDATE: DATE_FORMAT, ColumnType.DEADLINE: DATE_FORMAT,
+           ColumnType.MONTH: "@"}
 SERIAL_COLUMN = "序号"
-DATE_TYPES = ("date", "anydate")
-NUMBER_TYPES = ("number", "int")
+DATE_TYPES = (ColumnType.DATE, ColumnType.ANYDATE)
+NUMBER_TYPES = (ColumnType.NUMBER, ColumnType.INT)
 
 # Fixed values offered as drop-down lists, by column type (plus 性别 by name).
-CHOICES: dict[str, tuple[str, ...]] = {
-    "activity": (*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY),
-    "speaker": tuple(vocab.SPEAKER_CATEGORIES),
-    "category": tuple(vocab.MEMBER_CATEGORIES),
-    "yesno": ("是", "否"),
-    "level": tuple(vocab.LEVELS),
-    "problem": tuple(vocab.PROBLEM_TYPES),
-    "quarter": vocab.QUARTERS,
-    "section": tuple(vocab.SECTIONS),
-    "status": tuple(vocab.MEMBER_STATUS),
-    "rectify": tuple(vocab.RECTIFY_STATUS),
+CHOICES: dict[ColumnType, tuple[str, ...]] = {
+    ColumnType.ACTIVITY: (*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY),
+    ColumnType.SPEAKER: tuple(vocab.SPEAKER_CATEGORIES),
+    ColumnType.CATEGORY: tuple(vocab.MEMBER_CATEGORIES),
+    ColumnType.YESNO: ("是", "否"),
+    ColumnType.LEVEL: tuple(vocab.LEVELS),
+    ColumnType.PROBLEM: tuple(vocab.PROBLEM_TYPES),
+    ColumnType.QUARTER: vocab.QUARTERS,
+    ColumnType.SECTION: tuple(vocab.SECTIONS),
+    ColumnType.STATUS: tuple(vocab.MEMBER_STATUS),
+    ColumnType.RECTIFY: tuple(vocab.RECTIFY_STATUS),
 }
 NAMED_CHOICES: dict[str, tuple[str, ...]] = {"性别": ("男", "女")}
 
 # What to write in a column beyond its type, shown in the cell prompt and on 填表说明.
-NOTES: dict[tuple[str, str], str] = {
-    ("基本信息", "党支部名称"): "写全称，如“中共××县委组织部机关党支部”。",
-    ("基本信息", "年度"): "述职报告的年度，如 2023。",
-    ("基本信息", "报告日期"): "述职报告落款日期，可不填。",
-    ("基本信息", "支部类型"): "村、社区党支部写“村”或“社区”（支委会任期5年）；其他可不填（任期3年）。",
-    ("基本信息", "本届任期起始"): "本届支部委员会选举产生的年月，程序据此检查是否按期换届。",
-    ("基本信息", "党费缴纳方式"): "经支部同意按季度缴纳的写“按季度”；空白按规则设置（默认按月）。",
-    ("基本信息", "党小组"): "设有党小组的写各党小组名称，用顿号分隔；没有写“无”。",
-    ("基本信息", "书记与每名党员谈话"): "写“是”时检查书记与每名党员谈心谈话；空白按规则设置。",
-    ("基本信息", "党课每季度次数"): "上级党委对本支部党课次数另有要求的填写，如每月1次填 3；空白按规则设置。",
-    ("党员名册", "党内职务"): "支委填写书记、副书记、组织委员等，程序据此检查书记与支委谈心谈话。",
-    ("党员名册", "转正时间"): "预备党员转正的年月；预备期满一年仍空白的会被列出。",
-    ("党员名册", "人员类别"): "空白按正式党员计。",
-    ("党员名册", "党小组"): "设有党小组时填写，程序据此检查党小组会。",
-    ("党员名册", "状态"): "本年度转入、转出、去世等的党员填写，并填写对应的时间；空白按正常在册计。",
-    ("党员名册", "转入时间"): "本年度转入的党员填写；党费从转入的次月起在本支部计算。",
-    ("党员名册", "转出时间"): "转出、去世、停止党籍、出党的年月；此后不再计入党员人数和党费。",
-    ("组织生活台账", "类型"): "列表中没有的活动选“其他”，并在“主题”中写明。",
-    ("组织生活台账", "主讲人类别"): "类型为“党课”时填写；空白记为“未注明”。",
-    ("组织生活台账", "党小组"): "党小组会写是哪个党小组召开的。",
-    ("组织生活台账", "参加人员"): "可不填；填了参加人员或缺席人员，程序检查党员是否连续6个月未参加组织生活。",
-    ("组织生活台账", "缺席人员"): "可不填；没有缺席的写“无”。",
-    ("组织生活台账", "所属年度"): "组织生活会、民主评议党员在次年年初召开的，填所属的年度，如 2023。",
-    ("谈心谈话记录", "谈话人"): "书记谈话写书记姓名或“书记”。",
-    ("学习笔记检查", "季度"): "没填检查日期时按季度统计检查次数。",
-    ("学习笔记检查", "学习笔记"): "本次检查时的笔记字数。",
-    ("学习笔记检查", "心得体会"): "心得体会篇数。",
-    ("党费收缴台账", "缴纳标准"): "每月应缴金额（元）；填了标准的党员，程序检查每月是否缴纳。",
-    ("党费收缴台账", "合计"): "可不填；填了会与各月金额之和核对。",
-    ("信息报送台账", "是否采用"): "被采用填“是”，并选择采用级别。",
-    ("信息报送台账", "采用级别"): "被采用时填写：中央、省、市、县。",
-    ("帮扶共建台账", "数量"): "约数可写“1500余”。",
-    ("帮扶共建台账", "单位"): "如 棵、万元、件、名、吨。",
-    ("问题清单", "类型"): "“问题”写进报告的问题部分，“原因”写进原因剖析。",
-    ("其他事项", "事项"): "报告中要引用的事项名称，如“购买规定学习读本”。",
-    ("党费收缴台账", "上缴"): "党费上缴上级党组织后填“是”或上缴日期（也可填上缴金额）；"
+NOTES: dict[tuple[LedgerKind, str], str] = {
+    (LedgerKind.INFO, "党支部名称"): "写全称，如“中共××县委组织部机关党支部”。",
+    (LedgerKind.INFO, "年度"): "述职报告的年度，如 2023。",
+    (LedgerKind.INFO, "报告日期"): "述职报告落款日期，可不填。",
+    (LedgerKind.INFO, "支部类型"): "村、社区党支部写“村”或“社区”（支委会任期5年）；其他可不填（任期3年）。",
+    (LedgerKind.INFO, "本届任期起始"): "本届支部委员会选举产生的年月，程序据此检查是否按期换届。",
+    (LedgerKind.INFO, "党费缴纳方式"): "经支部同意按季度缴纳的写“按季度”；空白按规则设置（默认按月）。",
+    (LedgerKind.INFO, "党小组"): "设有党小组的写各党小组名称，用顿号分隔；没有写“无”。",
+    (LedgerKind.INFO, "书记与每名党员谈话"): "写“是”时检查书记与每名党员谈心谈话；空白按规则设置。",
+    (LedgerKind.INFO, "党课每季度次数"): "上级党委对本支部党课次数另有要求的填写，如每月1次填 3；空白按规则设置。",
+    (LedgerKind.ROSTER, "党内职务"): "支委填写书记、副书记、组织委员等，程序据此检查书记与支委谈心谈话。",
+    (LedgerKind.ROSTER, "转正时间"): "预备党员转正的年月；预备期满一年仍空白的会被列出。",
+    (LedgerKind.ROSTER, "人员类别"): "空白按正式党员计。",
+    (LedgerKind.ROSTER, "党小组"): "设有党小组时填写，程序据此检查党小组会。",
+    (LedgerKind.ROSTER, "状态"): "本年度转入、转出、去世等的党员填写，并填写对应的时间；空白按正常在册计。",
+    (LedgerKind.ROSTER, "转入时间"): "本年度转入的党员填写；党费从转入的次月起在本支部计算。",
+    (LedgerKind.ROSTER, "转出时间"): "转出、去世、停止党籍、出党的年月；此后不再计入党员人数和党费。",
+    (LedgerKind.ACTIVITIES, "类型"): "列表中没有的活动选“其他”，并在“主题”中写明。",
+    (LedgerKind.ACTIVITIES, "主讲人类别"): "类型为“党课”时填写；空白记为“未注明”。",
+    (LedgerKind.ACTIVITIES, "党小组"): "党小组会写是哪个党小组召开的。",
+    (LedgerKind.ACTIVITIES, "参加人员"): "可不填；填了参加人员或缺席人员，程序检查党员是否连续6个月未参加组织生活。",
+    (LedgerKind.ACTIVITIES, "缺席人员"): "可不填；没有缺席的写“无”。",
+    (LedgerKind.ACTIVITIES, "所属年度"): "组织生活会、民主评议党员在次年年初召开的，填所属的年度，如 2023。",
+    (LedgerKind.TALKS, "谈话人"): "书记谈话写书记姓名或“书记”。",
+    (LedgerKind.STUDY, "季度"): "没填检查日期时按季度统计检查次数。",
+    (LedgerKind.STUDY, "学习笔记"): "本次检查时的笔记字数。",
+    (LedgerKind.STUDY, "心得体会"): "心得体会篇数。",
+    (LedgerKind.DUES_WIDE, "缴纳标准"): "每月应缴金额（元）；填了标准的党员，程序检查每月是否缴纳。",
+    (LedgerKind.DUES_WIDE, "合计"): "可不填；填了会与各月金额之和核对。",
+    (LedgerKind.SUBMISSIONS, "是否采用"): "被采用填“是”，并选择采用级别。",
+    (LedgerKind.SUBMISSIONS, "采用级别"): "被采用时填写：中央、省、市、县。",
+    (LedgerKind.ASSISTANCE, "数量"): "约数可写“1500余”。",
+    (LedgerKind.ASSISTANCE, "单位"): "如 棵、万元、件、名、吨。",
+    (LedgerKind.PROBLEMS, "类型"): "“问题”写进报告的问题部分，“原因”写进原因剖析。",
+    (LedgerKind.OTHER, "事项"): "报告中要引用的事项名称，如“购买规定学习读本”。",
+    (LedgerKind.DUES_WIDE, "上缴"): "党费上缴上级党组织后填“是”或上缴日期（也可填上缴金额）；"
                          "都填了，报告才写“已全部上缴”。",
-    ("工作举措", "板块"): "决定这条举措写进“履职工作主要情况”的哪一部分；作风建设单列为最后一部分。",
-    ("工作举措", "内容"): "一条举措一行，写本支部实际做了的事，报告照录原文（数字请以台账统计为准，不必重复）。",
-    ("工作举措", "小标题"): "可不填：该部分在报告中的小标题，如“坚持用心用力，抓实政治学习”；每个板块填一次即可，"
+    (LedgerKind.MEASURES, "板块"): "决定这条举措写进“履职工作主要情况”的哪一部分；作风建设单列为最后一部分。",
+    (LedgerKind.MEASURES, "内容"): "一条举措一行，写本支部实际做了的事，报告照录原文（数字请以台账统计为准，不必重复）。",
+    (LedgerKind.MEASURES, "小标题"): "可不填：该部分在报告中的小标题，如“坚持用心用力，抓实政治学习”；每个板块填一次即可，"
                         "以第一次填写的为准。不填时用中性的标题，如“政治理论学习情况”。",
-    ("整改台账", "问题"): "上年度问题清单中的问题（make init PREVIOUS=上年度文件夹 会自动填好）。",
-    ("整改台账", "完成时限"): "填日期，如 2023-06-30，也可写“2023年6月底前”或“长期坚持”。",
-    ("整改台账", "完成情况"): "已完成、推进中或未完成。",
-    ("整改台账", "完成时间"): "已完成的填写完成日期。",
-    ("整改台账", "未完成原因"): "推进中、未完成的写明原因，报告中会引用。",
+    (LedgerKind.RECTIFY, "问题"): "上年度问题清单中的问题（make init PREVIOUS=上年度文件夹 会自动填好）。",
+    (LedgerKind.RECTIFY, "完成时限"): "填日期，如 2023-06-30，也可写“2023年6月底前”或“长期坚持”。",
+    (LedgerKind.RECTIFY, "完成情况"): "已完成、推进中或未完成。",
+    (LedgerKind.RECTIFY, "完成时间"): "已完成的填写完成日期。",
+    (LedgerKind.RECTIFY, "未完成原因"): "推进中、未完成的写明原因，报告中会引用。",
 }
 MONTH_NOTE = "当月实缴金额（元），未缴的月份留空。"
 
@@ -116,7 +118,7 @@ class BlankColumn:
     name: str
     width: int
     required: bool = False
-    type: str = "text"
+    type: ColumnType = ColumnType.TEXT
     note: str = ""
     unit: str = ""
 
@@ -125,13 +127,13 @@ class BlankColumn:
         return CHOICES.get(self.type) or NAMED_CHOICES.get(self.name, ())
 
 
-RECTIFY_KIND = "整改台账"
+RECTIFY_KIND = LedgerKind.RECTIFY
 
 
 def ledger_kinds(rectify: bool = False) -> list[vocab.Kind]:
     """The kinds `init` writes, in vocab order (the 逐笔 dues form is accepted but not written;
     the 整改台账 only with `init --previous`, which fills it with last year's problems)."""
-    return [k for k in vocab.KINDS if k.name != vocab.DUES_LONG and (rectify or k.name != RECTIFY_KIND)]
+    return [k for k in vocab.KINDS if k.name != LedgerKind.DUES_LONG and (rectify or k.name != RECTIFY_KIND)]
 
 
 def file_name(number: int, kind: vocab.Kind) -> str:
@@ -142,8 +144,8 @@ def blank_columns(kind: vocab.Kind) -> list[BlankColumn]:
     """The columns of a blank ledger; the wide dues form gets 1月..12月 before 合计."""
     out = []
     for col in kind.columns:
-        if kind.name == vocab.DUES_WIDE and col.name == "合计":
-            out += [BlankColumn(f"{m}月", 8, type="number", note=MONTH_NOTE, unit="元") for m in range(1, 13)]
+        if kind.name == LedgerKind.DUES_WIDE and col.name == "合计":
+            out += [BlankColumn(f"{m}月", 8, type=ColumnType.NUMBER, note=MONTH_NOTE, unit="元") for m in range(1, 13)]
         out.append(BlankColumn(col.name, col.width, col.required, col.type, NOTES.get((kind.name, col.name), ""),
                                col.unit))
     return out
@@ -157,17 +159,17 @@ def describe(column: BlankColumn, year: int | None = None) -> str:
     shown = year or 2023
     if column.type in DATE_TYPES:
         parts.append(f"填日期，如 {shown}-03-05 或 {shown}年3月5日。")
-        if column.type == "date":
+        if column.type == ColumnType.DATE:
             parts.append(f"只统计{f'{year}年' if year else '报告年度'}内的日期。")
-    elif column.type == "paymonth":
+    elif column.type == ColumnType.PAYMONTH:
         parts.append("填所属月份，如 1月 或 2023年1月。")
-    elif column.type == "month":
+    elif column.type == ColumnType.MONTH:
         parts.append("写到月即可，如 1985.06 或 1985年6月。")
-    elif column.type == "number":
+    elif column.type == ColumnType.NUMBER:
         parts.append(_NUMBER_HINTS.get(column.unit, "填数字，可带单位或写约数，如 1500棵、1500余。"))
-    elif column.type == "int":
+    elif column.type == ColumnType.INT:
         parts.append("填整数。")
-    elif column.type == "names":
+    elif column.type == ColumnType.NAMES:
         parts.append("多人用顿号（、）分隔。")
     if column.choices:
         parts.append(f"从下拉列表选择：{'、'.join(column.choices)}。")
@@ -206,7 +208,7 @@ def _validation(column: BlankColumn, year: int) -> DataValidation | None:
         return DataValidation(type="list", formula1=formula, errorStyle="stop",
                               error=f"请从下拉列表选择：{'、'.join(column.choices)}。", **common)
     if column.type in DATE_TYPES:
-        low, high = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if column.type == "date" else \
+        low, high = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if column.type == ColumnType.DATE else \
             (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
         return DataValidation(type="date", operator="between", formula1=str(_serial(low)),
                               formula2=str(_serial(high)), errorStyle="warning",
@@ -214,7 +216,7 @@ def _validation(column: BlankColumn, year: int) -> DataValidation | None:
                                     f"如 {year}-03-05。确实无误可点“是”保留。", **common)
     if column.type in NUMBER_TYPES:
         least, most = (1949, 2100) if column.name == "年度" else (0, None)
-        kind = "whole" if column.type == "int" else "decimal"
+        kind = "whole" if column.type == ColumnType.INT else "decimal"
         extra = dict(operator="between", formula1=str(least), formula2=str(most)) if most else \
             dict(operator="greaterThanOrEqual", formula1=str(least))
         error = ("应填整数，如 7。确实无误可点“是”保留。" if kind == "whole"
@@ -306,7 +308,7 @@ def _help_sheet(ws, kind: vocab.Kind, year: int) -> None:
     """填表说明: how to fill in this ledger, one row per column."""
     ws.cell(row=1, column=1, value=vocab.HELP_MARKER).font = Font(bold=True, size=14)
     lines = [kind.help]
-    if kind.name == "基本信息":
+    if kind.name == LedgerKind.INFO:
         lines.append("左列是项目名，请勿修改；在右列填写内容。红色项目为必填。")
     else:
         lines += ["第2行是表头，请勿修改表头文字；红色表头为必填列。",
@@ -339,7 +341,7 @@ def blank_workbook(kind: vocab.Kind, year: int, rows: list[dict] | None = None) 
     wb = Workbook()
     ws = wb.active
     ws.title = kind.name
-    if kind.name == "基本信息":
+    if kind.name == LedgerKind.INFO:
         _info_sheet(ws, kind, year, (rows or [{}])[0])
     else:
         _table_sheet(ws, kind, year, rows)
@@ -351,7 +353,7 @@ def blank_workbook(kind: vocab.Kind, year: int, rows: list[dict] | None = None) 
 
 
 def write_blank_ledgers(folder: Path, year: int,
-                        prefill: dict[str, list[dict]] | None = None) -> list[tuple[Path, str]]:
+                        prefill: dict[LedgerKind, list[dict]] | None = None) -> list[tuple[Path, str]]:
     """Write every missing blank ledger into `folder`; existing files are never overwritten.
     `prefill` gives rows by ledger kind (last year's roster and problems).
 

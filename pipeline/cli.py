@@ -13,6 +13,7 @@ import click
 from pipeline import api
 from pipeline.batch import Batch, Outcome
 from pipeline.errors import PipelineError
+from pipeline.names import LedgerKind
 from pipeline.outputs import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -138,7 +139,7 @@ def init(inputs, year, previous) -> None:
         for path in written:
             click.echo(f"  {path}")
     if prefilled:
-        counts = "、".join(f"{kind} {prefilled[kind]} 行" for kind in ("党员名册", "整改台账") if kind in prefilled)
+        counts = "、".join(f"{kind} {prefilled[kind]} 行" for kind in (LedgerKind.ROSTER, LedgerKind.RECTIFY) if kind in prefilled)
         click.echo(f"已按上年度预填：基本信息（支部名称、书记、上级党组织）、{counts}（取自 {prefilled['来源']}）。"
                    "请核对：书记有变动的改正基本信息，党员名册删去已转出的党员、补上新党员；"
                    "整改台账逐条填写整改措施、责任人、完成时限和完成情况。")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import vocab
 from pipeline.issues import IssueLog
-from pipeline.names import IssueCode
+from pipeline.names import IssueCode, LedgerKind
 from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
 from pipeline.values import header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
 
@@ -20,8 +20,8 @@ _LOOKUP: dict[str, dict[str, str]] = {
     for kind in vocab.KINDS
 }
 _IGNORED = {norm_header(h) for h in vocab.IGNORED_HEADERS}
-_INFO = vocab.KIND_BY_NAME["基本信息"]
-_TABLE_KINDS = [k for k in vocab.KINDS if k.name != "基本信息"]
+_INFO = vocab.KIND_BY_NAME[LedgerKind.INFO]
+_TABLE_KINDS = [k for k in vocab.KINDS if k.name != LedgerKind.INFO]
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _match(kind: vocab.Kind, headers: list[str]) -> tuple[dict[str, int], dict[i
         name = lookup.get(header)
         if name is not None:
             columns.setdefault(name, index)
-        elif kind.name == vocab.DUES_WIDE and (month := month_of_header(header)):
+        elif kind.name == LedgerKind.DUES_WIDE and (month := month_of_header(header)):
             months[index] = month
     return columns, months
 
@@ -125,7 +125,7 @@ def _candidates(headers: list[str], units: list[str], sheet: Sheet):
             missing = []
         if missing:
             continue
-        if kind.name == vocab.DUES_WIDE and not months:
+        if kind.name == LedgerKind.DUES_WIDE and not months:
             continue
         found.append((len(columns) + len(months), kind, columns, months))
     return found
@@ -361,7 +361,7 @@ def _missing_required(kind: vocab.Kind, headers: list[list[str]]) -> list[str]:
     best = max(headers, key=lambda row: len(_match(kind, row)[0]), default=[])
     columns, months = _match(kind, best)
     missing = [r for r in kind.required if r not in columns]
-    if kind.name == vocab.DUES_WIDE and not months:
+    if kind.name == LedgerKind.DUES_WIDE and not months:
         missing.append("1月至12月各月的列（按季度或半年缴纳的，请分到各月，或改用逐笔台账）")
     return missing or list(kind.required)
 
@@ -385,8 +385,8 @@ def _zip_longest(a: list[str], b: list[str]):
 
 def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, header_row: int) -> None:
     used = set(table.columns.values()) | set(table.months)
-    if table.kind.name == vocab.DUES_WIDE:
-        used |= {i for i, h in enumerate(headers) if h in _LOOKUP[vocab.DUES_WIDE]}
+    if table.kind.name == LedgerKind.DUES_WIDE:
+        used |= {i for i, h in enumerate(headers) if h in _LOOKUP[LedgerKind.DUES_WIDE]}
     unknown = [table.headers.get(i, h) for i, h in enumerate(headers)
                if h and h not in _IGNORED and i not in used]
     if unknown:
@@ -545,7 +545,7 @@ def _compact(value) -> str:
     return no_spaces(value)
 
 
-_INFO_LOOKUP = _LOOKUP["基本信息"]
+_INFO_LOOKUP = _LOOKUP[LedgerKind.INFO]
 
 
 def _recognise_info(sheet: Sheet) -> Table | None:

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -17,7 +18,7 @@ from pipeline import vocab
 from pipeline.errors import ContractError
 from pipeline.ingest import Table
 from pipeline.issues import ERROR, IssueLog
-from pipeline.names import IssueCode, bad_code, unknown_code
+from pipeline.names import ColumnType, IssueCode, LedgerKind, bad_code, unknown_code
 from pipeline.readers import column_letter
 from pipeline.values import (
     SPACES,
@@ -94,7 +95,7 @@ class Source(NamedTuple):
 
 @dataclass(slots=True)
 class Record:
-    kind: str
+    kind: LedgerKind
     values: dict
     src: Source
     approx: frozenset = frozenset()  # columns typed as approximate (`1500余`)
@@ -156,10 +157,10 @@ class Ledgers:
     year: int
     info: dict = field(default_factory=dict)  # 基本信息 column -> value
     info_src: dict = field(default_factory=dict)  # 基本信息 column -> Source
-    records: dict[str, list[Record]] = field(default_factory=dict)
+    records: dict[LedgerKind, list[Record]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     # Kinds with rows left out by errors (--keep-going): their rules cannot be judged.
-    incomplete: set[str] = field(default_factory=set)
+    incomplete: set[LedgerKind] = field(default_factory=set)
     # Tables left out whole: undated, and their name or title names another year.
     excluded: list = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)  # row accounting, one per ledger sheet
@@ -167,14 +168,18 @@ class Ledgers:
     # Indexes later stages build once from the finished records (rules' attendance rows).
     cache: dict = field(default_factory=dict, repr=False)
 
-    def of(self, kind: str) -> list[Record]:
+    def of(self, kind: LedgerKind) -> list[Record]:
+        """The records of one ledger kind ([] when the branch has none); any name that is not a
+        LedgerKind raises ValueError rather than reading as an empty ledger."""
+        if kind.__class__ is not LedgerKind:
+            kind = LedgerKind.of(kind)
         return self.records.get(kind, [])
 
     def activities(self, activity_type: str) -> list[Record]:
         """组织生活台账 records of one canonical type (indexed once; rules ask many times)."""
         if self._by_type is None:
             self._by_type = {}
-            for record in self.of("组织生活台账"):
+            for record in self.of(LedgerKind.ACTIVITIES):
                 self._by_type.setdefault(record.values["类型"], []).append(record)
         return self._by_type.get(activity_type, [])
 
@@ -189,7 +194,7 @@ _SECTION = {norm_key(s): canon for canon, syns in vocab.SECTIONS.items() for s i
 _YES = {norm_key(s) for s in vocab.YES}
 _NO = {norm_key(s) for s in vocab.NO}
 _SPACES = SPACES
-_EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == "date"}
+_EVENT_DATE_COLUMNS = {(k.name, c.name) for k in vocab.KINDS for c in k.columns if c.type == ColumnType.DATE}
 
 
 @dataclass(frozen=True)
@@ -346,7 +351,7 @@ def table_years(table: Table) -> Counter:
     years: Counter = Counter()
     rows = table.sheet.rows
     columns = [index for name, index in table.columns.items() if (table.kind.name, name) in _EVENT_DATE_COLUMNS]
-    if table.kind.name == vocab.DUES_LONG and "月份" in table.columns:
+    if table.kind.name == LedgerKind.DUES_LONG and "月份" in table.columns:
         columns.append(table.columns["月份"])
     for index in columns:
         # Dates repeat: count each distinct cell once (Counter runs in C), parse it once.
@@ -389,7 +394,7 @@ def dated_years(tables: list[Table]) -> Counter:
     """Dated rows per year over every ledger (基本信息 aside)."""
     years: Counter = Counter()
     for table in tables:
-        if table.kind.name != "基本信息":
+        if table.kind.name != LedgerKind.INFO:
             years.update(table_years(table))
     return years
 
@@ -406,8 +411,8 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
     """基本信息 values (first seen wins; a conflicting second value is a warning)."""
     info: dict = {}
     sources: dict = {}
-    kind = vocab.KIND_BY_NAME["基本信息"]
-    for table in (t for t in tables if t.kind.name == "基本信息"):
+    kind = vocab.KIND_BY_NAME[LedgerKind.INFO]
+    for table in (t for t in tables if t.kind.name == LedgerKind.INFO):
         sheet = table.sheet
         for r, name, raw in table.pairs:
             src = Source(sheet.file, sheet.name, r + 1)
@@ -429,7 +434,7 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
                 continue
             info.setdefault(name, value)
             sources.setdefault(name, src)
-    tables = [t for t in tables if t.kind.name == "基本信息"]
+    tables = [t for t in tables if t.kind.name == LedgerKind.INFO]
     if not tables:
         log.warning(FOLDER, "没有找到“基本信息”表，报告中不会出现支部名称，谈心谈话检查也无法排除书记本人",
                     "请加一张名为“基本信息”的工作表：左列写“党支部名称”“支部书记”“年度”，右列写内容",
@@ -454,64 +459,55 @@ def _maybe_october(raw, month, what: str, example: str):
     return month
 
 
-def _parse(kind_of_value: str, raw, year: int | None):
-    """Parse one cell by its column type; returns the value (approx flag handled by caller)."""
-    if kind_of_value == "text":
-        return clean_text(raw)
-    if kind_of_value in ("date", "anydate"):
-        return parse_date(raw, year)
-    if kind_of_value == "month":
-        return _maybe_october(raw, parse_month(raw), "年月", "1975.10")
-    if kind_of_value == "number":
-        return parse_number(raw)
-    if kind_of_value == "int":
-        text = clean_text(raw)
-        for suffix in ("年度", "年", "人", "名", "次"):
-            text = text.removesuffix(suffix)
-        return parse_int(text)
-    if kind_of_value == "names":
-        return tuple(split_names(raw))
-    if kind_of_value == "name":
-        return clean_name(raw)
-    if kind_of_value == "activity":
-        return _parse_activity(raw)
-    if kind_of_value == "speaker":
-        return _parse_speaker(raw)
-    if kind_of_value == "category":
-        return _parse_category(raw)
-    if kind_of_value == "yesno":
-        return _parse_yesno(raw)
-    if kind_of_value == "level":
-        return _parse_level(raw)
-    if kind_of_value == "problem":
-        return _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES)
-    if kind_of_value == "quarter":
-        return parse_quarter(raw)
-    if kind_of_value == "section":
-        return _lookup(_SECTION, raw, "板块", vocab.SECTIONS)
-    if kind_of_value == "remit":
-        return _parse_remit(raw, year)
-    if kind_of_value == "status":
-        return _parse_status(raw)
-    if kind_of_value == "rectify":
-        return _lookup(_RECTIFY, raw, "完成情况", vocab.RECTIFY_STATUS)
-    if kind_of_value == "deadline":
-        return parse_deadline(raw, year)
-    if kind_of_value == "paymonth":
-        return _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10")
-    raise AssertionError(f"unknown column type {kind_of_value}")
+def _parse_int(raw, year: int | None) -> int:
+    text = clean_text(raw)
+    for suffix in ("年度", "年", "人", "名", "次"):
+        text = text.removesuffix(suffix)
+    return parse_int(text)
 
 
-_ACTIONS = {
-    "date": "请写成 2023年3月5日 或 2023-03-05 这样的日期",
-    "number": "请填写数字（可带单位，如 50元、1500棵）",
-    "int": "请填写整数",
-    "month": "请写成 1975年1月 或 1975.01 这样的年月",
-    "paymonth": "请写成 1月 或 2023年1月 这样的月份",
-    "quarter": "请写成 第一季度 或 1 至 4",
-    "yesno": "请填写“是”或“否”",
-    "remit": "请填写“是”“否”、上缴日期或上缴金额",
-    "deadline": "请写成 2023年6月30日、2023年6月底前 或 长期坚持",
+# How each column type is read: (raw cell, report year) -> the value, a _Fallback, or ValueError.
+# The approximate flag of numbers travels with the value: (number, is_approx).
+_PARSERS: dict[ColumnType, Callable[[Any, int | None], Any]] = {
+    ColumnType.TEXT: lambda raw, year: clean_text(raw),
+    ColumnType.DATE: parse_date,
+    ColumnType.ANYDATE: parse_date,
+    ColumnType.MONTH: lambda raw, year: _maybe_october(raw, parse_month(raw), "年月", "1975.10"),
+    ColumnType.NUMBER: lambda raw, year: parse_number(raw),
+    ColumnType.INT: _parse_int,
+    ColumnType.NAMES: lambda raw, year: tuple(split_names(raw)),
+    ColumnType.NAME: lambda raw, year: clean_name(raw),
+    ColumnType.ACTIVITY: lambda raw, year: _parse_activity(raw),
+    ColumnType.SPEAKER: lambda raw, year: _parse_speaker(raw),
+    ColumnType.CATEGORY: lambda raw, year: _parse_category(raw),
+    ColumnType.YESNO: lambda raw, year: _parse_yesno(raw),
+    ColumnType.LEVEL: lambda raw, year: _parse_level(raw),
+    ColumnType.PROBLEM: lambda raw, year: _lookup(_PROBLEM, raw, "类型", vocab.PROBLEM_TYPES),
+    ColumnType.QUARTER: lambda raw, year: parse_quarter(raw),
+    ColumnType.SECTION: lambda raw, year: _lookup(_SECTION, raw, "板块", vocab.SECTIONS),
+    ColumnType.REMIT: _parse_remit,
+    ColumnType.STATUS: lambda raw, year: _parse_status(raw),
+    ColumnType.RECTIFY: lambda raw, year: _lookup(_RECTIFY, raw, "完成情况", vocab.RECTIFY_STATUS),
+    ColumnType.DEADLINE: parse_deadline,
+    ColumnType.PAYMONTH: lambda raw, year: _maybe_october(raw, parse_pay_month(raw, year), "所属月份", "2023.10"),
+}
+
+
+def _parse(ctype: ColumnType, raw, year: int | None):
+    """Parse one cell by its column type (_PARSERS)."""
+    return _PARSERS[ctype](raw, year)
+
+
+_ACTIONS: dict[ColumnType, str] = {
+    ColumnType.DATE: "请写成 2023年3月5日 或 2023-03-05 这样的日期",
+    ColumnType.NUMBER: "请填写数字（可带单位，如 50元、1500棵）",
+    ColumnType.INT: "请填写整数",
+    ColumnType.MONTH: "请写成 1975年1月 或 1975.01 这样的年月",
+    ColumnType.PAYMONTH: "请写成 1月 或 2023年1月 这样的月份",
+    ColumnType.QUARTER: "请写成 第一季度 或 1 至 4",
+    ColumnType.YESNO: "请填写“是”或“否”",
+    ColumnType.REMIT: "请填写“是”“否”、上缴日期或上缴金额",
+    ColumnType.DEADLINE: "请写成 2023年6月30日、2023年6月底前 或 长期坚持",
 }
 
 
@@ -529,12 +525,12 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     possible = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
-        if table.kind.name == "基本信息":
+        if table.kind.name == LedgerKind.INFO:
             continue
         kind = table.kind
         other = name_year(table)
         # 任务清单 plans next year's work: `2024年工作打算` belongs in the 2023 report.
-        next_year_plan = kind.name == "任务清单" and other == year + 1
+        next_year_plan = kind.name == LedgerKind.TASKS and other == year + 1
         if other is not None and other != year and not next_year_plan and not table_years(table):
             # No row of it carries a year, and its name says another one: not this year's.
             log.warning(table.sheet.file, f"这张表的名称或标题写的是{other}年，表中又没有写明年份的日期，"
@@ -588,10 +584,10 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     return ledgers
 
 
-def _possible_fields(tables: list[Table]) -> dict[str, frozenset[str]]:
+def _possible_fields(tables: list[Table]) -> dict[LedgerKind, frozenset[str]]:
     """Per ledger kind, the fields its records can hold in this run: the columns its sheets
     have, and what normalise sets from elsewhere (vocab.Kind.derived, vocab.DERIVED)."""
-    columns: dict[str, set[str]] = {}
+    columns: dict[LedgerKind, set[str]] = {}
     for table in tables:
         columns.setdefault(table.kind.name, set()).update(table.columns)
     out = {}
@@ -645,12 +641,12 @@ def _rows_read(table: Table) -> set[int]:
 
 
 # Ledgers that fill a whole section of the report: kept but empty, the section is empty too.
-_SECTIONS = {"问题清单": "“二、存在的主要问题及原因”", "任务清单": "“三、下一步工作打算”"}
+_SECTIONS = {LedgerKind.PROBLEMS: "“二、存在的主要问题及原因”", LedgerKind.TASKS: "“三、下一步工作打算”"}
 
 
 def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
     for kinds in vocab.EXPECTED_LEDGERS:
-        if kinds == ("基本信息",):
+        if kinds == (LedgerKind.INFO,):
             continue  # warned about by read_info
         if not any(k in ledgers.records for k in kinds):
             log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
@@ -666,7 +662,7 @@ def _warn_duplicate(record: Record, first: Record, log: IssueLog) -> None:
                 sheet=record.src.sheet, row=record.src.row, code=IssueCode.DUPLICATE)
 
 
-_NUMERIC = ("number", "int")
+_NUMERIC = (ColumnType.NUMBER, ColumnType.INT)
 _NONE_MARKS = frozenset(vocab.NONE_MARKS)
 _PAID = frozenset(vocab.PAID_MARKS)
 _EXEMPT = frozenset(vocab.EXEMPT_MARKS)
@@ -699,7 +695,7 @@ class _Reader:
     name: str
     index: int
     header: str  # as typed, for messages
-    ctype: str
+    ctype: ColumnType
     required: bool
     scale: int = 1  # the header names a multiple of the unit (`（万字）`)
     parsed: dict = field(default_factory=dict)  # (class, raw) -> (ok, value or reason)
@@ -753,7 +749,7 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
     """(row index, record) of the data rows; a row that yields none is put in `outcome` (出错 or
     非本年度)."""
     reading = _Reading.of(table, log, year, next_year_months)
-    fast = [(reader.name, reader.index, reader.ready, reader.ctype == "text") for reader in reading.readers]
+    fast = [(reader.name, reader.index, reader.ready, reader.ctype == ColumnType.TEXT) for reader in reading.readers]
     width = max((reader.index for reader in reading.readers), default=-1) + 1
     rows = table.sheet.rows
     bad_rows = {r for r, _ in table.sheet.bad_cells}
@@ -843,7 +839,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
             return _BAD
         _remember(reader, key, _SKIP)
         return None
-    if ctype == "text":
+    if ctype == ColumnType.TEXT:
         # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
         values[name] = raw if raw.isprintable() and "  " not in raw else clean_text(raw)
         return None
@@ -860,7 +856,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
                   row=r + 1, column=header, value=raw, code=bad_code(ctype))
         return _BAD
     quiet = True  # reading it said nothing: the next row with this cell may take it as it is
-    if ctype == "number":
+    if ctype == ColumnType.NUMBER:
         value, is_approx = value
         if is_approx:
             approx.add(name)
@@ -876,8 +872,8 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
         if value.exclude:
             return _BAD
         value, quiet = value.value, False
-    elif ctype == "date" and value.year != reading.year:
-        if table.kind.name == "组织生活台账" and value.year == reading.year + 1:
+    elif ctype == ColumnType.DATE and value.year != reading.year:
+        if table.kind.name == LedgerKind.ACTIVITIES and value.year == reading.year + 1:
             values[name] = value
             return (header, value)
         log.warning(sheet.file, f"日期不在报告年度（{reading.year}年）内，本行不计入统计",
@@ -891,7 +887,7 @@ def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: di
 
 
 def _remember(reader: _Reader, key, value) -> None:
-    if key is not None and (reader.ctype != "text" or value is _SKIP):
+    if key is not None and (reader.ctype != ColumnType.TEXT or value is _SKIP):
         reader.ready[key] = value
 
 
@@ -904,12 +900,12 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
         return FAILED
     if state.outside:
         return OUT_OF_YEAR
-    if kind == "组织生活台账" and (state.next_year is not None or "所属年度" in values):
+    if kind == LedgerKind.ACTIVITIES and (state.next_year is not None or "所属年度" in values):
         if _other_year(values, state.next_year, year, reading.next_year_months, log, sheet, r):
             return OUT_OF_YEAR
     if period := reading.period:
         values["期间"] = period
-        if kind == "学习笔记检查" and "季度" not in table.columns and period[0] == "季度":
+        if kind == LedgerKind.STUDY and "季度" not in table.columns and period[0] == "季度":
             values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
     date_index = table.columns.get("日期")
     if date_index is not None and date_index < len(row):
@@ -919,21 +915,21 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
             moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
         if moment:
             values["时刻"] = moment
-    if kind == "党员名册":
+    if kind == LedgerKind.ROSTER:
         _membership_change(values, log, sheet, r, table, year)
-    elif kind == "信息报送台账":
+    elif kind == LedgerKind.SUBMISSIONS:
         _adoption(values, log, sheet, r, table)
-    elif kind == vocab.DUES_WIDE:
+    elif kind == LedgerKind.DUES_WIDE:
         src = Source(sheet.file, sheet.name, r + 1)
         values["各月"] = _dues_months(table, row, r, values, src, log, year, reading.marked)
         if values["各月"] is None:
             return FAILED
         values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
         values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
-    elif kind == vocab.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
+    elif kind == LedgerKind.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
                                                             log, year, table):
         return OUT_OF_YEAR
-    elif kind == "组织生活台账" and "主讲人类别" not in values:
+    elif kind == LedgerKind.ACTIVITIES and "主讲人类别" not in values:
         raw_type = row[table.columns["类型"]]
         if (implied := reading.speakers.get(raw_type, False)) is False:
             implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
@@ -949,10 +945,10 @@ def _records_of(reading: _Reading, r: int, values: dict, approx: frozenset) -> l
     table = reading.table
     kind = table.kind.name
     src = Source(table.sheet.file, table.sheet.name, r + 1)
-    if kind == "组织生活台账" and values["类型"].__class__ is tuple:
+    if kind == LedgerKind.ACTIVITIES and values["类型"].__class__ is tuple:
         # A combined activity (`主题党日暨党课`) counts once for each of its types.
         return [Record(kind, {**values, "类型": activity}, src, approx) for activity in values["类型"]]
-    if kind == vocab.DUES_WIDE:
+    if kind == LedgerKind.DUES_WIDE:
         cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
         columns = {m: i for i, (_, m) in table.months.items()}
         return [Record(kind, values, src, approx, cells, columns)]
@@ -1075,13 +1071,13 @@ def monthly_standards(ledgers: Ledgers) -> dict[str, dict[int, tuple[float, Sour
     failing that, the first row. The long form's first standard serves the months left.
     """
     rows: dict[str, list[Record]] = {}
-    for record in ledgers.of(vocab.DUES_WIDE):
+    for record in ledgers.of(LedgerKind.DUES_WIDE):
         if record["缴纳标准"] is not None and not is_remit_row(record):
             rows.setdefault(record["姓名"], []).append(record)
     out: dict[str, dict[int, tuple[float, Source]]] = {}
     for name, records in rows.items():
         out[name] = {m: _standard_of_month(records, m) for m in range(1, 13)}
-    for record in ledgers.of(vocab.DUES_LONG):
+    for record in ledgers.of(LedgerKind.DUES_LONG):
         if record["缴纳标准"] is not None and record["姓名"] not in rows and not is_remit_row(record):
             out.setdefault(record["姓名"], {m: (record["缴纳标准"], record.src) for m in range(1, 13)})
     return out
@@ -1101,10 +1097,10 @@ def _standard_of_month(records: list[Record], month: int) -> tuple[float, Source
 def dues_payments(ledgers: Ledgers) -> list[tuple[str, int, float, Source]]:
     """Every payment as (name, month, amount, source), from either dues form."""
     out: list[tuple[str, int, float, Source]] = []
-    for record in ledgers.of(vocab.DUES_WIDE):
+    for record in ledgers.of(LedgerKind.DUES_WIDE):
         if not is_remit_row(record):
             out.extend((record["姓名"], m, amount, record.src) for m, amount in record["各月"].items())
-    for record in ledgers.of(vocab.DUES_LONG):
+    for record in ledgers.of(LedgerKind.DUES_LONG):
         if not is_remit_row(record):
             out.append((record["姓名"], record["月份"], record["金额"], record.src))
     return out
@@ -1114,11 +1110,11 @@ def dues_remittance(ledgers: Ledgers) -> tuple[list[Record], list[Record], float
     """What the dues ledgers say about handing dues on: (member rows with a 上缴 cell, the
     rows with payments but none, the amount on 上缴 rows and in amount cells)."""
     marked, unmarked, amount = [], [], 0.0
-    for record in (*ledgers.of(vocab.DUES_WIDE), *ledgers.of(vocab.DUES_LONG)):
+    for record in (*ledgers.of(LedgerKind.DUES_WIDE), *ledgers.of(LedgerKind.DUES_LONG)):
         if is_remit_row(record):
-            amount += sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+            amount += sum((record["各月"] or {}).values()) if record.kind == LedgerKind.DUES_WIDE else record["金额"] or 0
             continue
-        paid = sum((record["各月"] or {}).values()) if record.kind == vocab.DUES_WIDE else record["金额"] or 0
+        paid = sum((record["各月"] or {}).values()) if record.kind == LedgerKind.DUES_WIDE else record["金额"] or 0
         remit = record["上缴"]
         if remit is None or remit is False:
             if paid > 0:
@@ -1133,12 +1129,12 @@ def dues_remittance(ledgers: Ledgers) -> tuple[list[Record], list[Record], float
 def _expand_talk_targets(ledgers: Ledgers) -> None:
     """谈话对象 `全体党员` names every member but the secretary; `李四和王五` names both when
     each is on the roster (和 is also a surname, so only then)."""
-    roster = [m["姓名"] for m in ledgers.of("党员名册")]
+    roster = [m["姓名"] for m in ledgers.of(LedgerKind.ROSTER)]
     if not roster:
         return
     members = set(roster)
     everyone = tuple(n for n in roster if n != ledgers.info.get("支部书记"))
-    for record in ledgers.of("谈心谈话记录"):
+    for record in ledgers.of(LedgerKind.TALKS):
         names: list[str] = []
         for name in record.values.get("谈话对象") or ():
             parts = re.split("[和及与]", name)
@@ -1154,7 +1150,7 @@ def _expand_talk_targets(ledgers: Ledgers) -> None:
 def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     """Names in other ledgers that are not on the roster are likely typos: warn once each."""
     seen_names: dict[str, Record] = {}
-    for member in ledgers.of("党员名册"):
+    for member in ledgers.of(LedgerKind.ROSTER):
         first = seen_names.setdefault(member["姓名"], member)
         if first is not member:
             log.warning(member.src.file, f"与{first.src.where()}同名（“{member['姓名']}”），按两名党员统计；"
@@ -1164,12 +1160,12 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     roster = set(seen_names)
     if not roster:
         return
-    checks = [("谈心谈话记录", "谈话对象"), ("学习笔记检查", "姓名"), (vocab.DUES_WIDE, "姓名"),
-              (vocab.DUES_LONG, "姓名")]
+    checks = [(LedgerKind.TALKS, "谈话对象"), (LedgerKind.STUDY, "姓名"), (LedgerKind.DUES_WIDE, "姓名"),
+              (LedgerKind.DUES_LONG, "姓名")]
     warned = set()
     for kind, column in checks:
         for record in ledgers.of(kind):
-            if kind in (vocab.DUES_WIDE, vocab.DUES_LONG) and is_remit_row(record):
+            if kind in (LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG) and is_remit_row(record):
                 continue
             names = record[column]
             for name in (names if isinstance(names, tuple) else (names,)):
@@ -1326,7 +1322,7 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
     the same amount counts once; the same member-month with two amounts is an error."""
     facts: dict[tuple[str, int], tuple[float, Record]] = {}
     kept = []
-    for record in ledgers.of(vocab.DUES_WIDE):
+    for record in ledgers.of(LedgerKind.DUES_WIDE):
         name, months = record["姓名"], record["各月"]
         outcome = outcomes[(record.src.file, record.src.sheet)]
         clashes = [(m, a, facts[(name, m)]) for m, a in months.items()
@@ -1340,7 +1336,7 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
                       col=columns.get(m), value=amount, code=IssueCode.DUES_CONFLICT)
         if clashes:
             outcome[record.src.row - 1] = FAILED
-            ledgers.incomplete.add(vocab.DUES_WIDE)
+            ledgers.incomplete.add(LedgerKind.DUES_WIDE)
             continue
         repeated = [m for m in months if (name, m) in facts]
         if repeated:
@@ -1358,8 +1354,8 @@ def _combine_dues(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
         for m, amount in record["各月"].items():
             facts[(name, m)] = (amount, record)
         kept.append(record)
-    if vocab.DUES_WIDE in ledgers.records:
-        ledgers.records[vocab.DUES_WIDE] = kept
+    if LedgerKind.DUES_WIDE in ledgers.records:
+        ledgers.records[LedgerKind.DUES_WIDE] = kept
     _long_against_wide(ledgers, log, outcomes, facts)
 
 
@@ -1367,7 +1363,7 @@ def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: d
     """A payment in the long form for a member-month the wide form already holds is the same
     fact (same amount: counted once) or a contradiction (another amount: an error)."""
     kept = []
-    for record in ledgers.of(vocab.DUES_LONG):
+    for record in ledgers.of(LedgerKind.DUES_LONG):
         name, month, amount = record["姓名"], record["月份"], record["金额"]
         if (name, month) not in facts:
             kept.append(record)
@@ -1381,19 +1377,19 @@ def _long_against_wide(ledgers: Ledgers, log: IssueLog, outcomes: dict, facts: d
                         code=IssueCode.DUPLICATE, **where)
             continue
         outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
-        ledgers.incomplete.add(vocab.DUES_LONG)
+        ledgers.incomplete.add(LedgerKind.DUES_LONG)
         log.error(record.src.file, f"与{other.src.where()}的{month}月（{other.cells[month]}，{_show_number(before)}）"
                   "是同一党员同一月份，金额却不同，无法确定哪个对",
                   "请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）", code=IssueCode.DUES_CONFLICT, **where)
-    if vocab.DUES_LONG in ledgers.records:
-        ledgers.records[vocab.DUES_LONG] = kept
+    if LedgerKind.DUES_LONG in ledgers.records:
+        ledgers.records[LedgerKind.DUES_LONG] = kept
 
 
 def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
     """其他事项 are quoted by name: one name with two different figures cannot be quoted."""
     first: dict[str, Record] = {}
     kept = []
-    for record in ledgers.of("其他事项"):
+    for record in ledgers.of(LedgerKind.OTHER):
         before = first.setdefault(record["事项"], record)
         if before is not record:
             figures = "、".join(f"{_show_number(r['数量'])}{r['单位'] or ''}" for r in (before, record))
@@ -1401,11 +1397,11 @@ def _check_other_items(ledgers: Ledgers, log: IssueLog, outcomes: dict) -> None:
                       "报告中无法确定引用哪一个", "请核对后删去错误的一行；如果是两件事，请把事项名称写得有所区别",
                       sheet=record.src.sheet, row=record.src.row, code=IssueCode.OTHER_CONFLICT)
             outcomes[(record.src.file, record.src.sheet)][record.src.row - 1] = FAILED
-            ledgers.incomplete.add("其他事项")
+            ledgers.incomplete.add(LedgerKind.OTHER)
             continue
         kept.append(record)
-    if "其他事项" in ledgers.records:
-        ledgers.records["其他事项"] = kept
+    if LedgerKind.OTHER in ledgers.records:
+        ledgers.records[LedgerKind.OTHER] = kept
 
 
 # ---------------------------------------------------------------- totals rows

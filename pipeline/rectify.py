@@ -10,10 +10,10 @@ from typing import Any
 
 from pipeline import vocab
 from pipeline.errors import UsageError
-from pipeline.names import IssueCode
+from pipeline.names import IssueCode, LedgerKind
 from pipeline.normalise import Ledgers
 
-KIND = "整改台账"
+KIND = LedgerKind.RECTIFY
 STATES = tuple(vocab.RECTIFY_STATUS)  # 已完成, 推进中, 未完成
 
 
@@ -101,7 +101,7 @@ def _members_at_year_end(ledgers: Ledgers) -> list[dict]:
     roster's rows: columns kept as read, but last year's changes (状态, 转入/转出时间) left blank."""
     from pipeline.aggregate import year_end_members
 
-    columns = {c.name for c in vocab.KIND_BY_NAME["党员名册"].columns} - {"状态", "转入时间", "转出时间"}
+    columns = {c.name for c in vocab.KIND_BY_NAME[LedgerKind.ROSTER].columns} - {"状态", "转入时间", "转出时间"}
     out = []
     for record in year_end_members(ledgers):
         row = {k: v for k, v in record.values.items() if k in columns}
@@ -112,7 +112,7 @@ def _members_at_year_end(ledgers: Ledgers) -> list[dict]:
     return out
 
 
-def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str]:
+def prefill(folder: Path, year: int, config) -> tuple[dict[LedgerKind, list[dict]], str]:
     """Rows to pre-fill `init`'s blank ledgers for `year` from last year's ledgers or outputs:
     the 整改台账 from last year's 问题清单 (问题 only), the roster from last year's roster."""
     from pipeline.previous import load
@@ -120,7 +120,7 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str
     if (folder / "metrics.json").is_file():  # an outputs folder (it also holds 校验报告.xlsx)
         last, source, _ = load(folder, year, config)
         problems = [i for i in last.get("问题") or [] if isinstance(i, Mapping)]
-        rows = {KIND: [{"问题": _problem_text(i)} for i in problems], "基本信息": [_info(last.get("支部"))]}
+        rows = {KIND: [{"问题": _problem_text(i)} for i in problems], LedgerKind.INFO: [_info(last.get("支部"))]}
         return rows, f"{source}（上年输出中没有党员名单，党员名册未预填）"
     if not folder.is_dir():
         raise UsageError(f"找不到上年度文件夹：{folder}。PREVIOUS 应为上年度的台账文件夹或输出文件夹")
@@ -131,9 +131,9 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[str, list[dict]], str
         raise UsageError(f"上年度台账 {folder} 有 {len(run.log.errors)} 个错误。请先运行 make check INPUTS={folder} "
                          f"YEAR={year - 1} 并改正")
     ledgers, metrics, _ = run.analysed()
-    problems = [{"标题": r["标题"], "内容": r["内容"]} for r in ledgers.of("问题清单") if r["类型"] == "问题"]
-    return ({KIND: [{"问题": _problem_text(i)} for i in problems], "党员名册": _members_at_year_end(ledgers),
-             "基本信息": [_info(metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
+    problems = [{"标题": r["标题"], "内容": r["内容"]} for r in ledgers.of(LedgerKind.PROBLEMS) if r["类型"] == "问题"]
+    return ({KIND: [{"问题": _problem_text(i)} for i in problems], LedgerKind.ROSTER: _members_at_year_end(ledgers),
+             LedgerKind.INFO: [_info(metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
 
 
 def _info(branch: Mapping | None) -> dict:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.names import RuleId
+from pipeline.names import LedgerKind, RuleId
 from pipeline.rules import RULES
 
 # Status of a branch in the roll-up. Figures are shown, totalled and judged only for 正常:
@@ -20,22 +20,22 @@ FAILED = "失败"
 
 # (column header, dotted metric path, the ledgers it comes from); a maintainer adds a column by
 # adding a line. A figure whose ledgers are all missing is left blank, not shown as 0.
-_ACTIVITIES = ("组织生活台账",)
-FIGURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("党员总数", "党员.总数", ("党员名册",)),
-    ("正式党员", "党员.正式党员", ("党员名册",)),
-    ("预备党员", "党员.预备党员", ("党员名册",)),
+_ACTIVITIES = (LedgerKind.ACTIVITIES,)
+FIGURES: tuple[tuple[str, str, tuple[LedgerKind, ...]], ...] = (
+    ("党员总数", "党员.总数", (LedgerKind.ROSTER,)),
+    ("正式党员", "党员.正式党员", (LedgerKind.ROSTER,)),
+    ("预备党员", "党员.预备党员", (LedgerKind.ROSTER,)),
     ("支委会", "组织生活.支委会", _ACTIVITIES),
     ("党员大会", "组织生活.党员大会", _ACTIVITIES),
     ("党小组会", "组织生活.党小组会", _ACTIVITIES),
     ("党课", "党课.总数", _ACTIVITIES),
     ("主题党日", "组织生活.主题党日", _ACTIVITIES),
     ("专题研究党建", "组织生活.专题研究党建", _ACTIVITIES),
-    ("谈心谈话", "谈心谈话.次数", ("谈心谈话记录", *_ACTIVITIES)),
-    ("人均笔记字数", "学习.人均笔记字数", ("学习笔记检查",)),
-    ("党费实缴（元）", "党费.实缴总额", ("党费收缴台账", "党费收缴台账（逐笔）")),
-    ("信息报送", "信息报送.报送篇数", ("信息报送台账",)),
-    ("信息采用", "信息报送.采用篇数", ("信息报送台账",)),
+    ("谈心谈话", "谈心谈话.次数", (LedgerKind.TALKS, *_ACTIVITIES)),
+    ("人均笔记字数", "学习.人均笔记字数", (LedgerKind.STUDY,)),
+    ("党费实缴（元）", "党费.实缴总额", (LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG)),
+    ("信息报送", "信息报送.报送篇数", (LedgerKind.SUBMISSIONS,)),
+    ("信息采用", "信息报送.采用篇数", (LedgerKind.SUBMISSIONS,)),
 )
 # Figures that add up across branches (人均 does not); the 三会一课 and 主题党日 first.
 TOTALLED = ("党员总数", "正式党员", "预备党员", "党费实缴（元）", "支委会", "党员大会", "党小组会",

@@ -30,7 +30,7 @@ from pipeline.aggregate import (
     talk_records,
     year_end_members,
 )
-from pipeline.names import RuleId
+from pipeline.names import LedgerKind, RuleId
 from pipeline.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
 from pipeline.values import norm_key, split_names
 
@@ -55,7 +55,7 @@ class Rule:
     id: RuleId  # its name in pipeline.toml, and 规则编号 of its findings
     name: str  # 规则 of its findings (their display name; a part of the rule may have its own)
     check: str  # the checker: count, theme_day, talks, dues, study, …
-    counted: str  # the activity type (组织生活台账.类型) or ledger kind counted
+    counted: str  # the activity type (组织生活台账.类型) counted, or the LedgerKind a rule judges whole
     action: str  # what is done, for sentences: 召开支委会 -> `5月未召开支委会`
     period: str  # month, quarter or year
     threshold: int | None  # minimum per period (per member for talks); None: not settable
@@ -86,21 +86,21 @@ RULES: tuple[Rule, ...] = (
          f"{REGULATIONS}第十七条", TIAOLI, options={"next_year_months": 3}),
     Rule(RuleId.APPRAISAL, "民主评议党员每年开展", "count", "民主评议党员", "开展民主评议党员", YEAR, 1,
          f"{REGULATIONS}第十八条", TIAOLI, options={"next_year_months": 3}),
-    Rule(RuleId.TALKS, "谈心谈话全覆盖", "talks", "谈心谈话记录", "开展谈心谈话", YEAR, 1,
+    Rule(RuleId.TALKS, "谈心谈话全覆盖", "talks", LedgerKind.TALKS, "开展谈心谈话", YEAR, 1,
          f"{REGULATIONS}第十九条", TIAOLI,
          options={"each_member": True, "secretary_committee": True, "secretary_all": False,
                   "before_meeting_months": 1}),
-    Rule(RuleId.DUES, "党费按月缴纳", "dues", vocab.DUES_WIDE, "缴纳党费", MONTH, None,
+    Rule(RuleId.DUES, "党费按月缴纳", "dues", LedgerKind.DUES_WIDE, "缴纳党费", MONTH, None,
          f"{DUES_REGULATIONS}第十二条", GUIDING, options={"serious_months": 6, "pay_by": "按月", "late_months": 6}),
-    Rule(RuleId.ABSENCE, "党员参加组织生活", "absence", "组织生活台账", "参加组织生活", MONTH, None,
+    Rule(RuleId.ABSENCE, "党员参加组织生活", "absence", LedgerKind.ACTIVITIES, "参加组织生活", MONTH, None,
          f"{CONSTITUTION}第九条", CHARTER, options={"absent_months": 6}),
-    Rule(RuleId.PROBATION, "预备党员按期转正", "probation", "党员名册", "讨论转正", YEAR, None,
+    Rule(RuleId.PROBATION, "预备党员按期转正", "probation", LedgerKind.ROSTER, "讨论转正", YEAR, None,
          f"{CONSTITUTION}第七条", CHARTER),
-    Rule(RuleId.TERM, "支部委员会按期换届", "term", "基本信息", "换届", YEAR, None,
+    Rule(RuleId.TERM, "支部委员会按期换届", "term", LedgerKind.INFO, "换届", YEAR, None,
          f"{REGULATIONS}第二十一条", TIAOLI, options={"term_years": 3, "village_term_years": 5}),
-    Rule(RuleId.STUDY, "学习笔记每季度检查", "study", "学习笔记检查", "开展学习笔记检查", QUARTER, 1,
+    Rule(RuleId.STUDY, "学习笔记每季度检查", "study", LedgerKind.STUDY, "开展学习笔记检查", QUARTER, 1,
          "本地学习笔记检查制度（每季度调阅检查党员学习笔记）", LOCAL),
-    Rule(RuleId.RECTIFY, "整改按期完成", "rectify", "整改台账", "完成整改", YEAR, None,
+    Rule(RuleId.RECTIFY, "整改按期完成", "rectify", LedgerKind.RECTIFY, "完成整改", YEAR, None,
          "上年度查摆问题应按整改时限整改到位", LOCAL, applies="rectify"),
 )
 
@@ -288,7 +288,7 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if rule.check == "term":
         return "" if ledgers.info.get("本届任期起始") else "基本信息中没有填写“本届任期起始”"
     kinds = _ledger_kinds(rule, ledgers)
-    if rule.check == "talks" and kinds == ("组织生活台账",) and not ledgers.activities("谈心谈话"):
+    if rule.check == "talks" and kinds == (LedgerKind.ACTIVITIES,) and not ledgers.activities("谈心谈话"):
         return "没有谈心谈话记录"
     if not any(k in ledgers.records for k in kinds):
         return f"没有{_KIND_NAMES.get(kinds[0], kinds[0])}"
@@ -303,17 +303,18 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     return ""
 
 
-_KIND_NAMES = {vocab.DUES_WIDE: "党费收缴台账"}
+_KIND_NAMES: dict[str, str] = {LedgerKind.DUES_WIDE: "党费收缴台账"}
 
 
-def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[str, ...]:
+def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[LedgerKind, ...]:
+    """The ledgers a rule judges (talks may be kept in 组织生活台账; dues in either form)."""
     if rule.check in ("count", "theme_day", "groups", "quorum", "secretary_lesson", "absence"):
-        return ("组织生活台账",)
+        return (LedgerKind.ACTIVITIES,)
     if rule.check == "talks":
-        return ("谈心谈话记录",) if "谈心谈话记录" in ledgers.records else ("组织生活台账",)
+        return (LedgerKind.TALKS,) if LedgerKind.TALKS in ledgers.records else (LedgerKind.ACTIVITIES,)
     if rule.check == "dues":
-        return (vocab.DUES_WIDE, vocab.DUES_LONG)
-    return (rule.counted,)
+        return (LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG)
+    return (LedgerKind.of(rule.counted),)
 
 
 def next_year_months(config: Settings | None) -> int:
@@ -414,7 +415,7 @@ def _applies(rule: Rule, cfg: RuleSettings, ledgers: Ledgers, metrics: dict) -> 
         count = (metrics.get("党员") or {}).get("正式党员", len(full))
         return count >= cfg.min_full_members, full
     if rule.applies == "rectify":
-        return bool(ledgers.of("整改台账")), []
+        return bool(ledgers.of(LedgerKind.RECTIFY)), []
     if rule.applies == "party_groups":
         grouped = [m for m in members if m["党小组"]]
         named = [ledgers.info_src["党小组"]] if ledgers.info.get("党小组") else []
@@ -546,7 +547,7 @@ def _talkers(record: Record, sec: str) -> set[str]:
 def _each_member(cfg: RuleSettings, ledgers: Ledgers, flagged: set[str]) -> list[Found]:
     """Every member (the secretary too) in at least `threshold` talks, as 谈话人 or 谈话对象."""
     sec = secretary(ledgers)
-    rows = ledgers.of("谈心谈话记录")
+    rows = ledgers.of(LedgerKind.TALKS)
     unnamed = ledgers.activities("谈心谈话")
     counts: Counter = Counter()
     for r in rows:
@@ -581,9 +582,9 @@ def _secretary_committee(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """The secretary talks with every other 支委 at least `threshold` times a year."""
     sec = secretary(ledgers)
     members = committee(ledgers)
-    if not sec or not members or not ledgers.of("谈心谈话记录"):
+    if not sec or not members or not ledgers.of(LedgerKind.TALKS):
         return []
-    counts = Counter(n for r in ledgers.of("谈心谈话记录") if _by_secretary(r["谈话人"], sec)
+    counts = Counter(n for r in ledgers.of(LedgerKind.TALKS) if _by_secretary(r["谈话人"], sec)
                      for n in set(r["谈话对象"] or ()))
     short = [m for m in members if counts[m["姓名"]] < _needed(cfg.threshold)]
     if not short:
@@ -630,7 +631,7 @@ def _secretary_all(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Foun
     """
     sec = secretary(ledgers)
     targets = [m for m in year_end_members(ledgers) if m["姓名"] != sec]
-    talks = [r for r in ledgers.of("谈心谈话记录") if not sec or _by_secretary(r["谈话人"], sec)]
+    talks = [r for r in ledgers.of(LedgerKind.TALKS) if not sec or _by_secretary(r["谈话人"], sec)]
     counts = Counter(name for r in talks for name in set(r["谈话对象"] or ()))
     threshold = _needed(cfg.threshold)
     short = [m for m in targets if counts[m["姓名"]] < threshold]
@@ -789,7 +790,7 @@ def _runs(months: list[int]) -> list[list[int]]:
 def _study(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` study-note checks a quarter (by 检查日期, else the 季度 column)."""
     counts = Counter({q: len(days) for q, days in check_occasions(ledgers).items()})
-    return _shortfall(rule, _needed(cfg.threshold), counts, ledgers.of("学习笔记检查"))
+    return _shortfall(rule, _needed(cfg.threshold), counts, ledgers.of(LedgerKind.STUDY))
 
 
 def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:

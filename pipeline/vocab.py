@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.names import ColumnType, LedgerKind
+
 
 @dataclass(frozen=True)
 class Column:
@@ -23,7 +25,7 @@ class Column:
 
     name: str
     synonyms: tuple[str, ...] = ()
-    type: str = "text"
+    type: ColumnType = ColumnType.TEXT
     required: bool = False
     width: int = 14  # column width in blank ledgers written by `init`
     # The unit figures are kept in; a header naming a multiple of it (`学习笔记（万字）`) scales
@@ -35,7 +37,7 @@ class Column:
 class Kind:
     """A ledger kind, recognised by its header row."""
 
-    name: str
+    name: LedgerKind
     columns: tuple[Column, ...]
     # The fields that carry meaning: two rows are the same record (a duplicate, counted once)
     # only when every one of them is equal after normalising. Listed once here; the README's
@@ -76,142 +78,143 @@ class Kind:
 
 
 C = Column
+T = ColumnType
 
 # Headers of a column recording that dues were handed on to the higher Party organisation.
 REMIT_SYNONYMS = ("是否上缴", "已上缴", "上缴情况", "上缴日期", "上缴时间", "上缴金额", "上缴党费")
 
 KINDS: tuple[Kind, ...] = (
-    Kind("基本信息", (
+    Kind(LedgerKind.INFO, (
         C("党支部名称", ("支部名称", "党组织名称", "支部全称"), required=True, width=30),
-        C("支部书记", ("书记", "书记姓名", "党支部书记"), "name", required=True),
-        C("年度", ("报告年度", "述职年度"), "int"),
+        C("支部书记", ("书记", "书记姓名", "党支部书记"), T.NAME, required=True),
+        C("年度", ("报告年度", "述职年度"), T.INT),
         C("上级党组织", ("上级党委", "上级党组织名称")),
-        C("报告日期", ("述职日期",), "anydate"),
+        C("报告日期", ("述职日期",), T.ANYDATE),
         C("支部类型", ("党支部类型", "党组织类型", "单位类型")),
         C("本届任期起始", ("本届任期开始", "本届委员会选举时间", "换届时间", "上次换届时间", "本届选举时间",
-                     "任期起始"), "month"),
+                     "任期起始"), T.MONTH),
         C("党费缴纳方式", ("党费交纳方式", "党费缴纳周期", "党费交纳周期")),
         C("党小组", ("党小组设置", "党小组名称")),
-        C("书记与每名党员谈话", ("书记与全体党员谈话", "书记与每名党员谈心谈话"), "yesno"),
-        C("党课每季度次数", ("每季度党课次数", "党课次数要求"), "int"),
+        C("书记与每名党员谈话", ("书记与全体党员谈话", "书记与每名党员谈心谈话"), T.YESNO),
+        C("党课每季度次数", ("每季度党课次数", "党课次数要求"), T.INT),
     ), key=("党支部名称",), title="基本信息", hints=("基本信息", "基本情况"),
         help="支部名称、书记、年度等，每项一行：左列写项目名，右列写内容。"),
-    Kind("党员名册", (
-        C("姓名", ("党员姓名",), "name", required=True),
+    Kind(LedgerKind.ROSTER, (
+        C("姓名", ("党员姓名",), T.NAME, required=True),
         C("性别"),
-        C("出生日期", ("出生年月",), "month"),
-        C("入党时间", ("入党日期", "入党年月"), "month"),
-        C("人员类别", ("党员类别", "类别", "身份", "党员身份"), "category"),
+        C("出生日期", ("出生年月",), T.MONTH),
+        C("入党时间", ("入党日期", "入党年月"), T.MONTH),
+        C("人员类别", ("党员类别", "类别", "身份", "党员身份"), T.CATEGORY),
         C("党内职务", ("职务", "支部职务", "支委职务", "党内职务名称")),
         C("党小组", ("所在党小组", "党小组名称")),
-        C("转正时间", ("转正日期", "转正年月", "预备党员转正时间"), "month"),
-        C("状态", ("党员状态", "组织关系状态", "变动情况", "增减情况", "变动类型"), "status"),
-        C("转入时间", ("转入日期", "转入年月", "增加时间", "增加日期"), "month"),
-        C("转出时间", ("转出日期", "转出年月", "减少时间", "减少日期", "去世时间", "离开时间"), "month"),
+        C("转正时间", ("转正日期", "转正年月", "预备党员转正时间"), T.MONTH),
+        C("状态", ("党员状态", "组织关系状态", "变动情况", "增减情况", "变动类型"), T.STATUS),
+        C("转入时间", ("转入日期", "转入年月", "增加时间", "增加日期"), T.MONTH),
+        C("转出时间", ("转出日期", "转出年月", "减少时间", "减少日期", "去世时间", "离开时间"), T.MONTH),
         C("备注"),
     ), key=("姓名", "性别", "出生日期", "入党时间", "人员类别", "党内职务", "党小组", "转正时间", "状态",
             "转入时间", "转出时间", "备注"), title="党员名册", hints=("名册", "花名册", "党员信息", "党员"),
         sheet_words=("党员名册", "花名册"), min_columns=2, derived=("状态", "转入时间", "转出时间"),
         avoid_words=("积极分子", "发展对象", "入党申请", "申请人", "签到", "群众", "考勤"),
         help="每名党员一行；人员类别填“正式党员”或“预备党员”，空白按正式党员计。"),
-    Kind("组织生活台账", (
+    Kind(LedgerKind.ACTIVITIES, (
         C("日期", ("时间", "活动时间", "活动日期", "会议时间", "会议日期", "召开时间", "召开日期", "开展时间",
                  "开展日期", "举办时间"),
-          "date", required=True),
+          T.DATE, required=True),
         C("类型", ("活动类型", "会议类型", "类别", "形式", "活动形式", "会议名称", "活动名称", "会议类别",
-                 "活动类别", "会议形式", "组织生活类型"), "activity", required=True),
+                 "活动类别", "会议形式", "组织生活类型"), T.ACTIVITY, required=True),
         C("主题", ("内容", "会议主题", "活动主题", "议题", "活动内容", "会议内容"), width=36),
         C("主讲人", ("主持人", "领学人", "授课人", "主讲人姓名", "授课人姓名")),
-        C("主讲人类别", ("主讲人身份", "授课人类别"), "speaker"),
-        C("应到人数", ("应到",), "int"),
-        C("实到人数", ("参加人数", "实到", "参会人数"), "int"),
+        C("主讲人类别", ("主讲人身份", "授课人类别"), T.SPEAKER),
+        C("应到人数", ("应到",), T.INT),
+        C("实到人数", ("参加人数", "实到", "参会人数"), T.INT),
         C("地点", ("活动地点", "会议地点")),
         C("党小组", ("所在党小组", "党小组名称")),
-        C("参加人员", ("参会人员", "出席人员", "参加党员"), "names"),
-        C("缺席人员", ("缺席党员", "未参加人员", "请假人员", "缺席人员姓名"), "names"),
-        C("所属年度", ("年度", "属于年度", "对应年度"), "int"),
+        C("参加人员", ("参会人员", "出席人员", "参加党员"), T.NAMES),
+        C("缺席人员", ("缺席党员", "未参加人员", "请假人员", "缺席人员姓名"), T.NAMES),
+        C("所属年度", ("年度", "属于年度", "对应年度"), T.INT),
         C("备注"),
     ), key=("日期", "时刻", "类型", "主题", "主讲人", "主讲人类别", "应到人数", "实到人数", "地点", "党小组",
             "参加人员", "缺席人员", "所属年度", "备注"), title="组织生活台账", hints=("组织生活", "三会一课", "活动"),
         derived=("主讲人类别",),
         sheet_words=("组织生活", "三会一课"),
         help="三会一课、主题党日等每次活动一行；类型从下拉列表选择。"),
-    Kind("谈心谈话记录", (
-        C("日期", ("谈话时间", "谈话日期", "时间"), "date"),
+    Kind(LedgerKind.TALKS, (
+        C("日期", ("谈话时间", "谈话日期", "时间"), T.DATE),
         C("谈话人", ("谈话者", "谈心人", "约谈人", "谈话人姓名"), required=True),
-        C("谈话对象", ("对象", "被谈话人", "谈话对象姓名", "谈心对象", "被谈话对象"), "names", required=True),
+        C("谈话对象", ("对象", "被谈话人", "谈话对象姓名", "谈心对象", "被谈话对象"), T.NAMES, required=True),
         C("谈话形式", ("形式", "方式", "谈话方式")),
         C("主要内容", ("内容", "谈话内容", "谈话主要内容"), width=36),
     ), key=("日期", "时刻", "谈话人", "谈话对象", "谈话形式", "主要内容"),
         title="谈心谈话记录", hints=("谈心", "谈话"), sheet_words=("谈心谈话",),
         help="每次谈话一行；一次谈多人时，谈话对象用顿号分隔。"),
-    Kind("学习笔记检查", (
-        C("姓名", ("党员姓名",), "name", required=True),
-        C("季度", ("检查季度",), "quarter"),
-        C("检查日期", ("检查时间", "日期"), "date"),
-        C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), "number", required=True, unit="字"),
-        C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), "number", unit="篇"),
+    Kind(LedgerKind.STUDY, (
+        C("姓名", ("党员姓名",), T.NAME, required=True),
+        C("季度", ("检查季度",), T.QUARTER),
+        C("检查日期", ("检查时间", "日期"), T.DATE),
+        C("学习笔记", ("笔记字数", "学习笔记字数", "笔记", "学习笔记数"), T.NUMBER, required=True, unit="字"),
+        C("心得体会", ("心得体会篇数", "心得", "心得篇数", "心得体会数"), T.NUMBER, unit="篇"),
     ), key=("姓名", "季度", "检查日期", "学习笔记", "心得体会"), title="学习笔记检查", hints=("笔记", "学习"), sheet_words=("学习笔记",),
         derived=("季度",),
         help="每次检查每名党员一行：笔记字数、心得体会篇数。"),
-    Kind("党费收缴台账", (
-        C("姓名", ("党员姓名",), "name", required=True),
+    Kind(LedgerKind.DUES_WIDE, (
+        C("姓名", ("党员姓名",), T.NAME, required=True),
         C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准", "每月应缴党费", "应缴党费",
-                   "月应缴"), "number", unit="元"),
-        C("合计", ("全年合计", "总计"), "number", unit="元"),
-        C("上缴", REMIT_SYNONYMS, "remit"),
+                   "月应缴"), T.NUMBER, unit="元"),
+        C("合计", ("全年合计", "总计"), T.NUMBER, unit="元"),
+        C("上缴", REMIT_SYNONYMS, T.REMIT),
     ), key=("姓名", "缴纳标准", "月份", "列月份", "上缴"), title="党费收缴台账", hints=("党费",),
         derived=("各月", "月份", "列月份"),
         sheet_words=("党费",),
         help="每名党员一行，1月至12月各一列填实缴金额；未缴的月份留空。"),
-    Kind("党费收缴台账（逐笔）", (
-        C("姓名", ("党员姓名",), "name", required=True),
-        C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), "paymonth", required=True),
-        C("金额", ("缴纳金额", "实缴金额", "缴费金额"), "number", required=True, unit="元"),
-        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), "number", unit="元"),
-        C("上缴", REMIT_SYNONYMS, "remit"),
+    Kind(LedgerKind.DUES_LONG, (
+        C("姓名", ("党员姓名",), T.NAME, required=True),
+        C("月份", ("缴纳月份", "缴费月份", "缴纳日期", "所属月份"), T.PAYMONTH, required=True),
+        C("金额", ("缴纳金额", "实缴金额", "缴费金额"), T.NUMBER, required=True, unit="元"),
+        C("缴纳标准", ("月缴纳额", "每月应缴", "应缴标准", "月缴纳标准", "缴费标准"), T.NUMBER, unit="元"),
+        C("上缴", REMIT_SYNONYMS, T.REMIT),
     ), key=("姓名", "月份", "金额", "缴纳标准", "上缴"), title="党费收缴台账（逐笔）", hints=("党费",),
         help="每笔党费一行：姓名、所属月份、金额。"),
-    Kind("信息报送台账", (
-        C("日期", ("报送日期", "报送时间", "时间"), "date"),
+    Kind(LedgerKind.SUBMISSIONS, (
+        C("日期", ("报送日期", "报送时间", "时间"), T.DATE),
         C("标题", ("信息标题", "题目", "信息题目", "信息名称", "稿件标题"), required=True, width=40),
         C("报送单位", ("报送对象", "报送部门")),
-        C("是否采用", ("采用情况", "采用", "是否被采用", "采用与否", "是否录用", "录用情况"), "yesno"),
-        C("采用级别", ("采用层级", "级别", "采用等级", "录用级别", "采用单位级别"), "level"),
+        C("是否采用", ("采用情况", "采用", "是否被采用", "采用与否", "是否录用", "录用情况"), T.YESNO),
+        C("采用级别", ("采用层级", "级别", "采用等级", "录用级别", "采用单位级别"), T.LEVEL),
         C("刊载媒体", ("采用媒体", "刊物", "媒体", "刊登媒体", "发表媒体", "采用载体")),
     ), key=("日期", "标题", "报送单位", "是否采用", "采用级别", "刊载媒体"),
         title="信息报送台账", hints=("信息", "报送"), sheet_words=("信息报送",), derived=("是否采用", "采用级别"),
         help="每篇信息一行；被采用的填“是”并选择采用级别。"),
-    Kind("帮扶共建台账", (
-        C("日期", ("时间",), "date"),
+    Kind(LedgerKind.ASSISTANCE, (
+        C("日期", ("时间",), T.DATE),
         C("对象", ("帮扶对象", "共建对象", "帮扶村", "村", "结对村", "受援对象"), required=True),
         C("事项", ("帮扶事项", "内容", "帮扶内容", "帮扶措施", "帮扶项目"), required=True, width=36),
-        C("数量", (), "number", required=True),
+        C("数量", (), T.NUMBER, required=True),
         C("单位", ("计量单位",), required=True),
         C("备注"),
     ), key=("日期", "对象", "事项", "数量", "单位", "备注"), title="帮扶共建台账", hints=("帮扶", "共建"), sheet_words=("帮扶",),
         derived=("单位",),
         help="每项帮扶一行：对象、事项、数量、单位（如 棵、万元、件、名、吨）。"),
-    Kind("问题清单", (
-        C("类型", ("类别", "问题类型"), "problem", required=True),
+    Kind(LedgerKind.PROBLEMS, (
+        C("类型", ("类别", "问题类型"), T.PROBLEM, required=True),
         C("标题", ("问题", "方面"), required=True, width=24),
         C("内容", ("具体表现", "原因分析", "表现", "具体内容"), width=60),
     ), key=("类型", "标题", "内容"), title="问题清单", hints=("问题",), sheet_words=("问题清单",),
         help="类型填“问题”或“原因”；按要写进报告的顺序排列。"),
-    Kind("任务清单", (
+    Kind(LedgerKind.TASKS, (
         C("标题", ("方面", "目标", "任务"), required=True, width=24),
         C("内容", ("具体措施", "措施", "具体内容"), width=60),
     ), key=("标题", "内容"), title="任务清单", hints=("任务", "打算", "计划"), sheet_words=("任务清单", "工作打算"),
         help="下一年度工作打算，每条一行，按报告顺序排列。"),
-    Kind("其他事项", (
+    Kind(LedgerKind.OTHER, (
         C("事项", ("项目", "名称"), required=True, width=30),
-        C("数量", (), "number", required=True),
+        C("数量", (), T.NUMBER, required=True),
         C("单位"),
     ), key=("事项", "数量", "单位"), title="其他事项", hints=("其他",), sheet_words=("其他事项",),
         help="报告中要引用的其他数字，如“购买学习读本 100 本”。"),
-    Kind("工作举措", (
+    Kind(LedgerKind.MEASURES, (
         # 方面/类别/措施 stay out: 问题清单 and 任务清单 headers use them.
-        C("板块", ("工作板块", "所属板块", "板块名称"), "section", required=True, width=12),
+        C("板块", ("工作板块", "所属板块", "板块名称"), T.SECTION, required=True, width=12),
         C("内容", ("举措", "工作举措", "主要举措", "具体举措", "做法", "主要做法", "举措内容"), required=True, width=70),
         C("小标题", ("板块小标题", "本部分标题"), width=30),
     ), key=("板块", "内容", "小标题"), title="工作举措", hints=("举措", "做法"), sheet_words=("工作举措", "主要做法"),
@@ -220,21 +223,21 @@ KINDS: tuple[Kind, ...] = (
              "的相应部分，按表中顺序排列。不填则报告只写台账统计出的数字。“小标题”可给该部分起标题。"),
     # Last year's problems and what became of them (上年度问题整改情况); `init --previous`
     # fills 问题 from last year's 问题清单.
-    Kind("整改台账", (
+    Kind(LedgerKind.RECTIFY, (
         C("问题", ("存在问题", "整改问题", "问题表现", "问题内容"), required=True, width=30),
         C("整改措施", ("措施", "整改举措", "整改内容"), width=36),
         C("责任人", ("整改责任人", "负责人")),
-        C("完成时限", ("整改时限", "时限", "计划完成时间", "完成期限"), "deadline"),
-        C("完成情况", ("整改情况", "整改进展", "进展情况", "整改状态"), "rectify", required=True),
-        C("完成时间", ("实际完成时间", "办结时间", "整改完成时间"), "anydate"),
+        C("完成时限", ("整改时限", "时限", "计划完成时间", "完成期限"), T.DEADLINE),
+        C("完成情况", ("整改情况", "整改进展", "进展情况", "整改状态"), T.RECTIFY, required=True),
+        C("完成时间", ("实际完成时间", "办结时间", "整改完成时间"), T.ANYDATE),
         C("未完成原因", ("原因", "情况说明", "说明", "备注"), width=30),
     ), key=("问题", "整改措施", "责任人", "完成时限", "完成情况", "完成时间", "未完成原因"),
         title="整改台账", hints=("整改",), sheet_words=("整改台账",), min_columns=2,
         help="上年度查摆的问题每条一行：整改措施、责任人、完成时限、完成情况；未完成的写明原因。"),
-    Kind("入党积极分子", (
-        C("姓名", ("积极分子姓名",), "name", required=True),
-        C("确定时间", ("确定为积极分子时间", "确定日期", "确定为入党积极分子时间", "列为积极分子时间"), "month"),
-        C("培养联系人", ("培养人", "联系人", "入党培养联系人"), "names"),
+    Kind(LedgerKind.ACTIVISTS, (
+        C("姓名", ("积极分子姓名",), T.NAME, required=True),
+        C("确定时间", ("确定为积极分子时间", "确定日期", "确定为入党积极分子时间", "列为积极分子时间"), T.MONTH),
+        C("培养联系人", ("培养人", "联系人", "入党培养联系人"), T.NAMES),
         C("备注"),
     ), key=("姓名", "确定时间", "培养联系人", "备注"), title="入党积极分子", hints=("积极分子",),
         sheet_words=("积极分子",), min_columns=2,
@@ -245,15 +248,13 @@ KIND_BY_NAME = {k.name: k for k in KINDS}
 
 # Ledgers every branch is expected to keep: a missing one is a warning (its sentences drop
 # out of the report and its rules are not checked). Either form counts for 党费.
-EXPECTED_LEDGERS: tuple[tuple[str, ...], ...] = (
-    ("基本信息",), ("党员名册",), ("组织生活台账",), ("谈心谈话记录",), ("学习笔记检查",),
-    ("党费收缴台账", "党费收缴台账（逐笔）"), ("信息报送台账",), ("问题清单",), ("任务清单",),
+EXPECTED_LEDGERS: tuple[tuple[LedgerKind, ...], ...] = (
+    (LedgerKind.INFO,), (LedgerKind.ROSTER,), (LedgerKind.ACTIVITIES,), (LedgerKind.TALKS,), (LedgerKind.STUDY,),
+    (LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG), (LedgerKind.SUBMISSIONS,), (LedgerKind.PROBLEMS,), (LedgerKind.TASKS,),
 )
 
 # Dues ledgers in the wide form carry one column per month; values.month_of_header reads its
 # header forms: 1月, 一月, 01月, 1月份, 2023年1月, 2023-01, 2023.1 and date cells (2023年1月).
-DUES_WIDE = "党费收缴台账"
-DUES_LONG = "党费收缴台账（逐笔）"
 
 # 组织生活台账.类型: canonical -> accepted synonyms.
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -426,25 +427,25 @@ EXAMPLE_MARKER = "示例"
 
 # The example row `init` writes under each header; dates as (month, day) in the ledger's year.
 # A row that starts with 示例 but differs from these was typed over: it is reported, not dropped.
-EXAMPLES: dict[str, dict[str, object]] = {
-    "党员名册": {"姓名": "张三", "性别": "男", "出生日期": "1985.06", "入党时间": "2010.07",
+EXAMPLES: dict[LedgerKind, dict[str, object]] = {
+    LedgerKind.ROSTER: {"姓名": "张三", "性别": "男", "出生日期": "1985.06", "入党时间": "2010.07",
                 "人员类别": "正式党员", "党内职务": "组织委员", "党小组": "第一党小组"},
-    "组织生活台账": {"日期": (3, 5), "类型": "党课", "主题": "学习新修订的党章", "主讲人": "王书记",
+    LedgerKind.ACTIVITIES: {"日期": (3, 5), "类型": "党课", "主题": "学习新修订的党章", "主讲人": "王书记",
                    "主讲人类别": "书记", "应到人数": 7, "实到人数": 7, "地点": "党员活动室"},
-    "谈心谈话记录": {"日期": (4, 10), "谈话人": "王书记", "谈话对象": "张三、李四",
+    LedgerKind.TALKS: {"日期": (4, 10), "谈话人": "王书记", "谈话对象": "张三、李四",
                    "谈话形式": "个别谈话", "主要内容": "了解思想、工作和生活情况"},
-    "学习笔记检查": {"姓名": "张三", "季度": "第一季度", "检查日期": (3, 28), "学习笔记": 5000, "心得体会": 1},
-    "党费收缴台账": {"姓名": "张三", "缴纳标准": 50, **{f"{m}月": 50 for m in range(1, 13)}, "合计": 600},
-    "信息报送台账": {"日期": (5, 6), "标题": "某某党支部开展主题党日活动", "报送单位": "县直机关工委",
+    LedgerKind.STUDY: {"姓名": "张三", "季度": "第一季度", "检查日期": (3, 28), "学习笔记": 5000, "心得体会": 1},
+    LedgerKind.DUES_WIDE: {"姓名": "张三", "缴纳标准": 50, **{f"{m}月": 50 for m in range(1, 13)}, "合计": 600},
+    LedgerKind.SUBMISSIONS: {"日期": (5, 6), "标题": "某某党支部开展主题党日活动", "报送单位": "县直机关工委",
                    "是否采用": "是", "采用级别": "市", "刊载媒体": "某某日报"},
-    "帮扶共建台账": {"日期": (4, 12), "对象": "石门村", "事项": "栽植油松", "数量": 1500, "单位": "棵"},
-    "问题清单": {"类型": "问题", "标题": "理论学习不够深入", "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
-    "任务清单": {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
-    "其他事项": {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
-    "整改台账": {"问题": "理论学习不够深入", "整改措施": "制定年度学习计划，每月集中学习1次", "责任人": "王书记",
+    LedgerKind.ASSISTANCE: {"日期": (4, 12), "对象": "石门村", "事项": "栽植油松", "数量": 1500, "单位": "棵"},
+    LedgerKind.PROBLEMS: {"类型": "问题", "标题": "理论学习不够深入", "内容": "学习停留在读原文、记笔记，联系实际思考不够。"},
+    LedgerKind.TASKS: {"标题": "强化理论武装", "内容": "坚持每月开展集中学习，每季度开展1次专题研讨。"},
+    LedgerKind.OTHER: {"事项": "购买规定学习读本", "数量": 100, "单位": "本"},
+    LedgerKind.RECTIFY: {"问题": "理论学习不够深入", "整改措施": "制定年度学习计划，每月集中学习1次", "责任人": "王书记",
                "完成时限": (6, 30), "完成情况": "已完成", "完成时间": (6, 20)},
-    "工作举措": {"板块": "理论学习", "内容": "制定年度学习计划，每月第一周集中学习1次"},
-    "入党积极分子": {"姓名": "赵六", "确定时间": "2023.03", "培养联系人": "张三、李四"},
+    LedgerKind.MEASURES: {"板块": "理论学习", "内容": "制定年度学习计划，每月第一周集中学习1次"},
+    LedgerKind.ACTIVISTS: {"姓名": "赵六", "确定时间": "2023.03", "培养联系人": "张三、李四"},
 }
 
 # The help sheet `init` writes into each blank ledger: a sheet with this name whose first cell

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import vocab
 from pipeline.api import analyse
+from pipeline.names import LedgerKind
 from pipeline.settings import load
 from pipeline.values import month_of_header, norm_header, parse_date, parse_month, parse_number, parse_quarter, split_names
 from tests.builders import BASIC, ROSTER, branch, write_csv, write_ods, write_xls, write_xlsx
@@ -131,7 +132,7 @@ def test_header_synonyms(tmp_path, kind, column, synonym):
         if other.required or other is column:
             header.append(synonym if other is column else other.name)
             row.append(_SAMPLE_VALUES[other.type])
-    if kind.name == vocab.DUES_WIDE:
+    if kind.name == LedgerKind.DUES_WIDE:
         header.append("5月")
         row.append("30")
     write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, kind.name: [header, row]})
