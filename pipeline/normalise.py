@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from pipeline import vocab
 from pipeline.errors import ContractError
 from pipeline.ingest import Table
-from pipeline.issues import ERROR, IssueLog
+from pipeline.issues import ERROR, WARNING, IssueLog
 from pipeline.names import ColumnType, IssueCode, LedgerKind, bad_code, unknown_code
 from pipeline.readers import column_letter
 from pipeline.values import (
@@ -60,9 +60,11 @@ def _adoption(values: dict, log: IssueLog, sheet, r: int, table: Table) -> None:
                     sheet=sheet.name, row=r + 1, column=header, code=IssueCode.ADOPTION_CONFLICT)
 
 
+_NEGATIVE = ("是负数", "请核对；如果是退还或冲销，请在备注中说明")
+
+
 def _warn_negative(log: IssueLog, file: str, sheet: str, row: int, header: str, raw) -> None:
-    log.warning(file, "是负数", "请核对；如果是退还或冲销，请在备注中说明", sheet=sheet, row=row,
-                column=header, value=raw, code=IssueCode.NEGATIVE)
+    log.warning(file, *_NEGATIVE, sheet=sheet, row=row, column=header, value=raw, code=IssueCode.NEGATIVE)
 
 
 def _bad_cell(log: IssueLog, sheet, r: int, index: int, header: str, error: str, warn: bool = False) -> None:
@@ -667,10 +669,9 @@ _NONE_MARKS = frozenset(vocab.NONE_MARKS)
 _PAID = frozenset(vocab.PAID_MARKS)
 _EXEMPT = frozenset(vocab.EXEMPT_MARKS)
 _NONE: frozenset = frozenset()
-# What a cell's memo holds besides a value: the cell is blank and optional (nothing to store),
-# or reading it says something (a warning, an error, a mark) and must go the full way each time.
+# What a cell's reading holds besides a plain value: the cell is blank and optional (nothing to
+# store), or a _Cell (reading it says something, or it is not a plain value).
 _SKIP = object()
-_SLOW = object()
 
 
 def _scales(table: Table) -> dict[str, int]:
@@ -683,14 +684,28 @@ def _scales(table: Table) -> dict[str, int]:
     return out
 
 
+# A cell's fate in its row (_Cell.fate).
+_KEEP, _BLANK, _BAD, _OUTSIDE, _NEXT_YEAR = "keep", "blank", "bad", "outside", "next-year"
+
+
+class _Cell(NamedTuple):
+    """A cell whose reading is more than a plain value: what it says and what it does to its row.
+
+    Reading depends only on the column and what is typed, so it is worked out once per distinct
+    cell of a column (_interpret); each row it appears in then says it at its own row number."""
+
+    fate: str  # _KEEP the value, _BLANK (nothing stored), _BAD (row error), _OUTSIDE, _NEXT_YEAR
+    value: Any = None
+    approx: bool = False  # typed as approximate (`1500余`)
+    notes: tuple = ()  # (severity, reason, action, code, value shown) to say at the row
+    mark: str = ""  # a convention used (`/` as empty), said once per sheet with a count
+
+
 @dataclass(slots=True)
 class _Reader:
-    """How one column of a table is read: where it is, its type, and what its cells gave.
-
-    Ledgers repeat the same cells (types, dates, counts) thousands of times, so results are
-    memoised per column: `parsed` holds every parse, `ready` the cells whose final value needs
-    no message (most of them), which a row then takes without reading further.
-    """
+    """How one column of a table is read: where it is, its type, and what its cells read as
+    (`read`: memo key -> plain value, _SKIP or _Cell; ledgers repeat the same types, dates
+    and counts thousands of times)."""
 
     name: str
     index: int
@@ -698,13 +713,56 @@ class _Reader:
     ctype: ColumnType
     required: bool
     scale: int = 1  # the header names a multiple of the unit (`（万字）`)
-    parsed: dict = field(default_factory=dict)  # (class, raw) -> (ok, value or reason)
-    ready: dict = field(default_factory=dict)  # memo key -> final value, or _SKIP (free text: blanks only)
+    read: dict = field(default_factory=dict)
 
 
 def _memo_key(raw):
     # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text).
     return raw if raw.__class__ is str else (raw.__class__, raw)
+
+
+def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
+    """What a cell of this column reads as: a plain value, _SKIP, or a _Cell (see there)."""
+    name, ctype = reader.name, reader.ctype
+    mark = ""
+    if raw.__class__ is str:
+        raw = raw.strip(_SPACES)
+        blank = not raw
+        if ctype in _NUMERIC and raw in _NONE_MARKS:
+            blank, mark = True, "none"
+        elif name == "缴纳标准" and raw in _EXEMPT:
+            return 0  # 免缴: owes nothing this year
+    else:
+        blank = raw is None
+    if blank:
+        if reader.required:
+            return _Cell(_BAD, mark=mark, notes=((ERROR, f"缺少必填内容“{name}”", "请补填，或删除这一行",
+                                                   IssueCode.MISSING_VALUE, None),))
+        return _Cell(_BLANK, mark=mark) if mark else _SKIP
+    if ctype == ColumnType.TEXT:
+        # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+        return raw if raw.isprintable() and "  " not in raw else clean_text(raw)
+    try:
+        value = _parse(ctype, raw, year)
+    except ValueError as exc:
+        return _Cell(_BAD, notes=((ERROR, str(exc), _ACTIONS.get(ctype, "请按 README 的说明改正"), bad_code(ctype),
+                                   raw),))
+    if ctype == ColumnType.NUMBER:
+        value, approx = value
+        notes = ((WARNING, *_NEGATIVE, IssueCode.NEGATIVE, raw),) if value < 0 else ()
+        if reader.scale != 1:
+            value = round(value * reader.scale, 6)
+        return _Cell(_KEEP, value, approx, notes) if approx or notes else value
+    if value.__class__ is _Fallback:
+        note = (WARNING, value.reason, value.action, value.code or unknown_code(ctype), raw)
+        return _Cell(_BAD if value.exclude else _KEEP, value.value, notes=(note,))
+    if ctype == ColumnType.DATE and value.year != year:
+        if next_year_ok and value.year == year + 1:
+            return _Cell(_NEXT_YEAR, value)  # a 组织生活 row of next year: its 所属年度 decides
+        return _Cell(_OUTSIDE, notes=((WARNING, f"日期不在报告年度（{year}年）内，本行不计入统计",
+                                       "如果日期写错，请改正；如果是往年记录，可忽略此提示", IssueCode.OUT_OF_YEAR,
+                                       value.isoformat()),))
+    return value
 
 
 class _Row(NamedTuple):
@@ -744,15 +802,27 @@ class _Reading:
                    for c in kind.columns if c.name in table.columns]
         return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name))
 
+    def cell(self, reader: _Reader, raw):
+        """What a cell reads as (memoised per column: the next row with it takes it from there)."""
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        found = reader.read.get(key, _MISSING)
+        if found is _MISSING:
+            found = reader.read[key] = _interpret(reader, raw, self.year,
+                                                  self.table.kind.name == LedgerKind.ACTIVITIES)
+        return found
+
+
+_MISSING = object()
+
 
 def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str], next_year_months: int = 0):
     """(row index, record) of the data rows; a row that yields none is put in `outcome` (出错 or
     非本年度)."""
     reading = _Reading.of(table, log, year, next_year_months)
-    fast = [(reader.name, reader.index, reader.ready, reader.ctype == ColumnType.TEXT) for reader in reading.readers]
+    fast = [(reader.name, reader.index, reader.read, reader.ctype == ColumnType.TEXT) for reader in reading.readers]
     width = max((reader.index for reader in reading.readers), default=-1) + 1
     rows = table.sheet.rows
-    bad_rows = {r for r, _ in table.sheet.bad_cells}
+    bad_rows = {r for r, _ in table.sheet.bad_cells}  # formula cells without a value
     for r in table.data_rows:
         row = rows[r]
         values = _read_memoised(row, fast) if len(row) >= width and r not in bad_rows else None
@@ -769,10 +839,11 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
 
 
 def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict | None:
-    """The row's values when every cell is one its column has read before without a message,
-    or free text that needs no cleaning; None sends the row to _read_cells."""
+    """The row's values when every cell is one its column has read before as a plain value (or
+    blank), or free text that needs no cleaning; None sends the row to _read_cells. This is the
+    path nearly every row takes, so it is kept to a dictionary lookup per cell."""
     values: dict = {}
-    for name, index, ready, text in fast:
+    for name, index, read, text in fast:
         raw = row[index]
         # Free text is kept as typed when it needs no trimming or cleaning (every space but the
         # ordinary one is unprintable).
@@ -780,115 +851,52 @@ def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict |
                 and "  " not in raw:
             values[name] = raw
             continue
-        value = ready.get(raw if raw.__class__ is str else (raw.__class__, raw), _SLOW)
-        if value is _SLOW:
+        value = read.get(raw if raw.__class__ is str else (raw.__class__, raw), _MISSING)
+        if value is _SKIP:
+            continue
+        if value is _MISSING or value.__class__ is _Cell:
             return None
-        if value is not _SKIP:
-            values[name] = value
+        values[name] = value
     return values
 
 
 def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
-    """Read a row cell by cell, with a message for every cell that needs one; cells whose value
-    needs none are remembered for _read_memoised."""
+    """Read a row cell by cell, saying what each cell needs said at this row."""
+    table, log = reading.table, reading.log
+    sheet = table.sheet
     values: dict = {}
     ok, outside, next_year = True, False, None
     approx: set[str] = set()
     for reader in reading.readers:
-        status = _read_cell(reading, r, row, reader, values, approx)
-        if status is _BAD:
+        index, header = reader.index, reader.header
+        raw = row[index] if index < len(row) else ""
+        if (r, index) in sheet.bad_cells:
+            # A 合计 column is only cross-checked: its bad cell is a warning.
+            _bad_cell(log, sheet, r, index, header, sheet.bad_cells[(r, index)], warn=reader.name in _CHECK_ONLY)
+            ok = ok and reader.name in _CHECK_ONLY
+            continue
+        got = reading.cell(reader, raw)
+        if got is _SKIP:
+            continue
+        if got.__class__ is not _Cell:
+            values[reader.name] = got
+            continue
+        for severity, reason, action, code, shown in got.notes:
+            log.add(severity, sheet.file, reason, action, sheet=sheet.name, row=r + 1, column=header,
+                    value=shown, code=code)
+        if got.mark:
+            reading.marked.setdefault(got.mark, []).append((r + 1, header, raw.strip(_SPACES)))
+        if got.approx:
+            approx.add(reader.name)
+        if got.fate == _BAD:
             ok = False
-        elif status is _OUTSIDE:
+        elif got.fate == _OUTSIDE:
             outside = True
-        elif status is not None:
-            next_year = status
+        elif got.fate in (_KEEP, _NEXT_YEAR):
+            values[reader.name] = got.value
+            if got.fate == _NEXT_YEAR:
+                next_year = (header, got.value)
     return values, _Row(ok, outside, next_year, frozenset(approx) if approx else _NONE)
-
-
-_BAD, _OUTSIDE = object(), object()
-
-
-def _read_cell(reading: _Reading, r: int, row: list, reader: _Reader, values: dict, approx: set):
-    """Read one cell into `values`: None when read (or blank), _BAD for an error, _OUTSIDE for a
-    date outside the report year, (header, date) for a 组织生活 date in the next year."""
-    table, log, sheet = reading.table, reading.log, reading.table.sheet
-    name, index, header, ctype = reader.name, reader.index, reader.header, reader.ctype
-    raw = row[index] if index < len(row) else ""
-    key = _memo_key(raw)
-    if (r, index) in sheet.bad_cells:
-        # A 合计 column is only cross-checked: its bad cell is a warning.
-        _bad_cell(log, sheet, r, index, header, sheet.bad_cells[(r, index)], warn=name in _CHECK_ONLY)
-        return None if name in _CHECK_ONLY else _BAD
-    if raw.__class__ is str:
-        raw = raw.strip(_SPACES)
-        blank = not raw
-        if ctype in _NUMERIC and raw in _NONE_MARKS:
-            blank = True
-            reading.marked.setdefault("none", []).append((r + 1, header, raw))
-            key = None  # said once per sheet with a count: never taken from the memo
-        elif name == "缴纳标准" and raw in _EXEMPT:
-            values[name] = 0  # 免缴: owes nothing this year
-            _remember(reader, key, 0)
-            return None
-    else:
-        blank = raw is None
-    if blank:
-        if reader.required:
-            log.error(sheet.file, f"缺少必填内容“{name}”", "请补填，或删除这一行",
-                      sheet=sheet.name, row=r + 1, column=header, code=IssueCode.MISSING_VALUE)
-            return _BAD
-        _remember(reader, key, _SKIP)
-        return None
-    if ctype == ColumnType.TEXT:
-        # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
-        values[name] = raw if raw.isprintable() and "  " not in raw else clean_text(raw)
-        return None
-    parsed = reader.parsed.get((raw.__class__, raw))
-    if parsed is None:
-        try:
-            parsed = reader.parsed[(raw.__class__, raw)] = (True, _parse(ctype, raw, reading.year))
-        except ValueError as exc:
-            parsed = reader.parsed[(raw.__class__, raw)] = (False, str(exc))
-    value: Any  # the parsed value, or the reason it could not be parsed
-    good, value = parsed
-    if not good:
-        log.error(sheet.file, value, _ACTIONS.get(ctype, "请按 README 的说明改正"), sheet=sheet.name,
-                  row=r + 1, column=header, value=raw, code=bad_code(ctype))
-        return _BAD
-    quiet = True  # reading it said nothing: the next row with this cell may take it as it is
-    if ctype == ColumnType.NUMBER:
-        value, is_approx = value
-        if is_approx:
-            approx.add(name)
-            quiet = False
-        if value < 0:
-            _warn_negative(log, sheet.file, sheet.name, r + 1, header, raw)
-            quiet = False
-        if reader.scale != 1:
-            value = round(value * reader.scale, 6)
-    elif value.__class__ is _Fallback:
-        log.warning(sheet.file, value.reason, value.action, sheet=sheet.name, row=r + 1,
-                    column=header, value=raw, code=value.code or unknown_code(ctype))
-        if value.exclude:
-            return _BAD
-        value, quiet = value.value, False
-    elif ctype == ColumnType.DATE and value.year != reading.year:
-        if table.kind.name == LedgerKind.ACTIVITIES and value.year == reading.year + 1:
-            values[name] = value
-            return (header, value)
-        log.warning(sheet.file, f"日期不在报告年度（{reading.year}年）内，本行不计入统计",
-                    "如果日期写错，请改正；如果是往年记录，可忽略此提示", sheet=sheet.name,
-                    row=r + 1, column=header, value=value.isoformat(), code=IssueCode.OUT_OF_YEAR)
-        return _OUTSIDE
-    values[name] = value
-    if quiet:
-        _remember(reader, key, value)
-    return None
-
-
-def _remember(reader: _Reader, key, value) -> None:
-    if key is not None and (reader.ctype != ColumnType.TEXT or value is _SKIP):
-        reader.ready[key] = value
 
 
 def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row) -> str | None:
