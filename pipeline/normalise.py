@@ -791,6 +791,11 @@ class _Reading:
     moments: dict = field(default_factory=dict)  # time_of_day per distinct date cell
     speakers: dict = field(default_factory=dict)  # 类型 as typed -> 主讲人类别 it states
     period: tuple[str, int] | None = None  # the period the sheet's name gives (第一季度)
+    date_index: int | None = None  # the 日期 column, whose cell may also give a time of day
+
+    @property
+    def kind(self) -> LedgerKind:
+        return self.table.kind.name
 
     @classmethod
     def of(cls, table: Table, log: IssueLog, year: int, next_year_months: int) -> _Reading:
@@ -800,7 +805,8 @@ class _Reading:
         readers = [_Reader(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
                            c.required and not (c.name == "单位" and unit_default), scales.get(c.name, 1))
                    for c in kind.columns if c.name in table.columns]
-        return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name))
+        return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name),
+                   date_index=table.columns.get("日期"))
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
@@ -903,19 +909,19 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
     """Complete a row's values from the sheet and its other columns (period, time of day,
     membership, unit, adoption, dues months); the row's fate when it yields no record."""
     table, log, year = reading.table, reading.log, reading.year
-    kind, sheet = table.kind.name, table.sheet
+    kind, sheet = reading.kind, table.sheet
     if not state.ok:
         return FAILED
     if state.outside:
         return OUT_OF_YEAR
-    if kind == LedgerKind.ACTIVITIES and (state.next_year is not None or "所属年度" in values):
+    if kind is LedgerKind.ACTIVITIES and (state.next_year is not None or "所属年度" in values):
         if _other_year(values, state.next_year, year, reading.next_year_months, log, sheet, r):
             return OUT_OF_YEAR
     if period := reading.period:
         values["期间"] = period
-        if kind == LedgerKind.STUDY and "季度" not in table.columns and period[0] == "季度":
+        if kind is LedgerKind.STUDY and "季度" not in table.columns and period[0] == "季度":
             values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
-    date_index = table.columns.get("日期")
+    date_index = reading.date_index
     if date_index is not None and date_index < len(row):
         cell = row[date_index]
         moment = reading.moments.get((cell.__class__, cell))
@@ -923,21 +929,21 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
             moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
         if moment:
             values["时刻"] = moment
-    if kind == LedgerKind.ROSTER:
+    if kind is LedgerKind.ROSTER:
         _membership_change(values, log, sheet, r, table, year)
-    elif kind == LedgerKind.SUBMISSIONS:
+    elif kind is LedgerKind.SUBMISSIONS:
         _adoption(values, log, sheet, r, table)
-    elif kind == LedgerKind.DUES_WIDE:
+    elif kind is LedgerKind.DUES_WIDE:
         src = Source(sheet.file, sheet.name, r + 1)
         values["各月"] = _dues_months(table, row, r, values, src, log, year, reading.marked)
         if values["各月"] is None:
             return FAILED
         values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
         values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
-    elif kind == LedgerKind.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
+    elif kind is LedgerKind.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
                                                             log, year, table):
         return OUT_OF_YEAR
-    elif kind == LedgerKind.ACTIVITIES and "主讲人类别" not in values:
+    elif kind is LedgerKind.ACTIVITIES and "主讲人类别" not in values:
         raw_type = row[table.columns["类型"]]
         if (implied := reading.speakers.get(raw_type, False)) is False:
             implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
@@ -951,12 +957,12 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
 def _records_of(reading: _Reading, r: int, values: dict, approx: frozenset) -> list[Record]:
     """The records of a settled row: one, or one per type of a combined activity."""
     table = reading.table
-    kind = table.kind.name
+    kind = reading.kind
     src = Source(table.sheet.file, table.sheet.name, r + 1)
-    if kind == LedgerKind.ACTIVITIES and values["类型"].__class__ is tuple:
+    if kind is LedgerKind.ACTIVITIES and values["类型"].__class__ is tuple:
         # A combined activity (`主题党日暨党课`) counts once for each of its types.
         return [Record(kind, {**values, "类型": activity}, src, approx) for activity in values["类型"]]
-    if kind == LedgerKind.DUES_WIDE:
+    if kind is LedgerKind.DUES_WIDE:
         cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
         columns = {m: i for i, (_, m) in table.months.items()}
         return [Record(kind, values, src, approx, cells, columns)]
