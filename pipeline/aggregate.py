@@ -226,14 +226,12 @@ def _year_month(when) -> str:
 def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     counts = {name: 0 for name in ACTIVITY_NAMES}
     monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
-    rows: dict[str, list[Record]] = defaultdict(list)
-    for record in ledgers.of(LedgerKind.ACTIVITIES):
-        kind = record.values["类型"]
-        counts[kind] += 1
-        if record.values["日期"].year == ledgers.year:  # a meeting held next year for this year has no month here
-            monthly[kind][record.values["日期"].month - 1] += 1
-        rows[kind].append(record)
-    for kind, records in rows.items():
+    for kind, records in ledgers.by_type().items():
+        counts[kind] = len(records)
+        months = monthly[kind]
+        for day in (record.values["日期"] for record in records):
+            if day.year == ledgers.year:  # a meeting held next year for this year has no month here
+                months[day.month - 1] += 1
         prov.add(f"组织生活.{kind}", records)
     prov.add("组织生活.按月", ledgers.of(LedgerKind.ACTIVITIES))
     return {**counts, "按月": monthly}

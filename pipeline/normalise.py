@@ -179,11 +179,15 @@ class Ledgers:
 
     def activities(self, activity_type: str) -> list[Record]:
         """组织生活台账 records of one canonical type (indexed once; rules ask many times)."""
+        return self.by_type().get(activity_type, [])
+
+    def by_type(self) -> dict[str, list[Record]]:
+        """组织生活台账 records by canonical type, in ledger order."""
         if self._by_type is None:
             self._by_type = {}
             for record in self.of(LedgerKind.ACTIVITIES):
                 self._by_type.setdefault(record.values["类型"], []).append(record)
-        return self._by_type.get(activity_type, [])
+        return self._by_type
 
 
 _ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}
