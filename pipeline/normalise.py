@@ -720,11 +720,6 @@ class _Reader:
     read: dict = field(default_factory=dict)
 
 
-def _memo_key(raw):
-    # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text).
-    return raw if raw.__class__ is str else (raw.__class__, raw)
-
-
 def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
     """What a cell of this column reads as: a plain value, _SKIP, or a _Cell (see there)."""
     name, ctype = reader.name, reader.ctype
@@ -814,6 +809,7 @@ class _Reading:
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
+        # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text).
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = reader.read.get(key, _MISSING)
         if found is _MISSING:
@@ -1439,7 +1435,7 @@ def _check_totals(table: Table, log: IssueLog) -> None:
     last_any = last_grand = table.header_row
     for t in sorted(table.totals):
         label = totals_label(rows[t])
-        grand = not any(word in label for word in ("小计",))
+        grand = not any(word in label for word in vocab.SUBTOTALS)
         start = last_grand if grand else last_any
         closed = [r for r in table.data_rows if start < r < t]
         last_any = t

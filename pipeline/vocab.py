@@ -415,9 +415,9 @@ TOTAL_PREFIXES: tuple[str, ...] = (
     "\\d{1,2}月份?", "[一二三四五六七八九十]{1,3}月份?", "第[一二三四五六七八九十\\d]{1,2}页",
     "\\d{1,2}\\s*[-—~～至到]\\s*\\d{1,2}月份?",
 )
-# Totals words that close every row above them since the last such word (a 小计 closes only
-# the rows since the previous totals row of any kind).
-GRAND_TOTALS: tuple[str, ...] = ("合计", "总计", "共计")
+# Totals words that close only the rows since the previous totals row of any kind; every other
+# totals word (合计, 总计, 共计) closes every row since the previous one of those.
+SUBTOTALS: tuple[str, ...] = ("小计",)
 
 # Columns that are never data.
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")
