@@ -42,6 +42,12 @@ FOLDER = "（输入文件夹）"
 _FORMULA_REASON = "单元格是公式但没有计算结果（文件可能由程序生成、未在 Excel/WPS 中保存过）"
 _FORMULA_ACTION = "请用 Excel/WPS 打开该文件、保存后再运行，或把公式改为数值"
 _CHECK_ONLY = vocab.CHECK_ONLY
+# Members of the kinds the per-row code tells apart. On Python 3.11 `LedgerKind.X` goes through
+# the enum class's __getattr__ (ten times a name lookup), which per row adds up.
+_ACTIVITIES, _ROSTER, _STUDY, _SUBMISSIONS = (LedgerKind.ACTIVITIES, LedgerKind.ROSTER, LedgerKind.STUDY,
+                                              LedgerKind.SUBMISSIONS)
+_DUES_WIDE, _DUES_LONG = LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG
+_TEXT, _NUMBER, _DATE = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.DATE
 
 
 def _adoption(values: dict, log: IssueLog, sheet, r: int, table: Table) -> None:
@@ -738,7 +744,7 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
             return _Cell(_BAD, mark=mark, notes=((ERROR, f"缺少必填内容“{name}”", "请补填，或删除这一行",
                                                    IssueCode.MISSING_VALUE, None),))
         return _Cell(_BLANK, mark=mark) if mark else _SKIP
-    if ctype == ColumnType.TEXT:
+    if ctype == _TEXT:
         # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
         return raw if raw.isprintable() and "  " not in raw else clean_text(raw)
     try:
@@ -746,7 +752,7 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
     except ValueError as exc:
         return _Cell(_BAD, notes=((ERROR, str(exc), _ACTIONS.get(ctype, "请按 README 的说明改正"), bad_code(ctype),
                                    raw),))
-    if ctype == ColumnType.NUMBER:
+    if ctype == _NUMBER:
         value, approx = value
         notes = ((WARNING, *_NEGATIVE, IssueCode.NEGATIVE, raw),) if value < 0 else ()
         if reader.scale != 1:
@@ -755,7 +761,7 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
     if value.__class__ is _Fallback:
         note = (WARNING, value.reason, value.action, value.code or unknown_code(ctype), raw)
         return _Cell(_BAD if value.exclude else _KEEP, value.value, notes=(note,))
-    if ctype == ColumnType.DATE and value.year != year:
+    if ctype == _DATE and value.year != year:
         if next_year_ok and value.year == year + 1:
             return _Cell(_NEXT_YEAR, value)  # a 组织生活 row of next year: its 所属年度 decides
         return _Cell(_OUTSIDE, notes=((WARNING, f"日期不在报告年度（{year}年）内，本行不计入统计",
@@ -791,10 +797,7 @@ class _Reading:
     speakers: dict = field(default_factory=dict)  # 类型 as typed -> 主讲人类别 it states
     period: tuple[str, int] | None = None  # the period the sheet's name gives (第一季度)
     date_index: int | None = None  # the 日期 column, whose cell may also give a time of day
-
-    @property
-    def kind(self) -> LedgerKind:
-        return self.table.kind.name
+    kind: LedgerKind = LedgerKind.ACTIVITIES  # the table's (set by of())
 
     @classmethod
     def of(cls, table: Table, log: IssueLog, year: int, next_year_months: int) -> _Reading:
@@ -805,7 +808,7 @@ class _Reading:
                            c.required and not (c.name == "单位" and unit_default), scales.get(c.name, 1))
                    for c in kind.columns if c.name in table.columns]
         return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name),
-                   date_index=table.columns.get("日期"))
+                   date_index=table.columns.get("日期"), kind=kind.name)
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
@@ -813,8 +816,7 @@ class _Reading:
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = reader.read.get(key, _MISSING)
         if found is _MISSING:
-            found = reader.read[key] = _interpret(reader, raw, self.year,
-                                                  self.table.kind.name == LedgerKind.ACTIVITIES)
+            found = reader.read[key] = _interpret(reader, raw, self.year, self.kind is _ACTIVITIES)
         return found
 
 
@@ -829,6 +831,8 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
     width = max((reader.index for reader in reading.readers), default=-1) + 1
     rows = table.sheet.rows
     bad_rows = {r for r, _ in table.sheet.bad_cells}  # formula cells without a value
+    kind, file, name = reading.kind, table.sheet.file, table.sheet.name
+    several = kind is _ACTIVITIES or kind is _DUES_WIDE  # see _records_of
     for r in table.data_rows:
         row = rows[r]
         values = _read_memoised(row, fast) if len(row) >= width and r not in bad_rows else None
@@ -838,10 +842,17 @@ def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, st
         fate = _settle_row(reading, r, row, values, state)
         if fate is not None:
             outcome[r] = fate
-            continue
-        for record in _records_of(reading, r, values, state.approx):
-            yield r, record
+        elif several:
+            for record in _records_of(reading, r, values, state.approx):
+                yield r, record
+        else:
+            yield r, Record(kind, values, _source(file, name, r + 1), state.approx)
     _say_marks(reading.marked, log, table.sheet)
+
+
+def _source(file: str, sheet: str, row: int) -> Source:
+    # NamedTuple's own __new__ is Python code: this is the same tuple, made in C.
+    return tuple.__new__(Source, (file, sheet, row))
 
 
 def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict | None:
@@ -914,12 +925,12 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
         return FAILED
     if state.outside:
         return OUT_OF_YEAR
-    if kind is LedgerKind.ACTIVITIES and (state.next_year is not None or "所属年度" in values):
+    if kind is _ACTIVITIES and (state.next_year is not None or "所属年度" in values):
         if _other_year(values, state.next_year, year, reading.next_year_months, log, sheet, r):
             return OUT_OF_YEAR
     if period := reading.period:
         values["期间"] = period
-        if kind is LedgerKind.STUDY and "季度" not in table.columns and period[0] == "季度":
+        if kind is _STUDY and "季度" not in table.columns and period[0] == "季度":
             values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
     date_index = reading.date_index
     if date_index is not None and date_index < len(row):
@@ -929,21 +940,21 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
             moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
         if moment:
             values["时刻"] = moment
-    if kind is LedgerKind.ROSTER:
+    if kind is _ROSTER:
         _membership_change(values, log, sheet, r, table, year)
-    elif kind is LedgerKind.SUBMISSIONS:
+    elif kind is _SUBMISSIONS:
         _adoption(values, log, sheet, r, table)
-    elif kind is LedgerKind.DUES_WIDE:
+    elif kind is _DUES_WIDE:
         src = Source(sheet.file, sheet.name, r + 1)
         values["各月"] = _dues_months(table, row, r, values, src, log, year, reading.marked)
         if values["各月"] is None:
             return FAILED
         values["月份"] = tuple(sorted(values["各月"].items()))  # the facts: (month, amount)
         values["列月份"] = frozenset(m for y, m in table.months.values() if y in (None, year))
-    elif kind is LedgerKind.DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
+    elif kind is _DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
                                                             log, year, table):
         return OUT_OF_YEAR
-    elif kind is LedgerKind.ACTIVITIES and "主讲人类别" not in values:
+    elif kind is _ACTIVITIES and "主讲人类别" not in values:
         raw_type = row[table.columns["类型"]]
         if (implied := reading.speakers.get(raw_type, False)) is False:
             implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
@@ -958,11 +969,12 @@ def _records_of(reading: _Reading, r: int, values: dict, approx: frozenset) -> l
     """The records of a settled row: one, or one per type of a combined activity."""
     table = reading.table
     kind = reading.kind
-    src = Source(table.sheet.file, table.sheet.name, r + 1)
-    if kind is LedgerKind.ACTIVITIES and values["类型"].__class__ is tuple:
+    src = _source(table.sheet.file, table.sheet.name, r + 1)
+    if kind is _ACTIVITIES and values["类型"].__class__ is tuple:
         # A combined activity (`主题党日暨党课`) counts once for each of its types.
         return [Record(kind, {**values, "类型": activity}, src, approx) for activity in values["类型"]]
-    if kind is LedgerKind.DUES_WIDE:
+    if kind is _DUES_WIDE:
+        # The cell of each month, for messages that name it (`E5`).
         cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
         columns = {m: i for i, (_, m) in table.months.items()}
         return [Record(kind, values, src, approx, cells, columns)]
