@@ -9,6 +9,8 @@
    some with a month's meetings missing, some with an error) with --jobs 2 vs --jobs 1
    (target ≥ 1.8x on 2 cores), the cost per branch, and the peak memory of the run (parent +
    worker processes) at 100 and 500 branches (target: flat in the number of branches).
+4. The check/bare ratio of 1. counted in instructions (valgrind callgrind, 20,000 rows): seconds
+   on a shared virtual machine swing by a third from run to run; instruction counts do not.
 The big workbook and the branch folders are built once and cached in .bench/ (git-ignored).
 """
 
@@ -278,12 +280,64 @@ def bench_many(count: int) -> None:
           f"主进程 {two['parent_kb'] / hundred['parent_kb']:.2f} 倍（目标：持平）")
 
 
+# Instruction counts (valgrind callgrind) do not depend on what else the machine runs, unlike
+# seconds on a shared virtual machine: the check/bare ratio by instructions, for the same
+# workbook shape at `rows` rows (a fixed warm-up run on 10 rows is subtracted from both sides).
+_COUNTED = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import python_calamine
+folder, what = Path(sys.argv[2]), sys.argv[3]
+def read(path):
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+if what.startswith("bare"):
+    read(Path(sys.argv[4]) / "big.xlsx")
+    if what == "bare":
+        read(folder / "big.xlsx")
+else:
+    from pipeline import api
+    api.run_check(Path(sys.argv[4]), None, None)
+    if what == "check":
+        api.run_check(folder, None, None)
+"""
+
+
+def _instructions(args: list[str]) -> int:
+    import re
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable,
+                               "-c", _COUNTED, str(ROOT), *args], capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr)[1])
+
+
+def bench_instructions(rows: int) -> None:
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        print("4) 指令数：没有 valgrind，跳过（Debian：apt-get install valgrind）")
+        return
+    warm = build_big(CACHE / "check-10", 10)
+    print(f"4) 指令数（valgrind callgrind，{rows} 行，与机器负载无关）")
+    for label, folder in (("无错误", build_big(CACHE / f"check-{rows}", rows).parent),
+                          ("1 行有错", build_big(CACHE / f"check-{rows}-one-bad", rows, bad_row=rows // 2).parent)):
+        bare = _instructions([str(folder), "bare", str(warm.parent)]) - _instructions([str(folder), "bare0", str(warm.parent)])
+        check = _instructions([str(folder), "check", str(warm.parent)]) - _instructions([str(folder), "check0", str(warm.parent)])
+        print(f"  {label}：裸读取 {bare / 1e6:.0f}M 条指令，check {check / 1e6:.0f}M 条，check / 裸读取 = {check / bare:.2f} 倍")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--skip-pandas", action="store_true", help="skip the slow openpyxl read")
     parser.add_argument("--branches", type=int, default=500, help="branches in the many-branch run")
-    parser.add_argument("--only", choices=("check", "report", "many"), help="run one part only")
+    parser.add_argument("--only", choices=("check", "report", "many", "instructions"), help="run one part only")
+    parser.add_argument("--instruction-rows", type=int, default=20_000,
+                        help="rows of the workbook whose instructions are counted (callgrind is ~50x slower)")
     args = parser.parse_args()
     if args.only in (None, "check"):
         bench_check(args.rows, args.skip_pandas)
@@ -291,6 +345,8 @@ def main() -> None:
         bench_report()
     if args.only in (None, "many"):
         bench_many(args.branches)
+    if args.only in (None, "instructions"):
+        bench_instructions(args.instruction_rows)
 
 
 if __name__ == "__main__":
