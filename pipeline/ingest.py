@@ -12,7 +12,7 @@ from pipeline import vocab
 from pipeline.issues import IssueLog
 from pipeline.names import IssueCode, LedgerKind
 from pipeline.readers import Sheet, is_spreadsheet, list_input_files, read_file
-from pipeline.values import SPACES, header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
+from pipeline.values import has_content, header_text, header_unit, is_blank, month_of_header, no_spaces, norm_header, norm_key, parse_number
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -410,11 +410,7 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
     for index in range(start, len(sheet.rows)):
         row = sheet.rows[index]
         width = len(row)
-        for c in columns:
-            if c < width and (value := row[c]) != "" and (value.strip(SPACES) if value.__class__ is str
-                                                            else value is not None):
-                break  # content in a read column (is_blank inlined: this runs for every row)
-        else:
+        if not has_content(row, columns):
             if any(c not in passive and not is_blank(v) for c, v in enumerate(row)):
                 skipped.append(index)  # content only outside the read columns
             continue

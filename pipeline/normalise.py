@@ -26,6 +26,7 @@ from pipeline.values import (
     clean_name,
     clean_text,
     half_width,
+    has_content,
     is_blank,
     norm_key,
     parse_date,
@@ -602,14 +603,7 @@ def _possible_fields(tables: list[Table]) -> dict[LedgerKind, frozenset[str]]:
     columns: dict[LedgerKind, set[str]] = {}
     for table in tables:
         columns.setdefault(table.kind.name, set()).update(table.columns)
-    out = {}
-    for name, found in columns.items():
-        kind = vocab.KIND_BY_NAME[name]
-        fields = found | set(kind.derived) | set(vocab.DERIVED)
-        if "日期" in found:
-            fields.add("时刻")
-        out[name] = frozenset(fields & kind.fields)
-    return out
+    return {name: vocab.KIND_BY_NAME[name].fields_with(found) for name, found in columns.items()}
 
 
 class AccountingError(RuntimeError):
@@ -641,14 +635,8 @@ def _rows_read(table: Table) -> set[int]:
     rows = table.sheet.rows
     out = set()
     for r in range(table.header_row + 1, len(rows)):
-        row = rows[r]
-        width = len(row)
-        for c in read_columns:
-            if c < width and (value := row[c]) != "" and (value.strip(SPACES) if value.__class__ is str
-                                                            else value is not None):
-                if r not in skipped:
-                    out.add(r)
-                break
+        if r not in skipped and has_content(rows[r], read_columns):
+            out.add(r)
     return out
 
 
@@ -792,12 +780,12 @@ class _Reading:
     next_year_months: int
     readers: list[_Reader]
     unit_default: str  # 数量（万元） names the unit where 单位 is left blank
+    kind: LedgerKind  # the table's (read per row, so kept here)
     marked: dict = field(default_factory=dict)  # conventions used (`/` as empty, `√` as paid)
     moments: dict = field(default_factory=dict)  # time_of_day per distinct date cell
     speakers: dict = field(default_factory=dict)  # 类型 as typed -> 主讲人类别 it states
     period: tuple[str, int] | None = None  # the period the sheet's name gives (第一季度)
     date_index: int | None = None  # the 日期 column, whose cell may also give a time of day
-    kind: LedgerKind = LedgerKind.ACTIVITIES  # the table's (set by of())
 
     @classmethod
     def of(cls, table: Table, log: IssueLog, year: int, next_year_months: int) -> _Reading:
@@ -807,8 +795,8 @@ class _Reading:
         readers = [_Reader(c.name, table.columns[c.name], table.headers.get(table.columns[c.name], c.name), c.type,
                            c.required and not (c.name == "单位" and unit_default), scales.get(c.name, 1))
                    for c in kind.columns if c.name in table.columns]
-        return cls(table, log, year, next_year_months, readers, unit_default, period=sheet_period(table.sheet.name),
-                   date_index=table.columns.get("日期"), kind=kind.name)
+        return cls(table, log, year, next_year_months, readers, unit_default, kind.name,
+                   period=sheet_period(table.sheet.name), date_index=table.columns.get("日期"))
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""

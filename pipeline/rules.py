@@ -291,9 +291,9 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if rule.check == "talks" and kinds == (LedgerKind.ACTIVITIES,) and not ledgers.activities("谈心谈话"):
         return "没有谈心谈话记录"
     if not any(k in ledgers.records for k in kinds):
-        return f"没有{_KIND_NAMES.get(kinds[0], kinds[0])}"
+        return f"没有{kinds[0]}"
     if any(k in ledgers.incomplete for k in kinds):
-        return f"{_KIND_NAMES.get(kinds[0], kinds[0])}中有错误行，改正后才能检查"
+        return f"{kinds[0]}中有错误行，改正后才能检查"
     if rule.check == "dues" and not months_due(ledgers):
         return "党费台账中没有填写缴纳标准"
     if rule.check == "quorum" and not any(r["应到人数"] for r in ledgers.activities(rule.counted)):
@@ -301,9 +301,6 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if rule.check == "absence" and not _attendance_rows(ledgers):
         return "组织生活台账没有“参加人员”或“缺席人员”"
     return ""
-
-
-_KIND_NAMES: dict[str, str] = {LedgerKind.DUES_WIDE: "党费收缴台账"}
 
 
 def _ledger_kinds(rule: Rule, ledgers: Ledgers) -> tuple[LedgerKind, ...]:

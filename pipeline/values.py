@@ -103,6 +103,17 @@ def is_blank(value) -> bool:
     return value is None
 
 
+def has_content(row: list, columns) -> bool:
+    """Whether any of `columns` (0-based, ascending) holds something in `row` (is_blank inlined:
+    the ledgers' row scans call this once per row)."""
+    width = len(row)
+    for c in columns:
+        if c < width and (value := row[c]) != "" and (value.strip(SPACES) if value.__class__ is str
+                                                        else value is not None):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- dates
 
 _DATE_FULL = re.compile(r"^(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})\s*(?:月|[./\-])\s*(\d{1,2})\s*日?$")

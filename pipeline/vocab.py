@@ -64,7 +64,12 @@ class Kind:
     @property
     def fields(self) -> frozenset[str]:
         """Every field a record of this kind may hold: Record[...] refuses any other name."""
-        names = {c.name for c in self.columns} | set(self.derived) | set(DERIVED)
+        return self.fields_with(c.name for c in self.columns)
+
+    def fields_with(self, columns) -> frozenset[str]:
+        """The fields records read from sheets with these columns may hold: the columns, what
+        normalise sets besides (`derived`, DERIVED), and 时刻 wherever there is a 日期."""
+        names = set(columns) | set(self.derived) | set(DERIVED)
         if "日期" in names:
             names.add("时刻")
         return frozenset(names)
