@@ -49,6 +49,7 @@ _ACTIVITIES, _ROSTER, _STUDY, _SUBMISSIONS = (LedgerKind.ACTIVITIES, LedgerKind.
                                               LedgerKind.SUBMISSIONS)
 _DUES_WIDE, _DUES_LONG = LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG
 _TEXT, _NUMBER, _DATE = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.DATE
+_DAY = dt.date
 
 
 def _adoption(values: dict, log: IssueLog, sheet, r: int, table: Table) -> None:
@@ -534,7 +535,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     """
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
-    seen: dict[str, dict[tuple, Record]] = {}  # per kind: key fields -> first record
+    kept: dict[LedgerKind, _Kept] = {}  # per kind: its records so far, duplicates left out
     possible = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
@@ -558,32 +559,12 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
             outcome.update((r, EXAMPLE) for r in table.examples)
             outcomes.append((table, outcome))
             continue
-        records = ledgers.records.setdefault(kind.name, [])
+        if kind.name not in kept:
+            kept[kind.name] = _Kept.of(kind, possible[kind.name], ledgers.records.setdefault(kind.name, []))
         logged = len(log.items)
         outcome = {r: TOTALS for r in table.totals}
         outcome.update((r, EXAMPLE) for r in table.examples)
-        fields = possible[kind.name]
-        # A key field no record of this run can hold is None in every key: leaving it out
-        # changes no comparison and saves most of the work of building keys.
-        key_columns = [f for f in (*kind.key, *vocab.ALWAYS_KEY) if f in fields]
-        same = seen.setdefault(kind.name, {})
-        for r, record in _table_records(table, log, year, outcome, next_year_months):
-            if not record.values.keys() <= fields:
-                raise ContractError(f"{kind.name} record holds {sorted(record.values.keys() - fields)}, "
-                                    "fields not in vocab.Kind.fields: add them to Kind.derived")
-            key = tuple(map(record.values.get, key_columns))
-            first = same.get(key)
-            if first is None:
-                same[key] = record
-                records.append(record)
-                outcome[r] = COUNTED
-            else:
-                # A combined activity row is counted when any of its records is new, and
-                # warned about once.
-                if outcome.get(r) is None:
-                    _warn_duplicate(record, first, log)
-                if outcome.get(r) != COUNTED:
-                    outcome[r] = DUPLICATE
+        _table_records(table, log, year, outcome, next_year_months, kept[kind.name])
         _check_totals(table, log)
         if any(i.severity == ERROR for i in log.items[logged:]):
             ledgers.incomplete.add(kind.name)
@@ -811,36 +792,75 @@ class _Reading:
 _MISSING = object()
 
 
-def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str], next_year_months: int = 0):
-    """(row index, record) of the data rows; a row that yields none is put in `outcome` (出错 or
-    非本年度)."""
+@dataclass(slots=True)
+class _Kept:
+    """One ledger kind's records so far. A row equal to an earlier one in every key field
+    (Kind.key) is the same record typed twice: counted once, the second warned about."""
+
+    kind: LedgerKind
+    records: list[Record]  # Ledgers.records of the kind, in file/sheet/row order
+    fields: frozenset[str]  # what its records may hold in this run (Kind.fields_with)
+    # Key fields no record of this run can hold are None in every key: leaving them out
+    # changes no comparison and saves most of the work of building keys.
+    key_columns: list[str]
+    first: dict[tuple, Record] = field(default_factory=dict)  # key -> first record with it
+
+    @classmethod
+    def of(cls, kind: vocab.Kind, fields: frozenset[str], records: list[Record]) -> _Kept:
+        return cls(kind.name, records, fields, [f for f in (*kind.key, *vocab.ALWAYS_KEY) if f in fields])
+
+    def add(self, record: Record, r: int, outcome: dict[int, str], log: IssueLog) -> None:
+        """Keep a record of row `r` unless an earlier one is the same; the row's fate."""
+        key = tuple(map(record.values.get, self.key_columns))
+        first = self.first.get(key)
+        if first is None:
+            self.first[key] = record
+            self.records.append(record)
+            outcome[r] = COUNTED
+            return
+        # A combined activity row counts when any of its records is new; warned about once.
+        fate = outcome.get(r)
+        if fate is None:
+            _warn_duplicate(record, first, log)
+        if fate != COUNTED:
+            outcome[r] = DUPLICATE
+
+    def undeclared(self, values: dict) -> ContractError:
+        return ContractError(f"{self.kind} record holds {sorted(values.keys() - self.fields)}, "
+                             "fields not in vocab.Kind.fields: add them to Kind.derived")
+
+
+def _table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, str], next_year_months: int,
+                   kept: _Kept) -> None:
+    """Read the data rows into `kept`; each row's fate goes into `outcome` (计入, 重复, or why it
+    yields no record: 出错, 非本年度)."""
     reading = _Reading.of(table, log, year, next_year_months)
     fast = [(reader.name, reader.index, reader.read, reader.ctype == ColumnType.TEXT) for reader in reading.readers]
     width = max((reader.index for reader in reading.readers), default=-1) + 1
     rows = table.sheet.rows
     bad_rows = {r for r, _ in table.sheet.bad_cells}  # formula cells without a value
     kind, file, name = reading.kind, table.sheet.file, table.sheet.name
-    several = kind is _ACTIVITIES or kind is _DUES_WIDE  # see _records_of
+    fields, add, new = kept.fields, kept.add, tuple.__new__
     for r in table.data_rows:
         row = rows[r]
         values = _read_memoised(row, fast) if len(row) >= width and r not in bad_rows else None
         state = _CLEAN_ROW
         if values is None:
             values, state = _read_cells(reading, r, row)
+        read = len(values)  # every key so far is a column of the kind
         fate = _settle_row(reading, r, row, values, state)
         if fate is not None:
             outcome[r] = fate
-        elif several:
+            continue
+        if len(values) != read and not values.keys() <= fields:
+            raise kept.undeclared(values)  # settling set a field the kind does not declare
+        if kind is _DUES_WIDE or (kind is _ACTIVITIES and values["类型"].__class__ is tuple):
             for record in _records_of(reading, r, values, state.approx):
-                yield r, record
+                add(record, r, outcome, log)
         else:
-            yield r, Record(kind, values, _source(file, name, r + 1), state.approx)
+            # Source made as the tuple it is: NamedTuple's own __new__ is Python code.
+            add(Record(kind, values, new(Source, (file, name, r + 1)), state.approx), r, outcome, log)
     _say_marks(reading.marked, log, table.sheet)
-
-
-def _source(file: str, sheet: str, row: int) -> Source:
-    # NamedTuple's own __new__ is Python code: this is the same tuple, made in C.
-    return tuple.__new__(Source, (file, sheet, row))
 
 
 def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict | None:
@@ -921,8 +941,8 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
         if kind is _STUDY and "季度" not in table.columns and period[0] == "季度":
             values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
     date_index = reading.date_index
-    if date_index is not None and date_index < len(row):
-        cell = row[date_index]
+    # A date cell holds no time of day; a datetime or text may (`2023-03-05 14:30`, `下午`).
+    if date_index is not None and date_index < len(row) and (cell := row[date_index]).__class__ is not _DAY:
         moment = reading.moments.get((cell.__class__, cell))
         if moment is None:
             moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
@@ -954,19 +974,17 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
 
 
 def _records_of(reading: _Reading, r: int, values: dict, approx: frozenset) -> list[Record]:
-    """The records of a settled row: one, or one per type of a combined activity."""
+    """The records of a settled row of a combined activity or of 党费 by month."""
     table = reading.table
     kind = reading.kind
-    src = _source(table.sheet.file, table.sheet.name, r + 1)
-    if kind is _ACTIVITIES and values["类型"].__class__ is tuple:
+    src = Source(table.sheet.file, table.sheet.name, r + 1)
+    if kind is _ACTIVITIES:
         # A combined activity (`主题党日暨党课`) counts once for each of its types.
         return [Record(kind, {**values, "类型": activity}, src, approx) for activity in values["类型"]]
-    if kind is _DUES_WIDE:
-        # The cell of each month, for messages that name it (`E5`).
-        cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
-        columns = {m: i for i, (_, m) in table.months.items()}
-        return [Record(kind, values, src, approx, cells, columns)]
-    return [Record(kind, values, src, approx)]
+    # The cell of each month, for messages that name it (`E5`).
+    cells = {m: f"{column_letter(i)}{r + 1}" for i, (_, m) in table.months.items()}
+    columns = {m: i for i, (_, m) in table.months.items()}
+    return [Record(kind, values, src, approx, cells, columns)]
 
 
 def _other_year(values: dict, next_year: tuple | None, year: int, window: int, log: IssueLog, sheet,
