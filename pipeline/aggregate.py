@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -226,12 +226,14 @@ def _year_month(when) -> str:
 def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     counts = {name: 0 for name in ACTIVITY_NAMES}
     monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
+    year = ledgers.year
     for kind, records in ledgers.by_type().items():
         counts[kind] = len(records)
         months = monthly[kind]
-        for day in (record.values["日期"] for record in records):
-            if day.year == ledgers.year:  # a meeting held next year for this year has no month here
-                months[day.month - 1] += 1
+        # 日期 is required: every record has one. A meeting held next year for this year has
+        # no month here.
+        for month, n in Counter(d.month for r in records if (d := r.values["日期"]).year == year).items():
+            months[month - 1] = n
         prov.add(f"组织生活.{kind}", records)
     prov.add("组织生活.按月", ledgers.of(LedgerKind.ACTIVITIES))
     return {**counts, "按月": monthly}
@@ -241,18 +243,21 @@ def _theme_days(ledgers: Ledgers, prov: Provenance) -> dict:
     """Days each 主题党日 was held, per month (the appendix shows them), and who led study."""
     rows = ledgers.activities("主题党日")
     days: list[list[int]] = [[] for _ in range(12)]
+    led: list[Record] = []  # rows naming who led the study (主讲人)
+    people: dict[str, int] = {}  # people per 主讲人 cell; the same leaders recur all year
     for record in rows:
-        days[record["日期"].month - 1].append(record["日期"].day)
-    counted: dict[str, int] = {}  # people per 主讲人 cell; the same leaders recur all year
-    for r in rows:
-        if r.values.get("主讲人") and r.values["主讲人"] not in counted:
-            counted[r.values["主讲人"]] = len(split_names(r.values["主讲人"]))
-    leaders = [counted[r.values["主讲人"]] for r in rows if r.values.get("主讲人")]
+        values = record.values
+        day = values["日期"]  # required: every record has one
+        days[day.month - 1].append(day.day)
+        if leader := values.get("主讲人"):
+            led.append(record)
+            if leader not in people:
+                people[leader] = len(split_names(leader))
     prov.add("主题党日.举办日", rows)
-    prov.add("主题党日.领学次数", [r for r in rows if r["主讲人"]])
-    prov.add("主题党日.每次一人领学", [r for r in rows if r["主讲人"]])
-    return {"举办日": [sorted(d) for d in days], "领学次数": len(leaders),
-            "每次一人领学": bool(leaders) and all(n == 1 for n in leaders)}
+    prov.add("主题党日.领学次数", led)
+    prov.add("主题党日.每次一人领学", led)
+    return {"举办日": [sorted(d) for d in days], "领学次数": len(led),
+            "每次一人领学": bool(led) and all(n == 1 for n in people.values())}
 
 
 def lessons(ledgers: Ledgers) -> list[Record]:
@@ -260,13 +265,14 @@ def lessons(ledgers: Ledgers) -> list[Record]:
 
 
 def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
-    out = {"总数": 0, **{name: 0 for name in SPEAKER_NAMES}}
+    by_speaker: dict[str, list[Record]] = defaultdict(list)
     for record in lessons(ledgers):
-        speaker = record["主讲人类别"] or vocab.UNSPECIFIED_SPEAKER
-        out[speaker] += 1
-        out["总数"] += 1
-        prov.add(f"党课.{speaker}", [record])
-        prov.add("党课.总数", [record])
+        by_speaker[record.values.get("主讲人类别") or vocab.UNSPECIFIED_SPEAKER].append(record)
+    out = {"总数": len(lessons(ledgers)), **{name: 0 for name in SPEAKER_NAMES}}
+    for speaker, records in by_speaker.items():
+        out[speaker] = len(records)
+        prov.add(f"党课.{speaker}", records)
+    prov.add("党课.总数", lessons(ledgers))
     return out
 
 

@@ -174,6 +174,9 @@ class Ledgers:
     # Tables left out whole: undated, and their name or title names another year.
     excluded: list = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)  # row accounting, one per ledger sheet
+    # Per kind, the fields its records can hold in this run (Kind.fields_with its sheets'
+    # columns): a field outside it is blank in every record, without looking at them.
+    fields: dict[LedgerKind, frozenset[str]] = field(default_factory=dict)
     _by_type: dict | None = field(default=None, repr=False)
     # Indexes later stages build once from the finished records (rules' attendance rows).
     cache: dict = field(default_factory=dict, repr=False)
@@ -536,7 +539,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     info, info_src = read_info(tables, log, year)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
     kept: dict[LedgerKind, _Kept] = {}  # per kind: its records so far, duplicates left out
-    possible = _possible_fields(tables)
+    possible = ledgers.fields = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, str]]] = []
     for table in tables:
         if table.kind.name == LedgerKind.INFO:

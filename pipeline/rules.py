@@ -441,6 +441,15 @@ def _periods(period: str) -> list[tuple[int, str]]:
     return [(1, "全年")]
 
 
+def _per_period(rows: list[Record], period: str) -> Counter:
+    """How many of `rows` fall in each period (1-12, 1-4 or 1) by their 日期 (required: every
+    activity has one); counted by month first, as ledgers have thousands of rows and 12 months."""
+    out: Counter = Counter()
+    for month, n in Counter(r.values["日期"].month for r in rows).items():
+        out[_period_of(dt.date(2000, month, 1), period)] += n
+    return out
+
+
 def _period_of(day: dt.date, period: str) -> int:
     if period == MONTH:
         return day.month
@@ -487,19 +496,20 @@ def _needed(value: int | None) -> int:
 def _count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` activities of a type in every month, quarter or the year."""
     rows = ledgers.activities(rule.counted)
-    counts = Counter(_period_of(r["日期"], rule.period) for r in rows)
-    return _shortfall(rule, _needed(cfg.threshold), counts, rows)
+    return _shortfall(rule, _needed(cfg.threshold), _per_period(rows, rule.period), rows)
 
 
 def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """主题党日: held every month, and the month's first one by `deadline_day`."""
     rows = ledgers.activities(rule.counted)
     found = _count(rule, cfg, ledgers)
-    by_month: dict[int, list[Record]] = defaultdict(list)
+    first: dict[int, dt.date] = {}  # month -> the day of its first 主题党日
     for r in rows:
-        by_month[r["日期"].month].append(r)
-    late = {m: min(r["日期"] for r in rs) for m, rs in sorted(by_month.items())
-            if min(r["日期"] for r in rs).day > cfg.deadline_day}
+        day = r.values["日期"]  # required: every activity has one
+        if day.month not in first or day < first[day.month]:
+            first[day.month] = day
+    deadline = _needed(cfg.deadline_day)
+    late = {m: day for m, day in sorted(first.items()) if day.day > deadline}
     if late:
         months = [f"{m}月" for m in late]
         days = _join(f"{d.month}月{d.day}日" for d in late.values())
@@ -508,7 +518,7 @@ def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
                    "说明": f"{_join(months)}{rule.counted}在{cfg.deadline_day}日后召开（{days}）",
                    "涉及": months, "依据": f"本地主题党日制度（每月{cfg.deadline_day}日前开展；{REGULATIONS}第十六条："
                                        "每月相对固定1天开展主题党日）", "依据类别": LOCAL}
-        found.append((finding, [r for m in late for r in by_month[m]]))
+        found.append((finding, [r for r in rows if r.values["日期"].month in late]))
     return found
 
 
@@ -803,7 +813,7 @@ def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     for group in groups:
         mine = [r for r in rows if keys.get(norm_key(r["党小组"] or "")) == group
                 or (not r["党小组"] and len(groups) == 1)]
-        counts = Counter(_period_of(r["日期"], rule.period) for r in mine)
+        counts = _per_period(mine, rule.period)
         for finding, sources in _shortfall(rule, _needed(cfg.threshold), counts, mine):
             finding["说明"] = group + finding["说明"]
             finding["党小组"] = group
@@ -813,8 +823,11 @@ def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
 
 def _quorum(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """A 党员大会 with 应到人数 needs more than half of them present (实到人数 > 应到人数 / 2)."""
-    short = [r for r in ledgers.activities(rule.counted)
-             if r["应到人数"] and r["实到人数"] is not None and r["实到人数"] * 2 <= r["应到人数"]]
+    short = []
+    for r in ledgers.activities(rule.counted):
+        due, came = r.values.get("应到人数"), r.values.get("实到人数")
+        if due and came is not None and came * 2 <= due:
+            short.append(r)
     if not short:
         return []
     days = [f"{r['日期'].month}月{r['日期'].day}日" for r in short]
@@ -828,12 +841,18 @@ def _secretary_lesson(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[F
     """The secretary gives at least `threshold` 党课 a year (主讲人类别 书记, or 主讲人 names them)."""
     sec = secretary(ledgers)
     rows = ledgers.activities(rule.counted)
+    threshold = _needed(cfg.threshold)
     said: dict[str, bool] = {}  # the same few 主讲人 cells recur all year
-    given = [r for r in rows if r["主讲人类别"] == "书记" or (sec and r["主讲人"] and (
-        said[r["主讲人"]] if r["主讲人"] in said else said.setdefault(r["主讲人"], _by_secretary(r["主讲人"], sec))))]
-    if len(given) >= _needed(cfg.threshold):
-        return []
-    note = "支部书记全年未讲党课" if not given else f"支部书记全年讲党课{len(given)}次，不足{cfg.threshold}次"
+    given = 0
+    for r in rows:
+        values = r.values
+        speaker = values.get("主讲人")
+        if values.get("主讲人类别") == "书记" or (sec and speaker and (
+                said[speaker] if speaker in said else said.setdefault(speaker, _by_secretary(speaker, sec)))):
+            given += 1
+            if given >= threshold:
+                return []  # enough: how many more does not change the finding
+    note = "支部书记全年未讲党课" if not given else f"支部书记全年讲党课{given}次，不足{cfg.threshold}次"
     basis = [ledgers.info_src["支部书记"]] if "支部书记" in ledgers.info_src else []
     return [({"说明": note, "涉及": ["全年"]}, [*rows, *basis])]
 
@@ -843,7 +862,11 @@ def _attendance_rows(ledgers: Ledgers) -> list[Record]:
     whether to check absence and the check itself both ask)."""
     if "attendance" in ledgers.cache:
         return ledgers.cache["attendance"]
-    out = []
+    out: list[Record] = []
+    ledgers.cache["attendance"] = out
+    possible = ledgers.fields.get(LedgerKind.ACTIVITIES)
+    if possible is not None and not possible & {"缺席人员", "参加人员"}:
+        return out  # no sheet has either column: most ledgers record neither
     members = {m["姓名"] for m in roster(ledgers)}
     for t in vocab.ALL_MEMBER_ACTIVITIES:
         for r in ledgers.activities(t):
@@ -852,7 +875,6 @@ def _attendance_rows(ledgers: Ledgers) -> list[Record]:
                 continue  # most ledgers record neither: nothing to learn from the row
             if values["日期"].year == ledgers.year and (values.get("缺席人员") or _names_present(r, members)):
                 out.append(r)
-    ledgers.cache["attendance"] = out
     return out
 
 

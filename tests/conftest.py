@@ -54,3 +54,56 @@ def _row_accounting_sweep(request):
 def pytest_terminal_summary(terminalreporter):
     if SWEPT:
         terminalreporter.write_line(f"row accounting balanced in {len(SWEPT)} test folders of workbooks")
+
+
+class StrictValues(dict):
+    """A record's values that refuse a name its ledger kind does not declare (vocab.Kind.fields).
+
+    Per-row loops read `record.values.get("主讲人")` rather than `record["主讲人"]` for speed, and
+    there a typo would read as blank. Every test runs with records holding these instead, so a
+    typo in such a name fails the suite."""
+
+    __slots__ = ("kind", "allowed")
+
+    def __init__(self, kind, values) -> None:
+        from pipeline import vocab
+
+        super().__init__(values)
+        self.kind = kind
+        self.allowed = vocab.KIND_BY_NAME[kind].fields
+
+    def _known(self, key) -> None:
+        if key not in self.allowed:
+            raise KeyError(f"{key!r} is not a field of {self.kind} (vocab.Kind.fields)")
+
+    def get(self, key, default=None):
+        self._known(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._known(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self._known(key)
+        return super().__contains__(key)
+
+    def __setitem__(self, key, value) -> None:
+        self._known(key)
+        super().__setitem__(key, value)
+
+    def __reduce__(self):
+        return StrictValues, (self.kind, dict(self))  # batch workers send records back
+
+
+@pytest.fixture(autouse=True)
+def _strict_record_fields(monkeypatch):
+    """Records made by normalise hold StrictValues in every test (see there)."""
+    from pipeline import normalise
+
+    record = normalise.Record
+
+    def strict(kind, values, *args, **kwargs):
+        return record(kind, StrictValues(kind, values), *args, **kwargs)
+
+    monkeypatch.setattr(normalise, "Record", strict)

@@ -82,3 +82,16 @@ def test_rows_of_sheets_with_different_columns_are_compared_on_every_field(tmp_p
     run = analyse(tmp_path, "", 2023, load(None))
     assert run.metrics["组织生活"]["党课"] == 3  # 3月 twice is one record; 4月 differs in 地点
     assert [(i.file, i.row) for i in run.log.items if i.code == "duplicate"] == [("b.xlsx", 2)]
+
+
+def test_records_in_tests_refuse_unknown_names_read_through_values(tmp_path):
+    """Per-row loops read `record.values.get(...)`; conftest.StrictValues makes a typo there fail
+    every test that reaches it."""
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER,
+                                       "组织生活": [["日期", "类型", "主题"], ["2023-03-05", "党课", "学习"]]})
+    record = analyse(tmp_path, "", 2023, load(None)).ledgers.of(LedgerKind.ACTIVITIES)[0]
+    assert record.values.get("主讲人") is None and "主讲人" not in record.values
+    with pytest.raises(KeyError, match="'主讲仁' is not a field of 组织生活台账"):
+        record.values.get("主讲仁")
+    with pytest.raises(KeyError, match="'姓名' is not a field of 组织生活台账"):
+        "姓名" in record.values  # noqa: B015 - the test is that asking raises
