@@ -94,12 +94,13 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     ooxml = suffix in (".xlsx", ".xlsm") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
     if ooxml and not _zip_is_safe(path, display, log):
         return []
-    # Finding formulas without values means inflating every sheet's XML; zlib does that
-    # outside the GIL, so it overlaps calamine's parse once the thread is inside it.
+    # Finding formulas without values and hidden rows means inflating and searching every
+    # sheet's XML. A thread does it while calamine parses: zlib and calamine's parse both run
+    # outside the GIL, so on two cores the scan costs almost nothing.
     scan = None
     if ooxml:
         started = threading.Event()
-        scan = _SCANNER.submit(_sheet_xml, path, started)
+        scan = _SCANNER.submit(_scan_sheets, path, started)
         started.wait(5)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -133,14 +134,12 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     workbook.close()
     if scan is not None:
         try:
-            xml = scan.result()
+            scanned = scan.result()
         except DefusedXmlException:
             _unsafe(display, log)
             return []
-        bad = _bad_cells(xml)
         for read in sheets:
-            read.bad_cells = bad.get(read.name, {})
-            read.hidden_rows = _hidden_rows(xml.get(read.name, b""))
+            read.bad_cells, read.hidden_rows = scanned.get(read.name, ({}, frozenset()))
     return sheets
 
 
@@ -277,21 +276,24 @@ def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, 
     return found
 
 
-def _bad_cells(xml: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
-    """Map sheet name -> formula cells with no cached value ("") or an error value (#REF!)."""
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    for name, data in xml.items():
-        # Every formula element has a closing tag (</f>, </x:f>): one fast search rules out
-        # the common case of a sheet without formulas.
-        if b"f>" not in data and b't="e"' not in data:
-            continue
-        cells = {(int(row) - 1, _column_index(col.decode())): "" for col, row in _FORMULA_NO_VALUE.findall(data)}
-        if b't="e"' in data:
-            for col, row, error in _ERROR_VALUE.findall(data):
-                cells[(int(row) - 1, _column_index(col.decode()))] = error.decode("utf-8", "replace")
-        if cells:
-            found[name] = cells
-    return found
+def _scan_sheets(path: Path, started: threading.Event | None = None
+                 ) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
+    """Map sheet name -> (its bad formula cells, its hidden rows), read from its XML."""
+    xml = _sheet_xml(path, started)
+    return {name: (_bad_cells(xml[name]), _hidden_rows(xml.pop(name))) for name in list(xml)}
+
+
+def _bad_cells(data: bytes) -> dict[tuple[int, int], str]:
+    """A sheet's formula cells with no cached value ("") or an error value (#REF!)."""
+    # Every formula element has a closing tag (</f>, </x:f>): one fast search rules out the
+    # common case of a sheet without formulas.
+    if b"f>" not in data and b't="e"' not in data:
+        return {}
+    cells = {(int(row) - 1, _column_index(col.decode())): "" for col, row in _FORMULA_NO_VALUE.findall(data)}
+    if b't="e"' in data:
+        for col, row, error in _ERROR_VALUE.findall(data):
+            cells[(int(row) - 1, _column_index(col.decode()))] = error.decode("utf-8", "replace")
+    return cells
 
 
 # A row element marked hidden: <row r="5" hidden="1" …> (attributes in any order).
