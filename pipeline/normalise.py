@@ -784,8 +784,9 @@ class _Reading:
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
-        # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text).
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text); a
+        # text or a date equals nothing of another type (a date is never equal to a datetime).
+        key = raw if raw.__class__ is str or raw.__class__ is _DAY else (raw.__class__, raw)
         found = reader.read.get(key, _MISSING)
         if found is _MISSING:
             found = reader.read[key] = _interpret(reader, raw, self.year, self.kind is _ACTIVITIES)
@@ -873,13 +874,13 @@ def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict |
     values: dict = {}
     for name, index, read, text in fast:
         raw = row[index]
+        cls = raw.__class__
         # Free text is kept as typed when it needs no trimming or cleaning (every space but the
-        # ordinary one is unprintable).
-        if text and raw.__class__ is str and raw and raw.isprintable() and raw[0] != " " and raw[-1] != " " \
-                and "  " not in raw:
+        # ordinary one is unprintable; strip returns the very string when it strips nothing).
+        if text and cls is str and raw and raw.isprintable() and raw.strip(" ") is raw and "  " not in raw:
             values[name] = raw
             continue
-        value = read.get(raw if raw.__class__ is str else (raw.__class__, raw), _MISSING)
+        value = read.get(raw if cls is str or cls is _DAY else (cls, raw), _MISSING)  # key: see _Reading.cell
         if value is _SKIP:
             continue
         if value is _MISSING or value.__class__ is _Cell:
