@@ -177,8 +177,7 @@ class Ledgers:
     # Per kind, the fields its records can hold in this run (Kind.fields_with its sheets'
     # columns): a field outside it is blank in every record, without looking at them.
     fields: dict[LedgerKind, frozenset[str]] = field(default_factory=dict)
-    _by_type: dict | None = field(default=None, repr=False)
-    # Indexes later stages build once from the finished records (rules' attendance rows).
+    # Indexes built once from the finished records (activities by type, rules' attendance rows).
     cache: dict = field(default_factory=dict, repr=False)
 
     def of(self, kind: LedgerKind) -> list[Record]:
@@ -194,11 +193,12 @@ class Ledgers:
 
     def by_type(self) -> dict[str, list[Record]]:
         """组织生活台账 records by canonical type, in ledger order."""
-        if self._by_type is None:
-            self._by_type = {}
+        found = self.cache.get("by_type")
+        if found is None:
+            found = self.cache["by_type"] = {}
             for record in self.of(LedgerKind.ACTIVITIES):
-                self._by_type.setdefault(record.values["类型"], []).append(record)
-        return self._by_type
+                found.setdefault(record.values["类型"], []).append(record)
+        return found
 
 
 _ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}
