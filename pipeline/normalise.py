@@ -815,10 +815,8 @@ class _Kept:
 
     def add(self, record: Record, r: int, outcome: dict[int, str], log: IssueLog) -> None:
         """Keep a record of row `r` unless an earlier one is the same; the row's fate."""
-        key = tuple(map(record.values.get, self.key_columns))
-        first = self.first.get(key)
-        if first is None:
-            self.first[key] = record
+        first = self.first.setdefault(tuple(map(record.values.get, self.key_columns)), record)
+        if first is record:
             self.records.append(record)
             outcome[r] = COUNTED
             return
