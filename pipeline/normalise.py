@@ -597,9 +597,11 @@ class AccountingError(RuntimeError):
 def _account(table: Table, outcome: dict[int, str]) -> Account:
     """The sheet's row accounting; it must balance, or the program has lost or doubled a row."""
     sheet = table.sheet
-    counts = {name: 0 for name in OUTCOMES}
-    for fate in outcome.values():
-        counts[fate] += 1
+    fates = Counter(outcome.values())
+    if not fates.keys() <= set(OUTCOMES):
+        raise AccountingError(f"{sheet.file}「{sheet.name}」: rows with a fate that is none of {OUTCOMES}: "
+                              f"{sorted(fates.keys() - set(OUTCOMES))}")
+    counts = {name: fates[name] for name in OUTCOMES}
     read = _rows_read(table)
     account = Account(sheet.file, sheet.name, table.kind.name, len(read), counts, len(table.skipped))
     if set(outcome) != read or not account.balanced():
@@ -770,6 +772,7 @@ class _Reading:
     speakers: dict = field(default_factory=dict)  # 类型 as typed -> 主讲人类别 it states
     period: tuple[str, int] | None = None  # the period the sheet's name gives (第一季度)
     date_index: int | None = None  # the 日期 column, whose cell may also give a time of day
+    type_index: int | None = None  # the 类型 column (组织生活: `书记讲党课` names the speaker)
 
     @classmethod
     def of(cls, table: Table, log: IssueLog, year: int, next_year_months: int) -> _Reading:
@@ -780,7 +783,8 @@ class _Reading:
                            c.required and not (c.name == "单位" and unit_default), scales.get(c.name, 1))
                    for c in kind.columns if c.name in table.columns]
         return cls(table, log, year, next_year_months, readers, unit_default, kind.name,
-                   period=sheet_period(table.sheet.name), date_index=table.columns.get("日期"))
+                   period=sheet_period(table.sheet.name), date_index=table.columns.get("日期"),
+                   type_index=table.columns.get("类型"))
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
@@ -929,27 +933,48 @@ def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
 def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row) -> str | None:
     """Complete a row's values from the sheet and its other columns (period, time of day,
     membership, unit, adoption, dues months); the row's fate when it yields no record."""
-    table, log, year = reading.table, reading.log, reading.year
-    kind, sheet = reading.kind, table.sheet
-    if not state.ok:
-        return FAILED
-    if state.outside:
-        return OUT_OF_YEAR
+    if state is not _CLEAN_ROW:
+        if not state.ok:
+            return FAILED
+        if state.outside:
+            return OUT_OF_YEAR
+    kind = reading.kind
     if kind is _ACTIVITIES and (state.next_year is not None or "所属年度" in values):
-        if _other_year(values, state.next_year, year, reading.next_year_months, log, sheet, r):
+        if _other_year(values, state.next_year, reading.year, reading.next_year_months, reading.log,
+                       reading.table.sheet, r):
             return OUT_OF_YEAR
     if period := reading.period:
         values["期间"] = period
-        if kind is _STUDY and "季度" not in table.columns and period[0] == "季度":
+        if kind is _STUDY and "季度" not in reading.table.columns and period[0] == "季度":
             values["季度"] = period[1]  # quarterly sheets: the sheet names the quarter
     date_index = reading.date_index
     # A date cell holds no time of day; a datetime or text may (`2023-03-05 14:30`, `下午`).
     if date_index is not None and date_index < len(row) and (cell := row[date_index]).__class__ is not _DAY:
-        moment = reading.moments.get((cell.__class__, cell))
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        moment = reading.moments.get(key)
         if moment is None:
-            moment = reading.moments[(cell.__class__, cell)] = time_of_day(cell)
+            moment = reading.moments[key] = time_of_day(cell)
         if moment:
             values["时刻"] = moment
+    if kind is _ACTIVITIES:
+        if "主讲人类别" not in values and reading.type_index is not None:  # 类型 is required: never None
+            raw_type = row[reading.type_index]
+            if (implied := reading.speakers.get(raw_type, False)) is False:
+                implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
+            if implied:
+                values["主讲人类别"] = implied  # 书记讲党课 says who spoke
+    elif (fate := _settle_kind(reading, r, row, values)) is not None:
+        return fate
+    if reading.unit_default and not values.get("单位"):
+        values["单位"] = reading.unit_default
+    return None
+
+
+def _settle_kind(reading: _Reading, r: int, row: list, values: dict) -> str | None:
+    """Settling a row of the kinds with more to it: membership changes (党员名册), adoption
+    (信息报送), the months paid (党费); the row's fate when it yields no record."""
+    table, log, year, kind = reading.table, reading.log, reading.year, reading.kind
+    sheet = table.sheet
     if kind is _ROSTER:
         _membership_change(values, log, sheet, r, table, year)
     elif kind is _SUBMISSIONS:
@@ -964,14 +989,6 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
     elif kind is _DUES_LONG and not _pay_month_in_year(values, Source(sheet.file, sheet.name, r + 1),
                                                             log, year, table):
         return OUT_OF_YEAR
-    elif kind is _ACTIVITIES and "主讲人类别" not in values:
-        raw_type = row[table.columns["类型"]]
-        if (implied := reading.speakers.get(raw_type, False)) is False:
-            implied = reading.speakers[raw_type] = _implied_speaker(raw_type)
-        if implied:
-            values["主讲人类别"] = implied  # 书记讲党课 says who spoke
-    if reading.unit_default and not values.get("单位"):
-        values["单位"] = reading.unit_default
     return None
 
 
