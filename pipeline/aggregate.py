@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -226,14 +226,12 @@ def _year_month(when) -> str:
 def _activities(ledgers: Ledgers, prov: Provenance) -> dict:
     counts = {name: 0 for name in ACTIVITY_NAMES}
     monthly = {name: [0] * 12 for name in ACTIVITY_NAMES}
-    year = ledgers.year
     for kind, records in ledgers.by_type().items():
         counts[kind] = len(records)
         months = monthly[kind]
-        # 日期 is required: every record has one. A meeting held next year for this year has
-        # no month here.
-        for month, n in Counter(d.month for r in records if (d := r.values["日期"]).year == year).items():
-            months[month - 1] = n
+        for day, n in ledgers.days(kind).items():
+            if day.year == ledgers.year:  # a meeting held next year for this year has no month here
+                months[day.month - 1] += n
         prov.add(f"组织生活.{kind}", records)
     prov.add("组织生活.按月", ledgers.of(LedgerKind.ACTIVITIES))
     return {**counts, "按月": monthly}
@@ -245,11 +243,10 @@ def _theme_days(ledgers: Ledgers, prov: Provenance) -> dict:
     days: list[list[int]] = [[] for _ in range(12)]
     led: list[Record] = []  # rows naming who led the study (主讲人)
     people: dict[str, int] = {}  # people per 主讲人 cell; the same leaders recur all year
+    for day, n in ledgers.days("主题党日").items():
+        days[day.month - 1].extend([day.day] * n)
     for record in rows:
-        values = record.values
-        day = values["日期"]  # required: every record has one
-        days[day.month - 1].append(day.day)
-        if leader := values.get("主讲人"):
+        if leader := record.values.get("主讲人"):
             led.append(record)
             if leader not in people:
                 people[leader] = len(split_names(leader))

@@ -200,6 +200,15 @@ class Ledgers:
                 found.setdefault(record.values["类型"], []).append(record)
         return found
 
+    def days(self, activity_type: str) -> Counter:
+        """How many 组织生活台账 records of one type each date has (日期 is required). Ledgers
+        hold thousands of rows on a few hundred days: counts by month, quarter and first day
+        of the month are read from here rather than from every row, again for each rule."""
+        found = self.cache.setdefault("days", {})
+        if activity_type not in found:
+            found[activity_type] = Counter([r.values["日期"] for r in self.activities(activity_type)])
+        return found[activity_type]
+
 
 _ACTIVITY = {norm_key(s): canon for canon, syns in vocab.ACTIVITY_TYPES.items() for s in (canon, *syns)}
 _SPEAKER = {norm_key(s): canon for canon, syns in vocab.SPEAKER_CATEGORIES.items() for s in (canon, *syns)}

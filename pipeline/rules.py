@@ -441,12 +441,11 @@ def _periods(period: str) -> list[tuple[int, str]]:
     return [(1, "全年")]
 
 
-def _per_period(rows: list[Record], period: str) -> Counter:
-    """How many of `rows` fall in each period (1-12, 1-4 or 1) by their 日期 (required: every
-    activity has one); counted by month first, as ledgers have thousands of rows and 12 months."""
+def _by_period(days: Counter, period: str) -> Counter:
+    """Activities per period (1-12, 1-4 or 1) from activities per day (Ledgers.days)."""
     out: Counter = Counter()
-    for month, n in Counter(r.values["日期"].month for r in rows).items():
-        out[_period_of(dt.date(2000, month, 1), period)] += n
+    for day, n in days.items():
+        out[_period_of(day, period)] += n
     return out
 
 
@@ -496,7 +495,7 @@ def _needed(value: int | None) -> int:
 def _count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` activities of a type in every month, quarter or the year."""
     rows = ledgers.activities(rule.counted)
-    return _shortfall(rule, _needed(cfg.threshold), _per_period(rows, rule.period), rows)
+    return _shortfall(rule, _needed(cfg.threshold), _by_period(ledgers.days(rule.counted), rule.period), rows)
 
 
 def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
@@ -504,10 +503,8 @@ def _theme_day(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     rows = ledgers.activities(rule.counted)
     found = _count(rule, cfg, ledgers)
     first: dict[int, dt.date] = {}  # month -> the day of its first 主题党日
-    for r in rows:
-        day = r.values["日期"]  # required: every activity has one
-        if day.month not in first or day < first[day.month]:
-            first[day.month] = day
+    for day in sorted(ledgers.days(rule.counted), reverse=True):
+        first[day.month] = day
     deadline = _needed(cfg.deadline_day)
     late = {m: day for m, day in sorted(first.items()) if day.day > deadline}
     if late:
@@ -813,7 +810,7 @@ def _groups(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     for group in groups:
         mine = [r for r in rows if keys.get(norm_key(r["党小组"] or "")) == group
                 or (not r["党小组"] and len(groups) == 1)]
-        counts = _per_period(mine, rule.period)
+        counts = _by_period(Counter(r["日期"] for r in mine), rule.period)
         for finding, sources in _shortfall(rule, _needed(cfg.threshold), counts, mine):
             finding["说明"] = group + finding["说明"]
             finding["党小组"] = group
