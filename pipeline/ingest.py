@@ -407,8 +407,9 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
     """
     out, totals, examples, skipped = [], [], [], []
     columns = sorted(data_columns)
-    for index in range(start, len(sheet.rows)):
-        row = sheet.rows[index]
+    rows = sheet.rows
+    for index in range(start, len(rows)):
+        row = rows[index]
         width = len(row)
         if not has_content(row, columns):
             if any(c not in passive and not is_blank(v) for c, v in enumerate(row)):

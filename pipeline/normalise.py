@@ -611,28 +611,26 @@ def _account(table: Table, outcome: dict[int, str]) -> Account:
         raise AccountingError(f"{sheet.file}「{sheet.name}」: rows with a fate that is none of {OUTCOMES}: "
                               f"{sorted(fates.keys() - set(OUTCOMES))}")
     counts = {name: fates[name] for name in OUTCOMES}
-    read = _rows_read(table)
-    account = Account(sheet.file, sheet.name, table.kind.name, len(read), counts, len(table.skipped))
-    if set(outcome) != read or not account.balanced():
-        lost = sorted(r + 1 for r in read - set(outcome))
-        extra = sorted(r + 1 for r in set(outcome) - read)
+    skipped = set(table.skipped)
+    lost = [r + 1 for r in _unaccounted(table, outcome, skipped)]
+    extra = sorted(r + 1 for r in outcome if r <= table.header_row or r in skipped or r >= len(sheet.rows))
+    # 读取 is every row of the ledger: those with a fate, and any found lost (then it cannot balance).
+    account = Account(sheet.file, sheet.name, table.kind.name, len(outcome) + len(lost), counts, len(table.skipped))
+    if lost or extra or not account.balanced():
         raise AccountingError(f"行数核对不平：{sheet.file}「{sheet.name}」{account.line()}；"
                               f"未归类的行 {lost}，多出的行 {extra}")
     return account
 
 
-def _rows_read(table: Table) -> set[int]:
-    """Rows below the header with content in a column the ledger reads, less the non-data rows
-    (headings, repeated headers): counted here from the sheet itself, not from how ingest
-    sorted them, so that the balance checks the sorting."""
+def _unaccounted(table: Table, outcome: dict[int, str], skipped: set[int]) -> list[int]:
+    """Rows below the header with content in a column the ledger reads that got no fate and are
+    not a skipped non-data row (heading, repeated header). Found from the sheet itself, not from
+    how ingest sorted it, so that a row the sorting or the reading dropped stops the run. Only
+    rows without a fate are tested for content: each row with one became a record or said why not."""
     read_columns = sorted({i for n, i in table.columns.items() if n not in _CHECK_ONLY} | set(table.months))
-    skipped = set(table.skipped)
     rows = table.sheet.rows
-    out = set()
-    for r in range(table.header_row + 1, len(rows)):
-        if r not in skipped and has_content(rows[r], read_columns):
-            out.add(r)
-    return out
+    return [r for r in range(table.header_row + 1, len(rows))
+            if r not in outcome and r not in skipped and has_content(rows[r], read_columns)]
 
 
 # Ledgers that fill a whole section of the report: kept but empty, the section is empty too.

@@ -90,6 +90,20 @@ def test_a_row_lost_by_a_defect_stops_the_run_as_an_internal_error(folder, monke
     assert "未归类的行 [2]" in result.output
 
 
+def test_a_row_counted_and_also_skipped_by_a_defect_stops_the_run(folder, monkeypatch):
+    real = ingest._data_rows
+
+    def doubling(*args, **kwargs):
+        data, totals, examples, skipped = real(*args, **kwargs)
+        return data, totals, examples, [*skipped, *data[:1]]  # a defect: a data row is also "not data"
+
+    monkeypatch.setattr(ingest, "_data_rows", doubling)
+    result = CliRunner().invoke(cli, ["check", "--inputs", str(folder), "--year", "2023"])
+    assert result.exit_code == 3
+    assert "程序内部错误（AccountingError：行数核对不平：台账.xlsx「党员名册」" in result.output
+    assert "未归类的行 []，多出的行 [2]" in result.output
+
+
 def test_balance_of_reads_a_folder_like_the_pipeline(folder):
     accounts = conftest.balance_of(folder)
     assert sum(a.read for a in accounts) == 3 + 1 + 1 + 7
