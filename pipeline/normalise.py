@@ -608,7 +608,7 @@ def _account(table: Table, outcome: dict[int, str]) -> Account:
     sheet = table.sheet
     fates = Counter(outcome.values())
     if not fates.keys() <= set(OUTCOMES):
-        raise AccountingError(f"{sheet.file}「{sheet.name}」: rows with a fate that is none of {OUTCOMES}: "
+        raise AccountingError(f"行数核对：{sheet.file}「{sheet.name}」有行的归类不是{'、'.join(OUTCOMES)}之一："
                               f"{sorted(fates.keys() - set(OUTCOMES))}")
     counts = {name: fates[name] for name in OUTCOMES}
     skipped = set(table.skipped)
