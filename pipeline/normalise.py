@@ -196,17 +196,21 @@ class Ledgers:
         found = self.cache.get("by_type")
         if found is None:
             found = self.cache["by_type"] = {}
+            dates = self.cache["dates"] = {}  # the same, their dates (日期 is required), for days()
             for record in self.of(LedgerKind.ACTIVITIES):
-                found.setdefault(record.values["类型"], []).append(record)
+                values = record.values
+                found.setdefault(values["类型"], []).append(record)
+                dates.setdefault(values["类型"], []).append(values["日期"])
         return found
 
     def days(self, activity_type: str) -> Counter:
-        """How many 组织生活台账 records of one type each date has (日期 is required). Ledgers
-        hold thousands of rows on a few hundred days: counts by month, quarter and first day
-        of the month are read from here rather than from every row, again for each rule."""
+        """How many 组织生活台账 records of one type each date has. Ledgers hold thousands of
+        rows on a few hundred days: counts by month, quarter and first day of the month are read
+        from here rather than from every row, again for each rule."""
         found = self.cache.setdefault("days", {})
         if activity_type not in found:
-            found[activity_type] = Counter([r.values["日期"] for r in self.activities(activity_type)])
+            self.by_type()
+            found[activity_type] = Counter(self.cache["dates"].get(activity_type, []))
         return found[activity_type]
 
 
