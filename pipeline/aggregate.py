@@ -262,14 +262,15 @@ def lessons(ledgers: Ledgers) -> list[Record]:
 
 
 def _lessons(ledgers: Ledgers, prov: Provenance) -> dict:
+    rows = lessons(ledgers)
     by_speaker: dict[str, list[Record]] = defaultdict(list)
-    for record in lessons(ledgers):
+    for record in rows:
         by_speaker[record.values.get("主讲人类别") or vocab.UNSPECIFIED_SPEAKER].append(record)
-    out = {"总数": len(lessons(ledgers)), **{name: 0 for name in SPEAKER_NAMES}}
+    out = {"总数": len(rows), **{name: 0 for name in SPEAKER_NAMES}}
     for speaker, records in by_speaker.items():
         out[speaker] = len(records)
         prov.add(f"党课.{speaker}", records)
-    prov.add("党课.总数", lessons(ledgers))
+    prov.add("党课.总数", rows)
     return out
 
 

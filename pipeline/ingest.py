@@ -260,16 +260,21 @@ def _typed_headers(rows: list[list], header: _Header) -> dict[int, str]:
     return typed
 
 
+def read_columns(table: Table) -> list[int]:
+    """The columns whose content makes a row a row of the ledger (0-based, ascending): every
+    recognised column but a 合计 that is only cross-checked, and the month columns of wide dues."""
+    return sorted({i for n, i in table.columns.items() if n not in vocab.CHECK_ONLY} | set(table.months))
+
+
 def _locate_rows(table: Table, headers: list[str]) -> None:
     """Sort the rows under the header into the table's data, totals, 示例 and skipped rows."""
     columns = table.columns
-    data_columns = {i for n, i in columns.items() if n not in vocab.CHECK_ONLY} | set(table.months)
     unit_columns = {i for n, i in columns.items() if n == "单位"}
     # Columns whose content alone makes no row: 序号 (often numbered ahead) and a 合计 filled down.
     passive = {i for i, h in enumerate(headers) if h in _IGNORED} | {
         i for n, i in columns.items() if n in vocab.CHECK_ONLY}
     table.data_rows, table.totals, table.examples, table.skipped = _data_rows(
-        table.sheet, table.header_row + 1, data_columns, headers, unit_columns, passive)
+        table.sheet, table.header_row + 1, read_columns(table), headers, unit_columns, passive)
 
 
 def _warn_touched_examples(table: Table, log: IssueLog) -> None:
@@ -395,7 +400,7 @@ def _warn_unknown_columns(table: Table, headers: list[str], log: IssueLog, heade
                     row=header_row + 1, code=IssueCode.UNKNOWN_COLUMNS)
 
 
-def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[str],
+def _data_rows(sheet: Sheet, start: int, columns: list[int], headers: list[str],
                unit_columns: AbstractSet[int] = frozenset(), passive: AbstractSet[int] = frozenset()
                ) -> tuple[list[int], list[int], list[int], list[int]]:
     """Rows after the header with content in a read column, sorted into data rows, totals rows
@@ -406,7 +411,6 @@ def _data_rows(sheet: Sheet, start: int, data_columns: set[int], headers: list[s
     rows of the ledger.
     """
     out, totals, examples, skipped = [], [], [], []
-    columns = sorted(data_columns)
     rows = sheet.rows
     for index in range(start, len(rows)):
         row = rows[index]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from pipeline import vocab
 from pipeline.errors import ContractError
-from pipeline.ingest import Table
+from pipeline.ingest import Table, read_columns
 from pipeline.issues import ERROR, WARNING, IssueLog
 from pipeline.names import ColumnType, IssueCode, LedgerKind, bad_code, unknown_code
 from pipeline.readers import column_letter
@@ -631,10 +631,10 @@ def _unaccounted(table: Table, outcome: dict[int, str], skipped: set[int]) -> li
     not a skipped non-data row (heading, repeated header). Found from the sheet itself, not from
     how ingest sorted it, so that a row the sorting or the reading dropped stops the run. Only
     rows without a fate are tested for content: each row with one became a record or said why not."""
-    read_columns = sorted({i for n, i in table.columns.items() if n not in _CHECK_ONLY} | set(table.months))
+    columns = read_columns(table)
     rows = table.sheet.rows
     return [r for r in range(table.header_row + 1, len(rows))
-            if r not in outcome and r not in skipped and has_content(rows[r], read_columns)]
+            if r not in outcome and r not in skipped and has_content(rows[r], columns)]
 
 
 # Ledgers that fill a whole section of the report: kept but empty, the section is empty too.
@@ -799,13 +799,18 @@ class _Reading:
 
     def cell(self, reader: _Reader, raw):
         """What a cell reads as (memoised per column: the next row with it takes it from there)."""
-        # 1, 1.0 and True are equal keys but may read differently (`1` vs `1.0` as text); a
-        # text or a date equals nothing of another type (a date is never equal to a datetime).
-        key = raw if raw.__class__ is str or raw.__class__ is _DAY else (raw.__class__, raw)
+        key = _memo_key(raw)
         found = reader.read.get(key, _MISSING)
         if found is _MISSING:
             found = reader.read[key] = _interpret(reader, raw, self.year, self.kind is _ACTIVITIES)
         return found
+
+
+def _memo_key(raw):
+    """A cell as a key of what it was read as. 1, 1.0 and True are equal keys but may read
+    differently (`1` vs `1.0` as text); a text or a date equals nothing of another type (a date
+    is never equal to a datetime), so it is its own key."""
+    return raw if raw.__class__ is str or raw.__class__ is _DAY else (raw.__class__, raw)
 
 
 _MISSING = object()
@@ -893,7 +898,7 @@ def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict |
         if text and cls is str and raw and raw.isprintable() and raw.strip(" ") is raw and "  " not in raw:
             values[name] = raw
             continue
-        value = read.get(raw if cls is str or cls is _DAY else (cls, raw), _MISSING)  # key: see _Reading.cell
+        value = read.get(raw if cls is str or cls is _DAY else (cls, raw), _MISSING)  # _memo_key, inlined
         if value is _SKIP:
             continue
         if value is _MISSING or value.__class__ is _Cell:
@@ -961,7 +966,7 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
     date_index = reading.date_index
     # A date cell holds no time of day; a datetime or text may (`2023-03-05 14:30`, `下午`).
     if date_index is not None and date_index < len(row) and (cell := row[date_index]).__class__ is not _DAY:
-        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        key = _memo_key(cell)
         moment = reading.moments.get(key)
         if moment is None:
             moment = reading.moments[key] = time_of_day(cell)

@@ -259,8 +259,8 @@ def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, 
                 if member in names:
                     members[sheet.get("name")] = archive.getinfo(member)
         raw = {name: _compressed(path, info) for name, info in members.items()}
-        # Largest first: once the reader has the GIL back (after the first inflate) this
-        # thread waits for it, so the one inflate that overlaps should be the big one.
+        # Largest first: the big sheet's inflate and search then overlap calamine's parse of
+        # it, the long stretch in which the reader needs no GIL.
         for name, (data, method) in sorted(raw.items(), key=lambda kv: -len(kv[1][0])):
             if started is not None:
                 # Set just before zlib runs: the reader waiting on it gets the GIL exactly
@@ -280,7 +280,11 @@ def _scan_sheets(path: Path, started: threading.Event | None = None
                  ) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
     """Map sheet name -> (its bad formula cells, its hidden rows), read from its XML."""
     xml = _sheet_xml(path, started)
-    return {name: (_bad_cells(xml[name]), _hidden_rows(xml.pop(name))) for name in list(xml)}
+    scanned = {}
+    for name in list(xml):
+        data = xml.pop(name)  # each sheet's XML is let go once searched
+        scanned[name] = (_bad_cells(data), _hidden_rows(data))
+    return scanned
 
 
 def _bad_cells(data: bytes) -> dict[tuple[int, int], str]:
