@@ -24,6 +24,7 @@ import gc
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,14 +74,14 @@ def timed(label: str, func, repeat: int = 1) -> float:
     return best
 
 
-def interleaved(cases: list[tuple[str, object]], rounds: int) -> list[float]:
+def interleaved(cases: list[tuple[str, Callable[[], object]]], rounds: int) -> list[float]:
     """The best time of each case over `rounds` rounds that run every case once in turn: a load
     spike on a shared machine then costs one sample of each case rather than all of one."""
     best = [float("inf")] * len(cases)
     for _ in range(rounds):
         for i, (_, func) in enumerate(cases):
             started = time.perf_counter()
-            func()  # type: ignore[operator]
+            func()
             best[i] = min(best[i], time.perf_counter() - started)
     for (label, _), seconds in zip(cases, best):
         print(f"  {label:<44} {seconds:8.3f} s")
