@@ -82,6 +82,7 @@ test: $(DEV)
 lint: $(DEV)
 	$(PY) -m ruff check pipeline tools tests
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 # Regenerate golden files and the committed sample outputs after an intended change of
 # output (review the diff!).

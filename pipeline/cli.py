@@ -11,10 +11,9 @@ from typing import NoReturn
 import click
 
 from pipeline import api
-from pipeline.batch import Batch, Outcome
-from pipeline.errors import PipelineError
-from pipeline.names import LedgerKind
-from pipeline.outputs import VALIDATION_XLSX
+from pipeline.core.errors import PipelineError
+from pipeline.core.names import BlankStatus, LedgerKind
+from pipeline.core.outputs import VALIDATION_XLSX
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
@@ -94,7 +93,7 @@ def report(inputs, outputs, year, template, keep_going, config, pdf, previous, j
     console = _Console(report=True, verbose=verbose)
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous, jobs=jobs,
                           listener=console, detail=verbose)
-    if isinstance(runs, Batch):
+    if isinstance(runs, api.Batch):
         _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
             pdf=api.export_pdf(runs, report=True) if pdf else None)
@@ -114,7 +113,7 @@ def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     console = _Console(report=False, verbose=verbose)
     runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose)
-    if isinstance(runs, Batch):
+    if isinstance(runs, api.Batch):
         _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
             pdf=api.export_pdf(runs, report=False) if pdf else None)
@@ -127,13 +126,12 @@ def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
               help="上年度的台账文件夹（或输出文件夹）：预填党员名册和整改台账")
 def init(inputs, year, previous) -> None:
-    from pipeline.blank import OTHER, SKIPPED, WRITTEN  # openpyxl only when writing blank ledgers
 
     prefilled: dict = {}
     files = api.run_init(inputs, year, previous, prefilled)
-    written = [p for p, status in files if status == WRITTEN]
-    skipped = [p for p, status in files if status == SKIPPED]
-    others = [p for p, status in files if status == OTHER]
+    written = [p for p, status in files if status == BlankStatus.WRITTEN]
+    skipped = [p for p, status in files if status == BlankStatus.SKIPPED]
+    others = [p for p, status in files if status == BlankStatus.OTHER]
     if written:
         click.echo(f"已生成 {len(written)} 个{year}年度空白台账：")
         for path in written:
@@ -159,9 +157,8 @@ def init(inputs, year, previous) -> None:
 @click.option("--outputs", type=click.Path(path_type=Path), default=None,
               help="差异报告的输出文件夹（默认写入 NEW 文件夹）")
 def diff_command(old, new, outputs) -> None:
-    from pipeline.diff import run_diffs, show, summary_line
 
-    results = run_diffs(old, new, outputs)
+    results = api.run_diffs(old, new, outputs)
     for branch in results:
         label = f"【{branch.name}】" if branch.name else ""
         result = branch.diff
@@ -171,9 +168,9 @@ def diff_command(old, new, outputs) -> None:
         if not result.differs:
             click.echo(f"{label}两份输出一致：数字、台账行、检查发现和报告段落都相同。")
         else:
-            click.echo(f"{label}有差异：{summary_line(result)}。")
+            click.echo(f"{label}有差异：{api.diff_summary(result)}。")
             for change in result.numbers:
-                click.echo(f"{label}  {change.name}：{show(change.old)} → {show(change.new)}")
+                click.echo(f"{label}  {change.name}：{api.show_value(change.old)} → {api.show_value(change.new)}")
         for note in result.notes:
             click.echo(f"{label}注意：{note}")
     click.echo("差异报告：")
@@ -264,7 +261,7 @@ class _Console:
             width = sum(2 if ord(ch) > 0x7F else 1 for ch in self.shown)  # wide in CJK consoles
             click.echo("\r" + " " * width + "\r", nl=False)
 
-    def branch(self, outcome: Outcome) -> None:
+    def branch(self, outcome: api.Outcome) -> None:
         label = f"【{outcome.name}】"
         lines = [label + line for line in outcome.detail]
         if not self.tty:
@@ -284,7 +281,7 @@ class _Console:
             click.echo("")
 
 
-def branch_line(outcome: Outcome, report: bool) -> str:
+def branch_line(outcome: api.Outcome, report: bool) -> str:
     """One branch in one line: its counts and whether its report was written."""
     row = outcome.row
     if outcome.failed:
@@ -299,14 +296,14 @@ def branch_line(outcome: Outcome, report: bool) -> str:
     return text + "。"
 
 
-def _batch_pdf(batch: Batch, report: bool):
+def _batch_pdf(batch: api.Batch, report: bool):
     """PDFs of every branch's report and 校验报告.xlsx, and of 各支部汇总.docx, in one LibreOffice run."""
     from types import SimpleNamespace
 
     return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
 
 
-def _finish_batch(batch: Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:
+def _finish_batch(batch: api.Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:
     """The closing lines: the count, every branch that failed and where its 校验报告 is, next step."""
     outcomes = batch.outcomes
     bad = [o for o in outcomes if o.has_errors]

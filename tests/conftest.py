@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.readers import SPREADSHEET_SUFFIXES
+from pipeline.reading.readers import SPREADSHEET_SUFFIXES
 
 
 def pytest_addoption(parser):
@@ -24,9 +24,9 @@ SWEPT: list[Path] = []
 def balance_of(folder: Path, year: int = 2023) -> list:
     """Ingest and normalise `folder` and return its row accounting; normalise itself raises
     AccountingError when a sheet does not balance, and every account is checked again here."""
-    from pipeline.ingest import ingest
-    from pipeline.issues import IssueLog
-    from pipeline.normalise import normalise
+    from pipeline.core.issues import IssueLog
+    from pipeline.reading.ingest import ingest
+    from pipeline.reading.normalise import normalise
 
     log = IssueLog()
     found = ingest(folder, log)
@@ -66,7 +66,7 @@ class StrictValues(dict):
     __slots__ = ("kind", "allowed")
 
     def __init__(self, kind, values) -> None:
-        from pipeline import vocab
+        from pipeline.core import vocab
 
         super().__init__(values)
         self.kind = kind
@@ -99,7 +99,7 @@ class StrictValues(dict):
 @pytest.fixture(autouse=True)
 def _strict_record_fields(monkeypatch):
     """Records made by normalise hold StrictValues in every test (see there)."""
-    from pipeline import normalise
+    from pipeline.reading import normalise
 
     record = normalise.Record
 

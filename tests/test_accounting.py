@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import api, ingest
+from pipeline import api
 from pipeline.cli import cli
-from pipeline.settings import load
+from pipeline.reading import ingest
+from pipeline.rules.settings import load
 from tests import conftest
 from tests.builders import BASIC, ROSTER, branch, write_xlsx
 

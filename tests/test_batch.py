@@ -13,12 +13,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline import api, settings
-from pipeline.batch import Job, Outcome, Task, run_batch, work
+from pipeline import api
 from pipeline.cli import _Console, cli
-from pipeline.rollup import ERRORS, FAILED, OK, BranchRow, Rollup, branch_row
-from pipeline.rollup_report import rollup_docx, rollup_paragraphs
-from pipeline.summary import summary_workbook
+from pipeline.many.batch import Job, Outcome, Task, run_batch, work
+from pipeline.many.rollup import ERRORS, FAILED, OK, BranchRow, Rollup, branch_row
+from pipeline.many.rollup_report import rollup_docx, rollup_paragraphs
+from pipeline.many.summary import summary_workbook
+from pipeline.rules import settings
 from tests.builders import EMPTY_LEDGERS, ROSTER, assert_zip_is_fixed, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,7 +255,7 @@ def test_summary_totals_rule_sheets_and_charts(rollup):
         assert len(charts) == 2
         xml = b"".join(archive.read(n) for n in charts).decode("utf-8")
     assert "<barChart>" in xml and "<lineChart>" in xml
-    from pipeline.rules import RULES
+    from pipeline.rules.check import RULES
 
     assert f"'规则达标情况'!$E$2:$E${len(RULES) + 1}" in xml and "'按月活动'!$B$2:$B$13" in xml
 
@@ -279,7 +280,7 @@ def test_rollup_report_says_the_figures_from_the_rows(rollup):
     data = rollup_docx(rollup)
     assert data == rollup_docx(rollup)
     assert_zip_is_fixed(data)
-    from pipeline.render import docx_to_markdown
+    from pipeline.writing.render import docx_to_markdown
 
     md = docx_to_markdown(data)
     assert md.startswith("# 2023年度各党支部党建工作汇总情况\n") and "## 二、制度落实情况" in md
@@ -305,7 +306,7 @@ def test_the_run_writes_the_summary_from_the_branches(run):
 
 
 def test_rollup_report_when_no_branch_could_be_counted():
-    from pipeline.rollup import failed_row
+    from pipeline.many.rollup import failed_row
 
     texts = [c for s, c in rollup_paragraphs(Rollup([failed_row("甲", "原因"), failed_row("乙", "原因")]))]
     assert "没有台账无误的党支部，暂无可汇总的数字。" in texts and "没有可按规则检查的党支部。" in texts
@@ -329,7 +330,7 @@ def test_a_branch_sends_back_a_small_outcome_not_its_records(tmp_path):
 def test_a_figure_whose_ledger_is_missing_is_blank_not_0():
     import json
 
-    from pipeline.rollup import branch_row
+    from pipeline.many.rollup import branch_row
 
     metrics = json.loads((ROOT / "outputs" / "metrics.json").read_text(encoding="utf-8"))
     full = branch_row("甲", metrics, 0, 0, True)

@@ -1,4 +1,4 @@
-"""Tests for pipeline.cnfmt: Chinese figure, date and list formatting used as Jinja filters."""
+"""Tests for pipeline.core.cnfmt: Chinese figure, date and list formatting used as Jinja filters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import jinja2
 import pytest
 
-from pipeline.cnfmt import (
+from pipeline.core.cnfmt import (
     FILTERS,
     approx,
     cn_date,

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import api, readers
-from pipeline.rules import Settings
-from pipeline.workbooks import validation_workbook
+from pipeline import api
+from pipeline.reading import readers
+from pipeline.rules.check import Settings
+from pipeline.writing.workbooks import validation_workbook
 from tests.builders import branch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def test_cli_starts_without_openpyxl_or_numpy():
 
 
 def test_rules_do_not_import_settings():
-    assert _fresh("import sys, pipeline.rules; print('pipeline.settings' in sys.modules)") == "False"
+    assert _fresh("import sys, pipeline.rules.check; print('pipeline.rules.settings' in sys.modules)") == "False"
 
 
 def test_issues_carry_their_column_and_their_rows_travel_with_the_run(tmp_path):

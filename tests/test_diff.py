@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 
 from pipeline.api import run_report
 from pipeline.cli import cli
-from pipeline.diff import DIFF_DOCX, DIFF_MD, DIFF_XLSX, mark_words, report_docx
-from pipeline.tracked import tracked_docx
+from pipeline.review.changes import mark_words
+from pipeline.review.diff import DIFF_DOCX, DIFF_MD, DIFF_XLSX, report_docx
+from pipeline.review.tracked import tracked_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_ROW = ("2022年组织生活台账.xlsx / 组织生活 / 7：日期：2022-01-25；类型：党课；主题：学习党的十九届六中全会精神；"
@@ -243,7 +244,7 @@ def test_whole_paragraphs_added_and_removed_are_tracked():
 
 
 def test_list_items_are_compared_by_what_they_are_about():
-    from pipeline.diff import display, leaves
+    from pipeline.review.changes import display, leaves
 
     old = {"问题": [{"标题": "甲", "内容": "一"}, {"标题": "乙", "内容": "二"}]}
     new = {"问题": [{"标题": "丙", "内容": "三"}, {"标题": "甲", "内容": "一"}, {"标题": "乙", "内容": "二改"}]}

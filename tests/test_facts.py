@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import vocab
 from pipeline.api import analyse
-from pipeline.settings import load
+from pipeline.core import vocab
+from pipeline.rules.settings import load
 from tests.builders import BASIC, EMPTY_LEDGERS, write_xlsx
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -316,7 +316,7 @@ def test_init_previous_prefills_only_members_still_in_the_branch(tmp_path):
 
 
 def test_rows_json_holds_what_was_typed_not_the_derived_key_fields(tmp_path):
-    from pipeline.diff import row_contents
+    from pipeline.writing.rows import row_contents
 
     sheets = {"上半年党费": dues_sheet(range(1, 3), ["张一"]), "第一季度笔记": [["姓名", "学习笔记"], ["张一", 3000]]}
     result = run(book(tmp_path, sheets, [["姓名"], ["王书记"], ["张一"]]))

@@ -118,7 +118,7 @@ def test_inputs_are_never_modified(tmp_path):
 
 
 def test_outputs_inside_inputs_are_refused(tmp_path):
-    from pipeline.errors import UsageError
+    from pipeline.core.errors import UsageError
 
     copy = tmp_path / "inputs"
     shutil.copytree(INPUTS, copy)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import vocab
 from pipeline.api import analyse
-from pipeline.names import LedgerKind
-from pipeline.settings import load
-from pipeline.values import month_of_header, norm_header, parse_date, parse_month, parse_number, parse_quarter, split_names
+from pipeline.core import vocab
+from pipeline.core.names import LedgerKind
+from pipeline.core.values import month_of_header, norm_header, parse_date, parse_month, parse_number, parse_quarter, split_names
+from pipeline.rules.settings import load
 from tests.builders import BASIC, ROSTER, branch, write_csv, write_ods, write_xls, write_xlsx
 
 
@@ -303,7 +303,7 @@ def test_encrypted_workbook(tmp_path):
 
 
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
-    from pipeline import readers
+    from pipeline.reading import readers
     monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1024)
     branch(tmp_path)
     assert messages(run(tmp_path), "too-large") == [

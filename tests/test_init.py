@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline import api, vocab
-from pipeline.blank import CHOICES, FIRST_DATA_ROW, blank_columns, blank_workbook, describe, file_name, ledger_kinds
+from pipeline import api
 from pipeline.cli import main
+from pipeline.core import vocab
+from pipeline.writing.blank import CHOICES, FIRST_DATA_ROW, blank_columns, blank_workbook, describe, file_name, ledger_kinds
 from tests.builders import write_xlsx
 
 YEAR = 2023

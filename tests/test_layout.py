@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, pdf
+from pipeline import api
+from pipeline.writing import pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 MM = 72 / 25.4

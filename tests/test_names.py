@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 
-from pipeline import normalise, vocab
 from pipeline.api import analyse
-from pipeline.errors import ContractError
-from pipeline.names import ColumnType, LedgerKind
-from pipeline.normalise import Ledgers, Record, Source
-from pipeline.settings import load
+from pipeline.core import vocab
+from pipeline.core.errors import ContractError
+from pipeline.core.names import ColumnType, LedgerKind
+from pipeline.reading import normalise
+from pipeline.reading.normalise import Ledgers, Record, Source
+from pipeline.rules.settings import load
 from tests.builders import BASIC, ROSTER, write_xlsx
 
 

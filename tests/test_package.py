@@ -60,8 +60,8 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_wheel_carries_template_and_settings(installed):
-    probe = ("from pipeline.api import DEFAULT_TEMPLATE; from pipeline.packaged import data_file;"
-             "from pipeline.pdf import FONTS_CONF;"
+    probe = ("from pipeline.api import DEFAULT_TEMPLATE; from pipeline.core.packaged import data_file;"
+             "from pipeline.writing.pdf import FONTS_CONF;"
              "print(DEFAULT_TEMPLATE); print(data_file('pipeline.toml')); print(FONTS_CONF)")
     out = _run(installed / "python", "-c", probe, cwd=installed).stdout.split()
     assert [Path(p).name for p in out] == ["default.docx", "pipeline.toml", "fonts.conf"]

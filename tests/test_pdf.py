@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import pdf
 from pipeline.cli import EXIT_NO_PDF, cli
+from pipeline.writing import pdf
 from tests.builders import branch
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the stand-in soffice is a POSIX script")

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from pipeline.api import run_report
 from pipeline.cli import cli
-from pipeline.previous import RECURRING, derived, dues_across_years, meetings_change, recurring
+from pipeline.writing.wording import meetings_change
+from pipeline.writing.wording import year_on_year_words as derived
+from pipeline.years.previous import RECURRING, dues_across_years, recurring
 
 ROOT = Path(__file__).resolve().parent.parent
 

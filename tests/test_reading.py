@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.values import clean_name, clean_text, is_blank, norm_header, norm_key, parse_date, parse_number
+from pipeline.core.values import clean_name, clean_text, is_blank, norm_header, norm_key, parse_date, parse_number
 from tests.builders import BASIC, ROSTER, branch, write_xlsx
 from tests.test_ingest import messages, run
 
@@ -113,7 +113,7 @@ def test_more_date_forms(raw, day):
 @pytest.mark.parametrize("raw,month", [("一九七五年一月", (1975, 1)), ("一九七五年十二月", (1975, 12)),
                                        ("二〇一〇年七月", (2010, 7)), ("1985年六月", (1985, 6))])
 def test_year_months_in_chinese_numerals(raw, month):
-    from pipeline.values import parse_month
+    from pipeline.core.values import parse_month
 
     assert parse_month(raw) == month
 
@@ -265,7 +265,7 @@ def test_documents_that_are_not_spreadsheets_are_skipped_with_a_warning(tmp_path
 
 def test_a_folder_of_only_system_files_has_no_ledgers(tmp_path):
     from pipeline.api import branches
-    from pipeline.errors import UsageError
+    from pipeline.core.errors import UsageError
 
     (tmp_path / "Thumbs.db").write_bytes(b"x")
     with pytest.raises(UsageError, match="中没有台账文件"):

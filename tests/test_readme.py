@@ -31,7 +31,7 @@ def test_generated_part_is_current(name):
 
 
 def test_every_template_variable_is_listed():
-    from pipeline.variables import VARIABLES
+    from pipeline.core.variables import VARIABLES
 
     listed = re.findall(r"^\| `([^`]+)` \| (?:指标|派生) \| [^|]+ \| (.+) \|$", "\n".join(part("变量表")), re.M)
     assert [name for name, _ in listed] == [v.name for v in VARIABLES]
@@ -41,8 +41,8 @@ def test_every_template_variable_is_listed():
 
 
 def test_every_ledger_kind_and_rule_is_documented():
-    from pipeline import vocab
-    from pipeline.rules import RULES
+    from pipeline.core import vocab
+    from pipeline.rules.check import RULES
 
     ledgers, rules = "\n".join(part("台账表")), "\n".join(part("规则表"))
     assert all(f"| {kind.name} |" in ledgers for kind in vocab.KINDS)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import api
-from pipeline.outputs import dumps_json
-from pipeline.rules import Settings
+from pipeline.core.outputs import dumps_json
+from pipeline.rules.check import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = Path(__file__).resolve().parent / "data" / "real"

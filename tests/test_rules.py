@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, cli, rules, settings
-from pipeline.errors import ConfigError
-from pipeline.names import RuleId
-from pipeline.packaged import data_file
+from pipeline import api, cli
+from pipeline.core.errors import ConfigError
+from pipeline.core.names import RuleId
+from pipeline.core.packaged import data_file
+from pipeline.rules import check as rules
+from pipeline.rules import settings
+from pipeline.writing import wording
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +69,7 @@ def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list
 
 def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
     assert findings(tmp_path) == []
-    assert rules.evidence_sentence([]) == (
+    assert wording.evidence_sentence([]) == (
         "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。")
 
 
@@ -361,7 +364,7 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     assert "台账.xlsx / 党员名册 / 8" in prov["检查发现.2"]  # 周六's roster row
     assert "台账.xlsx / 党费 / 3" in prov["检查发现.3"]  # 张一's dues row
     assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
-    assert rules.evidence_sentence(run.findings) == (
+    assert wording.evidence_sentence(run.findings) == (
         f"经对照{TIAOLI}、{DUES_SOURCE[:-4]}和本地有关规定对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
         "有1名党员全年未开展谈心谈话；1名党员存在未按月缴纳党费的情况。")
 
@@ -369,8 +372,8 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
 def test_evidence_tells_members_by_number_and_groups_dues():
     dues = [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "李二连续6个月…", "严重": True}]
-    assert rules.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
-    assert rules.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
+    assert wording.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
+    assert wording.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
 
 
 def test_validation_report_lists_findings_as_their_own_part(tmp_path):
@@ -455,15 +458,15 @@ def test_sample_findings_in_full():
     }]
     prov = run.provenance.as_dict(run.metrics)
     assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
-    assert rules.evidence_sentence(run.findings) == "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。"
+    assert wording.evidence_sentence(run.findings) == "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。"
 
 
 def test_all_met_names_only_what_was_checked(tmp_path):
     run = analyse(tmp_path, dues=None)
     assert run.findings == [] and not run.metrics["检查规则"]["党费"]["已检查"]
-    assert rules.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
+    assert wording.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
         "经对全年台账核查，“三会一课”、主题党日、谈心谈话、组织生活会等制度均按规定落实。")
-    assert rules.met_sentence({}) == ""
+    assert wording.met_sentence({}) == ""
 
 
 def test_a_misspelt_placeholder_in_source_is_refused(tmp_path):
@@ -516,5 +519,5 @@ def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
 def test_evidence_groups_dues_by_rule_id_not_by_display_name():
     dues = [{"规则": "党费", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "谈心谈话", "说明": "李二全年未参加谈心谈话"}]
-    assert rules.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
+    assert wording.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
                                              "李二全年未参加谈心谈话。")

@@ -8,8 +8,11 @@ import re
 
 import pytest
 
-from pipeline import api, rules, settings
-from pipeline.errors import ConfigError
+from pipeline import api
+from pipeline.core.errors import ConfigError
+from pipeline.rules import check as rules
+from pipeline.rules import settings
+from pipeline.writing import wording
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, without, write_config, write_ledgers
 from tests.test_rules import CHARTER, DUES_SOURCE, TIAOLI, analyse, findings, one
 
@@ -47,7 +50,7 @@ def test_section_two_names_the_documents(tmp_path):
     acts = without(compliant()["activities"], "支委会", 5)
     run = analyse(tmp_path, activities=acts, dues=[(n, 50, range(1, 13) if n != "张一" else range(1, 7))
                                                    for n in NAMES])
-    assert rules.evidence_sentence(run.findings) == (
+    assert wording.evidence_sentence(run.findings) == (
         f"经对照{TIAOLI}和{CHARTER}对全年台账核查，5月未召开支委会；1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
 
 
@@ -73,7 +76,7 @@ def test_dues_one_yuan_against_eighty_is_short_every_month(tmp_path):
     assert run.findings == one("党费按月缴纳", "张一" + "、".join(f"{m}月" for m in range(1, 13))
                                + "实缴少于缴纳标准（标准80元，实缴1元）", [
         f"{m}月" for m in range(1, 13)], DUES_SOURCE, 姓名="张一", 少缴=True)
-    assert rules.evidence_sentence(run.findings) == (
+    assert wording.evidence_sentence(run.findings) == (
         f"经对照{DUES_SOURCE[:-4]}对全年台账核查，1名党员存在未足额缴纳党费的情况。")
     assert run.metrics["党费"]["欠缴"] == []  # something was paid every month
 

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.context import build_context
-from pipeline.errors import TemplateError
-from pipeline.render import render_docx
+from pipeline.core.errors import TemplateError
+from pipeline.writing.context import build_context
+from pipeline.writing.render import render_docx
 from tests.builders import branch
 
 METRICS = Path(__file__).resolve().parent / "data" / "metrics_example.json"

@@ -10,13 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import api, vocab
+from pipeline import api
 from pipeline.cli import main
-from pipeline.issues import IssueLog
-from pipeline.names import ISSUE_LABELS, ColumnType, IssueCode, bad_code, unknown_code
-from pipeline.outputs import VALIDATION_XLSX
-from pipeline.validation import KEEP_GOING_NOTE, NO_FINDINGS, NOTHING_CHECKED
-from pipeline.workbooks import _sheet_title, validation_workbook
+from pipeline.core import vocab
+from pipeline.core.issues import IssueLog
+from pipeline.core.names import ISSUE_LABELS, ColumnType, IssueCode, bad_code, unknown_code
+from pipeline.core.outputs import VALIDATION_XLSX
+from pipeline.writing.validation import KEEP_GOING_NOTE, NO_FINDINGS, NOTHING_CHECKED
+from pipeline.writing.workbooks import _sheet_title, validation_workbook
 from tests.builders import ROSTER, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent

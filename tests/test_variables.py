@@ -1,4 +1,4 @@
-"""The variables table (pipeline/variables.py) is the contract between metrics.json, the template
+"""The variables table (pipeline/core/variables.py) is the contract between metrics.json, the template
 context, the default template and the README: every run is checked against it."""
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ import pytest
 from click.testing import CliRunner
 from jinja2 import meta, nodes
 
-from pipeline import aggregate, api, rectify, settings
+from pipeline import api
+from pipeline.analysis import analyse as analyse_mod
 from pipeline.cli import cli
-from pipeline.context import build_context
-from pipeline.errors import ContractError
-from pipeline.render import _open, _template_parts
-from pipeline.variables import BY_NAME, DERIVED, DERIVED_NAMES, METRICS, Kind, check_metrics, closest, metric_problems
+from pipeline.core.errors import ContractError
+from pipeline.core.variables import BY_NAME, DERIVED, DERIVED_NAMES, METRICS, Kind, check_metrics, closest, metric_problems
+from pipeline.facts import aggregate
+from pipeline.rules import settings
+from pipeline.writing import context as context_mod
+from pipeline.writing.context import build_context
+from pipeline.writing.render import _open, _template_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +76,7 @@ def test_keys_a_run_should_not_produce_or_should_have_produced(sample):
     m["支部"]["书记"] = None  # a blank text is allowed
     with pytest.raises(ContractError) as err:
         check_metrics(m)
-    assert str(err.value) == ("metrics.json 与变量表（pipeline/variables.py）不一致：“党课.总数”应为数字，实为 str；"
+    assert str(err.value) == ("metrics.json 与变量表（pipeline/core/variables.py）不一致：“党课.总数”应为数字，实为 str；"
                               "“新指标.次数”不在变量表中；缺少“党费.足额”")
 
 
@@ -84,10 +88,10 @@ def test_a_run_with_an_unlisted_key_stops_as_an_internal_error(monkeypatch):
         metrics["党费"]["人均"] = 1  # a defect: a figure nobody documented
         return metrics, prov
 
-    monkeypatch.setattr(api, "aggregate", leaky)
+    monkeypatch.setattr(analyse_mod, "aggregate", leaky)
     result = CliRunner().invoke(cli, ["check", "--inputs", str(ROOT / "inputs")])
     assert result.exit_code == 3
-    assert result.output.startswith("程序内部错误（ContractError：metrics.json 与变量表（pipeline/variables.py）不一致："
+    assert result.output.startswith("程序内部错误（ContractError：metrics.json 与变量表（pipeline/core/variables.py）不一致："
                                     "“党费.人均”不在变量表中）。")
 
 
@@ -95,7 +99,7 @@ def test_derived_names_are_the_table_s(sample, monkeypatch):
     context = build_context(sample)
     assert {k for k in context if k not in sample} == DERIVED_NAMES
     assert all(isinstance(context[v.name], bool) for v in DERIVED if v.kind is Kind.FLAG)
-    monkeypatch.setattr(rectify, "derived", lambda m: {"整改段": ""})
+    monkeypatch.setattr(context_mod, "rectify_words", lambda m: {"整改段": ""})
     with pytest.raises(ContractError, match="缺少“整改句”；“整改段”不在变量表中"):
         build_context(sample)
 
@@ -135,7 +139,7 @@ def test_every_variable_of_the_default_template_is_in_the_table_and_the_sample(s
     context = build_context(sample)
     for name in sorted(used):
         entry = _entry(name)
-        assert entry is not None or name in sections, f"{name} is not in pipeline/variables.py"
+        assert entry is not None or name in sections, f"{name} is not in pipeline/core/variables.py"
         value = context
         for part in (entry or name).split("."):
             value = value[part]  # KeyError: the sample's context lacks it

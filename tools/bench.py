@@ -106,7 +106,7 @@ def bench_check(rows: int, skip_pandas: bool, rounds: int) -> None:
             wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     def bare_without_gc():
-        # The pipeline turns the cyclic GC off while it builds its records (api._bulk); the bare
+        # The pipeline turns the cyclic GC off while it builds its records (pipeline.analysis.analyse.bulk); the bare
         # read is given the same, so that the ratio is not flattered by the GC's cost.
         gc.disable()
         try:
@@ -147,9 +147,9 @@ def bench_report() -> None:
     from jinja2 import Environment, StrictUndefined
 
     from pipeline import api
-    from pipeline.cnfmt import FILTERS
-    from pipeline.context import build_context
-    from pipeline.settings import load
+    from pipeline.core.cnfmt import FILTERS
+    from pipeline.rules.settings import load
+    from pipeline.writing.context import build_context
 
     print("2) 样例 report 全流程对比裸 docxtpl 渲染")
     inputs = ROOT / "inputs"
@@ -326,7 +326,7 @@ def read(path):
         wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 if what.startswith("bare"):
     import gc
-    gc.disable()  # as the pipeline does while it builds records (api._bulk): the GC's work is not counted
+    gc.disable()  # as the pipeline does while it builds records (pipeline.analysis.analyse.bulk): the GC's work is not counted
     read(Path(sys.argv[4]) / "big.xlsx")
     if what == "bare":
         read(folder / "big.xlsx")

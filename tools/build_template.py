@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
+from pipeline.writing.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
 OUT = ROOT / "pipeline" / "data" / "default.docx"
 
@@ -75,7 +75,7 @@ THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
 # ---------------------------------------------------------------------------------------
 # The report text. One entry per paragraph; {{ }} / {% %} are docxtpl (Jinja) tags.
-# Keys come from pipeline/variables.py (tests/test_variables.py checks them); filters from pipeline/cnfmt.py.
+# Keys come from pipeline/core/variables.py (tests/test_variables.py checks them); filters from pipeline/core/cnfmt.py.
 # ---------------------------------------------------------------------------------------
 REPORT_TITLE = ("{{ 年度 }}年度{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}"
                 "书记抓党建工作述职报告")
@@ -290,7 +290,7 @@ def clean_styles(doc) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     # No widow/orphan control: a full page holds all 22 lines (GB/T 9704 5.2.3); the tail of the
-    # report keeps with its last lines through keep-with-next instead (pipeline/render.py).
+    # report keeps with its last lines through keep-with-next instead (pipeline/writing/render.py).
     widow = OxmlElement("w:widowControl")
     widow.set(qn("w:val"), "0")
     spacing.addprevious(widow)

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import vocab  # noqa: E402
-from pipeline.blank import blank_columns, describe, file_name, ledger_kinds  # noqa: E402
+from pipeline.core import vocab  # noqa: E402
+from pipeline.writing.blank import blank_columns, describe, file_name, ledger_kinds  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -75,9 +75,9 @@ def key_table() -> list[str]:
 # ---------------------------------------------------------------- template variables
 
 def variables_table() -> list[str]:
-    """Every name a Word template may use (pipeline/variables.py): metrics.json keys, then the
+    """Every name a Word template may use (pipeline/core/variables.py): metrics.json keys, then the
     derived sentences; a run's metrics are checked against the same table."""
-    from pipeline.variables import VARIABLES
+    from pipeline.core.variables import VARIABLES
 
     rows = [[f"`{v.name}`", "派生" if v.derived else "指标", v.kind, v.text + (f"；{v.when}" if v.when else "")]
             for v in VARIABLES]
@@ -102,11 +102,11 @@ FILTERS: dict[str, tuple[str, str]] = {
 
 
 def filters_table() -> list[str]:
-    """The formatting filters (`{{ 变量|过滤器 }}`) of pipeline.cnfmt."""
-    from pipeline.cnfmt import FILTERS as CODE
+    """The formatting filters (`{{ 变量|过滤器 }}`) of pipeline.core.cnfmt."""
+    from pipeline.core.cnfmt import FILTERS as CODE
 
     if set(CODE) != set(FILTERS):
-        raise SystemExit(f"tools/gen_readme_tables.py 的 FILTERS 与 pipeline.cnfmt.FILTERS 不一致："
+        raise SystemExit(f"tools/gen_readme_tables.py 的 FILTERS 与 pipeline.core.cnfmt.FILTERS 不一致："
                          f"{sorted(set(CODE) ^ set(FILTERS))}")
     return _table(["过滤器", "作用", "例子"], [[f"`{name}`", *FILTERS[name]] for name in CODE])
 
@@ -119,8 +119,8 @@ _PERIODS = {"month": "每月", "quarter": "每季度", "year": "全年"}
 def rules_table() -> list[str]:
     """Every rule of pipeline.toml with its settable keys and defaults, and its source: the
     document with its article and whether it is the 党章, a 条例, a 规定 or local practice."""
-    from pipeline.rules import RULES
-    from pipeline.settings import CHOICES, NUMBERS, SWITCHES
+    from pipeline.rules.check import RULES
+    from pipeline.rules.settings import CHOICES, NUMBERS, SWITCHES
 
     def meaning(key: str) -> str:
         if key in NUMBERS:
@@ -156,7 +156,8 @@ _ROSTER = [["姓名"], ["王书记"], ["张三"], ["李四"]]
 
 
 def _data_message(sheets: dict[str, list[list]], code: str, folder: Path) -> str:
-    from pipeline import api, settings
+    from pipeline import api
+    from pipeline.rules import settings
 
     _workbook(folder / "台账.xlsx", {"基本信息": _BASIC, "党员名册": _ROSTER, **sheets})
     run = api.analyse(folder, "", 2023, settings.load(None))
@@ -167,7 +168,7 @@ def _data_message(sheets: dict[str, list[list]], code: str, folder: Path) -> str
 
 
 def _error_message(func: Callable[[Path], object], folder: Path) -> str:
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
 
     try:
         func(folder)
@@ -205,7 +206,7 @@ def _bad_template(folder: Path):
 
 
 def _bad_config(folder: Path):
-    from pipeline import settings
+    from pipeline.rules import settings
 
     (folder / "pipeline.toml").write_text("[rules.党课]\nthreshold = 3\n", encoding="utf-8")
     return settings.load(folder / "pipeline.toml")

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.dont_write_bytecode = True  # leave no __pycache__ behind in pipeline/
 
-from pipeline import vocab  # noqa: E402  (pure data: used to check every type/value we type)
+from pipeline.core import vocab  # noqa: E402  (pure data: used to check every type/value we type)
 
 YEAR = 2022
 FIXED_TIME = dt.datetime(2022, 12, 31, 0, 0, 0)

@@ -1,0 +1,1 @@
+"""One branch's outputs written into its folder, edits kept."""

@@ -1,0 +1,224 @@
+"""Writing outputs atomically and deterministically (temp file in the same folder, then rename)."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from pathlib import Path
+
+from pipeline.core.errors import OutputError
+
+VALIDATION_XLSX = "校验报告.xlsx"  # written by pipeline.writing.workbooks; named here so the CLI need not load openpyxl
+
+
+def _file_mode() -> int:
+    """The mode an ordinary new file gets here (mkstemp's own 0600 would hide outputs from others)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_MODE = _file_mode()
+
+
+# The writes of the current all_or_nothing() block: ("write", temp, path) or ("move", src, dst).
+_STAGED: ContextVar[list | None] = ContextVar("staged_outputs", default=None)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` in one step, so a failed run never leaves a half-written file (inside
+    all_or_nothing(), the replacement waits for the end of the block)."""
+    _replace("write", _temp_copy(path, data), path)
+
+
+def move(src: Path, dst: Path) -> None:
+    """Rename a file (inside all_or_nothing(), together with the writes)."""
+    _replace("move", src, dst)
+
+
+def _replace(kind: str, src: Path, dst: Path) -> None:
+    """os.replace now, or at the end of the all_or_nothing() block this runs in."""
+    staged = _STAGED.get()
+    if staged is not None:
+        staged.append((kind, src, dst))
+        return
+    try:
+        os.replace(src, dst)
+    except OSError as exc:
+        if kind == "write":
+            src.unlink(missing_ok=True)
+        raise _file_error(dst if kind == "write" else src, exc) from None
+
+
+@contextmanager
+def all_or_nothing():
+    """Stage every write_bytes/move in the block and make them all at its end, or none: a
+    report locked by Word, or a folder without permission, leaves every old output as it was."""
+    staged: list = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        _discard(staged)
+        raise
+    finally:
+        _STAGED.reset(token)
+    _commit(staged)
+
+
+def check_folder(folder: Path) -> None:
+    """Fail early, before any work, when `folder` cannot take output files: a probe file in it
+    (or in the nearest folder above it that exists), deleted at once, so nothing is left behind."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise _folder_error(folder, NotADirectoryError(errno.ENOTDIR, "Not a directory"))
+    handle, name = _temp_file(existing)
+    os.close(handle)
+    os.unlink(name)
+
+
+def _temp_file(folder: Path) -> tuple[int, str]:
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory")
+        folder.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(prefix=".~tmp-", dir=folder)
+    except OSError as exc:
+        raise _folder_error(folder, exc) from None
+
+
+def _temp_copy(path: Path, data: bytes) -> Path:
+    """`data` in a new temp file beside `path` (same folder, so the final rename is atomic)."""
+    handle, name = _temp_file(path.parent)
+    temp = Path(name)
+    try:
+        os.chmod(temp, _MODE)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _file_error(path, exc) from None
+        raise
+    return temp
+
+
+def _commit(staged: list) -> None:
+    done: list[tuple[str, Path, Path | None]] = []
+    current = None
+    try:
+        for kind, src, dst in staged:
+            current = dst if kind == "write" else src
+            if kind == "move":
+                os.replace(src, dst)
+                done.append(("move", src, dst))
+                continue
+            backup = None
+            if dst.exists():
+                # A file open in Word/Excel/WPS cannot be moved on Windows: this fails first,
+                # with the old file untouched.
+                backup = src.with_name(src.name + ".old")
+                os.replace(dst, backup)
+            try:
+                os.replace(src, dst)
+            except OSError:
+                if backup is not None:
+                    os.replace(backup, dst)
+                raise
+            done.append(("write", dst, backup))
+    except OSError as exc:
+        for _, a, b in reversed(done):
+            with suppress(OSError):
+                if b is not None:  # a move, or a write that set an old file aside
+                    os.replace(b, a)
+                else:
+                    a.unlink()
+        _discard(staged)
+        raise _file_error(current, exc, rolled_back=True) from None
+    for kind, _, backup in done:
+        if kind == "write" and backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _discard(staged: list) -> None:
+    for kind, src, _ in staged:
+        if kind == "write":
+            src.unlink(missing_ok=True)
+
+
+_NOTHING_WRITTEN = "本次没有写出或改动任何输出文件"
+
+
+def _folder_error(folder: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return OutputError(f"输出文件夹 {folder} 无法使用：该位置（或它的上级）是一个文件，不是文件夹。"
+                           "请换一个输出文件夹，如 OUTPUTS=输出2023")
+    if isinstance(exc, PermissionError):
+        return OutputError(f"无法在输出文件夹 {folder} 中写入文件（没有写入权限）。"
+                           "请换一个输出文件夹，如 OUTPUTS=输出2023，或检查该文件夹的权限")
+    if exc.errno == errno.ENOSPC:
+        return OutputError(f"磁盘空间不足，无法在输出文件夹 {folder} 中写入文件。请清理磁盘后再运行")
+    return OutputError(f"无法在输出文件夹 {folder} 中写入文件（{exc.strerror or exc}）。请换一个输出文件夹再运行")
+
+
+def _file_error(path: Path | None, exc: OSError, rolled_back: bool = False) -> OutputError:
+    done = f"；{_NOTHING_WRITTEN}" if rolled_back else ""
+    name = path.name if path is not None else "输出文件"
+    if isinstance(exc, PermissionError):
+        return OutputError(f"无法写入 {path}：文件可能正在 Word、Excel、WPS 等程序中打开，或没有写入权限{done}。"
+                           f"请先关闭 {name} 再运行")
+    if exc.errno == errno.ENOSPC:
+        return OutputError(f"磁盘空间不足，无法写入 {path}{done}。请清理磁盘后再运行")
+    return OutputError(f"无法写入 {path}（{exc.strerror or exc}）{done}。请检查输出文件夹后再运行")
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def dumps_json(data) -> str:
+    """Sorted keys, UTF-8, 2-space indent: byte-identical for identical data."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def safe_filename(name: str) -> str:
+    """A file name Windows accepts: no reserved characters, no trailing dots or spaces."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name)
+    return cleaned.strip(" .") or "报告"
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def deterministic_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
+    """Rewrite an OOXML zip (.docx/.xlsx) with fixed entry times and fixed created/modified
+    properties, keeping entry order, so identical content gives identical bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return fixed_zip(entries, stamp)
+
+
+def fixed_zip(entries: list[tuple[str, bytes]], stamp: str = "2000-01-01T00:00:00Z") -> bytes:
+    """A zip of (name, bytes) entries in the given order, fixed times, fixed core properties."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in entries:
+            if name == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Stage 2: figures from the ledgers (metrics.json and where each figure came from)."""

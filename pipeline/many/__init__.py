@@ -1,0 +1,1 @@
+"""Many branches at once: worker processes, the roll-up and 各支部汇总."""

@@ -1,0 +1,1 @@
+"""Stage 1: spreadsheets in, typed ledger records out (files, tables, cells, rows)."""

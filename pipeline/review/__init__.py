@@ -1,0 +1,1 @@
+"""Two drafts or two years compared (差异报告)."""

@@ -1,0 +1,1 @@
+"""Last year beside this one: previous figures and the ledgers `init --previous` pre-fills."""
