@@ -7,13 +7,14 @@ puts those stages in order and names the entry points.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline.analysis.analyse import BranchRun, analyse
 from pipeline.analysis.folders import branches, check_folders, found_branches
 from pipeline.branch.report import REPORT_FILES, export_pdf, report_branch, write_validation
 from pipeline.core.errors import OutputError, UsageError
-from pipeline.core.outputs import all_or_nothing
+from pipeline.core.outputs import all_or_nothing, output_lock
 from pipeline.core.packaged import DEFAULT_TEMPLATE
 from pipeline.many.batch import Batch, Job, Listener, Outcome, run_batch
 from pipeline.rules import settings as settings_mod
@@ -34,15 +35,16 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
     Several branches (sub-folders) are run in worker processes and give a Batch."""
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
-    if found[0][0]:
-        return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
-                         jobs, listener)
-    runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
-    if outputs is not None:
-        with all_or_nothing():
-            for run in runs:
-                write_validation(run, outputs, keep_going=False)
-    return runs
+    with output_lock(outputs) if outputs is not None else nullcontext():
+        if found[0][0]:
+            return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
+                             jobs, listener)
+        runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
+        if outputs is not None:
+            with all_or_nothing():
+                for run in runs:
+                    write_validation(run, outputs, keep_going=False)
+        return runs
 
 
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
@@ -62,18 +64,19 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     render.check_template(template)  # a broken or unsafe template stops the run before any file is written
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
-    if found[0][0]:
-        from pipeline.many.summary import write_summary
+    with output_lock(outputs):  # two runs at once on one folder could lose an edited report
+        if found[0][0]:
+            from pipeline.many.summary import write_summary
 
-        batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
-                                             previous), jobs, listener)
-        batch.summary = write_summary(batch.rollup, outputs)
-        return batch
-    runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
-    with all_or_nothing():  # a report open in Word leaves every old output as it was
-        for run in runs:
-            report_branch(run, outputs, template, keep_going)
-    return runs
+            batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
+                                                 previous), jobs, listener)
+            batch.summary = write_summary(batch.rollup, outputs)
+            return batch
+        runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
+        with all_or_nothing():  # a report open in Word leaves every old output as it was
+            for run in runs:
+                report_branch(run, outputs, template, keep_going)
+        return runs
 
 
 def run_init(inputs: Path, year: int | None = None, previous: Path | None = None,
@@ -110,7 +113,9 @@ def run_diffs(old: Path, new: Path, outputs: Path | None = None):
     """差异报告 between two output folders (branch by branch for multi-branch folders)."""
     from pipeline.review.diff import run_diffs as diffs  # openpyxl and lxml only when comparing
 
-    return diffs(old, new, outputs)
+    target = outputs if outputs is not None else new
+    with output_lock(target) if target.is_dir() or outputs is not None else nullcontext():
+        return diffs(old, new, outputs)
 
 
 def diff_summary(diff) -> str:

@@ -7,13 +7,14 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 
-from pipeline.core.errors import OutputError
+from pipeline.core.errors import OutputError, UsageError
 
 VALIDATION_XLSX = "校验报告.xlsx"  # written by pipeline.writing.workbooks; named here so the CLI need not load openpyxl
 
@@ -155,6 +156,65 @@ def _discard(staged: list) -> None:
     for kind, src, _ in staged:
         if kind == "write":
             src.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ one run per output folder
+
+LOCK_NAME = ".~lock-述职报告流水线"  # held (an OS lock on it) while a run writes the folder
+
+
+def _try_lock(handle: int) -> bool:
+    """Take the OS lock on an open lock file without waiting; False when another run holds it.
+    The OS drops it when the holder ends, however it ends (a crash or kill -9 included)."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _holder(path: Path) -> str:
+    with suppress(OSError, ValueError):
+        return path.read_text(encoding="utf-8").split()[0]
+    return "?"
+
+
+@contextmanager
+def output_lock(folder: Path):
+    """Serialise runs on one output folder: a second run while one writes there is refused
+    (UsageError, exit 2) rather than left to interleave with it and lose a user's edit."""
+    path = folder / LOCK_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            if not _try_lock(handle):
+                os.close(handle)
+                raise UsageError(f"另一次运行（进程 {_holder(path)}）正在使用输出文件夹 {folder}。"
+                                 "请等它结束后再运行；两次运行同时写一个文件夹，会丢掉其中修改过的报告")
+            # The holder before us may have removed the file between our open and our lock:
+            # then we hold a lock on a file nobody else can see, so start again.
+            with suppress(OSError):
+                if os.path.samestat(os.fstat(handle), os.stat(path)):
+                    break
+            os.close(handle)
+    except OSError as exc:
+        raise _folder_error(folder, exc) from None
+    try:
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with suppress(OSError):
+            path.unlink()  # before the unlock, so a waiting run never locks a removed file
+        os.close(handle)
 
 
 _NOTHING_WRITTEN = "本次没有写出或改动任何输出文件"

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.core.outputs import all_or_nothing, deterministic_zip, write_bytes
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
+from pipeline.core.xlsxwrite import append, safe_link
 from pipeline.many.rollup import ERRORS, FAILED, FIGURES, MONTHLY, OK, TOTALLED, Rollup
 from pipeline.rules.check import RULES
 
@@ -66,7 +67,7 @@ def _table(ws, headers: list[str], widths: list[int], rows: list[list]) -> None:
     """Header row 1 (frozen, filtered, repeated on every printed page), then the rows."""
     _header(ws, headers, widths)
     for values in rows:
-        ws.append(values)
+        append(ws, values)
     for line in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(headers)):
         for cell in line:
             cell.border, cell.alignment = BORDER, WRAP
@@ -98,8 +99,9 @@ def _main_sheet(ws, rollup: Rollup) -> None:
     note_col = len(heads)
     for offset, row in enumerate(rollup.rows, 2):
         link = ws.cell(row=offset, column=2)
-        link.hyperlink = f"{row.folder}/"
-        link.font = LINK_FONT
+        if target := safe_link(f"{row.folder}/"):  # a folder named like a URL or UNC path gets none
+            link.hyperlink = target
+            link.font = LINK_FONT
         fill = {FAILED: FAILED_FILL, ERRORS: ERROR_FILL}.get(row.status)
         if fill:
             ws.cell(row=offset, column=status_col).fill = fill
@@ -125,7 +127,7 @@ def _totals_sheet(ws, rollup: Rollup) -> None:
               rollup.contributors(header)] for header in TOTALLED]
     _table(ws, ["项目", "数量", "单位", "计入的支部数"], [34, 14, 8, 12], rows)
     ws.append([])
-    ws.append([f"合计只含台账无误的 {len(counted)} 个支部；有错误或未能处理的支部的数字未列出，也未计入；"
+    append(ws, [f"合计只含台账无误的 {len(counted)} 个支部；有错误或未能处理的支部的数字未列出，也未计入；"
                "缺少某种台账的支部，该台账的数字也未计入（见“计入的支部数”）。"])
 
 
@@ -171,7 +173,7 @@ def _rule_sheet(ws, rollup: Rollup, rule) -> None:
     rows = [[row.folder, row.name or None, "；".join(said)] for row, said in rollup.failing(rule.id)]
     _table(ws, ["支部文件夹", "党支部名称", "发现"], [16, 26, 70], rows)
     ws.append([])
-    ws.append([f"规则：{rule.name}。只列台账无误的支部中未达标的；"
+    append(ws, [f"规则：{rule.name}。只列台账无误的支部中未达标的；"
                + ("没有未达标的支部。" if not rows else f"共 {len(rows)} 个。")])
 
 

@@ -6,15 +6,11 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pipeline.core.outputs import deterministic_zip
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
+from pipeline.core.xlsxwrite import append
 from pipeline.review.changes import Diff, SourceChange, delta, mark_words, rows_count, show
-
-
-def _clean(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows: list[list]) -> None:
@@ -25,7 +21,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows
         cell = ws.cell(row=1, column=index)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
     for row in rows or [["无"] + [""] * (len(headers) - 1)]:
-        ws.append([_clean(v) for v in row])
+        append(ws, row)
         for index in range(1, len(headers) + 1):
             cell = ws.cell(row=ws.max_row, column=index)
             cell.alignment, cell.border = WRAP, BORDER
@@ -60,7 +56,7 @@ def diff_workbook(diff: Diff) -> bytes:
              ["报告段落变化", len(diff.paragraphs)], ["台账行有变化的来源", len(diff.sources)]]
     lines += [["注意", note] for note in diff.notes]
     for line in lines:
-        summary.append([_clean(v) for v in line])
+        append(summary, line)
         summary.cell(row=summary.max_row, column=1).font = BOLD
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 24, 90
     _sheet(wb, "数字变化", ["指标", "原数", "新数", "增减", "来源（provenance.json）", "来源台账行"],

@@ -22,6 +22,7 @@ from pipeline.core import vocab
 from pipeline.core.names import BlankStatus, ColumnType, LedgerKind
 from pipeline.core.outputs import deterministic_zip, write_bytes
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
+from pipeline.core.xlsxwrite import put
 from pipeline.reading.readers import SPREADSHEET_SUFFIXES, list_input_files
 
 WRITTEN, SKIPPED, OTHER = BlankStatus.WRITTEN, BlankStatus.SKIPPED, BlankStatus.OTHER
@@ -266,8 +267,7 @@ def _table_sheet(ws, kind: vocab.Kind, year: int, rows: list[dict] | None = None
             rule.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}")
     for offset, values in enumerate(rows or (), 1):  # pre-filled from last year (`init --previous`)
         for index, column in enumerate(headers, 1):
-            cell = ws.cell(row=FIRST_DATA_ROW + offset, column=index,
-                           value=offset if index == 1 else values.get(column.name))
+            cell = put(ws, FIRST_DATA_ROW + offset, index, offset if index == 1 else values.get(column.name))
             cell.border = _BORDER
             if column.type in FORMATS:
                 cell.number_format = FORMATS[column.type]
@@ -290,7 +290,7 @@ def _info_sheet(ws, kind: vocab.Kind, year: int, values: dict | None = None) -> 
         label = ws.cell(row=row, column=1, value=column.name)
         label.font = _REQUIRED_FONT if column.required else _HEADER_FONT
         label.border = _BORDER
-        value = ws.cell(row=row, column=2, value=year if column.name == "年度" else (values or {}).get(column.name))
+        value = put(ws, row, 2, year if column.name == "年度" else (values or {}).get(column.name))
         value.border = _BORDER
         if column.type in FORMATS:
             value.number_format = FORMATS[column.type]
