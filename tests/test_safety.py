@@ -142,3 +142,104 @@ def test_report_refuses_with_exit_2_while_another_run_writes_there(tmp_path):
     assert result.exit_code == 2
     assert "另一次运行" in result.output and "正在使用输出文件夹" in result.output
     assert not any(p.suffix == ".docx" for p in out.iterdir())
+
+
+# ---------------------------------------------------------------- bounded reading
+
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet '
+              'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+
+
+def bomb_xlsx(path: Path, cells: list[tuple[str, str]]) -> Path:
+    """A few-KB workbook whose cells are the given (reference, text) pairs, in document order."""
+    rows: dict[str, list[str]] = {}
+    for ref, text in cells:
+        number = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        rows.setdefault(number, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+    sheet = SHEET_HEAD + "".join(f'<row r="{n}">{"".join(c)}</row>' for n, c in rows.items())
+    sheet += "</sheetData></worksheet>"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+                   'formats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-office'
+                   'document.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   f'package/2006/relationships"><Relationship Id="rId1" Type="{rels}/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                   f'spreadsheetml/2006/main" xmlns:r="{rels}"><sheets><sheet name="组织生活" sheetId="1" '
+                   'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rels}/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def bomb_ods(path: Path, rows: int, columns: int) -> Path:
+    """An 800-byte .ods whose one valued cell is repeated `columns` times in a row repeated `rows` times."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="组织生活">'
+               f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+               f'table:number-columns-repeated="{columns}" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:'
+                   'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                   'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    return path
+
+
+def check_under_limit(inputs: Path, limit_gib: int = 3):
+    """`check` as a user runs it, in a process whose address space is capped: a bomb that slipped
+    through would end it with MemoryError or an abort instead of the message."""
+    import resource
+    import subprocess
+    import sys
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_gib << 30, limit_gib << 30))
+
+    return subprocess.run([sys.executable, "-m", "pipeline", "check", "--inputs", str(inputs), "--year", "2023"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=cap,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+@pytest.mark.parametrize("make, shown", [
+    (lambda p: bomb_xlsx(p / "远处.xlsx", [("A1", "日期"), ("XFD1048576", "x")]), "第 1048576 行、第 16384 列"),
+    (lambda p: bomb_xlsx(p / "远处.xlsx", [("A1", "日期"), ("CV1000000", "x"), ("B2", "y")]), "第 1000000 行、第 100 列"),
+    (lambda p: bomb_xlsx(p / "远处.xlsx", [("A1048576", "x"), ("A1", "日期")]), "第 1048576 行、第 1 列"),
+    (lambda p: bomb_ods(p / "远处.ods", 1048576, 16384), "第 1048576 行、第 16384 列"),
+])
+def test_a_small_file_that_reaches_far_is_refused_by_name_in_bounded_memory(tmp_path, make, shown):
+    path = make(tmp_path / "in")
+    assert path.stat().st_size < 5000
+    result = check_under_limit(tmp_path / "in")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{path.name}，工作表「组织生活」：工作表的单元格一直延伸到{shown}" in result.stdout
+    assert "Ctrl+End" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_wide_but_small_sheet_is_still_read(tmp_path):
+    from pipeline.reading.readers import sheet_extent
+
+    assert sheet_extent(b'<row r="3"><c r="A3"/><c r="H3"/></row>') is None  # the common ledger: no scan
+    assert sheet_extent(b'<row r="3"><c r="AB3"/></row><row r="40"><c r="C40"/></row>') == (40, 28)
+    assert sheet_extent(b"<row\tr='2'><c  r = 'ZZ2'/></row>") == (2, 702)
+    path = bomb_xlsx(tmp_path / "in" / "宽表.xlsx", [("A1", "日期"), ("AZ1", "备注"), ("A2", "2023-05-06")])
+    result = check_under_limit(path.parent)
+    assert "超过程序能读取的上限" not in result.stdout
+

@@ -35,6 +35,11 @@ WPS_SUFFIXES = (".et", ".ett")
 # Refuse workbooks that would unpack to more than this (zip bombs, runaway exports).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
+# A sheet's grid is allocated from A1 to its farthest cell, whatever lies between: a 5 KB file
+# with one cell at XFD1048576 asks for 17 billion cells. The farthest cell is found in the XML
+# before any grid is allocated, and a sheet past these limits refuses its file.
+MAX_ROWS = 1_000_000  # Excel's own limit is 1,048,576; no branch ledger comes near
+MAX_CELLS = 20_000_000  # rows x columns counted from A1
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formula-scan")
 
@@ -94,13 +99,20 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     ooxml = suffix in (".xlsx", ".xlsm") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
     if ooxml and not _zip_is_safe(path, display, log):
         return []
+    # calamine parses an OpenDocument file whole when it opens it: its layout (merged ranges,
+    # hidden rows and how far its cells reach) is read first.
+    ods_merges, ods_hidden, ods_extents = _ods_layout(path) if suffix == ".ods" else ({}, {}, {})
+    for name, extent in ods_extents.items():
+        if _too_big(extent, display, name, log):
+            return []
+    extents = _Extents()
     # Finding formulas without values and hidden rows means inflating and searching every
     # sheet's XML. A thread does it while calamine parses: zlib and calamine's parse both run
     # outside the GIL, so on two cores the scan costs almost nothing.
     scan = None
     if ooxml:
         started = threading.Event()
-        scan = _SCANNER.submit(_scan_sheets, path, started)
+        scan = _SCANNER.submit(_scan_sheets, path, started, extents)
         started.wait(5)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -114,11 +126,12 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
             _unreadable(path, display, log, encrypted=isinstance(exc, calamine.PasswordError))
         return []
     sheets = []
-    # calamine reports no merged ranges for OpenDocument files: read them from content.xml.
-    ods_merges, ods_hidden = _ods_layout(path) if suffix == ".ods" else ({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
+        if scan is not None and _too_big(extents.wait(meta.name), display, meta.name, log):
+            workbook.close()
+            return []
         try:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -161,12 +174,14 @@ _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
 def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple[int, int]]]],
-                                      dict[str, set[int]]]:
+                                      dict[str, set[int]], dict[str, tuple[int, int]]]:
     """Merged ranges of every table in an .ods, as ((row0, col0), (row1, col1)) like calamine,
-    and its hidden (collapsed or filtered) rows, 0-based."""
+    its hidden (collapsed or filtered) rows, 0-based, and how many rows and columns its cells
+    with content reach (repeated rows and cells counted as repeated, blank padding not)."""
     merges: dict[str, list] = {}
     hidden: dict[str, set[int]] = {}
-    name, row, col = "", -1, 0
+    extents: dict[str, tuple[int, int]] = {}
+    name, row, col, row_width = "", -1, 0, 0
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
             for event, element in ElementTree.iterparse(content, events=("start", "end")):
@@ -177,11 +192,14 @@ def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple
                 if event == "start" and tag == "table":
                     name, row = element.get(_ODS_TABLE + "name", ""), -1
                 elif event == "start" and tag == "table-row":
-                    row, col = row + 1, 0
+                    row, col, row_width = row + 1, 0, 0
                 elif event == "end" and tag == "table-row":
                     repeated = int(element.get(_ODS_TABLE + "number-rows-repeated", "1"))
                     if element.get(_ODS_TABLE + "visibility", "visible") != "visible" and repeated < 10000:
                         hidden.setdefault(name, set()).update(range(row, row + repeated))
+                    if row_width:
+                        rows_reached, cols_reached = extents.get(name, (0, 0))
+                        extents[name] = (max(rows_reached, row + repeated), max(cols_reached, row_width))
                     row += repeated - 1
                     element.clear()
                 elif event == "start" and tag in ("table-cell", "covered-table-cell"):
@@ -190,9 +208,12 @@ def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple
                     if rows > 1 or cols > 1:
                         merges.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     col += int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
+                elif event == "end" and tag == "table-cell" and (
+                        len(element) or any(key.endswith("value-type") for key in element.attrib)):
+                    row_width = col  # content or a value: the row reaches this cell and its repeats
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
-        return {}, {}  # calamine has read or reported the file; only the merges are lost
-    return merges, hidden
+        return {}, {}, {}  # calamine reads or reports the file; only the merges are lost
+    return merges, hidden, extents
 
 
 def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
@@ -241,8 +262,10 @@ _FORMULA_NO_VALUE = re.compile(
     rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
-def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, bytes]:
-    """Map sheet name -> its inflated XML (run in a thread: inflating releases the GIL)."""
+def _sheet_xml(path: Path, started: threading.Event | None = None,
+               extents: _Extents | None = None) -> dict[str, bytes]:
+    """Map sheet name -> its inflated XML (run in a thread: inflating releases the GIL); each
+    sheet's extent is published to `extents` as soon as it is inflated."""
     found: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -268,18 +291,22 @@ def _sheet_xml(path: Path, started: threading.Event | None = None) -> dict[str, 
                 started.set()
             found[name] = (zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, MAX_UNPACKED_BYTES)
                            if method == zipfile.ZIP_DEFLATED else data)
+            if extents is not None:
+                extents.put(name, sheet_extent(found[name]))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error):
         pass  # calamine reports a damaged workbook on its own
     finally:
         if started is not None:
             started.set()
+        if extents is not None:
+            extents.close()
     return found
 
 
-def _scan_sheets(path: Path, started: threading.Event | None = None
+def _scan_sheets(path: Path, started: threading.Event | None = None, extents: _Extents | None = None
                  ) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
     """Map sheet name -> (its bad formula cells, its hidden rows), read from its XML."""
-    xml = _sheet_xml(path, started)
+    xml = _sheet_xml(path, started, extents)
     scanned = {}
     for name in list(xml):
         data = xml.pop(name)  # each sheet's XML is let go once searched
@@ -328,6 +355,67 @@ def _compressed(path: Path, info: zipfile.ZipInfo) -> tuple[bytes, int]:
 _ERROR_VALUE = re.compile(
     rb'<(?:\w+:)?c\s(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
     rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.S)
+
+
+class _Extents:
+    """Each sheet's extent, handed from the scanning thread to the reader, which must not let
+    calamine allocate a sheet's grid before its extent is known."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[int, int] | None] = {}
+        self._closed = False
+        self._ready = threading.Condition()
+
+    def put(self, name: str, extent: tuple[int, int] | None) -> None:
+        with self._ready:
+            self._found[name] = extent
+            self._ready.notify_all()
+
+    def close(self) -> None:
+        """No more extents will come (the scan ended, or could not read the workbook)."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+    def wait(self, name: str) -> tuple[int, int] | None:
+        with self._ready:
+            self._ready.wait_for(lambda: name in self._found or self._closed)
+            return self._found.get(name)
+
+
+# Every letter as A, every digit as 0, quotes and white space as one each: what a cell or row
+# reference looks like, so two searches tell whether any reaches column AA or row 1,000,000.
+_SHAPE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\n\r", b"A" * 26 + b"0" * 10 + b'"   ')
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]*)(\d+)["']""")
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int] | None:
+    """(rows, columns) from A1 that a sheet's cells reach, found in its XML before anything is
+    allocated; None when no cell reaches column AA or row 1,000,000 (the common ledger)."""
+    shape = xml.translate(_SHAPE)
+    if shape.find(b' r="AA') < 0 and shape.find(b' r="0000000') < 0 and shape.find(b' r="A0000000') < 0 \
+            and b" r =" not in shape and b" r= " not in shape:
+        return None
+    rows = columns = 0
+    for letters, number in _REFERENCE.findall(xml):
+        rows = max(rows, int(number))
+        if letters:
+            columns = max(columns, _column_index(letters.decode()) + 1)
+    return rows, columns
+
+
+def _too_big(extent: tuple[int, int] | None, display: str, sheet: str, log: IssueLog) -> bool:
+    """Log and say whether a sheet's extent is past the limits (its file is then not read)."""
+    if extent is None:
+        return False
+    rows, columns = extent
+    if rows <= MAX_ROWS and rows * max(columns, 1) <= MAX_CELLS:
+        return False
+    log.error(display, f"工作表的单元格一直延伸到第 {rows} 行、第 {columns} 列（{rows * max(columns, 1):,} 个单元格），"
+              f"超过程序能读取的上限（{MAX_ROWS:,} 行、{MAX_CELLS:,} 个单元格），整个文件没有读取",
+              "多半是远处某个单元格误填了内容或格式：请在 Excel/WPS 中按 Ctrl+End 找到最后一个单元格，"
+              "删除多余的行列后保存，再运行", sheet=sheet, code=IssueCode.TOO_LARGE)
+    return True
 
 
 def _column_index(letters: str) -> int:
