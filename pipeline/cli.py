@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -20,6 +21,16 @@ COMMAND = "dangjian-report"  # the console script of the installed package (pypr
 # Everything else was written but the PDFs asked for with --pdf were not (no LibreOffice, or it
 # failed or hung): scripts collecting PDFs must not take the run for complete.
 EXIT_NO_PDF = 4
+# Stopped from outside, as shells report it (128 + the signal): Ctrl-C, and a polite kill.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so every write in progress is undone on the way out."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
 
 _inputs = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=Path("inputs"),
                        show_default=True, help="台账所在文件夹")
@@ -46,18 +57,18 @@ class _Cli(click.Group):
             sys.exit(EXIT_OK)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("已取消。", err=True)
-            sys.exit(EXIT_USAGE)
+        except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("已中断（Ctrl-C），没有写出不完整的文件；下次运行会清理中断留下的临时文件。", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("已被终止，没有写出不完整的文件；下次运行会清理中断留下的临时文件。", err=True)
+            sys.exit(EXIT_TERMINATED)
         except click.ClickException as exc:
             click.echo(f"用法错误：{_usage_message(exc)}", err=True)
             sys.exit(EXIT_USAGE)
         except PipelineError as exc:
             click.echo(f"错误：{exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("已中断，未写出不完整的文件。", err=True)
-            sys.exit(130)
         except Exception as exc:  # a defect, not bad input: say so plainly, keep the details
             click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。输入文件没有被改动；输出文件夹中"
                        "本次可能只写出了一部分文件，请不要使用。请把输入文件和这段提示发给维护人员；"
@@ -362,4 +373,5 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point for `python -m pipeline` and the installed `dangjian-report` command; never
     shows a traceback for user mistakes."""
     installed = Path(sys.argv[0]).stem == COMMAND
+    signal.signal(signal.SIGTERM, _on_sigterm)
     cli.main(args=argv, prog_name=COMMAND if installed else None)

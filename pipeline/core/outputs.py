@@ -7,8 +7,10 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
+import threading
 import zipfile
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -92,7 +94,7 @@ def _temp_file(folder: Path) -> tuple[int, str]:
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "Not a directory")
         folder.mkdir(parents=True, exist_ok=True)
-        return tempfile.mkstemp(prefix=".~tmp-", dir=folder)
+        return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
     except OSError as exc:
         raise _folder_error(folder, exc) from None
 
@@ -115,7 +117,92 @@ def _temp_copy(path: Path, data: bytes) -> Path:
     return temp
 
 
+TEMP_PREFIX = ".~tmp-"
+JOURNAL_PREFIX = ".~journal-"  # what a commit is about to replace, so a killed one can be undone
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C or a polite kill waits until the replacement is over (a kill -9 is undone by the
+    next run from the journal)."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _journal(staged: list) -> Path:
+    """Write down (and flush to disk) every step of a commit before the first one is taken."""
+    first = staged[0]
+    folder = (first[1] if first[0] == "write" else first[2]).parent
+    steps = [[kind, str(src), str(dst), dst.exists()] for kind, src, dst in staged]
+    handle, name = _temp_file(folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump({"state": "started", "steps": steps}, out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    journal = Path(name).with_name(JOURNAL_PREFIX + Path(name).name[len(TEMP_PREFIX):])
+    os.replace(name, journal)
+    return journal
+
+
+def _mark_done(journal: Path) -> None:
+    """The commit is complete: a journal found after this point is only cleaned up, never undone."""
+    data = json.loads(journal.read_text(encoding="utf-8"))
+    data["state"] = "done"
+    journal.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def recover(folder: Path) -> list[str]:
+    """Finish what a killed run left in `folder` and its sub-folders: a half-done commit is
+    undone (the files it replaced come back), a finished one cleaned up, stray temporary files
+    deleted. Run while holding the folder's lock; says what it restored."""
+    restored: list[str] = []
+    folders = [folder, *(p for p in folder.iterdir() if p.is_dir())] if folder.is_dir() else []
+    for place in folders:
+        for journal in sorted(place.glob(JOURNAL_PREFIX + "*")):
+            with suppress(OSError, ValueError, KeyError, TypeError):
+                data = json.loads(journal.read_text(encoding="utf-8"))
+                if data["state"] != "done":
+                    restored += _undo(data["steps"])
+            with suppress(OSError):
+                journal.unlink()
+        for stray in place.glob(TEMP_PREFIX + "*"):
+            with suppress(OSError):
+                stray.unlink()
+    return restored
+
+
+def _undo(steps: list) -> list[str]:
+    restored = []
+    for kind, src, dst, existed in reversed(steps):
+        src, dst = Path(src), Path(dst)
+        backup = src.with_name(src.name + ".old")
+        if kind == "move":
+            if dst.exists() and not src.exists():
+                os.replace(dst, src)
+        elif backup.exists():
+            os.replace(backup, dst)
+            restored.append(dst.name)
+        elif not existed and not src.exists() and dst.exists():
+            dst.unlink()  # written by the killed run where there was nothing before
+    return restored
+
+
 def _commit(staged: list) -> None:
+    if not staged:
+        return
+    with _signals_held():
+        journal = _journal(staged)
+        _replace_all(staged, journal)
+
+
+def _replace_all(staged: list, journal: Path) -> None:
     done: list[tuple[str, Path, Path | None]] = []
     current = None
     try:
@@ -146,10 +233,13 @@ def _commit(staged: list) -> None:
                 else:
                     a.unlink()
         _discard(staged)
+        journal.unlink(missing_ok=True)
         raise _file_error(current, exc, rolled_back=True) from None
+    _mark_done(journal)
     for kind, _, backup in done:
         if kind == "write" and backup is not None:
             backup.unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
 
 
 def _discard(staged: list) -> None:
@@ -210,6 +300,7 @@ def output_lock(folder: Path):
     try:
         os.ftruncate(handle, 0)
         os.write(handle, f"{os.getpid()}\n".encode())
+        recover(folder)
         yield
     finally:
         with suppress(OSError):
