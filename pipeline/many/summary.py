@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.core.outputs import all_or_nothing, deterministic_zip, write_bytes
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 from pipeline.many.rollup import ERRORS, FAILED, FIGURES, MONTHLY, OK, TOTALLED, Rollup
-from pipeline.rules.check import RULES
+from pipeline.rules.table import RULES
 
 SUMMARY_NAME = "各支部汇总.xlsx"
 MAIN = "各支部汇总"
