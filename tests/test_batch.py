@@ -255,7 +255,7 @@ def test_summary_totals_rule_sheets_and_charts(rollup):
         assert len(charts) == 2
         xml = b"".join(archive.read(n) for n in charts).decode("utf-8")
     assert "<barChart>" in xml and "<lineChart>" in xml
-    from pipeline.rules.check import RULES
+    from pipeline.rules.table import RULES
 
     assert f"'规则达标情况'!$E$2:$E${len(RULES) + 1}" in xml and "'按月活动'!$B$2:$B$13" in xml
 

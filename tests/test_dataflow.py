@@ -13,7 +13,7 @@ import openpyxl
 
 from pipeline import api
 from pipeline.reading import readers
-from pipeline.rules.check import Settings
+from pipeline.rules.table import Settings
 from pipeline.writing.workbooks import validation_workbook
 from tests.builders import branch
 

@@ -42,7 +42,7 @@ def test_every_template_variable_is_listed():
 
 def test_every_ledger_kind_and_rule_is_documented():
     from pipeline.core import vocab
-    from pipeline.rules.check import RULES
+    from pipeline.rules.table import RULES
 
     ledgers, rules = "\n".join(part("台账表")), "\n".join(part("规则表"))
     assert all(f"| {kind.name} |" in ledgers for kind in vocab.KINDS)

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import api
 from pipeline.core.outputs import dumps_json
-from pipeline.rules.check import Settings
+from pipeline.rules.table import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = Path(__file__).resolve().parent / "data" / "real"

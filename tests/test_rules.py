@@ -11,8 +11,8 @@ from pipeline import api, cli
 from pipeline.core.errors import ConfigError
 from pipeline.core.names import RuleId
 from pipeline.core.packaged import data_file
-from pipeline.rules import check as rules
-from pipeline.rules import settings
+from pipeline.rules import settings, talks
+from pipeline.rules import table as rules
 from pipeline.writing import wording
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, moved, without, write_config, write_ledgers
 
@@ -241,7 +241,7 @@ def test_talks_count_only_the_secretary_and_group_talks_cover_everyone_named(tmp
     ("党支部书记", True), ("副书记", False), ("张一", False),
 ])
 def test_talks_who_counts_as_the_secretary(talker, counts):
-    assert rules._by_secretary(talker, SECRETARY) is counts
+    assert talks.by_secretary(talker, SECRETARY) is counts
 
 
 def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):

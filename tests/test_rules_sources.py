@@ -10,8 +10,9 @@ import pytest
 
 from pipeline import api
 from pipeline.core.errors import ConfigError
-from pipeline.rules import check as rules
 from pipeline.rules import settings
+from pipeline.rules.rule import LOCAL, SOURCE_KINDS
+from pipeline.rules.table import RULES
 from pipeline.writing import wording
 from tests.ledger_builders import NAMES, SECRETARY, YEAR, compliant, member, without, write_config, write_ledgers
 from tests.test_rules import CHARTER, DUES_SOURCE, TIAOLI, analyse, findings, one
@@ -26,11 +27,11 @@ def notes(tmp_path, config=None, **changes) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- sources
 
 def test_every_rule_names_its_source_with_article_and_kind():
-    for rule in rules.RULES:
-        assert rule.kind in rules.SOURCE_KINDS, rule.id
-        if rule.kind != rules.LOCAL:
+    for rule in RULES:
+        assert rule.kind in SOURCE_KINDS, rule.id
+        if rule.kind != LOCAL:
             assert re.search(r"》第[一二三四五六七八九十]+条$", rule.source), rule.source
-    kinds = {r.id: r.kind for r in rules.RULES}
+    kinds = {r.id: r.kind for r in RULES}
     assert kinds["党课"] == kinds["学习笔记检查"] == kinds["书记讲党课"] == "本地规定"
     assert kinds["党费"] == "规定" and kinds["缺席组织生活"] == kinds["预备党员转正"] == "党章"
     assert kinds["支委会"] == kinds["谈心谈话"] == kinds["换届"] == "条例"

@@ -119,8 +119,8 @@ _PERIODS = {"month": "每月", "quarter": "每季度", "year": "全年"}
 def rules_table() -> list[str]:
     """Every rule of pipeline.toml with its settable keys and defaults, and its source: the
     document with its article and whether it is the 党章, a 条例, a 规定 or local practice."""
-    from pipeline.rules.check import RULES
     from pipeline.rules.settings import CHOICES, NUMBERS, SWITCHES
+    from pipeline.rules.table import RULES
 
     def meaning(key: str) -> str:
         if key in NUMBERS:

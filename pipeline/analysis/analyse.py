@@ -36,7 +36,9 @@ class BranchRun:
     ledgers: Ledgers | None = None
     metrics: dict | None = None
     provenance: Provenance | None = None
-    findings: list = field(default_factory=list)
+    # metrics.json `检查发现` itself (the same list of dicts): what --previous adds or amends
+    # there (years/previous) reaches the console and the 校验报告 too.
+    findings: list[dict] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     report_written: bool = False
     notices: list[str] = field(default_factory=list)  # about files found in the output folder
@@ -120,7 +122,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.metrics, provenance = aggregate(run.ledgers, config.rules[RuleId.DUES].pay_by == "按季度")
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
         run.metrics[Section.RECTIFY] = rectified  # only with a 整改台账: last year's problems (pipeline/facts/rectify.py)
-    run.findings = rules.check(run.ledgers, run.metrics, config, provenance)
+    run.findings = [finding.as_dict() for finding in rules.check(run.ledgers, run.metrics, config, provenance)]
     run.metrics[Section.FINDINGS] = run.findings
     run.metrics[Section.RULES] = rules.applied(config, run.ledgers, run.metrics)
     run.metrics[Section.VALIDATION] = run.log.counts()

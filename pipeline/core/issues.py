@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.core.names import IssueCode
+from pipeline.core.names import IssueCode, Name
 
-ERROR = "错误"
-WARNING = "警告"
-# Worth knowing, nothing to correct (hidden sheets and rows that were counted): listed in the
-# validation report, never counted as an error or a warning.
-INFO = "提示"
+
+class Severity(Name):
+    """How much an issue matters; its value is the word every report shows (`[错误] …`)."""
+
+    ERROR = "错误"
+    WARNING = "警告"
+    # Worth knowing, nothing to correct (hidden sheets and rows that were counted): listed in
+    # the validation report, never counted as an error or a warning.
+    INFO = "提示"
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True)
 class Issue:
     """One problem found in the inputs, located as precisely as Excel shows it."""
 
-    severity: str
+    severity: Severity
     file: str
     reason: str
     action: str = ""
@@ -58,13 +65,14 @@ class IssueLog:
 
     items: list[Issue] = field(default_factory=list)
 
-    def add(self, severity: str, file: str, reason: str, action: str = "", *, code: IssueCode, sheet=None,
+    def add(self, severity: Severity, file: str, reason: str, action: str = "", *, code: IssueCode, sheet=None,
             row=None, column=None, value=None, col: int | None = None) -> None:
-        """Record one issue; `code` is required, and a string that is no IssueCode is refused
-        (ValueError) rather than kept as a kind no summary knows."""
+        """Record one issue; `code` is required, and a severity or code that is no member is
+        refused (ValueError) rather than kept as a kind no summary knows."""
         if value is not None and not isinstance(value, str):
             value = _show(value)
-        self.items.append(Issue(severity, file, reason, action, sheet, row, column, value, col, code=IssueCode(code)))
+        self.items.append(Issue(Severity(severity), file, reason, action, sheet, row, column, value, col,
+                                code=IssueCode(code)))
 
     def error(self, file: str, reason: str, action: str = "", *, code: IssueCode, **where) -> None:
         self.add(ERROR, file, reason, action, code=code, **where)

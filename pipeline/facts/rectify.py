@@ -1,7 +1,7 @@
-"""整改 carried forward: last year's problems (整改台账), what became of them, and the overdue rule.
+"""整改 carried forward: last year's problems (整改台账) and what became of them.
 
-The report's 整改句 is in pipeline/writing/wording.py; what `init --previous` pre-fills in
-pipeline/years/prefill.py."""
+The overdue rule is in pipeline/rules/members.py; the report's 整改句 in
+pipeline/writing/wording.py; what `init --previous` pre-fills in pipeline/years/prefill.py."""
 
 from __future__ import annotations
 
@@ -45,20 +45,3 @@ def metrics(ledgers: Ledgers, prov, log) -> dict | None:
                 "未完成原因": r["未完成原因"] or ""} for r in records],
     }
 
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def overdue(rule, cfg, ledgers: Ledgers) -> list[tuple[dict, list]]:
-    """Items whose 完成时限 fell within the report year (or before) and are not done."""
-    year_end = dt.date(ledgers.year, 12, 31)
-    found = []
-    for record in ledgers.of(KIND):
-        deadline = record["完成时限"]
-        if record["完成情况"] == vocab.DONE or not isinstance(deadline, dt.date) or deadline > year_end:
-            continue
-        reason = f"（{record['未完成原因']}）" if record["未完成原因"] else ""
-        found.append(({"说明": f"“{record['问题']}”整改时限为{_cn_date(deadline)}，年底仍{record['完成情况']}{reason}",
-                       "涉及": [record["问题"]]}, [record]))
-    return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.names import LedgerKind, RuleId
-from pipeline.rules.check import RULES
+from pipeline.rules.table import RULES
 
 # Status of a branch in the roll-up. Figures are shown, totalled and judged only for 正常:
 # a branch with errors has rows left out, so its figures would understate (never a 0 that

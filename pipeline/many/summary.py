@@ -17,7 +17,7 @@ from pipeline.core.outputs import all_or_nothing, deterministic_zip, write_bytes
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 from pipeline.core.xlsxwrite import append, safe_link
 from pipeline.many.rollup import ERRORS, FAILED, FIGURES, MONTHLY, OK, TOTALLED, Rollup
-from pipeline.rules.check import RULES
+from pipeline.rules.table import RULES
 
 SUMMARY_NAME = "各支部汇总.xlsx"
 MAIN = "各支部汇总"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.errors import UsageError
-from pipeline.rules.check import rule_of
+from pipeline.rules.table import rule_of
 from pipeline.writing.rows import ROWS_JSON
 
 # Not compared as figures: the settings copied from pipeline.toml, and the findings (compared

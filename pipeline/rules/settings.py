@@ -19,7 +19,8 @@ else:  # pragma: no cover - Python 3.10
 from pipeline.core.errors import ConfigError
 from pipeline.core.names import IssueCode, RuleId
 from pipeline.core.packaged import DEFAULT_SETTINGS_NAME, data_file
-from pipeline.rules.check import RULE_BY_ID, SOURCE_KINDS, Rule, RuleSettings, Settings, default_settings
+from pipeline.rules.rule import SOURCE_KINDS, Rule, RuleSettings
+from pipeline.rules.table import RULE_BY_ID, Settings, default_settings
 
 __all__ = ["NUMBERS", "RuleSettings", "Settings", "load"]
 

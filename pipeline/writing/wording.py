@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.core import vocab
 from pipeline.core.cnfmt import FILTERS
 from pipeline.core.names import RuleId
-from pipeline.rules.check import LOCAL
+from pipeline.rules.rule import LOCAL
 
 RECTIFY_STATES = tuple(vocab.RECTIFY_STATUS)  # 已完成, 推进中, 未完成
 ALL_MET = "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。"

@@ -17,8 +17,8 @@ from pipeline.core.errors import UsageError
 from pipeline.core.names import RuleId
 from pipeline.core.variables import Section, check_metrics
 from pipeline.reading.readers import SPREADSHEET_SUFFIXES
-from pipeline.rules.check import RECURRING_NAME, rule_of
 from pipeline.rules.settings import Settings
+from pipeline.rules.table import RECURRING_NAME, rule_of
 
 # Sections that are not counts or amounts of the year's work.
 _NOT_FIGURES = (Section.YEAR, Section.BRANCH, Section.VALIDATION, Section.RULES, Section.FINDINGS,
