@@ -20,7 +20,9 @@ from pipeline.api import DEFAULT_TEMPLATE
 from pipeline.core.errors import TemplateError
 from pipeline.core.variables import DERIVED_NAMES
 from pipeline.writing.context import build_context
-from pipeline.writing.render import _cells, docx_to_markdown, make_environment, render_docx
+from pipeline.writing.layout import _cells
+from pipeline.writing.render import docx_to_markdown, render_docx
+from pipeline.writing.sandbox import make_environment
 from pipeline.writing.wording import ALL_MET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +246,7 @@ def _lines(p) -> list[str]:
      ["2022年度某某省某某市某某县某某乡某某村第一党支部书记抓党建工作述职报告"]),
 ])
 def test_title_breaks_before_the_secretary(title, lines):
-    from pipeline.writing.render import _break_titles
+    from pipeline.writing.layout import _break_titles
     body = etree.fromstring(
         f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:pPr><w:pStyle w:val="ReportTitle"/></w:pPr>'
         f"<w:r><w:t>{title[:9]}</w:t></w:r><w:r><w:t>{title[9:]}</w:t></w:r></w:p></w:body>")

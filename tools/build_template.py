@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.writing.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
+from pipeline.writing.layout import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
 OUT = ROOT / "pipeline" / "data" / "default.docx"
 
@@ -250,7 +250,7 @@ def set_scale(rpr, percent: int) -> None:
 def set_chars_indent(ind, side: str, cells: float) -> None:
     """An indent of whole grid cells: w:<side>Chars for Word, twips for readers without it.
 
-    Word reads the *Chars value; the twips are for LibreOffice (render.indent_twips).
+    Word reads the *Chars value; the twips are for LibreOffice (layout.indent_twips).
     """
     ind.set(qn(f"w:{side}Chars"), str(int(cells * 100)))
     ind.set(qn(f"w:{side}"), str(indent_twips(cells)))
@@ -290,7 +290,7 @@ def clean_styles(doc) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     # No widow/orphan control: a full page holds all 22 lines (GB/T 9704 5.2.3); the tail of the
-    # report keeps with its last lines through keep-with-next instead (pipeline/writing/render.py).
+    # report keeps with its last lines through keep-with-next instead (pipeline/writing/layout.py).
     widow = OxmlElement("w:widowControl")
     widow.set(qn("w:val"), "0")
     spacing.addprevious(widow)
@@ -497,7 +497,7 @@ def build() -> bytes:
     set_chars_indent(note_ind, "hanging", 3)
     # the first line must start just short of 2 cells, like a body paragraph's
     note_ind.set(qn("w:hanging"), str(int(note_ind.get(qn("w:left"))) - indent_twips(2)))
-    # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; render.py moves the
+    # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; layout.py moves the
     # date so its first character stands two characters right of the signature's first one.
     para_style(doc, SIGN, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     set_chars_indent(doc.styles[SIGN].element.get_or_add_pPr().get_or_add_ind(), "right", 2)
@@ -551,7 +551,7 @@ def build() -> bytes:
     add_para(doc, BODY, "{%p endfor %}", FANGSONG)
 
     # 附件说明 one line below the body, the 落款 one line below it (GB/T 9704 7.3.4, 7.3.5.2),
-    # chained by keep-with-next; render.py ties the chain to the body's last paragraph.
+    # chained by keep-with-next; layout.py ties the chain to the body's last paragraph.
     tail = [doc.add_paragraph(style=BODY), add_para(doc, ATTACH_NOTE, APPENDIX_NOTE, FANGSONG),
             doc.add_paragraph(style=BODY)]
     tail += [add_para(doc, SIGN, text, FANGSONG) for text in SIGNATURE]
