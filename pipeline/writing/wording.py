@@ -2,8 +2,8 @@
 figures (the 党员句, section 一's 举措/学习/三会一课… sentences, section 二's 问题/原因/evidence,
 同比 and 整改 sentences, the 落款 date, the appendix's note). Each is built only from metrics.json,
 so what it says can be traced to a figure; a part whose figure is 0 or missing is left out, never
-printed as 0次. The template's own prose is in templates/ (pipeline/writing/context.py assembles
-the context from these).
+printed as 0次. The template's own prose is in templates/默认模板.txt; pipeline/writing/context.py
+assembles the context from these.
 """
 
 from __future__ import annotations
