@@ -94,8 +94,9 @@ bench: $(DEV)
 	$(PY) tools/bench.py
 
 # Maintainer tools: rebuild the default template / the sample ledgers from code.
+# The template's text is templates/默认模板.txt; its .docx is packaged and copied for users.
 template: $(DEV)
-	$(PY) tools/build_template.py
+	$(PY) tools/build_template.py pipeline/data/default.docx templates/默认模板.docx
 
 sample: $(DEV)
 	$(PY) tools/make_sample.py

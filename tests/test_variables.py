@@ -20,7 +20,7 @@ from pipeline.facts import aggregate
 from pipeline.rules import settings
 from pipeline.writing import context as context_mod
 from pipeline.writing.context import build_context
-from pipeline.writing.render import _open, _template_parts
+from pipeline.writing.sandbox import _template_parts, open_template
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,7 +106,7 @@ def test_derived_names_are_the_table_s(sample, monkeypatch):
 
 def _used_names(template: Path) -> set[str]:
     """Dotted names (组织生活.支委会, 举措句.责任落实) the template reads from its context."""
-    tpl, env, _ = _open(template)
+    tpl, env, _ = open_template(template)
     used: set[str] = set()
     for _, src in _template_parts(tpl):
         tree = env.parse(src)

@@ -1,7 +1,9 @@
-"""Build pipeline/data/default.docx, the packaged default report template, with python-docx.
+"""Build pipeline/data/default.docx, the packaged default report template, and its copy for users,
+templates/默认模板.docx, with python-docx.
 
-Prose and docxtpl tags live in this file; run `make template` (or this script with an
-optional output path) after editing, then review the rendered report.
+The prose and docxtpl tags are in templates/默认模板.txt (reviewed in diffs); styles, fonts and
+page layout are here. Run `make template` (or this script with output paths) after editing
+either, then review the rendered report; tests/test_template_text.py holds both .docx to the text.
 Layout follows GB/T 9704-2012: A4, a 156 × 225 mm text block of 22 lines × 28 characters of
 仿宋_GB2312 3号, kept by a `linesAndChars` document grid that Word and LibreOffice both honour.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
@@ -26,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.writing.render import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
+from pipeline.writing.layout import finalize_docx, indent_twips  # noqa: E402  (needs ROOT on sys.path)
 
 OUT = ROOT / "pipeline" / "data" / "default.docx"
+COPY = ROOT / "templates" / "默认模板.docx"  # for users to copy and make their own
 
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
@@ -73,97 +78,111 @@ CHAR_SPACE = math.floor((TEXT_WIDTH_TWIPS / 20 / CHARS_PER_LINE - 16) * 4096)  #
 GRID_SCALE = 98
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
+COL_WIDTHS = [Mm(24)] + [Mm(10)] * 12 + [Mm(12)]  # the appendix table's 14 columns: 156 mm, the text width
+
+
 # ---------------------------------------------------------------------------------------
-# The report text. One entry per paragraph; {{ }} / {% %} are docxtpl (Jinja) tags.
+# The report text: templates/默认模板.txt, whose head documents the format. One paragraph a
+# line as 【样式名】文字; {{ }} / {% %} are docxtpl (Jinja) tags, copied as they are.
 # Keys come from pipeline/core/variables.py (tests/test_variables.py checks them); filters from pipeline/core/cnfmt.py.
 # ---------------------------------------------------------------------------------------
-REPORT_TITLE = ("{{ 年度 }}年度{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}"
-                "书记抓党建工作述职报告")
-# The line under the title naming whose report it is.
-AUTHOR_LINE = ["{%p if 支部.书记 %}",
-               "{% if 支部.名称 %}{{ 支部.名称 }}{% else %}党支部{% endif %}书记 {{ 支部.书记 }}",
-               "{%p endif %}"]
-OPENING = "{% if 党员句 %}{{ 党员句 }}。{% endif %}现将抓党建工作履职情况报告如下，请予评议。"
-DRAFT_HEADER = "{{ 草稿标记 }}"  # on every page of a --keep-going report
+TEXT = ROOT / "templates" / "默认模板.txt"
+PARAGRAPH_STYLES = (TITLE, AUTHOR, BODY, H1, H2, ATTACH_NOTE, SIGN, APPENDIX_LABEL, APPENDIX_TITLE, NOTE)
+CHARACTER_STYLES = (H2_RUN,)
+PAGE_HEADER, HEAD_ROW, TABLE_ROW = "页眉", "表头", "表格"
+CELL_SEP = "｜"
+LINE = re.compile(r"【([^】]*)】(.*)")
+RUN_MARK = re.compile(r"〔(/?)([^〔〕]*)〕")
 
-# Section 一: each subsection is a heading, the branch's own 工作举措 of that 板块 (in its
-# words, in ledger order), then sentences of figures from the ledgers. The heading is the
-# branch's own (工作举措.小标题) or a neutral topic. Claims (全体党员,
-# 严格按照, 认真落实, 每季度, 按月足额, 已全部上缴) come only with the derived flags that
-# check them; a subsection with nothing to say is left out and the others renumbered.
-SECTION_1 = "一、履职工作主要情况"
-PART_1 = [
-    (
-        "责任落实",
-        "{{ 小节.责任落实 }}{% if 工作举措小标题.责任落实 %}{{ 工作举措小标题.责任落实 }}{% else %}抓党建第一责任落实情况{% endif %}。",
-        "{{ 举措句.责任落实 }}"
-        "{% if 组织生活.专题研究党建 %}年内专题研究党建工作{{ 组织生活.专题研究党建 }}次"
-        "{% if 谈心谈话.次数 %}，{% else %}。{% endif %}{% endif %}"
-        "{% if 谈心谈话.次数 %}{% if 谈心谈话全覆盖 %}和全体党员{% endif %}"
-        "开展谈心谈话{{ 谈心谈话.次数 }}次{% if 同比谈心谈话 %}，{{ 同比谈心谈话 }}{% endif %}。{% endif %}"
-        "{% if 学习句 %}{{ 学习句 }}。{% endif %}",
-    ),
-    (
-        "理论学习",
-        "{{ 小节.理论学习 }}{% if 工作举措小标题.理论学习 %}{{ 工作举措小标题.理论学习 }}{% else %}政治理论学习情况{% endif %}。",
-        "{{ 举措句.理论学习 }}"
-        "{% if 理论学习句 %}{{ 理论学习句 }}。{% endif %}"
-        "{% if 结对帮扶句 %}{{ 结对帮扶句 }}。{% endif %}"
-        "{% if 其他事项句 %}此外，{{ 其他事项句 }}。{% endif %}",
-    ),
-    (
-        "组织建设",
-        "{{ 小节.组织建设 }}{% if 工作举措小标题.组织建设 %}{{ 工作举措小标题.组织建设 }}{% else %}基层组织建设和组织生活情况{% endif %}。",
-        "{{ 举措句.组织建设 }}"
-        "{% if 组织生活制度句 %}{{ 组织生活制度句 }}。{% endif %}"
-        "{% if 三会一课句 %}全年{{ 三会一课句 }}。{% endif %}{% if 同比三会一课句 %}{{ 同比三会一课句 }}。{% endif %}"
-        "{% if 组织生活会句 %}{{ 组织生活会句 }}。{% endif %}"
-        "{% if 组织生活形式句 %}组织党员{{ 组织生活形式句 }}。{% endif %}"
-        "{% if 党费.实缴总额 %}{% if 党费按月足额 %}按月足额缴纳党费，{% endif %}"
-        "全年共收党费{{ 党费.实缴总额|万元 }}"
-        "{% if not 党费按月足额 and 党费.应缴总额 %}（应缴{{ 党费.应缴总额|万元 }}）{% endif %}"
-        "{% if 同比党费 %}，{{ 同比党费 }}{% endif %}"
-        "{% if 党费.已全部上缴 %}，已全部上缴{% endif %}。{% endif %}",
-    ),
-    (
-        "中心工作",
-        "{{ 小节.中心工作 }}{% if 工作举措小标题.中心工作 %}{{ 工作举措小标题.中心工作 }}{% else %}党建与中心工作融合情况{% endif %}。",
-        "{{ 举措句.中心工作 }}"
-        "{% if 信息报送.报送篇数 %}全年撰写上报各类信息{{ 信息报送.报送篇数 }}篇"
-        "{% if 同比信息报送 %}，{{ 同比信息报送 }}{% endif %}"
-        "{% if 信息报送.采用篇数 %}，{% if 采用级别 %}被{{ 采用级别 }}各类网站、报纸刊物、杂志所登载"
-        "{% else %}被采用{% endif %}{{ 信息报送.采用篇数 }}篇（次）"
-        "{% if 同比信息采用 %}，{{ 同比信息采用 }}{% endif %}{% endif %}。{% endif %}",
-    ),
-    (
-        "作风建设",
-        "{{ 小节.作风建设 }}{% if 工作举措小标题.作风建设 %}{{ 工作举措小标题.作风建设 }}{% else %}作风建设情况{% endif %}。",
-        "{{ 举措句.作风建设 }}",
-    ),
-]
 
-SECTION_2 = "二、存在的主要问题及原因"
-RECTIFY = "{{ 整改句 }}"  # 上年度问题整改情况 opens section 二
-PROBLEMS = "{{ 问题句 }}"
-EVIDENCE = "{{ 检查发现句 }}"
-CAUSES = "剖析这些问题产生的原因，主要有：{{ 原因句 }}"
+class TextError(ValueError):
+    """A line of the template text that does not follow the format (the message is Chinese)."""
 
-SECTION_3 = "三、下一步工作打算"
-PLAN_HEAD = "{{ loop.index|小标题 }}{{ 项.标题 }}。"
-PLAN_BODY = "{{ 项.内容 }}"
 
-APPENDIX_NAME = "{{ 年度 }}年度“三会一课”及主题党日开展情况统计表"
-APPENDIX_NOTE = "附件：" + APPENDIX_NAME  # 附件说明 under the body text (GB/T 9704 7.3.4)
-APPENDIX_MARK = "附件"  # top left of the appendix page
-SIGNATURE = ["{{ 支部.名称 }}", "{{ 落款日期 }}"]
-TABLE_HEAD = ["项目"] + [f"{m}月" for m in range(1, 13)] + ["合计"]
-TABLE_CELLS = (
-    ["{{ 行.项目 }}"]
-    + [f"{{% cellbg 行.底色[{i}] %}}{{{{ 行.月[{i}] }}}}" for i in range(12)]
-    + ["{{ 行.合计 }}"]
-)
-TABLE_NOTE = "{{ 附件说明 }}"
-COL_WIDTHS = [Mm(24)] + [Mm(10)] * 12 + [Mm(12)]  # 156 mm, the text width
+@dataclass
+class Para:
+    """A paragraph: its style and its runs, each (text, character style or None)."""
+
+    style: str
+    runs: list[tuple[str, str | None]]
+
+
+@dataclass
+class Grid:
+    """The appendix table: the header row, then rows of cells (one cell: a {%tr %} tag row)."""
+
+    rows: list[list[str]]
+
+
+@dataclass
+class Wording:
+    """The template text read from templates/默认模板.txt."""
+
+    header: str = ""
+    blocks: list[Para | Grid] = field(default_factory=list)
+
+
+def read_text(text: str, name: str = TEXT.name) -> Wording:
+    """Parse the template text; a line off the format is a TextError naming the file and line."""
+    lines: list[tuple[int, str, str]] = []  # (line number, what the 【】 says, text)
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line[0] in " \t":  # continues the line above
+            if not lines:
+                raise TextError(f"{name} 第 {number} 行：以空格开头的行要接在一个段落后面")
+            at, kind, body = lines[-1]
+            lines[-1] = (at, kind, body + line.lstrip(" \t"))
+            continue
+        m = LINE.fullmatch(line)
+        if not m:
+            raise TextError(f"{name} 第 {number} 行：段落要以【样式名】开头，说明行以 # 开头")
+        lines.append((number, m[1], m[2]))
+    out = Wording()
+    grid: Grid | None = None  # the table the lines are in
+    for number, kind, body in lines:
+        if kind == PAGE_HEADER:
+            out.header = body
+        elif kind in (HEAD_ROW, TABLE_ROW):
+            cells = body.split(CELL_SEP)
+            if kind == HEAD_ROW:
+                grid = Grid([])
+                out.blocks.append(grid)
+            elif grid is None:
+                raise TextError(f"{name} 第 {number} 行：【表格】行要接在【表头】或另一个【表格】行后面")
+            if len(cells) != len(COL_WIDTHS) and (kind == HEAD_ROW or len(cells) != 1):
+                raise TextError(f"{name} 第 {number} 行：表格一行要有 {len(COL_WIDTHS)} 个单元格（用“{CELL_SEP}”分隔），"
+                                f"现有 {len(cells)} 个")
+            grid.rows.append(cells)
+        elif kind in PARAGRAPH_STYLES:
+            grid = None
+            out.blocks.append(Para(kind, runs(body, f"{name} 第 {number} 行")))
+        else:
+            raise TextError(f"{name} 第 {number} 行：没有名为「{kind}」的样式"
+                            f"（可用：{'、'.join(PARAGRAPH_STYLES + (PAGE_HEADER, HEAD_ROW, TABLE_ROW))}）")
+    return out
+
+
+def runs(text: str, where: str) -> list[tuple[str, str | None]]:
+    """Split a paragraph's text at 〔字符样式〕…〔/字符样式〕 into (text, character style) runs."""
+    out: list[tuple[str, str | None]] = []
+    style: str | None = None
+    at = 0
+    for m in RUN_MARK.finditer(text):
+        if m.start() > at:
+            out.append((text[at:m.start()], style))
+        closing, name = m[1], m[2]
+        if name not in CHARACTER_STYLES:
+            raise TextError(f"{where}：没有名为「{name}」的字符样式（可用：{'、'.join(CHARACTER_STYLES)}）")
+        if (style != name) if closing else (style is not None):
+            raise TextError(f"{where}：〔{name}〕和〔/{name}〕要成对出现，不能套在另一对里面")
+        style = None if closing else name
+        at = m.end()
+    if style is not None:
+        raise TextError(f"{where}：〔{style}〕没有对应的〔/{style}〕")
+    if at < len(text):
+        out.append((text[at:], style))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -250,7 +269,7 @@ def set_scale(rpr, percent: int) -> None:
 def set_chars_indent(ind, side: str, cells: float) -> None:
     """An indent of whole grid cells: w:<side>Chars for Word, twips for readers without it.
 
-    Word reads the *Chars value; the twips are for LibreOffice (render.indent_twips).
+    Word reads the *Chars value; the twips are for LibreOffice (layout.indent_twips).
     """
     ind.set(qn(f"w:{side}Chars"), str(int(cells * 100)))
     ind.set(qn(f"w:{side}"), str(indent_twips(cells)))
@@ -265,11 +284,9 @@ def run(paragraph, text: str, font: str, char_style: str | None = None, size: fl
     return r
 
 
-def add_para(doc, style: str, text: str, font: str):
-    """A paragraph of one run."""
-    p = doc.add_paragraph(style=style)
-    run(p, text, font)
-    return p
+def style_font(doc, name: str) -> str:
+    """The East Asian font a style names; each run of the style names it explicitly too."""
+    return doc.styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))
 
 
 def clean_styles(doc) -> None:
@@ -290,7 +307,7 @@ def clean_styles(doc) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     # No widow/orphan control: a full page holds all 22 lines (GB/T 9704 5.2.3); the tail of the
-    # report keeps with its last lines through keep-with-next instead (pipeline/writing/render.py).
+    # report keeps with its last lines through keep-with-next instead (pipeline/writing/layout.py).
     widow = OxmlElement("w:widowControl")
     widow.set(qn("w:val"), "0")
     spacing.addprevious(widow)
@@ -388,14 +405,14 @@ def page_number_footer(doc) -> None:
         page_number(p)
 
 
-def draft_header(doc) -> None:
+def draft_header(doc, text: str) -> None:
     """Odd and even page headers carrying the draft mark (empty for a final report)."""
     section = doc.sections[0]
     for header in (section.header, section.even_page_header):
         header.is_linked_to_previous = False
         p = header.paragraphs[0]
         p.style = doc.styles[DRAFT]
-        run(p, DRAFT_HEADER, HEITI)
+        run(p, text, style_font(doc, DRAFT))
 
 
 def page_number(p) -> None:
@@ -465,11 +482,65 @@ def tag_row(table, index: int, text: str) -> None:
     run(p, text, FANGSONG)
 
 
+def add_table(doc, rows: list[list[str]]) -> None:
+    """The appendix table: the header row in 黑体 on grey, repeated on every page; a row of one
+    cell is a {%tr %} tag row, merged across; rows 8 mm high."""
+    table = doc.add_table(rows=len(rows), cols=len(COL_WIDTHS))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    table_borders(table)
+    for column, width in zip(table.columns, COL_WIDTHS):
+        column.width = width  # w:gridCol, which LibreOffice/WPS follow
+    header = table.rows[0]
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    tr_pr.append(repeat)
+    for cell, width, text in zip(header.cells, COL_WIDTHS, rows[0]):
+        cell_setup(cell, width, text, HEITI, shade="F2F2F2", size=9)  # 小五 so "12月" fits
+    for index, cells in enumerate(rows[1:], 1):
+        if len(cells) == 1:
+            tag_row(table, index, cells[0])
+            continue
+        for cell, width, text in zip(table.rows[index].cells, COL_WIDTHS, cells):
+            cell_setup(cell, width, text, style_font(doc, CELL))
+    for row in table.rows:
+        row.height = Mm(8)
+
+
+def keep_tail_together(paragraphs: list) -> None:
+    """附件说明 one line below the body, the 落款 one line below it (GB/T 9704 7.3.4, 7.3.5.2):
+    the empty lines and the 附件说明 above the first 落款 keep with the next paragraph, so the
+    chain reaches the 落款; layout.py ties the chain to the body's last paragraph."""
+    first = next((i for i, p in enumerate(paragraphs) if p.style.name == SIGN), None)
+    for p in reversed(paragraphs[:first] if first is not None else []):
+        if p.text and p.style.name != ATTACH_NOTE:
+            break
+        p.paragraph_format.keep_with_next = True
+
+
+def write_body(doc, blocks: list[Para | Grid]) -> None:
+    """The paragraphs and the table of the template text, in its order."""
+    paragraphs = []
+    for block in blocks:
+        if isinstance(block, Grid):
+            add_table(doc, block.rows)
+            continue
+        p = doc.add_paragraph(style=block.style)
+        for text, char_style in block.runs:
+            run(p, text, style_font(doc, char_style or block.style), char_style)
+        paragraphs.append(p)
+    keep_tail_together(paragraphs)
+
+
 # ---------------------------------------------------------------------------------------
 # The document
 # ---------------------------------------------------------------------------------------
-def build() -> bytes:
-    """Build the template and return its bytes (deterministic)."""
+def build(source: Path | None = None) -> bytes:
+    """Build the template from the text file (templates/默认模板.txt) and return its bytes
+    (deterministic)."""
+    source = source or TEXT
+    wording = read_text(source.read_text(encoding="utf-8"), source.name)
     doc = Document()
     drop_extras(doc)
     normal = doc.styles["Normal"]
@@ -497,7 +568,7 @@ def build() -> bytes:
     set_chars_indent(note_ind, "hanging", 3)
     # the first line must start just short of 2 cells, like a body paragraph's
     note_ind.set(qn("w:hanging"), str(int(note_ind.get(qn("w:left"))) - indent_twips(2)))
-    # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; render.py moves the
+    # 落款 (GB/T 9704 7.3.5.2): right-aligned two characters from the right; layout.py moves the
     # date so its first character stands two characters right of the signature's first one.
     para_style(doc, SIGN, FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     set_chars_indent(doc.styles[SIGN].element.get_or_add_pPr().get_or_add_ind(), "right", 2)
@@ -522,64 +593,8 @@ def build() -> bytes:
     east_asian_settings(doc)
     page_setup(doc)
     page_number_footer(doc)
-    draft_header(doc)
-
-    add_para(doc, TITLE, REPORT_TITLE, XIAOBIAOSONG)
-    for text in AUTHOR_LINE:
-        add_para(doc, AUTHOR, text, KAITI)
-    add_para(doc, BODY, OPENING, FANGSONG)
-
-    add_para(doc, H1, SECTION_1, HEITI)
-    for section, head, body in PART_1:
-        add_para(doc, BODY, f"{{%p if 小节.{section} %}}", FANGSONG)
-        p = doc.add_paragraph(style=BODY)
-        run(p, head, KAITI, H2_RUN)
-        run(p, body, FANGSONG)
-        add_para(doc, BODY, "{%p endif %}", FANGSONG)
-
-    add_para(doc, H1, SECTION_2, HEITI)
-    for text, flag in ((RECTIFY, "整改句"), (PROBLEMS, "问题句"), (EVIDENCE, "检查发现句"), (CAUSES, "原因句")):
-        add_para(doc, BODY, f"{{%p if {flag} %}}", FANGSONG)
-        add_para(doc, BODY, text, FANGSONG)
-        add_para(doc, BODY, "{%p endif %}", FANGSONG)
-
-    add_para(doc, H1, SECTION_3, HEITI)
-    add_para(doc, BODY, "{%p for 项 in 打算项 %}", FANGSONG)
-    p = doc.add_paragraph(style=BODY)
-    run(p, PLAN_HEAD, KAITI, H2_RUN)
-    run(p, PLAN_BODY, FANGSONG)
-    add_para(doc, BODY, "{%p endfor %}", FANGSONG)
-
-    # 附件说明 one line below the body, the 落款 one line below it (GB/T 9704 7.3.4, 7.3.5.2),
-    # chained by keep-with-next; render.py ties the chain to the body's last paragraph.
-    tail = [doc.add_paragraph(style=BODY), add_para(doc, ATTACH_NOTE, APPENDIX_NOTE, FANGSONG),
-            doc.add_paragraph(style=BODY)]
-    tail += [add_para(doc, SIGN, text, FANGSONG) for text in SIGNATURE]
-    for p in tail[:-2]:
-        p.paragraph_format.keep_with_next = True
-
-    add_para(doc, APPENDIX_LABEL, APPENDIX_MARK, HEITI)
-    add_para(doc, APPENDIX_TITLE, APPENDIX_NAME, XIAOBIAOSONG)
-    table = doc.add_table(rows=4, cols=len(TABLE_HEAD))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    table_borders(table)
-    for column, width in zip(table.columns, COL_WIDTHS):
-        column.width = width  # w:gridCol, which LibreOffice/WPS follow
-    header = table.rows[0]
-    tr_pr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    tr_pr.append(repeat)
-    for cell, width, text in zip(header.cells, COL_WIDTHS, TABLE_HEAD):
-        cell_setup(cell, width, text, HEITI, shade="F2F2F2", size=9)  # 小五 so "12月" fits
-    tag_row(table, 1, "{%tr for 行 in 附件表 %}")
-    for cell, width, text in zip(table.rows[2].cells, COL_WIDTHS, TABLE_CELLS):
-        cell_setup(cell, width, text, FANGSONG)
-    tag_row(table, 3, "{%tr endfor %}")
-    for row in table.rows:
-        row.height = Mm(8)
-    add_para(doc, NOTE, TABLE_NOTE, FANGSONG)
+    draft_header(doc, wording.header)
+    write_body(doc, wording.blocks)
 
     props = doc.core_properties
     props.author = props.last_modified_by = "党建述职报告流水线"
@@ -592,13 +607,19 @@ def build() -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    """Write the template to argv[0] or pipeline/data/default.docx."""
-    out = Path(argv[0]) if argv else OUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(build())
-    tmp.replace(out)
-    print(f"已生成模板：{out}")
+    """Write the template to the paths given, or to pipeline/data/default.docx and its copy
+    templates/默认模板.docx."""
+    try:
+        data = build()
+    except TextError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    for out in [Path(arg) for arg in argv] or [OUT, COPY]:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(out)
+        print(f"已生成模板：{out}")
     return 0
 
 

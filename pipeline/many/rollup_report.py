@@ -20,7 +20,7 @@ from docx.shared import Mm
 from pipeline.core.cnfmt import money, number, subheading
 from pipeline.core.packaged import DEFAULT_TEMPLATE
 from pipeline.many.rollup import ERRORS, FAILED, MONTHLY, Rollup
-from pipeline.writing.render import finalize_docx
+from pipeline.writing.layout import finalize_docx
 
 ROLLUP_NAME = "各支部汇总.docx"
 TITLE, H1, BODY, CELL, NOTE = "报告标题", "一级标题", "报告正文", "表格文字", "表注"
