@@ -281,6 +281,7 @@ def output_lock(folder: Path):
     """Serialise runs on one output folder: a second run while one writes there is refused
     (UsageError, exit 2) rather than left to interleave with it and lose a user's edit."""
     path = folder / LOCK_NAME
+    created = [p for p in (folder, *folder.parents) if not p.exists()]  # removed again if left empty
     try:
         folder.mkdir(parents=True, exist_ok=True)
         while True:
@@ -306,6 +307,9 @@ def output_lock(folder: Path):
         with suppress(OSError):
             path.unlink()  # before the unlock, so a waiting run never locks a removed file
         os.close(handle)
+        for made in created:  # a run that wrote nothing leaves no folder behind either
+            with suppress(OSError):
+                made.rmdir()
 
 
 _NOTHING_WRITTEN = "本次没有写出或改动任何输出文件"
