@@ -70,7 +70,7 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
 
             batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
                                                  previous), jobs, listener)
-            batch.summary = write_summary(batch.rollup, outputs)
+            batch.summary, batch.summary_notices = write_summary(batch.rollup, outputs)
             return batch
         runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
         with all_or_nothing():  # a report open in Word leaves every old output as it was

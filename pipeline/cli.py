@@ -330,6 +330,8 @@ def _finish_batch(batch: api.Batch, outputs: Path | None, *, report: bool, input
                     else f"{outcome.row.errors} 个错误")
             where = outcome.validation_report()
             click.echo(f"  {outcome.name}：{what}" + (f"，校验报告在 {where}" if where else ""))
+    for notice in batch.summary_notices:
+        click.echo(notice)
     if batch.summary:
         click.echo(f"汇总在 {'、'.join(str(p) for p in batch.summary)}；各支部的文件在 {outputs} 中该支部的文件夹里。")
     elif outputs is not None:

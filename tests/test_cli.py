@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def test_report_with_errors_writes_no_report(bad, tmp_path):
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
     assert result.exit_code == 1
     assert "因有错误，未生成报告。" in result.output.splitlines()
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("校验报告")) == []
+    # Only the 校验报告 and the record of what was written (which keeps a reviewer's edit to it).
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("校验报告")) == ["生成记录.json"]
 
 
 def test_report_keep_going_renders_valid_rows(bad, tmp_path):
@@ -273,8 +275,8 @@ def test_a_report_edited_in_word_is_kept_not_overwritten(good, tmp_path):
     result = invoke("report", "--inputs", str(good), "--outputs", str(out))
     backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
     assert "书记亲笔补充的一段话" in "\n".join(p.text for p in docx.Document(str(backup)).paragraphs)
-    assert (f"注意：{name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。"
-            in result.output.splitlines())
+    assert (f"注意：{name} 在上次生成后有改动（或不是本程序生成的），已另存为 {backup.name}，"
+            "请把其中的修改合并到新文件中。" in result.output.splitlines())
     again = invoke("report", "--inputs", str(good), "--outputs", str(out))  # the new one is ours: no backup
     assert "修改稿2" not in again.output
     assert f"注意：{out} 中另有报告 {backup.name}，不是本次生成的。" in again.output.splitlines()
@@ -309,20 +311,48 @@ def test_an_edit_that_leaves_the_properties_alone_is_still_kept(good, tmp_path):
     _edit_without_touching_properties(out / name)
     result = invoke("report", "--inputs", str(good), "--outputs", str(out))
     backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
-    assert f"注意：{name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。" in result.output.splitlines()
+    assert (f"注意：{name} 在上次生成后有改动（或不是本程序生成的），已另存为 {backup.name}，"
+            "请把其中的修改合并到新文件中。" in result.output.splitlines())
     import docx
 
     assert "请各位评议" in "\n".join(p.text for p in docx.Document(str(backup)).paragraphs)
     assert "请各位评议" not in (out / "report.md").read_text(encoding="utf-8")
 
 
-def test_without_a_manifest_the_document_properties_decide(good, tmp_path):
+@pytest.mark.parametrize("manifest", ["missing", "corrupt", "forged"])
+def test_an_edit_is_kept_whatever_the_manifest_says(good, tmp_path, manifest):
+    import hashlib
+
+    out = tmp_path / "out"
+    name = "2023年度测试党支部书记抓党建工作述职报告.docx"
+    invoke("report", "--inputs", str(good), "--outputs", str(out))
+    _edit_without_touching_properties(out / name)  # as a script or a headless re-save would
+    record = out / "生成记录.json"
+    if manifest == "missing":
+        record.unlink()
+    elif manifest == "corrupt":
+        record.write_text("{不是 JSON", encoding="utf-8")
+    else:  # rewritten to carry the edited file's own hash
+        data = json.loads(record.read_text(encoding="utf-8"))
+        data[name] = hashlib.sha256((out / name).read_bytes()).hexdigest()
+        record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
+    assert backup.is_file() and f"已另存为 {backup.name}" in result.output
+    again = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    assert "修改稿2" not in again.output and not backup.with_name(backup.stem + "2.docx").exists()
+
+
+def test_an_unedited_report_of_other_figures_is_replaced_without_a_copy(good, tmp_path):
     out = tmp_path / "out"
     invoke("report", "--inputs", str(good), "--outputs", str(out))
-    (out / "生成记录.json").unlink()  # an output folder from before manifests
-    _edit_without_touching_properties(out / "2023年度测试党支部书记抓党建工作述职报告.docx")
+    (out / "生成记录.json").unlink()  # the proof is the re-rendering from metrics.json, not the record
+    branch(good, [["2023-05-06", "支委会", "学习"], ["2023-06-06", "支委会", "学习"]])  # a row added
     result = invoke("report", "--inputs", str(good), "--outputs", str(out))
-    assert "修改稿" not in result.output  # the properties still say ours: the known limit of the fallback
+    assert "述职报告（修改稿）" not in result.output
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["组织生活"]["支委会"] == 2
+    # No rendering can re-make a 校验报告.xlsx: without the record it is kept, in case someone wrote in it.
+    assert (out / "校验报告（修改稿）.xlsx").is_file()
 
 
 def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):

@@ -3,21 +3,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from pipeline.analysis.analyse import BranchRun
-from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, move, safe_filename
+from pipeline.core.manifest import MANIFEST, keep_edited, read_manifest, write_manifest
+from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, safe_filename
 from pipeline.writing.rows import ROWS_JSON, row_contents
 from pipeline.writing.validation import render_validation_md
 
 VALIDATION_MD = "校验报告.md"
-# What the run wrote into an output folder, with each file's sha256: an edited report is
-# recognised by its bytes whoever edited it (Word, WPS, a script).
-MANIFEST = "生成记录.json"
 NO_DATE_NOTE = ("基本信息中没有填写“报告日期”：报告落款日期留作“　年　月　日”，请打印后手写，"
                 "或在基本信息中补填“报告日期”后重新生成。")
 REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
@@ -39,8 +36,9 @@ def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool
     docx = render.render_docx(template, build_context(metrics))
     title = f"{metrics['年度']}年度{metrics['支部']['名称'] or run.name}书记抓党建工作述职报告"
     docx_name = safe_filename(title) + ".docx"
-    manifest = _read_manifest(target)
-    _keep_hand_edits(run, target / docx_name, render.is_generated, manifest)
+    manifest = read_manifest(target)
+    if notice := keep_edited(target / docx_name, docx, manifest, lambda old: _renders_as(old, template, target)):
+        run.notices.append(notice)
     others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
     if others:
         run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
@@ -57,7 +55,7 @@ def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool
     if not metrics["支部"].get("报告日期") and not run.name:
         # Many branches: said in each 校验报告 only, not once per branch on the console.
         run.notices.append(NO_DATE_NOTE)
-    write_validation(run, target, keep_going)
+    write_validation(run, target, keep_going, manifest)
     _write_manifest(run, target, manifest)
 
 
@@ -67,42 +65,31 @@ def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> N
     run.write(target / MANIFEST, dumps_json(manifest).encode("utf-8"))
 
 
-def _read_manifest(target: Path) -> dict[str, str]:
-    """What the last run wrote here: file name -> sha256 (empty when none or unreadable)."""
+def _renders_as(old: bytes, template: Path, target: Path) -> bool:
+    """Whether `old` is byte for byte the report this tool renders from the metrics.json beside
+    it (the proof that no one edited it, which a rewritten manifest cannot fake)."""
+    from pipeline.writing import render
+    from pipeline.writing.context import build_context
+
     try:
-        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
+        metrics = json.loads((target / "metrics.json").read_text(encoding="utf-8"))
+        return render.render_docx(template, build_context(metrics)) == old
+    except Exception:  # unreadable, damaged or tampered metrics: nothing is proven, the file is kept
+        return False
 
 
-def _edited(path: Path, is_generated, manifest: dict[str, str]) -> bool:
-    """Whether the report at `path` differs from what this tool wrote there: by the manifest's
-    sha256 when it lists the file (any editor, any tool), else by the document properties."""
-    if path.name in manifest:
-        return hashlib.sha256(path.read_bytes()).hexdigest() != manifest[path.name]
-    return not is_generated(path)
-
-
-def _keep_hand_edits(run: BranchRun, path: Path, is_generated, manifest: dict[str, str]) -> None:
-    """A report edited after it was generated is moved aside, never overwritten."""
-    if not path.exists() or not _edited(path, is_generated, manifest):
-        return
-    n = 1
-    while (backup := path.with_name(f"{path.stem}（修改稿{n if n > 1 else ''}）{path.suffix}")).exists():
-        n += 1
-    move(path, backup)
-    manifest.pop(path.name, None)
-    run.notices.append(f"注意：{path.name} 在生成后被修改过，已另存为 {backup.name}，请把修改合并到新报告中。")
-
-
-def write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
+def write_validation(run: BranchRun, target: Path, keep_going: bool, manifest: dict[str, str] | None = None) -> None:
+    """校验报告.md and .xlsx into `target`; alone (`check`), also the manifest of what it wrote."""
+    alone = manifest is None
+    manifest = read_manifest(target) if manifest is None else manifest
     branch = run.metrics["支部"]["名称"] if run.metrics else run.name
     notes = [NO_DATE_NOTE] if run.metrics and not run.metrics["支部"].get("报告日期") else []
     text = render_validation_md(run.log, branch=branch or run.name, year=run.ledgers.year if run.ledgers else None,
                                 files=run.ledgers.files if run.ledgers else [], findings=run.findings,
                                 keep_going=keep_going, checked=run.metrics.get("检查规则") if run.metrics else None,
                                 notes=notes, accounts=run.ledgers.accounts if run.ledgers else None)
+    if notice := keep_edited(target / VALIDATION_XLSX, b"", manifest):  # a reviewer's notes in it are kept
+        run.notices.append(notice)
     run.write(target / VALIDATION_MD, text.encode("utf-8"))
     from pipeline.writing.workbooks import validation_workbook  # openpyxl only when writing
 
@@ -112,6 +99,9 @@ def write_validation(run: BranchRun, target: Path, keep_going: bool) -> None:
                                checked=run.metrics.get("检查规则") if run.metrics else None, notes=notes,
                                accounts=run.ledgers.accounts if run.ledgers else None)
     run.write(target / VALIDATION_XLSX, data)
+    if alone:  # the record only (not listed to the user): it proves the 校验报告 next time
+        write_manifest(target, manifest, {path.name: data for path, data in
+                                          ((target / VALIDATION_MD, text.encode("utf-8")), (target / VALIDATION_XLSX, data))})
 
 
 class _Written(Protocol):

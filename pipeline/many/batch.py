@@ -107,6 +107,7 @@ class Batch:
     notices: list[str]
     jobs: int
     summary: list[Path] = field(default_factory=list)
+    summary_notices: list[str] = field(default_factory=list)  # about the summary files found there
 
     @property
     def rollup(self) -> Rollup:

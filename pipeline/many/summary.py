@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline.core.manifest import keep_edited, read_manifest, write_manifest
 from pipeline.core.outputs import all_or_nothing, deterministic_zip, write_bytes
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
 from pipeline.core.xlsxwrite import append, safe_link
@@ -192,13 +193,15 @@ def summary_workbook(rollup: Rollup) -> bytes:
     return deterministic_zip(buffer.getvalue())
 
 
-def write_summary(rollup: Rollup, outputs: Path) -> list[Path]:
-    """各支部汇总.xlsx and 各支部汇总.docx in `outputs`."""
+def write_summary(rollup: Rollup, outputs: Path) -> tuple[list[Path], list[str]]:
+    """各支部汇总.xlsx and 各支部汇总.docx in `outputs` (an edited one kept aside); the notices."""
     from pipeline.many.rollup_report import ROLLUP_NAME, rollup_docx
 
-    paths = [outputs / SUMMARY_NAME, outputs / ROLLUP_NAME]
-    workbook, report = summary_workbook(rollup), rollup_docx(rollup)
+    files = {SUMMARY_NAME: summary_workbook(rollup), ROLLUP_NAME: rollup_docx(rollup)}
+    manifest = read_manifest(outputs)
+    notices = [notice for name, data in files.items() if (notice := keep_edited(outputs / name, data, manifest))]
     with all_or_nothing():  # both or, one being open in Excel or Word, neither
-        write_bytes(paths[0], workbook)
-        write_bytes(paths[1], report)
-    return paths
+        for name, data in files.items():
+            write_bytes(outputs / name, data)
+        write_manifest(outputs, manifest, files)
+    return [outputs / name for name in files], notices

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.errors import UsageError
+from pipeline.core.manifest import keep_edited, read_manifest, write_manifest
+from pipeline.core.outputs import all_or_nothing, write_bytes
 from pipeline.core.values import natural_key
 from pipeline.review.changes import Diff, RowChange, SourceChange, compare, delta, mark_words, rows_count, show
 
@@ -113,7 +115,6 @@ def _paragraphs_md(diff: Diff) -> list[str]:
 
 def run_diff(old_dir: Path, new_dir: Path, outputs: Path | None = None) -> tuple[Diff, list[Path]]:
     """Compare, then write 差异报告.md and .xlsx into `outputs` (default: the NEW folder)."""
-    from pipeline.core.outputs import write_bytes, write_text
     from pipeline.review.diffbook import diff_workbook  # openpyxl only when writing
 
     diff = compare(old_dir, new_dir)
@@ -124,15 +125,24 @@ def run_diff(old_dir: Path, new_dir: Path, outputs: Path | None = None) -> tuple
     if old_docx is None or new_docx is None:
         missing = old_dir if old_docx is None else new_dir
         diff.notes.append(f"{missing} 中没有（或不止一份）生成的 .docx 报告，未写出修订模式的 {DIFF_DOCX}。")
-    written = [target / DIFF_MD, target / DIFF_XLSX]
-    write_text(written[0], render_markdown(diff))
-    write_bytes(written[1], diff_workbook(diff))
+    tracked = None
     if old_docx is not None and new_docx is not None and diff.paragraphs:
         from pipeline.review.tracked import tracked_docx  # lxml only when writing
 
-        write_bytes(target / DIFF_DOCX, tracked_docx(old_docx.read_bytes(), new_docx.read_bytes()))
-        written.append(target / DIFF_DOCX)
-    return diff, written
+        tracked = tracked_docx(old_docx.read_bytes(), new_docx.read_bytes())
+    # A reviewer's notes typed into last time's 差异报告 are kept aside, never overwritten.
+    manifest = read_manifest(target)
+    for name in (DIFF_XLSX, DIFF_DOCX):
+        if notice := keep_edited(target / name, b"", manifest):
+            diff.notes.append(notice)
+    files = {DIFF_MD: render_markdown(diff).encode("utf-8"), DIFF_XLSX: diff_workbook(diff)}
+    if tracked is not None:
+        files[DIFF_DOCX] = tracked
+    with all_or_nothing():
+        for name, data in files.items():
+            write_bytes(target / name, data)
+        write_manifest(target, manifest, files)
+    return diff, [target / name for name in files]
 
 
 @dataclass
