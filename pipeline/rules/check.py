@@ -21,19 +21,10 @@ from pipeline.core import vocab
 from pipeline.core.names import LedgerKind, RuleId
 from pipeline.core.values import norm_key, split_names
 from pipeline.facts import rectify
-from pipeline.facts.aggregate import (
-    MonthDue,
-    check_occasions,
-    dues_by_month,
-    full_members,
-    memberships,
-    months_due,
-    roster,
-    secretary,
-    talk_records,
-    year_end_members,
-)
-from pipeline.reading.normalise import Ledgers, Record, Source, dues_payments, monthly_standards
+from pipeline.facts.aggregate import check_occasions, secretary, talk_records
+from pipeline.facts.dues import MonthDue, dues_by_month, dues_payments, monthly_standards, months_due
+from pipeline.facts.membership import full_members, memberships, roster, year_end_members
+from pipeline.reading.records import Ledgers, Record, Source
 
 if TYPE_CHECKING:
     from pipeline.facts.aggregate import Provenance
