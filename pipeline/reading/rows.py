@@ -42,9 +42,6 @@ _DUES_WIDE, _DUES_LONG = LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG
 _TEXT, _NUMBER, _DATE = ColumnType.TEXT, ColumnType.NUMBER, ColumnType.DATE
 _COUNTED, _DUPLICATE, _OUT_OF_YEAR, _FAILED = RowFate.COUNTED, RowFate.DUPLICATE, RowFate.OUT_OF_YEAR, RowFate.FAILED
 _DAY = dt.date
-_SPACES = SPACES
-
-
 _NUMERIC = (ColumnType.NUMBER, ColumnType.INT)
 _NONE_MARKS = frozenset(vocab.NONE_MARKS)
 _EXEMPT = frozenset(vocab.EXEMPT_MARKS)
@@ -101,7 +98,7 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
     name, ctype = reader.name, reader.ctype
     mark = ""
     if raw.__class__ is str:
-        raw = raw.strip(_SPACES)
+        raw = raw.strip(SPACES)
         blank = not raw
         if ctype in _NUMERIC and raw in _NONE_MARKS:
             blank, mark = True, "none"
@@ -324,7 +321,7 @@ def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
             log.add(severity, sheet.file, reason, action, sheet=sheet.name, row=r + 1, column=header,
                     value=shown, code=code)
         if got.mark:
-            reading.marked.setdefault(got.mark, []).append((r + 1, header, raw.strip(_SPACES)))
+            reading.marked.setdefault(got.mark, []).append((r + 1, header, raw.strip(SPACES)))
         if got.approx:
             approx.add(reader.name)
         if got.fate == _BAD:
