@@ -449,3 +449,16 @@ def test_dig_reads_a_nested_value_or_none():
     assert dig(metrics, "学习", "检查次数") is None
     assert dig(metrics, "年度", "人数") is None  # a figure has no levels below it
     assert dig(metrics) is metrics
+
+
+def test_a_number_in_a_text_column_is_read_as_its_text(tmp_path):
+    """A number typed into 主题 or 党小组 (`2023`, `1`) used to stop the run with an AttributeError."""
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER,
+                                       "组织生活": [["日期", "类型", "主题", "党小组"],
+                                                    ["2023-03-05", "党课", 2023, 1], ["2023-04-05", "党课", 12.5, "1"]]})
+    from pipeline.api import analyse
+    from pipeline.rules.settings import load
+
+    run = analyse(tmp_path, "", 2023, load(None))
+    assert [(r["主题"], r["党小组"]) for r in run.ledgers.of("组织生活台账")] == [("2023", "1"), ("12.5", "1")]
+    assert [i for i in run.log.items if i.sheet] == []  # nothing said about the cells

@@ -89,15 +89,16 @@ def test_a_long_ledger_reads_the_same_with_and_without_the_fast_path(tmp_path, m
 
 
 def test_cells_that_look_alike_read_the_same_with_and_without_the_fast_path(tmp_path, monkeypatch):
-    """Cells equal as Python values but read differently (1, 1.0 and True; a date and a datetime;
-    text with a no-break space, with two spaces, or `/` for none) are kept apart by the memo."""
+    """Cells equal as Python values but read differently (3, 3.0 and True; a date and a datetime;
+    a number and its text in a text column; text with a no-break space or two spaces; `/` for none)
+    are kept apart by the memo."""
     import datetime as dt
 
     day, moment = dt.date(2023, 3, 5), dt.datetime(2023, 3, 5, 14, 30)
     seen = [day, "党课", "学习", 3, 3]  # every later row differs from this one in one cell
     activities = [seen, *([*seen[:i], other, *seen[i + 1:]] for i, other in (
         (0, moment), (0, "2023-03-05"), (1, "支委会"), (1, " 党课"), (2, "学习\xa0"), (2, "学习  党章"), (2, " 学习"),
-        (3, 3.0), (3, True), (3, "3"), (3, "3人"), (4, "/"), (4, 3.5), (4, -3), (4, "3余")))]
+        (2, 3), (2, "3"), (2, 3.0), (3, 3.0), (3, True), (3, "3"), (3, "3人"), (4, "/"), (4, 3.5), (4, -3), (4, "3余")))]
     write_xlsx(tmp_path / "台账.xlsx", {
         "基本信息": BASIC, "党员名册": ROSTER,
         "组织生活": [["日期", "类型", "主题", "应到人数", "实到人数"], *activities, *activities],

@@ -111,8 +111,9 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
             return _Cell(_BAD, mark=mark, notes=((ERROR, f"缺少必填内容“{name}”", "请补填，或删除这一行",
                                                    IssueCode.MISSING_VALUE, None),))
         return _Cell(_BLANK, mark=mark) if mark else _SKIP
-    if ctype == _TEXT:
-        # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text.
+    if ctype == _TEXT and raw.__class__ is str:
+        # Already trimmed; inner line breaks, tabs, no-break spaces need clean_text. (A number
+        # in a text column, `2023` or `1`, is its text: clean_text below.)
         return raw if raw.isprintable() and "  " not in raw else clean_text(raw)
     try:
         value = parse_cell(ctype, raw, year)
