@@ -98,12 +98,12 @@ class StrictValues(dict):
 
 @pytest.fixture(autouse=True)
 def _strict_record_fields(monkeypatch):
-    """Records made by normalise hold StrictValues in every test (see there)."""
-    from pipeline.reading import normalise
+    """Records made by normalise (its row reader) hold StrictValues in every test (see there)."""
+    from pipeline.reading import rows
 
-    record = normalise.Record
+    record = rows.Record
 
     def strict(kind, values, *args, **kwargs):
         return record(kind, StrictValues(kind, values), *args, **kwargs)
 
-    monkeypatch.setattr(normalise, "Record", strict)
+    monkeypatch.setattr(rows, "Record", strict)

@@ -11,8 +11,8 @@ from pipeline.api import analyse
 from pipeline.core import vocab
 from pipeline.core.errors import ContractError
 from pipeline.core.names import ColumnType, LedgerKind
-from pipeline.reading import normalise
-from pipeline.reading.normalise import Ledgers, Record, Source
+from pipeline.reading import cells, rows
+from pipeline.reading.records import Ledgers, Record, Source
 from pipeline.rules.settings import load
 from tests.builders import BASIC, ROSTER, write_xlsx
 
@@ -51,7 +51,7 @@ def test_every_key_field_is_a_field_of_its_kind():
 
 
 def test_every_column_type_has_a_parser_and_every_column_a_type():
-    assert set(normalise._PARSERS) == set(ColumnType)
+    assert set(cells.PARSERS) == set(ColumnType)
     for kind in vocab.KINDS:
         for column in kind.columns:
             assert isinstance(column.type, ColumnType), (kind.name, column.name)
@@ -60,13 +60,13 @@ def test_every_column_type_has_a_parser_and_every_column_a_type():
 def test_a_field_normalise_sets_without_declaring_it_is_a_defect(tmp_path, monkeypatch):
     write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER,
                                        "组织生活": [["日期", "类型", "主题"], ["2023-03-05", "党课", "学习"]]})
-    settle = normalise._settle_row
+    settle = rows._settle_row
 
     def settle_and_add(reading, r, row, values, state):
         values["来源页"] = "x"  # a field no Kind declares
         return settle(reading, r, row, values, state)
 
-    monkeypatch.setattr(normalise, "_settle_row", settle_and_add)
+    monkeypatch.setattr(rows, "_settle_row", settle_and_add)
     with pytest.raises(ContractError, match=r"holds \['来源页'\], fields not in vocab.Kind.fields"):
         analyse(tmp_path, "", 2023, load(None))
 

@@ -8,7 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core.values import clean_name, clean_text, is_blank, norm_header, norm_key, parse_date, parse_number
+from pipeline.core.cnfmt import ordinal
+from pipeline.core.values import (
+    clean_name,
+    clean_text,
+    cn_numeral,
+    dig,
+    is_blank,
+    month_of_header,
+    natural_key,
+    norm_header,
+    norm_key,
+    parse_date,
+    parse_number,
+    parse_quarter,
+)
+from pipeline.reading.cells import sheet_period
 from tests.builders import BASIC, ROSTER, branch, write_xlsx
 from tests.test_ingest import messages, run
 
@@ -399,3 +414,51 @@ def test_hidden_rows_of_an_ods_and_hidden_sheets_of_an_xls(tmp_path):
         "如果是作废的记录，请删除这些行。"]
     assert (result.metrics["组织生活"]["支委会"], result.metrics["组织生活"]["党课"]) == (2, 1)
     assert (result.metrics["谈心谈话"]["次数"], result.metrics["谈心谈话"]["覆盖党员"]) == (1, 2)
+
+
+# ---------------------------------------------------------------- 10. Chinese numerals, one reader
+
+@pytest.mark.parametrize(("text", "value"), [("三", 3), ("十", 10), ("十二", 12), ("二十五", 25), ("廿五", 25),
+                                             ("卅一", 31), ("一百零五", 105), ("二〇二三", 2023), ("两", 2)])
+def test_chinese_numerals_are_read_by_value(text, value):
+    assert cn_numeral(text) == value
+
+
+def test_chinese_numerals_read_back_what_the_report_writes():
+    assert [cn_numeral(ordinal(i)) for i in range(1, 100)] == list(range(1, 100))
+
+
+@pytest.mark.parametrize("text", ["", "三月", "3"])
+def test_what_is_no_chinese_numeral_is_refused(text):
+    with pytest.raises(ValueError, match="不是中文数字"):
+        cn_numeral(text)
+
+
+def test_every_reader_of_chinese_numerals_agrees():
+    assert parse_date("二〇二三年三月二十五日", None) == dt.date(2023, 3, 25)
+    assert parse_date("二〇二三年十二月廿五日", None) == dt.date(2023, 12, 25)
+    assert parse_quarter("第三季度") == 3
+    assert month_of_header("十一月") == (None, 11)
+    assert sheet_period("2023年十二月份") == ("月", 12) and sheet_period("第四季度") == ("季度", 4)
+    assert sorted(["第十党支部", "第二党支部", "第十二党支部"], key=natural_key) == ["第二党支部", "第十党支部", "第十二党支部"]
+
+
+def test_dig_reads_a_nested_value_or_none():
+    metrics = {"学习": {"人均笔记字数": 5000}, "年度": 2023}
+    assert dig(metrics, "学习", "人均笔记字数") == 5000
+    assert dig(metrics, "学习", "检查次数") is None
+    assert dig(metrics, "年度", "人数") is None  # a figure has no levels below it
+    assert dig(metrics) is metrics
+
+
+def test_a_number_in_a_text_column_is_read_as_its_text(tmp_path):
+    """A number typed into 主题 or 党小组 (`2023`, `1`) used to stop the run with an AttributeError."""
+    write_xlsx(tmp_path / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER,
+                                       "组织生活": [["日期", "类型", "主题", "党小组"],
+                                                    ["2023-03-05", "党课", 2023, 1], ["2023-04-05", "党课", 12.5, "1"]]})
+    from pipeline.api import analyse
+    from pipeline.rules.settings import load
+
+    run = analyse(tmp_path, "", 2023, load(None))
+    assert [(r["主题"], r["党小组"]) for r in run.ledgers.of("组织生活台账")] == [("2023", "1"), ("12.5", "1")]
+    assert [i for i in run.log.items if i.sheet] == []  # nothing said about the cells

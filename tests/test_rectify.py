@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from pipeline.api import run_report
 from pipeline.cli import cli
-from pipeline.reading.normalise import parse_deadline
+from pipeline.reading.cells import parse_deadline
 from tests.test_previous import make_sample
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,9 @@ from pipeline.facts.aggregate import Provenance, aggregate
 from pipeline.reading.affected import AffectedSheet
 from pipeline.reading.affected import collect as collect_affected
 from pipeline.reading.ingest import ingest
-from pipeline.reading.normalise import Ledgers, dated_years, guess_year, normalise, read_info
+from pipeline.reading.normalise import normalise
+from pipeline.reading.records import Ledgers
+from pipeline.reading.year import dated_years, guess_year, read_info
 from pipeline.rules import check as rules
 from pipeline.rules import settings as settings_mod
 

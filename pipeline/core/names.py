@@ -75,6 +75,18 @@ class ColumnType(Name):
     PAYMONTH = "paymonth"  # the month a due is paid for
 
 
+class RowFate(Name):
+    """Where a row of a ledger sheet ended up: exactly one per row (the row accounting,
+    读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错, in this order)."""
+
+    COUNTED = "计入"
+    DUPLICATE = "重复"
+    TOTALS = "合计行"
+    OUT_OF_YEAR = "非本年度"
+    EXAMPLE = "示例"
+    FAILED = "出错"
+
+
 class BlankStatus(Name):
     """What `init` did with each blank ledger it was asked for."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers that are plausible dates (1954..2064); others are not taken as dates.
@@ -184,25 +186,21 @@ def parse_date(value, year: int | None) -> dt.date:
 # whole text is not a date, since `2023-03-25` uses the hyphen inside the date.
 _RANGE_TAIL = re.compile(r"\s*[-－]\s*(?:\d{4}\s*(?:年|[./\-])\s*)?(?:\d{1,2}\s*(?:月|[./\-])\s*)?\d{1,2}\s*日?$")
 _CN_NUMERAL = re.compile(r"[〇零○Ｏ一二两三四五六七八九十廿卅]+")
-_CN_DIGIT_CHARS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-                   "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _cn_number(m: re.Match) -> str:
-    """Chinese numerals as digits: a year digit by digit (二〇二三), a month or day by value
-    (十二, 二十五, 廿五)."""
+    """Chinese numerals in a date as digits: a year digit by digit (二〇二三), a month or day by
+    value (十二, 二十五, 廿五)."""
     text = m.group()
-    tens = {"十": 1, "廿": 2, "卅": 3}
-    if not any(t in text for t in tens):
-        return "".join(str(_CN_DIGIT_CHARS[c]) for c in text)
-    for t, value in tens.items():
-        if t in text:
-            before, _, after = text.partition(t)
-            if len(before) > 1 or len(after) > 1 or any(c in tens for c in before + after):
-                return text  # not a month or day: left as typed, and so not a date
-            high = _CN_DIGIT_CHARS.get(before, 1) * value if t == "十" else value
-            return str(high * 10 + (_CN_DIGIT_CHARS[after] if after else 0))
-    return text
+    units = [c for c in text if c in "十廿卅"]
+    if not units:
+        return f"{cn_numeral(text):0{len(text)}d}"  # digit by digit, so 〇三 stays 03
+    before, _, after = text.partition(units[0])
+    if len(units) > 1 or len(before) > 1 or len(after) > 1:
+        return text  # not a month or day: left as typed, and so not a date
+    # A digit before 十 counts its tens (二十); 廿 and 卅 are tens by themselves.
+    tens = cn_numeral(before) * 10 if units[0] == "十" and before else cn_numeral(units[0])
+    return str(tens + (cn_numeral(after) if after else 0))
 
 
 def _day(text: str, year: int | None) -> dt.date | None:
@@ -339,10 +337,6 @@ def split_names(value) -> list[str]:
     return [n.removesuffix("同志") or n for n in names]
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-              "十": 10, "十一": 11, "十二": 12}
-
-
 def parse_quarter(value) -> int:
     """`第一季度`, `一季度`, `Q1`, `1`, `2023年第1季度` -> 1..4."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -354,7 +348,7 @@ def parse_quarter(value) -> int:
     m = re.fullmatch(r"(?:第|Q)?([1-4一二三四])(?:季度|季)?", text)
     if not m:
         raise ValueError("无法识别的季度")
-    return int(m[1]) if m[1].isdigit() else _CN_DIGITS[m[1]]
+    return int(m[1]) if m[1].isdigit() else cn_numeral(m[1])
 
 
 _MONTH_HEADER = re.compile(r"^(?:(\d{4})(?:年|[-./]))?(\d{1,2}|十[一二]?|[一二三四五六七八九])月?(?:份)?$")
@@ -373,7 +367,7 @@ def month_of_header(header: str) -> tuple[int | None, int] | None:
     else:
         if not header.endswith(("月", "份")):
             return None
-        month = _CN_DIGITS[raw]
+        month = cn_numeral(raw)
     if not 1 <= month <= 12:
         return None
     return (int(m[1]) if m[1] else None), month
@@ -401,9 +395,32 @@ def parse_pay_month(value, year: int | None) -> tuple[int | None, int]:
     return d.year, d.month
 
 
-# ---------------------------------------------------------------- ordering
+# ---------------------------------------------------------------- Chinese numerals, ordering
 
-_CN_DIGITS_VALUE = {**{k: v for k, v in _CN_DIGITS.items() if len(k) == 1 and v < 10}, "零": 0, "〇": 0, "两": 2}
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "廿": 20, "卅": 30, "百": 100}
+
+
+def cn_numeral(text: str) -> int:
+    """The value of a Chinese numeral: digit by digit where no 十, 廿, 卅 or 百 is written
+    (二〇二三 = 2023), else by place (十二 = 12, 二十五 = 25, 廿五 = 25, 一百零五 = 105). The one
+    reader of 一二三… (dates, months, quarters, sheet periods, sorting); ValueError for any other text."""
+    if not text:
+        raise ValueError("不是中文数字：空白")
+    total = current = 0
+    for ch in text:
+        unit = _CN_UNITS.get(ch)
+        if unit is not None:
+            total += (current or 1) * unit
+            current = 0
+        elif (digit := _CN_DIGITS.get(ch)) is not None:
+            current = current * 10 + digit
+        else:
+            raise ValueError(f"不是中文数字：{text}")
+    return total + current
+
+
 _NUMERALS = re.compile(r"\d+|[一二三四五六七八九十百零〇两]+")
 
 
@@ -413,19 +430,18 @@ def natural_key(name: str) -> list:
     last = 0
     for m in _NUMERALS.finditer(name):
         key += [(0, name[last:m.start()])] if m.start() > last else []
-        key.append((1, _numeral(m.group())))
+        text = m.group()
+        key.append((1, int(text) if text.isdigit() else cn_numeral(text)))
         last = m.end()
     return key + ([(0, name[last:])] if last < len(name) else [])
 
 
-def _numeral(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in ("十", "百"):
-            total += (current or 1) * (10 if ch == "十" else 100)
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS_VALUE[ch] if current else _CN_DIGITS_VALUE[ch]
-    return total + current
+# ---------------------------------------------------------------- nested lookups
+
+def dig(data: Any, *keys: str) -> Any:
+    """`data[k1][k2]…`, None where a level is missing or is not a mapping (metrics read by path)."""
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline.core import vocab
 from pipeline.core.names import LedgerKind
 from pipeline.core.values import split_names
 from pipeline.core.variables import Section
-from pipeline.reading.normalise import Ledgers, Record, Source, dues_payments, dues_remittance, monthly_standards
+from pipeline.facts.dues import dues_gaps, dues_payments, dues_remittance, dues_short, monthly_standards, months_due
+from pipeline.facts.membership import full_members, membership, memberships, roster, year_end_members, year_members
+from pipeline.reading.records import Ledgers, Record, Source
 
 ACTIVITY_NAMES = [*vocab.ACTIVITY_TYPES, vocab.OTHER_ACTIVITY]
 SPEAKER_NAMES = [*vocab.SPEAKER_CATEGORIES, vocab.UNSPECIFIED_SPEAKER]
@@ -100,88 +101,6 @@ def _branch(ledgers: Ledgers, prov: Provenance) -> dict:
         if column in ledgers.info_src:
             prov.add(f"支部.{key}", [ledgers.info_src[column]])
     return out
-
-
-def roster(ledgers: Ledgers) -> list[Record]:
-    """Every roster row of a member (also those who left during the year)."""
-    return ledgers.of(LedgerKind.ROSTER)
-
-
-@dataclass(frozen=True)
-class Membership:
-    """A roster member's months in the branch during the report year.
-
-    `months`: the months of membership (转入 month to 转出/减少 month, both included);
-    `dues`: the months dues are owed here (转入 month excluded: that month's dues are settled
-    at the old branch; after a 去世, 停止党籍 or 出党 the month of the change is not owed either);
-    `at_year_end`: still a member in December.
-    """
-
-    months: range
-    dues: range
-    at_year_end: bool
-    joined: bool  # came in during the year (转入, or admitted: 入党时间 in the year)
-    left: bool  # left during the year (转出, 去世, 停止党籍, 出党)
-
-
-def membership(member: Record, year: int) -> Membership:
-    status = member["状态"] or vocab.NORMAL_STATUS
-    first = dues_first = 1
-    last = dues_last = 12
-    joined = left = False
-    admitted = member["入党时间"]
-    if admitted and admitted[0] >= year:
-        first = dues_first = admitted[1] if admitted[0] == year else 13
-        joined = admitted[0] == year
-    moved_in = member["转入时间"]
-    if moved_in and moved_in[0] >= year:
-        if moved_in[0] == year:
-            first, dues_first, joined = max(first, moved_in[1]), max(dues_first, moved_in[1] + 1), True
-        else:
-            first = dues_first = 13
-    elif status == vocab.JOINING_STATUS and moved_in is None:
-        dues_first = 13  # 转入 without a month: a member at year end, dues not judged
-    moved_out = member["转出时间"]
-    if status not in (vocab.NORMAL_STATUS, vocab.JOINING_STATUS) or moved_out:
-        if moved_out is None:  # a change without a month: no month can be judged
-            last = dues_last = 0
-            left = True
-        elif moved_out[0] < year:
-            last = dues_last = 0
-        elif moved_out[0] == year:
-            last, left = moved_out[1], True
-            dues_last = last if status in ("转出", vocab.NORMAL_STATUS, vocab.JOINING_STATUS) else last - 1
-    return Membership(range(first, last + 1), range(dues_first, dues_last + 1), last == 12 and first <= 12,
-                      joined, left)
-
-
-def memberships(ledgers: Ledgers) -> dict[str, Membership]:
-    """Each roster name's membership (the first row of a name that appears twice)."""
-    out: dict[str, Membership] = {}
-    for member in roster(ledgers):
-        out.setdefault(member["姓名"], membership(member, ledgers.year))
-    return out
-
-
-def year_end_members(ledgers: Ledgers) -> list[Record]:
-    """Roster members still in the branch at the end of the year (党员.总数 counts these)."""
-    return [m for m in roster(ledgers) if membership(m, ledgers.year).at_year_end]
-
-
-def year_members(ledgers: Ledgers) -> list[Record]:
-    """Roster members who belonged to the branch for some part of the year (also those who
-    left, even without a month): the people whose study notes the year's figures hold."""
-    out = []
-    for member in roster(ledgers):
-        span = membership(member, ledgers.year)
-        if span.months or span.left or span.at_year_end:
-            out.append(member)
-    return out
-
-
-def full_members(ledgers: Ledgers) -> list[Record]:
-    """Year-end members who are 正式党员 (a blank 人员类别 counts as 正式)."""
-    return [m for m in year_end_members(ledgers) if m["人员类别"] in (None, "正式党员")]
 
 
 def _members(ledgers: Ledgers, prov: Provenance) -> dict:
@@ -340,111 +259,6 @@ def _round_half_up(value: float, digits: int = 0) -> float:
     """Round as people do (2.5 -> 3), not banker's rounding."""
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def months_due(ledgers: Ledgers) -> dict[str, list[int]]:
-    """For each member with a standard, the months dues are owed for: the months of membership
-    (see Membership.dues; the whole year for a name not on the roster) whose standard is > 0."""
-    spans = memberships(ledgers)
-    out = {}
-    for name, standards in monthly_standards(ledgers).items():
-        span = spans[name].dues if name in spans else range(1, 13)
-        months = [m for m in span if (standards[m][0] or 0) > 0]
-        if months or any((s or 0) > 0 for s, _ in standards.values()):
-            out[name] = months
-    return out
-
-
-@dataclass(frozen=True)
-class MonthDue:
-    """One owed month of one member after every payment of the year is laid against it.
-
-    `paid`: the amount that went to this month by year end; `settled`: the month of the year in
-    which it was paid in full (before the month itself for a 预交, after it for a 补交), None
-    when it never was.
-    """
-
-    month: int
-    standard: float
-    paid: float
-    settled: int | None
-
-    @property
-    def unpaid(self) -> bool:
-        return self.paid < _CENT
-
-    @property
-    def short(self) -> bool:
-        return not self.unpaid and self.settled is None
-
-
-_CENT = 0.005
-
-
-def dues_by_month(ledgers: Ledgers, by_quarter: bool | None = None) -> dict[str, list[MonthDue]]:
-    """Each member's owed months with what was paid for them.
-
-    Payments are laid out month by month: what is paid in a month goes to that month first (by
-    quarter: to the quarter's months so far), then to the oldest months still owed (补交), and
-    what is left over carries forward to the months after (预交, or a quarter paid at its start).
-    A payment typed against the month it is for (逐笔 所属月份) is simply that month's payment.
-    `by_quarter` None: as the branch's 基本信息 党费缴纳方式 says (else by month).
-    """
-    if by_quarter is None:
-        by_quarter = "季" in str(ledgers.info.get("党费缴纳方式") or "")
-    paid_in: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for name, month, amount, _ in dues_payments(ledgers):
-        paid_in[name][month] += amount
-    standards = monthly_standards(ledgers)
-    out: dict[str, list[MonthDue]] = {}
-    for name, months in months_due(ledgers).items():
-        remaining = {m: float(standards[name][m][0]) for m in months}
-        settled: dict[int, int] = {}
-        credit = 0.0
-        for m in range(1, 13):
-            money = credit + paid_in[name].get(m, 0.0)
-            current = range((m - 1) // 3 * 3 + 1, m + 1) if by_quarter else (m,)
-            order = [c for c in current if c in remaining] + [a for a in sorted(remaining) if a < current[0]]
-            for owed in order:
-                if money < _CENT:
-                    break
-                if remaining[owed] < _CENT:
-                    continue
-                take = min(money, remaining[owed])
-                remaining[owed] -= take
-                money -= take
-                if remaining[owed] < _CENT:
-                    settled[owed] = m
-            credit = max(money, 0.0)
-        out[name] = [MonthDue(m, standards[name][m][0], round(standards[name][m][0] - remaining[m], 2),
-                              settled.get(m)) for m in months]
-    return out
-
-
-def dues_gaps(ledgers: Ledgers, by_quarter: bool | None = None) -> dict[str, tuple[list[int], Source]]:
-    """Members with a standard > 0 and the owed months nothing went to by year end (a later
-    补交 or an earlier 预交 counts for the months it covers)."""
-    standards = monthly_standards(ledgers)
-    gaps = {}
-    for name, dues in dues_by_month(ledgers, by_quarter).items():
-        missed = [d.month for d in dues if d.unpaid]
-        if missed:
-            gaps[name] = (missed, standards[name][missed[0]][1])
-    return gaps
-
-
-def dues_short(ledgers: Ledgers, by_quarter: bool | None = None
-               ) -> dict[str, tuple[list[tuple[int, float, float]], Source]]:
-    """Members who paid something but less than the standard for a month they owe, after every
-    payment of the year is laid out (dues_by_month): name -> ([(month, standard, paid)], the first
-    such month's standard row). Months nothing went to are gaps (dues_gaps)."""
-    standards = monthly_standards(ledgers)
-    short = {}
-    for name, dues in dues_by_month(ledgers, by_quarter).items():
-        under = [(d.month, d.standard, d.paid) for d in dues if d.short]
-        if under:
-            short[name] = (under, standards[name][under[0][0]][1])
-    return short
 
 
 def _dues(ledgers: Ledgers, prov: Provenance, by_quarter: bool | None = None) -> dict:

@@ -9,7 +9,7 @@ import datetime as dt
 
 from pipeline.core import vocab
 from pipeline.core.names import IssueCode, LedgerKind
-from pipeline.reading.normalise import Ledgers
+from pipeline.reading.records import Ledgers
 
 KIND = LedgerKind.RECTIFY
 STATES = tuple(vocab.RECTIFY_STATUS)  # 已完成, 推进中, 未完成

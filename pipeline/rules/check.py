@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pipeline.core.names import LedgerKind, RuleId
-from pipeline.facts.aggregate import full_members, months_due, roster
-from pipeline.reading.normalise import Ledgers
+from pipeline.facts.dues import months_due
+from pipeline.facts.membership import full_members, roster
+from pipeline.reading.records import Ledgers
 from pipeline.rules import dues, meetings, members, talks
 from pipeline.rules.rule import Finding, Period, Rule, RuleSettings
 from pipeline.rules.table import RULES, Settings, settings_of

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.facts.aggregate import MonthDue, dues_by_month, roster
-from pipeline.reading.normalise import Ledgers, Source, dues_payments, monthly_standards
+from pipeline.facts.dues import MonthDue, dues_by_month, dues_payments, monthly_standards
+from pipeline.facts.membership import roster
+from pipeline.reading.records import Ledgers, Source
 from pipeline.rules.periods import join, runs
 from pipeline.rules.rule import CHARTER, CONSTITUTION, Finding, Found, Rule, RuleSettings, needed
 

@@ -10,8 +10,9 @@ from dataclasses import replace
 from pipeline.core import vocab
 from pipeline.core.names import LedgerKind
 from pipeline.core.values import norm_key, split_names
-from pipeline.facts.aggregate import check_occasions, secretary, year_end_members
-from pipeline.reading.normalise import Ledgers
+from pipeline.facts.aggregate import check_occasions, secretary
+from pipeline.facts.membership import year_end_members
+from pipeline.reading.records import Ledgers
 from pipeline.rules.periods import by_period, join, shortfall
 from pipeline.rules.rule import LOCAL, REGULATIONS, Finding, Found, Rule, RuleSettings, needed
 from pipeline.rules.talks import by_secretary

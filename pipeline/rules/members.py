@@ -12,8 +12,8 @@ from dataclasses import replace
 from pipeline.core import vocab
 from pipeline.core.names import LedgerKind
 from pipeline.core.values import norm_key
-from pipeline.facts.aggregate import memberships, roster, year_end_members
-from pipeline.reading.normalise import Ledgers, Record
+from pipeline.facts.membership import memberships, roster, year_end_members
+from pipeline.reading.records import Ledgers, Record
 from pipeline.rules.periods import runs
 from pipeline.rules.rule import Finding, Found, Rule, RuleSettings, needed
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.core.names import Name, RuleId
 
 if TYPE_CHECKING:
-    from pipeline.reading.normalise import Ledgers
+    from pipeline.reading.records import Ledgers
 
 REGULATIONS = "《中国共产党支部工作条例（试行）》"
 DUES_REGULATIONS = "《关于中国共产党党费收缴、使用和管理的规定》"

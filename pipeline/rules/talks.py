@@ -10,8 +10,9 @@ from collections import Counter
 from pipeline.core import vocab
 from pipeline.core.names import LedgerKind
 from pipeline.core.values import norm_key, split_names
-from pipeline.facts.aggregate import secretary, talk_records, year_end_members
-from pipeline.reading.normalise import Ledgers, Record
+from pipeline.facts.aggregate import secretary, talk_records
+from pipeline.facts.membership import year_end_members
+from pipeline.reading.records import Ledgers, Record
 from pipeline.rules.periods import join
 from pipeline.rules.rule import Finding, Found, Rule, RuleSettings, needed
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from pipeline.core.cnfmt import FILTERS
 from pipeline.core.names import RuleId
-from pipeline.core.values import parse_quarter
+from pipeline.core.values import dig, parse_quarter
 from pipeline.core.variables import DERIVED_NAMES, check_derived
 from pipeline.writing.wording import (
     ACTIVITY_RULES,
@@ -21,7 +21,6 @@ from pipeline.writing.wording import (
     appendix_note,
     assistance_sentence,
     causes_sentence,
-    dig,
     draft_mark,
     figure,
     findings_of,

@@ -100,7 +100,7 @@ ACCOUNT_COLUMNS = ("文件", "工作表", "台账", "读取", "计入", "重复"
 
 def account_row(account) -> list:
     """One ledger sheet's row of the accounting table (normalise.Account)."""
-    from pipeline.reading.normalise import OUTCOMES
+    from pipeline.reading.records import OUTCOMES
 
     return [account.file, account.sheet, account.kind, account.read, *(account.counts[o] for o in OUTCOMES),
             account.skipped]

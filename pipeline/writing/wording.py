@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.core import vocab
 from pipeline.core.cnfmt import FILTERS
 from pipeline.core.names import RuleId
+from pipeline.core.values import dig
 from pipeline.rules.rule import LOCAL
 
 _num = FILTERS["数字"]
@@ -37,15 +38,6 @@ def figure(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return 0
     return value
-
-
-def dig(data: Any, *keys: str) -> Any:
-    """Nested .get that tolerates missing levels and non-dict values."""
-    for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
 
 
 def _times(n: Any) -> str:

@@ -11,9 +11,9 @@ from pipeline.analysis.analyse import analyse
 from pipeline.core import vocab
 from pipeline.core.errors import UsageError
 from pipeline.core.names import LedgerKind
-from pipeline.facts.aggregate import year_end_members
+from pipeline.facts.membership import year_end_members
 from pipeline.facts.rectify import KIND
-from pipeline.reading.normalise import Ledgers
+from pipeline.reading.records import Ledgers
 from pipeline.years.previous import load
 
 
