@@ -15,6 +15,7 @@ from pipeline import api
 from pipeline.core.errors import PipelineError
 from pipeline.core.names import BlankStatus, LedgerKind
 from pipeline.core.outputs import VALIDATION_XLSX
+from pipeline.core.values import printable
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
@@ -201,7 +202,7 @@ def _finish(runs: list[api.BranchRun], outputs: Path | None, *, report: bool, ke
     """Print every problem, a one-line summary per branch, where outputs are, what to do next."""
     failed = False
     for run in runs:
-        label = f"【{run.name}】" if run.name else ""
+        label = f"【{printable(run.name)}】" if run.name else ""
         for line in run.detail_lines(accounts=not report):
             click.echo(label + line)
         counts = run.log.counts()
@@ -273,7 +274,7 @@ class _Console:
             click.echo("\r" + " " * width + "\r", nl=False)
 
     def branch(self, outcome: api.Outcome) -> None:
-        label = f"【{outcome.name}】"
+        label = f"【{printable(outcome.name)}】"
         lines = [label + line for line in outcome.detail]
         if not self.tty:
             lines.append(label + branch_line(outcome, self.report))
@@ -329,7 +330,7 @@ def _finish_batch(batch: api.Batch, outputs: Path | None, *, report: bool, input
             what = (f"未能处理（{outcome.row.reason}）" if outcome.failed
                     else f"{outcome.row.errors} 个错误")
             where = outcome.validation_report()
-            click.echo(f"  {outcome.name}：{what}" + (f"，校验报告在 {where}" if where else ""))
+            click.echo(f"  {printable(outcome.name)}：{what}" + (f"，校验报告在 {printable(str(where))}" if where else ""))
     for notice in batch.summary_notices:
         click.echo(notice)
     if batch.summary:

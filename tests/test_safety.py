@@ -319,3 +319,59 @@ def test_an_interrupt_exits_as_the_shell_expects_with_nothing_half_written(tmp_p
     assert said in result.stderr and "Traceback" not in result.stderr
     left = sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
     assert left == []  # the staged files were all discarded: nothing new, nothing half-written
+
+
+# ---------------------------------------------------------------- links and odd names
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_link_that_leaves_the_input_folder_is_not_followed(tmp_path):
+    import shutil
+
+    inputs = tmp_path / "in"
+    shutil.copytree(ROOT / "inputs", inputs)
+    secret = branch(tmp_path / "elsewhere", [["2023-05-06", "支委会", "身份证号110101199003077777"]])
+    (inputs / "链接.xlsx").symlink_to(secret / "台账.xlsx")
+    (inputs / "里面的链接.xlsx").symlink_to(inputs / "学习笔记检查.xlsx")  # stays inside: still read
+    result = invoke("check", "--inputs", str(inputs), "--outputs", str(tmp_path / "out"))
+    assert "[警告] 链接.xlsx：是指向输入文件夹以外的链接（快捷方式），没有读取。请把台账文件本身复制到输入文件夹中。" \
+        in result.output.splitlines()
+    workbook = (tmp_path / "out" / "校验报告.xlsx").read_bytes()
+    assert "110101199003077777".encode() not in workbook
+    with zipfile.ZipFile(io.BytesIO(workbook)) as z:
+        assert not any("110101199003077777".encode() in z.read(n) for n in z.namelist())
+    assert "里面的链接.xlsx：是指向" not in result.output
+
+
+def test_a_branch_folder_linked_from_elsewhere_is_named_and_skipped(tmp_path):
+    inputs = tmp_path / "in"
+    branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
+    outside = branch(tmp_path / "别处" / "第二党支部", [["2023-05-06", "支委会", "学习"]])
+    (inputs / "第二党支部").symlink_to(outside, target_is_directory=True)
+    result = invoke("check", "--inputs", str(inputs))
+    assert "注意：第二党支部 是指向输入文件夹以外的链接，没有读取；请把该支部的台账复制进来。" in result.output
+    assert "共 1 个支部" in result.output
+
+
+def test_the_tool_s_own_workbooks_in_the_inputs_are_skipped(tmp_path):
+    import shutil
+
+    inputs = tmp_path / "in"
+    shutil.copytree(ROOT / "inputs", inputs)
+    invoke("check", "--inputs", str(inputs), "--outputs", str(tmp_path / "out"))
+    shutil.copy(tmp_path / "out" / "校验报告.xlsx", inputs / "校验报告.xlsx")
+    result = invoke("check", "--inputs", str(inputs))
+    assert result.exit_code == 0, result.output
+    assert "校验报告.xlsx：是本程序生成的文件（校验报告、差异报告或汇总），不是台账，没有读取" in result.output
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_console_line(tmp_path):
+    inputs = tmp_path / "in"
+    branch(inputs, [["2023-05-06", "支委会", "学习"]])
+    (inputs / "a\n[错误] 伪造.docx").write_bytes(b"not a spreadsheet")
+    result = invoke("check", "--inputs", str(inputs), "--outputs", str(tmp_path / "out"))
+    assert not any(line.startswith("[错误] 伪造") for line in result.output.splitlines())
+    assert "a\\n[错误] 伪造.docx：不是表格文件" in result.output
+    table = (tmp_path / "out" / "校验报告.md").read_text("utf-8")
+    assert "\n[错误] 伪造" not in table

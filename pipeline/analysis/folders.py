@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.core.errors import UsageError
 from pipeline.core.outputs import check_folder
 from pipeline.core.values import natural_key
-from pipeline.reading.readers import is_spreadsheet, list_input_files
+from pipeline.reading.readers import is_spreadsheet, leaves_folder, list_input_files
 
 
 def branches(inputs: Path) -> list[tuple[str, Path]]:
@@ -18,7 +18,8 @@ def branches(inputs: Path) -> list[tuple[str, Path]]:
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹：{inputs}。请把台账文件放进该文件夹，或用 INPUTS=文件夹 指定")
     subs = [p for p in sorted(inputs.iterdir(), key=lambda p: (natural_key(p.name), p.name))
-            if p.is_dir() and not p.name.startswith(".") and any(map(is_spreadsheet, list_input_files(p)))]
+            if p.is_dir() and not p.name.startswith(".") and not leaves_folder(p)
+            and any(map(is_spreadsheet, list_input_files(p)))]
     if subs:
         loose = [p.name for p in list_input_files(inputs) if is_spreadsheet(p)]
         if loose:

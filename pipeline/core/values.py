@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -445,3 +446,16 @@ def dig(data: Any, *keys: str) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BREAKING = frozenset(("Cc", "Zl", "Zp"))  # control characters and line/paragraph separators
+
+
+def printable(name: str) -> str:
+    """A file or folder name as shown to people: control characters (a line break in a name
+    would forge a console line or break a table) written as visible escapes such as \\n."""
+    if name.isprintable():
+        return name
+    return "".join(_ESCAPES.get(ch, f"\\u{ord(ch):04x}") if unicodedata.category(ch) in _BREAKING else ch
+                   for ch in name)

@@ -28,6 +28,7 @@ from pipeline.core.errors import PipelineError, TemplateError
 from pipeline.core.outputs import all_or_nothing, write_text
 from pipeline.core.values import natural_key
 from pipeline.many.rollup import FAILED, BranchRow, Rollup, branch_row, failed_row
+from pipeline.reading.readers import leaves_folder
 from pipeline.rules import settings as settings_mod
 from pipeline.years.previous import analyse_with_previous
 
@@ -200,8 +201,10 @@ def _watch_parent() -> None:
 def _empty_folders(inputs: Path, found: list[tuple[str, Path]]) -> list[str]:
     names = {name for name, _ in found}
     empty = sorted((p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")
-                    and p.name not in names), key=natural_key)
-    return [f"注意：子文件夹 {'、'.join(empty)} 中没有台账文件，已跳过。"] if empty else []
+                    and p.name not in names and not leaves_folder(p)), key=natural_key)
+    links = sorted((p.name for p in inputs.iterdir() if p.is_dir() and leaves_folder(p)), key=natural_key)
+    return ([f"注意：子文件夹 {'、'.join(empty)} 中没有台账文件，已跳过。"] if empty else []) + (
+        [f"注意：{'、'.join(links)} 是指向输入文件夹以外的链接，没有读取；请把该支部的台账复制进来。"] if links else [])
 
 
 class _Collector:

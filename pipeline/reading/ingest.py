@@ -21,6 +21,7 @@ from pipeline.core.values import (
     norm_header,
     norm_key,
     parse_number,
+    printable,
 )
 from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file
 
@@ -68,7 +69,7 @@ def ingest(folder: Path, log: IssueLog) -> Ingested:
     files: list[str] = []
     sheets: list[Sheet] = []
     for path in list_input_files(folder):
-        display = path.name
+        display = printable(path.name)
         if is_spreadsheet(path):
             files.append(display)
         for sheet in read_file(path, display, log):

@@ -66,6 +66,22 @@ def is_system_file(name: str) -> bool:
     return lower in SYSTEM_FILES or lower.startswith(SYSTEM_PREFIXES) or lower.endswith(SYSTEM_SUFFIXES)
 
 
+# Workbooks this tool writes: put back into an input folder they are not ledgers.
+OWN_OUTPUTS = ("校验报告", "差异报告", "各支部汇总")
+
+
+def leaves_folder(path: Path) -> bool:
+    """A link (or shortcut target) that points outside the folder holding it: not followed, so
+    a linked file elsewhere on the machine is never read into the reports."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return True
+    return path.parent.resolve() not in target.parents
+
+
 def is_spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES
 
@@ -80,6 +96,14 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     """Read every worksheet of one file; unreadable spreadsheets are logged as errors, other
     documents (.docx, .pdf, pictures) as warnings."""
     suffix = path.suffix.lower()
+    if leaves_folder(path):
+        log.warning(display, "是指向输入文件夹以外的链接（快捷方式），没有读取",
+                    "请把台账文件本身复制到输入文件夹中", code=IssueCode.UNSUPPORTED_FILE)
+        return []
+    if suffix == ".xlsx" and path.name.startswith(OWN_OUTPUTS):
+        log.info(display, "是本程序生成的文件（校验报告、差异报告或汇总），不是台账，没有读取",
+                 "可以把它移出输入文件夹", code=IssueCode.UNSUPPORTED_FILE)
+        return []
     if not is_spreadsheet(path):
         log.warning(display, "不是表格文件，已跳过（程序只读取 .xlsx、.xls、.et、.ods、.csv 表格）",
                     "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹",
