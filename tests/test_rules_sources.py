@@ -152,13 +152,23 @@ def test_invalid_pay_by(tmp_path):
         settings.load(path)
 
 
-def test_unreadable_pay_by_in_basic_info_is_a_warning_and_the_file_setting_stays(tmp_path):
+def test_unreadable_pay_by_in_basic_info_is_an_error_and_the_file_setting_stays(tmp_path):
     folder = write_ledgers(tmp_path / "in", **{**compliant(), "info": {"党费缴纳方式": "每年"}})
     run = api.analyse(folder, "", None, settings.load(None))
     assert run.metrics["检查规则"]["党费"]["缴纳方式"] == "按月"
     assert [i.message() for i in run.log.items if i.column == "党费缴纳方式"] == [
-        "[警告] 台账.xlsx，工作表「基本信息」，第4行，「党费缴纳方式」列：值「每年」“党费缴纳方式”应为“按月”或“按季度”，"
-        "已按规则设置文件处理。请改为“按月”或“按季度”。"]
+        "[错误] 台账.xlsx，工作表「基本信息」，第4行，「党费缴纳方式」列：值「每年」“党费缴纳方式”的值无效："
+        "“每年” 不对：党费缴纳方式应为“按月”、“按季度”之一，本支部仍按规则设置文件处理。请在基本信息中改正“党费缴纳方式”。"]
+
+
+def test_a_branch_setting_out_of_range_is_an_error_naming_the_cell(tmp_path):
+    folder = write_ledgers(tmp_path / "in", **{**compliant(), "info": {"党课每季度次数": -5}})
+    run = api.analyse(folder, "", None, settings.load(None))
+    assert run.metrics["检查规则"]["党课"]["最少次数"] == 1  # the file's setting stays
+    assert [i.message() for i in run.log.items if i.column == "党课每季度次数"] == [
+        "[错误] 台账.xlsx，工作表「基本信息」，第4行，「党课每季度次数」列：值「-5」“党课每季度次数”的值无效："
+        "“-5” 不对：每个周期（月、季度或年）最少开展的次数，应为不小于0的整数，本支部仍按规则设置文件处理。"
+        "请在基本信息中改正“党课每季度次数”。"]
 
 
 # ---------------------------------------------------------------- 谈心谈话

@@ -338,9 +338,9 @@ def test_a_link_that_leaves_the_input_folder_is_not_followed(tmp_path):
     assert "[警告] 链接.xlsx：是指向输入文件夹以外的链接（快捷方式），没有读取。请把台账文件本身复制到输入文件夹中。" \
         in result.output.splitlines()
     workbook = (tmp_path / "out" / "校验报告.xlsx").read_bytes()
-    assert "110101199003077777".encode() not in workbook
+    assert b"110101199003077777" not in workbook
     with zipfile.ZipFile(io.BytesIO(workbook)) as z:
-        assert not any("110101199003077777".encode() in z.read(n) for n in z.namelist())
+        assert not any(b"110101199003077777" in z.read(n) for n in z.namelist())
     assert "里面的链接.xlsx：是指向" not in result.output
 
 
@@ -375,3 +375,29 @@ def test_a_line_break_in_a_file_name_cannot_forge_a_console_line(tmp_path):
     assert "a\\n[错误] 伪造.docx：不是表格文件" in result.output
     table = (tmp_path / "out" / "校验报告.md").read_text("utf-8")
     assert "\n[错误] 伪造" not in table
+
+
+# ---------------------------------------------------------------- last year's metrics.json
+
+def last_year_with(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "上年输出"
+    folder.mkdir()
+    (folder / "metrics.json").write_text(text, "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("text, said", [
+    ('{"年度": 2021, "支部": {}, "党课": {"总数": NaN}}', "含有非数字的值 NaN"),
+    ('{"年度": 2021, "支部": {}, "党费": {"实缴总额": Infinity}}', "含有非数字的值 Infinity"),
+    ('{"年度": 2021, "x": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套"),
+    ('{"年度": 2021, "x": ' + "[" * 20 + "]" * 20 + "}", "嵌套超过 12 层"),
+    ('[1, 2, 3]', "不是本程序生成的 metrics.json"),
+    ('{"年度": "2021"}', "不是本程序生成的 metrics.json"),
+])
+def test_last_year_s_metrics_are_checked_before_use(tmp_path, text, said):
+    previous = last_year_with(tmp_path, text)
+    result = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(tmp_path / "out"),
+                    "--previous", str(previous))
+    assert result.exit_code == 2, result.output
+    assert f"{previous / 'metrics.json'}" in result.output and said in result.output
+    assert "nan" not in result.output.lower().replace("含有非数字的值 nan", "")

@@ -67,7 +67,8 @@ BRANCH_ITEMS: dict[str, tuple[RuleId, str]] = {
 def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
     """The settings for one branch: its 基本信息 items (BRANCH_ITEMS) over the project file's.
 
-    A value that cannot be read is a warning naming the cell, and the file's setting stays.
+    Each value is checked as pipeline.toml's are (check_value); a wrong one is an error naming
+    the cell, and the file's setting stays.
     """
     rules = dict(config.rules)
     local: dict = {}
@@ -77,14 +78,15 @@ def for_branch(config: Settings, info: dict, info_src: dict, log) -> Settings:
         value, src = info[item], info_src.get(item)
         if key == "pay_by":
             text = str(value)
-            value = "按季度" if "季" in text else "按月" if "月" in text else None
-            if value is None:
-                log.warning(src.file if src else "（基本信息）", f"“{item}”应为“按月”或“按季度”，已按规则设置文件处理",
-                            "请改为“按月”或“按季度”", sheet=src.sheet if src else None, row=src.row if src else None,
-                            column=item, value=text, code=IssueCode.BAD_VALUE)
-                continue
+            value = "按季度" if "季" in text else "按月" if "月" in text else text
         if key == "secretary_all" and not isinstance(value, bool):
             continue  # read_info has said what is wrong with the cell
+        value, problem = check_value(key, value)
+        if problem:
+            log.error(src.file if src else "（基本信息）", f"“{item}”的值无效：{problem}，本支部仍按规则设置文件处理",
+                      f"请在基本信息中改正“{item}”", sheet=src.sheet if src else None, row=src.row if src else None,
+                      column=item, value=str(info[item]), code=IssueCode.BAD_VALUE)
+            continue
         rules[rule_id] = replace(rules[rule_id], **{key: value})
         local.setdefault(rule_id, {})[key] = (value, src)
     return replace(config, rules=rules, local=local)
@@ -163,19 +165,36 @@ def _value(path: Path, rule: Rule, key: str, value):
             raise ConfigError(f"{where} 中的“{{{unknown[0]}}}”不是可用的占位符：只能用 {{deadline_day}}"
                               "（主题党日截止日），其余文字照写")
         return value.strip()
+    value, problem = check_value(key, value, in_file=True)
+    if problem:
+        raise ConfigError(f"{where} 的值无效：{problem}")
+    return value
+
+
+def check_value(key: str, value, in_file: bool = False):
+    """(the value, None) when `value` is allowed for setting `key`, else (None, what is wrong in
+    Chinese): the one check every setting passes, from pipeline.toml (`in_file`: said in TOML's
+    terms) or from a 基本信息 cell (said in a spreadsheet's)."""
+    shown = repr(value) if in_file else f"“{value}”"
     if key in SWITCHES:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where} 的值 {value!r} 无效：{key} 表示{SWITCHES[key]}，应为 true 或 false，不加引号")
-        return value
+            if in_file:
+                return None, f"{shown} 不对：{key} 表示{SWITCHES[key]}，应为 true 或 false，不加引号"
+            return None, f"{shown} 不对：{SWITCHES[key]}，应为“是”或“否”"
+        return value, None
     if key in CHOICES:
         allowed_values, meaning = CHOICES[key]
         if value not in allowed_values:
-            raise ConfigError(f"{where} 的值 {value!r} 无效：{key} 表示{meaning}，应为"
-                              f"{'、'.join(f'“{v}”' for v in allowed_values)}之一（加英文双引号）")
-        return value
+            listed = "、".join(f"“{v}”" for v in allowed_values)
+            if in_file:
+                return None, f"{shown} 不对：{key} 表示{meaning}，应为{listed}之一（加英文双引号）"
+            return None, f"{shown} 不对：{meaning}应为{listed}之一"
+        return value, None
     low, high, meaning = NUMBERS[key]
     span = f"{low}至{high}" if high is not None else f"不小于{low}"
     whole = isinstance(value, int) and not isinstance(value, bool)
     if not whole or value < low or (high is not None and value > high):
-        raise ConfigError(f"{where} 的值 {value!r} 无效：{key} 表示{meaning}，应为{span}的整数，不加引号")
-    return value
+        if in_file:
+            return None, f"{shown} 不对：{key} 表示{meaning}，应为{span}的整数，不加引号"
+        return None, f"{shown} 不对：{meaning}，应为{span}的整数"
+    return value, None

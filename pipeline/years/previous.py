@@ -8,6 +8,7 @@ DIR is last year's outputs folder (its metrics.json is read) or last year's ledg
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,13 +59,7 @@ def load(folder: Path, year: int, config, branch: str = "") -> tuple[dict, str, 
         folder = folder / branch  # multi-branch: each branch's own sub-folder
     metrics_path = folder / "metrics.json"
     if metrics_path.is_file():
-        try:
-            metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise UsageError(f"无法读取上年度的 {metrics_path}（{exc}）。请重新生成上年度报告，"
-                             "或改用上年度的台账文件夹") from None
-        if not isinstance(metrics, dict):
-            raise UsageError(f"{metrics_path} 不是本程序生成的 metrics.json")
+        metrics = _last_metrics(metrics_path)
         if metrics.get("年度") != year - 1:
             raise UsageError(f"上年度输出 {metrics_path} 是{metrics.get('年度')}年度的，本次报告是{year}年度，"
                              f"应使用{year - 1}年度的输出文件夹")
@@ -89,6 +84,48 @@ def load(folder: Path, year: int, config, branch: str = "") -> tuple[dict, str, 
         return metrics, f"{folder}（按{year - 1}年度统计）", _known(provenance.as_dict())
     raise UsageError(f"上年度文件夹 {folder} 中既没有 metrics.json，也没有台账文件。PREVIOUS 应为上年度的输出文件夹"
                      "或台账文件夹")
+
+
+MAX_DEPTH = 12  # metrics.json nests 4 deep; anything far deeper was not written by this tool
+MAX_SIZE = 50 * 1024 * 1024
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"含有非数字的值 {name}")
+
+
+def _last_metrics(path: Path) -> dict:
+    """Last year's metrics.json, read as untrusted input: bounded in size and depth, numbers
+    finite, the shape this tool writes (a mapping with its 年度) — else a UsageError naming it."""
+    redo = "请重新生成上年度报告，或改用上年度的台账文件夹"
+    try:
+        if path.stat().st_size > MAX_SIZE:
+            raise ValueError(f"文件过大（超过 {MAX_SIZE // (1024 * 1024)} MB）")
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+        _check_tree(data)
+    except RecursionError:
+        raise UsageError(f"无法读取上年度的 {path}（嵌套过深，不是本程序生成的）。{redo}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"无法读取上年度的 {path}（{exc}）。{redo}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("年度"), int) or isinstance(data.get("年度"), bool) \
+            or not isinstance(data.get("支部", {}), dict):
+        raise UsageError(f"{path} 不是本程序生成的 metrics.json（缺少“年度”或格式不对）。{redo}")
+    return data
+
+
+def _check_tree(data: Any) -> None:
+    """Every number finite and nesting within MAX_DEPTH (walked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"嵌套超过 {MAX_DEPTH} 层，不是本程序生成的")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("含有非有限的数字")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def _figure(value: Any) -> bool:
