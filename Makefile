@@ -16,9 +16,17 @@ ARGS    ?=
 
 PREVIOUS ?=
 
-COMMON := --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(filter-out 0 no false,$(PDF)),--pdf) \
-          $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS)
-RUN    := $(if $(JOBS),--jobs $(JOBS))
+# Values reach the program through the environment, never pasted into the shell line: a folder
+# named `x"; rm -rf ~; "` stays a folder name ("$$INPUTS" is expanded, never parsed as code).
+# ARGS is split into words (several options) but not evaluated either.
+# $(value …) keeps make from expanding them either (a `$(shell …)` in a name stays text).
+INPUTS_ORIGIN := $(origin INPUTS)
+PASSED := INPUTS OUTPUTS YEAR TEMPLATE PREVIOUS JOBS ARGS OLD NEW
+$(foreach v,$(PASSED),$(eval override $(v) := $$(value $(v))))
+export $(PASSED)
+COMMON := --inputs "$$INPUTS" $${YEAR:+--year "$$YEAR"} $(if $(filter-out 0 no false,$(PDF)),--pdf) \
+          $${PREVIOUS:+--previous "$$PREVIOUS"} $$ARGS
+RUN    := $${JOBS:+--jobs "$$JOBS"}
 
 
 # The program's exit status, kept for the line that explains it: make itself would end a failed
@@ -53,27 +61,27 @@ $(DEV): $(STAMP) requirements-dev.lock
 report: _report
 	$(explain)
 _report: $(STAMP)
-	@$(PY) -m pipeline report $(COMMON) $(RUN) --outputs "$(OUTPUTS)" $(if $(TEMPLATE),--template "$(TEMPLATE)"); \
+	@$(PY) -m pipeline report $(COMMON) $(RUN) --outputs "$$OUTPUTS" $${TEMPLATE:+--template "$$TEMPLATE"}; \
 	echo $$? > $(STATUS)
 
 check: _check
 	$(explain)
 _check: $(STAMP)
-	@$(PY) -m pipeline check $(COMMON) $(RUN) --outputs "$(OUTPUTS)"; echo $$? > $(STATUS)
+	@$(PY) -m pipeline check $(COMMON) $(RUN) --outputs "$$OUTPUTS"; echo $$? > $(STATUS)
 
 # Blank ledgers go into a new folder of the user's choosing, never into the sample inputs/.
 INIT_YEAR = $(or $(YEAR),$(shell date +%Y))
 init: _init
 	$(explain)
 _init: $(STAMP)
-	$(if $(filter file,$(origin INPUTS)),$(error 请指定存放空白台账的新文件夹（inputs/ 是样例台账，不能往里写），如：make init INPUTS=台账$(INIT_YEAR) YEAR=$(INIT_YEAR)))
-	@$(PY) -m pipeline init --inputs "$(INPUTS)" $(if $(YEAR),--year $(YEAR)) $(if $(PREVIOUS),--previous "$(PREVIOUS)") $(ARGS); \
+	$(if $(filter file,$(INPUTS_ORIGIN)),$(error 请指定存放空白台账的新文件夹（inputs/ 是样例台账，不能往里写），如：make init INPUTS=台账$(INIT_YEAR) YEAR=$(INIT_YEAR)))
+	@$(PY) -m pipeline init --inputs "$$INPUTS" $${YEAR:+--year "$$YEAR"} $${PREVIOUS:+--previous "$$PREVIOUS"} $$ARGS; \
 	echo $$? > $(STATUS)
 
 # Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
 diff: $(STAMP)
 	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
-	$(PY) -m pipeline diff "$(OLD)" "$(NEW)" $(ARGS)
+	$(PY) -m pipeline diff "$$OLD" "$$NEW" $$ARGS
 
 test: $(DEV)
 	$(PY) -m pytest

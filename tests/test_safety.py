@@ -401,3 +401,22 @@ def test_last_year_s_metrics_are_checked_before_use(tmp_path, text, said):
     assert result.exit_code == 2, result.output
     assert f"{previous / 'metrics.json'}" in result.output and said in result.output
     assert "nan" not in result.output.lower().replace("含有非数字的值 nan", "")
+
+
+# ---------------------------------------------------------------- make variables
+
+@pytest.mark.parametrize("value", ['x"; touch {p}; "', "x$(touch {p})", "x`touch {p}`", "x$(shell touch {p})"])
+def test_a_make_variable_is_never_run_as_shell_code(tmp_path, value):
+    import shutil
+    import subprocess
+    import sys
+
+    venv = Path(sys.prefix)
+    if shutil.which("make") is None or not (venv / ".runtime").is_file():
+        pytest.skip("needs make and a venv made by the Makefile (as make test makes)")
+    planted = tmp_path / "pwned"
+    result = subprocess.run(["make", "-s", "report", f"VENV={venv}", f"INPUTS={value.format(p=planted)}",
+                             f"OUTPUTS={tmp_path / 'out'}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert not planted.exists()
+    assert result.returncode == 2
+    assert f"找不到输入文件夹：{value.format(p=planted)}" in result.stderr + result.stdout
