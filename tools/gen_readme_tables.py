@@ -1,10 +1,12 @@
-"""Regenerate the generated parts of README.md from the code: ledgers, template variables,
-filters, rule settings and the FAQ's real messages.
+"""Regenerate the generated parts of the user documentation (docs/*.md) from the code: ledgers,
+duplicate keys, template variables, filters, rule settings, command-line options and the FAQ's
+real messages.
 
-    python tools/gen_readme_tables.py          # rewrite README.md
-    python tools/gen_readme_tables.py --check  # exit 1 when README.md is out of step
+    python tools/gen_readme_tables.py          # rewrite the docs files whose parts are out of step
+    python tools/gen_readme_tables.py --check  # exit 1 when any part is out of step
 
-Each part sits between `<!-- 名称开始 -->` and `<!-- 名称结束 -->`; tests/test_readme.py checks them.
+Each part sits between `<!-- 名称开始 -->` and `<!-- 名称结束 -->` in the file PARTS names for it;
+tests/test_readme.py checks them (and the README that links to those files).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pipeline.core import vocab  # noqa: E402
 from pipeline.writing.blank import blank_columns, describe, file_name, ledger_kinds  # noqa: E402
 
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 
 
 def _cell(text: object) -> str:
@@ -36,12 +39,26 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 
 # ---------------------------------------------------------------- ledgers
 
+def _init_files() -> dict[str, str]:
+    """The file `make init` writes for each kind, as the docs say it: a kind after 整改台账 is
+    numbered one higher when init writes the 整改台账 too (with PREVIOUS=)."""
+    plain = {k.name: file_name(n, k) for n, k in enumerate(ledger_kinds(rectify=False), 1)}
+    full = {k.name: file_name(n, k) for n, k in enumerate(ledger_kinds(rectify=True), 1)}
+    out = {}
+    for name, path in full.items():
+        if name not in plain:
+            out[name] = f"`{path}`（只在 make init 加 PREVIOUS=上年文件夹 时生成）"
+        elif plain[name] != path:
+            out[name] = f"`{plain[name]}`（加 PREVIOUS= 时为 `{path}`）"
+        else:
+            out[name] = f"`{path}`"
+    return out
+
+
 def ledger_tables() -> list[str]:
     """What goes in each ledger: one overview row per kind, then every column."""
-    files = {k.name: file_name(n, k) for n, k in enumerate(ledger_kinds(rectify=True), 1)}
-    overview = [[k.name, (f"`{files[k.name]}`" + ("（make init PREVIOUS=上年文件夹 时生成）" if k.name == "整改台账" else ""))
-                 if k.name in files else "（不生成，可自建）", k.help,
-                 "、".join(k.required)] for k in vocab.KINDS]
+    files = _init_files()
+    overview = [[k.name, files.get(k.name, "（不生成，可自建）"), k.help, "、".join(k.required)] for k in vocab.KINDS]
     lines = _table(["台账", "`make init` 生成的文件", "填什么", "必填列"], overview)
     lines += ["", "各列的填写要求（表头也可以用“也可写作”中的名称，程序同样认得）：", ""]
     rows = []
@@ -141,6 +158,43 @@ def rules_table() -> list[str]:
         keys.append("`source`（依据）、`source_kind`（依据类别）")
         rows.append([f'`[rules."{rule.id}"]`', rule.name, "<br>".join(keys), rule.source, rule.kind])
     return _table(["节名", "检查什么", "可设置项（默认值）", "默认依据", "依据类别"], rows)
+
+
+# ---------------------------------------------------------------- command-line options
+
+# What each positional argument is (click keeps no help text for arguments).
+ARGUMENTS: dict[str, str] = {
+    "old": "旧的输出文件夹（第一稿，或上一年度的输出）",
+    "new": "新的输出文件夹",
+}
+
+
+def options_table() -> list[str]:
+    """Every command of `python -m pipeline` with every option, from the click commands."""
+    import click
+
+    from pipeline.cli import cli
+
+    rows = []
+    for name, command in cli.commands.items():
+        rows.append([f"**`{name}`**", "", (command.help or "").strip(), ""])
+        for param in command.params:
+            if isinstance(param, click.Argument):
+                if param.name not in ARGUMENTS:
+                    raise SystemExit(f"tools/gen_readme_tables.py 的 ARGUMENTS 缺少命令 {name} 的参数 {param.name}")
+                rows.append(["", f"`{(param.name or '').upper()}`", ARGUMENTS[param.name or ""], "必须写"])
+                continue
+            assert isinstance(param, click.Option)
+            if isinstance(param.show_default, str):
+                default = param.show_default
+            elif param.is_flag:
+                default = "不加"
+            elif param.show_default and param.default is not None:
+                default = f"`{param.default}`"
+            else:
+                default = "无"
+            rows.append(["", f"`{param.opts[0]}`", param.help or "", default])
+    return _table(["命令", "选项", "作用", "默认"], rows)
 
 
 # ---------------------------------------------------------------- FAQ from the real messages
@@ -243,7 +297,7 @@ FAQ: list[tuple[str, Callable[[Path], str], str]] = [
      "多半是错别字或多了空格。改成与党员名册完全一致的姓名；新党员请补入党员名册。"),
     ("工作表没有被识别",
      lambda f: _data_message({"说明": [["请按要求填写"]]}, "unknown-sheet", f),
-     "程序靠表头认台账。如果这是台账，检查表头是否包含必填列（见上面的台账说明）；如果只是说明页，可忽略。"),
+     "程序靠表头认台账。如果这是台账，检查表头是否包含必填列（见[台账说明](台账.md)）；如果只是说明页，可忽略。"),
     ("公式没有计算结果",
      lambda f: _data_message({"其他事项": [["事项", "数量", "单位"], ["购买读本", "=40+60", "本"]]},
                              "formula-no-value", f),
@@ -258,9 +312,9 @@ FAQ: list[tuple[str, Callable[[Path], str], str]] = [
      "或改正基本信息中的“年度”；每个年度的台账放在各自的文件夹里，用 `make init INPUTS=台账2024 YEAR=2024` 生成新年度的空白台账。"),
     ("Word 模板用了不存在的变量", lambda f: _error_message(_bad_template, f),
      "变量名写错了（提示中“是不是”后面是变量表中与它最接近的名称），或者是 Word 把 `{{ }}` 拆开了。"
-     "对照上面的变量表改正；不确定时，把整个标签删掉重新输入一遍。"),
+     "对照[变量表](模板.md#可以使用的变量)改正；不确定时，把整个标签删掉重新输入一遍。"),
     ("规则设置文件写错", lambda f: _error_message(_bad_config, f),
-     '中文规则名要加英文双引号：`[rules."党课"]`。true、false 和数字不加引号。'),
+     '中文规则名要加英文双引号：`[rules."党课"]`。true、false 和数字不加引号。写法见[规则设置](命令与设置.md#规则设置pipelinetoml)。'),
 ]
 
 
@@ -274,48 +328,65 @@ def faq() -> list[str]:
     return lines[:-1]
 
 
-# ---------------------------------------------------------------- README
+# ---------------------------------------------------------------- the docs files
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {
-    "台账表": ledger_tables,
-    "重复判断表": key_table,
-    "变量表": variables_table,
-    "过滤器表": filters_table,
-    "规则表": rules_table,
-    "常见问题": faq,
+# Each generated part: the file it lives in (under docs/) and how to make it.
+PARTS: dict[str, tuple[str, Callable[[], list[str]]]] = {
+    "台账表": ("台账.md", ledger_tables),
+    "重复判断表": ("台账.md", key_table),
+    "变量表": ("模板.md", variables_table),
+    "过滤器表": ("模板.md", filters_table),
+    "规则表": ("规则.md", rules_table),
+    "命令行选项表": ("命令与设置.md", options_table),
+    "常见问题": ("常见问题.md", faq),
 }
+SECTIONS: dict[str, Callable[[], list[str]]] = {name: make for name, (_, make) in PARTS.items()}
+FILES: dict[str, Path] = {name: DOCS / file for name, (file, _) in PARTS.items()}
 
 
-def render(text: str, parts: dict[str, list[str]] | None = None) -> str:
-    """README text with every generated part replaced by its current content."""
-    for name, make in SECTIONS.items():
+def render(text: str, names: list[str], parts: dict[str, list[str]] | None = None) -> str:
+    """A docs file's text with each of its generated parts (`names`) replaced by its current content."""
+    for name in names:
         start, end = f"<!-- {name}开始 -->", f"<!-- {name}结束 -->"
         head, found, rest = text.partition(start)
         _, found_end, tail = rest.partition(end)
         if not (found and found_end):
-            raise SystemExit(f"README.md 中找不到 {start} … {end}")
-        body = (parts or {}).get(name) or make()
+            raise SystemExit(f"{FILES[name].relative_to(ROOT)} 中找不到 {start} … {end}")
+        body = (parts or {}).get(name) or SECTIONS[name]()
         text = head + start + "\n" + "\n".join(body) + "\n" + end + tail
     return text
+
+
+def files() -> dict[Path, list[str]]:
+    """Each docs file with generated parts -> the names of its parts, in PARTS order."""
+    out: dict[Path, list[str]] = {}
+    for name, path in FILES.items():
+        out.setdefault(path, []).append(name)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only check, exit 1 when out of step")
     args = parser.parse_args()
-    current = README.read_text(encoding="utf-8")
-    wanted = render(current)
+    stale = []
+    for path, names in files().items():
+        current = path.read_text(encoding="utf-8")
+        wanted = render(current, names)
+        if wanted == current:
+            continue
+        stale.append(path.relative_to(ROOT))
+        if not args.check:
+            path.write_text(wanted, encoding="utf-8")
     if args.check:
-        if wanted != current:
-            print("README.md 的生成部分已过期：请运行 python tools/gen_readme_tables.py")
+        if stale:
+            print(f"{'、'.join(map(str, stale))} 的生成部分已过期：请运行 python tools/gen_readme_tables.py")
             sys.exit(1)
-        print("README.md 与代码一致。")
-        return
-    if wanted != current:
-        README.write_text(wanted, encoding="utf-8")
-        print("已更新 README.md。")
+        print("文档的生成部分与代码一致。")
+    elif stale:
+        print(f"已更新 {'、'.join(map(str, stale))}。")
     else:
-        print("README.md 无需更新。")
+        print("文档无需更新。")
 
 
 if __name__ == "__main__":
