@@ -33,8 +33,10 @@ RUN    := $${JOBS:+--jobs "$$JOBS"}
 # run with a bare "Error 1", so report/check/init run the program in a helper target and then
 # say in Chinese what the status means (make's own exit status is then 2, as for any failure).
 STATUS := $(VENV)/.last-status
+# A dry run (make -n) ran nothing: the status file is some earlier run's, so it explains nothing.
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 define explain
-$(if $(filter-out 0,$(file <$(STATUS))),$(error $(or $(EXPLAIN_$(strip $(file <$(STATUS)))),程序以退出码 $(file <$(STATUS)) 结束)),@:)
+$(if $(and $(if $(DRY_RUN),,yes),$(filter-out 0,$(file <$(STATUS)))),$(error $(or $(EXPLAIN_$(strip $(file <$(STATUS)))),程序以退出码 $(file <$(STATUS)) 结束)),@:)
 endef
 EXPLAIN_1 = make $@ 未完成（退出码 1）：台账有错误或不是报告年度的台账，见上面的提示和输出文件夹中的校验报告$(if $(filter report,$@),；没有加 ARGS=--keep-going 时不生成报告，加了则生成的是注明“仅供核对”的核对稿,)
 EXPLAIN_2 = make $@ 未完成（退出码 2）：命令、文件夹、模板或规则设置有误，什么也没有生成，见上面“错误：”或“用法错误：”一行
