@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline.analysis.analyse import BranchRun, analyse
-from pipeline.analysis.folders import branches, check_folders, found_branches
+from pipeline.analysis.folders import branches, check_folders, check_ours, found_branches
 from pipeline.branch.report import REPORT_FILES, export_pdf, report_branch, write_validation
 from pipeline.core.errors import OutputError, UsageError
 from pipeline.core.outputs import all_or_nothing, output_lock
@@ -29,12 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds t
 
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
               config_path: Path | None = None, previous: Path | None = None, *, jobs: int | None = None,
-              listener: Listener | None = None, detail: bool = False) -> list[BranchRun] | Batch:
+              listener: Listener | None = None, detail: bool = False, force: bool = False) -> list[BranchRun] | Batch:
     """Validation only; writes 校验报告 per branch when `outputs` is given.
 
     Several branches (sub-folders) are run in worker processes and give a Batch."""
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
+    if outputs is not None and not force:
+        check_ours(outputs)
     with output_lock(outputs) if outputs is not None else nullcontext():
         if found[0][0]:
             return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
@@ -50,7 +52,7 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
                keep_going: bool = False, config_path: Path | None = None, previous: Path | None = None, *,
                jobs: int | None = None, listener: Listener | None = None,
-               detail: bool = False) -> list[BranchRun] | Batch:
+               detail: bool = False, force: bool = False) -> list[BranchRun] | Batch:
     """The whole job: every branch's report, metrics, provenance and validation report.
 
     Several branches (sub-folders) are run in worker processes and give a Batch, with
@@ -64,6 +66,8 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
     render.check_template(template)  # a broken or unsafe template stops the run before any file is written
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
+    if not force:
+        check_ours(outputs)
     with output_lock(outputs):  # two runs at once on one folder could lose an edited report
         if found[0][0]:
             from pipeline.many.summary import write_summary

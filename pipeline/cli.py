@@ -44,6 +44,8 @@ _previous = click.option("--previous", type=click.Path(path_type=Path), default=
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                        help="规则设置文件（默认：当前文件夹中的 pipeline.toml，没有时用内置的默认设置）")
 _pdf = click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）")
+_force = click.option("--force", is_flag=True,
+                      help="输出文件夹里已有不是本程序生成的文件时仍然写入（同名文件会被替换，修改过的报告仍另存）")
 
 
 class _Cli(click.Group):
@@ -101,10 +103,11 @@ def cli() -> None:
 @_previous
 @_jobs
 @_verbose
-def report(inputs, outputs, year, template, keep_going, config, pdf, previous, jobs, verbose) -> None:
+@_force
+def report(inputs, outputs, year, template, keep_going, config, pdf, previous, jobs, verbose, force) -> None:
     console = _Console(report=True, verbose=verbose)
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous, jobs=jobs,
-                          listener=console, detail=verbose)
+                          listener=console, detail=verbose, force=force)
     if isinstance(runs, api.Batch):
         _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
@@ -120,11 +123,13 @@ def report(inputs, outputs, year, template, keep_going, config, pdf, previous, j
 @_previous
 @_jobs
 @_verbose
-def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
+@_force
+def check(inputs, outputs, year, config, pdf, previous, jobs, verbose, force) -> None:
     if pdf and outputs is None:
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     console = _Console(report=False, verbose=verbose)
-    runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose)
+    runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose,
+                         force=force)
     if isinstance(runs, api.Batch):
         _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,

@@ -336,7 +336,12 @@ def test_an_edit_is_kept_whatever_the_manifest_says(good, tmp_path, manifest):
         data = json.loads(record.read_text(encoding="utf-8"))
         data[name] = hashlib.sha256((out / name).read_bytes()).hexdigest()
         record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    force = []
+    if manifest == "missing":  # nothing says the folder is ours: refused until the user says so
+        refused = invoke("report", "--inputs", str(good), "--outputs", str(out))
+        assert refused.exit_code == 2 and "已有不是本程序生成的文件" in refused.output
+        force = ["--force"]
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out), *force)
     backup = out / "2023年度测试党支部书记抓党建工作述职报告（修改稿）.docx"
     assert backup.is_file() and f"已另存为 {backup.name}" in result.output
     again = invoke("report", "--inputs", str(good), "--outputs", str(out))
@@ -348,7 +353,7 @@ def test_an_unedited_report_of_other_figures_is_replaced_without_a_copy(good, tm
     invoke("report", "--inputs", str(good), "--outputs", str(out))
     (out / "生成记录.json").unlink()  # the proof is the re-rendering from metrics.json, not the record
     branch(good, [["2023-05-06", "支委会", "学习"], ["2023-06-06", "支委会", "学习"]])  # a row added
-    result = invoke("report", "--inputs", str(good), "--outputs", str(out))
+    result = invoke("report", "--inputs", str(good), "--outputs", str(out), "--force")
     assert "述职报告（修改稿）" not in result.output
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["组织生活"]["支委会"] == 2
     # No rendering can re-make a 校验报告.xlsx: without the record it is kept, in case someone wrote in it.

@@ -420,3 +420,18 @@ def test_a_make_variable_is_never_run_as_shell_code(tmp_path, value):
     assert not planted.exists()
     assert result.returncode == 2
     assert f"找不到输入文件夹：{value.format(p=planted)}" in result.stderr + result.stdout
+
+
+def test_an_unrelated_output_folder_is_refused_unless_forced(tmp_path):
+    out = tmp_path / "别的程序的文件夹"
+    out.mkdir()
+    (out / "report.md").write_text("别人的报告", "utf-8")
+    (out / "metrics.json").write_text("{}", "utf-8")
+    result = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(out))
+    assert result.exit_code == 2
+    assert f"错误：输出文件夹 {out} 中已有不是本程序生成的文件（metrics.json、report.md），为免覆盖，没有写入。" in result.output
+    assert (out / "report.md").read_text("utf-8") == "别人的报告"
+    forced = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    again = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(out))  # now it is ours
+    assert again.exit_code == 0, again.output

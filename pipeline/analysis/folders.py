@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.core.errors import UsageError
+from pipeline.core.manifest import MANIFEST
 from pipeline.core.outputs import check_folder
 from pipeline.core.values import natural_key
 from pipeline.reading.readers import is_spreadsheet, leaves_folder, list_input_files
@@ -54,3 +55,20 @@ def found_branches(inputs: Path, outputs: Path | None, year: int | None = None,
         raise UsageError(f"找不到上年度文件夹：{previous}。PREVIOUS 应为上年度的输出文件夹（其中有 metrics.json）"
                          "或台账文件夹")
     return found
+
+
+def check_ours(outputs: Path) -> None:
+    """Refuse an output folder that holds files this tool never wrote (a home folder, another
+    program's folder): same-named files there would be replaced. --force overrides."""
+    if not outputs.is_dir():
+        return
+    entries = [p for p in outputs.iterdir() if not p.name.startswith((".", "~$"))]
+    if not entries:
+        return
+    places = [outputs, *(p for p in entries if p.is_dir())]
+    if any((place / MANIFEST).is_file() for place in places):
+        return
+    shown = "、".join(sorted(p.name for p in entries)[:5]) + ("等" if len(entries) > 5 else "")
+    raise UsageError(f"输出文件夹 {outputs} 中已有不是本程序生成的文件（{shown}），为免覆盖，没有写入。"
+                     f"请换一个新的或空的输出文件夹，如 OUTPUTS=输出；确认可以写入时加 --force（如 ARGS=--force）")
+
