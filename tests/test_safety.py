@@ -435,3 +435,92 @@ def test_an_unrelated_output_folder_is_refused_unless_forced(tmp_path):
     assert forced.exit_code == 0, forced.output
     again = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(out))  # now it is ours
     assert again.exit_code == 0, again.output
+
+
+# ---------------------------------------------------------------- templates stay inside, bounded
+
+def word_template(path: Path, *texts: str) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in texts:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def with_part(path: Path, part: str, change) -> Path:
+    """Rewrite one part of a .docx (as a hand-edited or hostile template would have it)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info.filename) for info in z.infolist()}
+    parts[part] = change(parts.get(part, b""))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample_context():
+    from pipeline.writing.context import build_context
+
+    return build_context(json.loads((ROOT / "outputs" / "metrics.json").read_text("utf-8")))
+
+
+@pytest.mark.parametrize("tag, said", [
+    ("{{ 9 ** (9 ** 9) }}", "运算结果过大"),
+    ("{{ 'x' * 10 ** 9 }}", "运算结果过大"),
+    ("{{ [0] * 10 ** 8 }}", "运算结果过大"),
+    ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "无穷递归"),
+])
+def test_a_template_that_computes_without_bound_is_refused_quickly(tmp_path, sample_context, tag, said):
+    import time
+
+    from pipeline.writing.render import check_template, render_docx
+
+    path = word_template(tmp_path / "坏模板.docx", "开头", tag)
+    started = time.monotonic()
+    with pytest.raises(UsageError, match=said):
+        check_template(path)
+        render_docx(path, sample_context)
+    assert time.monotonic() - started < 20
+
+
+def test_a_template_that_loops_for_ever_is_stopped_by_the_time_limit(tmp_path, sample_context, monkeypatch):
+    from pipeline.writing import template_limits
+    from pipeline.writing.render import render_docx
+
+    monkeypatch.setattr(template_limits, "MAX_SECONDS", 1)
+    path = word_template(tmp_path / "循环.docx", "{% for a in range(99999) %}{% for b in range(99999) %}"
+                                                 "{% endfor %}{% endfor %}")
+    with pytest.raises(UsageError, match="处理超过 1 秒仍未完成"):
+        render_docx(path, sample_context)
+
+
+RELS = "word/_rels/document.xml.rels"
+
+
+@pytest.mark.parametrize("part, change, said", [
+    (RELS, lambda d: d.replace(b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/'
+                                b'officeDocument/2006/relationships/image" Target="http://127.0.0.1/x.png" '
+                                b'TargetMode="External"/></Relationships>'), "引用了外部文件或网址（image）"),
+    ("word/settings.xml", lambda d: d.replace(b"</w:settings>", b'<w:attachedTemplate r:id="rId9"/></w:settings>'),
+     "附加了外部模板"),
+    ("word/document.xml", lambda d: d.replace(b"<w:body>", b'<w:body><w:p><w:r><w:instrText> INCLUDEPICTURE '
+                                              b'"file:///etc/passwd" </w:instrText></w:r></w:p>'), "INCLUDEPICTURE"),
+    ("word/document.xml", lambda d: d.replace(b"<w:body>", b'<w:body><w:p><w:fldSimple w:instr=" INCLUDETEXT '
+                                              b'&quot;C:\\\\secret.txt&quot; "/></w:p>'), "INCLUDETEXT"),
+])
+def test_a_template_that_reaches_outside_is_refused_by_name(tmp_path, part, change, said):
+    template = with_part(word_template(tmp_path / "外部.docx", "{{ 年度 }}"), part, change)
+    result = invoke("report", "--inputs", str(ROOT / "inputs"), "--outputs", str(tmp_path / "out"),
+                    "--template", str(template))
+    assert result.exit_code == 2
+    assert "模板 外部.docx 不能使用" in result.output and said in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_shipped_template_passes_the_package_check():
+    from pipeline.writing.template_limits import check_package
+
+    check_package(ROOT / "pipeline" / "data" / "default.docx")  # raises if it does not

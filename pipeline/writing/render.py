@@ -13,6 +13,7 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import docx
 from docx.table import Table
@@ -20,18 +21,22 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.writing.layout import PIPELINE_NAME, W, finalize_docx
 from pipeline.writing.sandbox import open_template, render_template
+from pipeline.writing.template_limits import bounded, check_package
 
 
 def check_template(template_path: str | os.PathLike) -> None:
     """Raise TemplateError for a template that cannot be opened, has broken tags or unsafe ones;
     run before any ledger is read so a bad template writes nothing."""
-    open_template(template_path)
+    check_package(Path(template_path))
+    with bounded(os.path.basename(os.fspath(template_path))):
+        open_template(template_path)
 
 
 def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
     """Render template_path with context and return the .docx bytes (nothing is written)."""
-    tpl, env, name = open_template(template_path)
-    render_template(tpl, env, name, context)
+    with bounded(os.path.basename(os.fspath(template_path))):
+        tpl, env, name = open_template(template_path)
+        render_template(tpl, env, name, context)
     buf = io.BytesIO()
     tpl.save(buf)
     return finalize_docx(buf.getvalue(), core_properties(context), layout=True)

@@ -16,12 +16,13 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from pipeline.core.cnfmt import FILTERS
 from pipeline.core.errors import TemplateError
 from pipeline.core.variables import closest
+from pipeline.writing.template_limits import BoundedSandbox
 
 _HINT = "请对照 README 中的变量表修改模板"
 
@@ -60,7 +61,7 @@ def make_environment() -> Environment:
     the immutable sandbox refuses private attributes (__globals__, __class__ …), function
     internals and every method that changes a list or dict.
     """
-    env = ImmutableSandboxedEnvironment(undefined=_Missing, autoescape=True)
+    env = BoundedSandbox(undefined=_Missing, autoescape=True)
     env.filters.update(FILTERS)
     return env
 
