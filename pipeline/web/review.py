@@ -29,7 +29,8 @@ def rows(committee) -> tuple[list[dict], list[dict]]:
     branches = list(committee.branches.annotate(latest_id=Subquery(latest), sub_id=Subquery(last_sub)))
     versions = Version.objects.in_bulk([b.latest_id for b in branches if b.latest_id])
     subs = Submission.objects.select_related("version").in_bulk([b.sub_id for b in branches if b.sub_id])
-    out, rules = [], {}
+    out: list[dict] = []
+    rules: dict[str, dict] = {}
     for b in branches:
         version = versions.get(b.latest_id)
         sub = subs.get(b.sub_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import api
@@ -22,7 +23,8 @@ def run(job: str, args: tuple, seconds: int, memory: int) -> dict:
     """Run JOBS[job](*args) in a worker process: {"ok": result} or {"failure": Chinese text}."""
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server; works on Windows too
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=child, args=(send, job, args, seconds, memory), daemon=True)
+    # Not a daemon: the summary job runs the batch, which starts worker processes of its own.
+    process = ctx.Process(target=child, args=(send, job, args, seconds, memory), daemon=False)
     process.start()
     send.close()
     try:
@@ -101,7 +103,7 @@ def diff(old: Path, new: Path, outputs: Path) -> dict:
             "files": sorted(p.name for p in outputs.iterdir() if p.is_file())}
 
 
-JOBS = {"check": check, "report": report, "summary": summary, "diff": diff}
+JOBS: dict[str, Callable[..., dict]] = {"check": check, "report": report, "summary": summary, "diff": diff}
 
 # The rule-check figures the overview shows for each branch (metrics.json section, key).
 FIGURES = [("党员总数", "党员", "总数"), ("党员大会", "组织生活", "党员大会"), ("主题党日", "组织生活", "主题党日"),
