@@ -66,10 +66,13 @@ class BrowserFlow(LiveServerTestCase):
         self.browser.save_screenshot(str(SHOTS / f"{name}.png"))
 
     def wait_for(self, text: str, seconds: float = 60) -> None:
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.browser, seconds).until(lambda b: text in b.find_element(By.TAG_NAME, "body").text,
+        # the page may be replaced while it is read (a form posted, htmx reloading it)
+        ignored = (StaleElementReferenceException, NoSuchElementException)
+        WebDriverWait(self.browser, seconds, ignored_exceptions=ignored).until(lambda b: text in b.find_element(By.TAG_NAME, "body").text,
                                                    f"page never showed {text!r}")
 
     def click(self, text: str) -> None:
