@@ -100,7 +100,8 @@ def version(request, pk: int):
     submissions = list(found.submissions.select_related("returned_by"))
     others = list(found.branch.versions.exclude(pk=found.pk).filter(report_state=Version.DONE).order_by("-number"))
     return render(request, "portal/version.html", {
-        "version": found, "branch": found.branch, "summary": summary, "groups": sorted(groups.items(), key=lambda g: (order.get(g[1][0]["severity"], 3), g[0])),
+        "version": found, "branch": found.branch, "summary": summary,
+        "groups": sorted(groups.items(), key=lambda g: (order.get(g[1][0]["severity"], 3), g[0])),  # errors first
         "secretary": scope.is_secretary(request.user, found.branch),
         "reviewer": scope.is_reviewer(request.user, found.branch), "submissions": submissions,
         "submitted": any(s.state == Submission.SUBMITTED for s in submissions), "others": others,
