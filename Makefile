@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-# Two stamps: `make report` installs only the runtime lock; `make test` adds the dev lock.
+# Stamps: `make report` installs only the runtime lock; `make test` adds the dev and web locks;
+# `make serve` the web lock (the portal, docs/portal.md).
 STAMP  := $(VENV)/.runtime
 DEV    := $(VENV)/.dev
+WEB    := $(VENV)/.web
 
 INPUTS  ?= inputs
 OUTPUTS ?= outputs
@@ -13,6 +15,10 @@ TEMPLATE ?=
 PDF     ?=
 JOBS    ?=
 ARGS    ?=
+# make serve: where the portal listens and keeps its database and uploads (git-ignored).
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+DATA    ?= data
 
 PREVIOUS ?=
 
@@ -44,7 +50,7 @@ EXPLAIN_3 = make $@ 未完成（退出码 3）：程序内部错误，输入文�
 EXPLAIN_4 = make $@ 基本完成（退出码 4）：Word 报告等文件都已生成，只有要求的 PDF 没有生成，原因见上面的说明
 EXPLAIN_130 = make $@ 已中断（退出码 130），没有写出不完整的文件
 
-.PHONY: report check init diff test lint bench golden template sample wheelhouse clean _report _check _init
+.PHONY: report check init diff test test-web-pg serve lint bench golden template sample wheelhouse clean _report _check _init
 
 # --no-deps + pip check: every installed package is pinned in the lock, or the install fails.
 $(STAMP): requirements.lock
@@ -59,6 +65,11 @@ $(DEV): $(STAMP) requirements-dev.lock
 	$(PY) -m pip check
 	$(PY) -m pip download --quiet --no-deps --only-binary :all: -r requirements.lock -d $(VENV)/wheelhouse
 	touch $(DEV)
+
+$(WEB): $(STAMP) requirements-web.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-web.lock
+	$(PY) -m pip check
+	touch $(WEB)
 
 report: _report
 	$(explain)
@@ -85,8 +96,21 @@ diff: $(STAMP)
 	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
 	$(PY) -m pipeline diff "$$OLD" "$$NEW" $$ARGS
 
-test: $(DEV)
+test: $(DEV) $(WEB)
 	$(PY) -m pytest
+
+# The portal's tests once more against PostgreSQL (.ci/run starts one and sets DATABASE_URL).
+test-web-pg: $(DEV) $(WEB)
+	$(if $(DATABASE_URL),,$(error 请设置 DATABASE_URL，如 make test-web-pg DATABASE_URL=postgres://用户:密码@localhost/库名))
+	$(PY) -m pytest -p no:cacheprovider tests/web
+
+# The portal: migrate, print the address, serve with waitress (Ctrl-C stops it). HOST, PORT and
+# DATA reach the command through the environment, never as shell text.
+serve: export PORTAL_HOST := $(HOST)
+serve: export PORTAL_PORT := $(PORT)
+serve: export PORTAL_DATA := $(DATA)
+serve: $(WEB)
+	$(PY) -m pipeline web serve --host "$$PORTAL_HOST" --port "$$PORTAL_PORT" --data "$$PORTAL_DATA"
 
 # ruff and mypy with the settings in pyproject.toml (.ci/run runs this before make test).
 lint: $(DEV)

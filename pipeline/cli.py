@@ -383,3 +383,18 @@ def main(argv: list[str] | None = None) -> None:
     installed = Path(sys.argv[0]).stem == COMMAND
     signal.signal(signal.SIGTERM, _on_sigterm)
     cli.main(args=argv, prog_name=COMMAND if installed else None)
+
+
+# The branch portal (pipeline/web, docs/portal.md): its own commands, parsed there; Django is
+# imported only when this command runs (requirements-web.lock).
+@cli.command(name="web", help="党建述职门户：serve、adduser、import 等（见 docs/portal.md）。",
+             context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def web(args) -> None:
+    try:
+        from pipeline.web.__main__ import main as web_main
+    except ImportError as exc:  # pragma: no cover - without the web lock installed
+        from pipeline.core.errors import UsageError
+
+        raise UsageError(f"门户需要的软件包没有安装（{exc.name}）：请用 make serve 启动") from None
+    sys.exit(web_main(list(args)))
