@@ -166,6 +166,7 @@ def rules_table() -> list[str]:
 ARGUMENTS: dict[str, str] = {
     "old": "旧的输出文件夹（第一稿，或上一年度的输出）",
     "new": "新的输出文件夹",
+    "args": "门户的子命令及其参数：serve、adduser、import、migrate（见 docs/portal.md）",
 }
 
 
