@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # `make test` downloads this machine's runtime wheels here (Makefile, $(DEV)).
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
+# Builds a wheel and a venv (about half the suite's time alone): `heavy` starts it first under xdist.
+pytestmark = [pytest.mark.spawns, pytest.mark.heavy]
 
 
 def _runtime_lock() -> dict[str, str]:
