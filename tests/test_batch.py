@@ -23,6 +23,8 @@ from pipeline.rules import settings
 from tests.builders import EMPTY_LEDGERS, ROSTER, assert_zip_is_fixed, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
+# Among the longest modules: `heavy` has xdist start it first, not leave it for the end.
+pytestmark = pytest.mark.heavy
 
 
 def info(name: str, year: int | None = 2023) -> dict:

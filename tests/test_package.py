@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # `make test` downloads this machine's runtime wheels here (Makefile, $(DEV)).
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
-# Builds a wheel and a venv (about half the suite's time alone): `heavy` starts it first under xdist.
+# Builds a wheel and a venv, among the longest modules: `heavy` has xdist start it first.
 pytestmark = [pytest.mark.spawns, pytest.mark.heavy]
 
 
