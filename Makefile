@@ -96,8 +96,11 @@ diff: $(STAMP)
 	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
 	$(PY) -m pipeline diff "$$OLD" "$$NEW" $$ARGS
 
+# One worker per core (-n auto), a file at a time (--dist loadfile) so a module's
+# fixtures are built once, in the shuffled order tests/conftest.py draws (TEST_SEED=… replays
+# one); --no-loadscope-reorder keeps that order, which starts the `heavy` modules first.
 test: $(DEV) $(WEB)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The portal's tests once more against PostgreSQL (.ci/run starts one and sets DATABASE_URL).
 test-web-pg: $(DEV) $(WEB)
@@ -118,8 +121,9 @@ lint: $(DEV)
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
-# Regenerate golden files and the committed sample outputs after an intended change of
-# output (review the diff!).
+# Regenerate the committed sample outputs after an intended change of output (review the
+# diff!): the golden test writes the text files it compares from a fresh run, then a real run
+# writes the Word and Excel files and 生成记录.json beside them.
 golden: $(DEV)
 	$(PY) -m pytest tests/test_golden.py --update-golden
 	$(PY) -m pipeline report --inputs inputs --outputs outputs

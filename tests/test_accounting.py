@@ -17,7 +17,7 @@ from pipeline.cli import cli
 from pipeline.reading import ingest
 from pipeline.rules.settings import load
 from tests import conftest
-from tests.builders import BASIC, ROSTER, branch, write_xlsx
+from tests.builders import branch
 
 # One sheet with a row of every fate, and the rows that are not data.
 ACTIVITIES = [
@@ -110,10 +110,51 @@ def test_balance_of_reads_a_folder_like_the_pipeline(folder):
     assert sum(a.read for a in accounts) == 3 + 1 + 1 + 7
 
 
-def test_sweep_runs_after_tests_that_build_workbooks_a(tmp_path):
+# A session of its own (pytester, in this process) with only the sweep: it runs after every test,
+# whatever ran before, and reads each folder of workbooks the test left under tmp_path.
+SWEEP_ONLY = "from tests.conftest import _row_accounting_sweep  # noqa: F401"
+LEAVES = """
+from tests.builders import BASIC, ROSTER, write_xlsx
+
+def test_leaves_a_branch(tmp_path):
     write_xlsx(tmp_path / "扫" / "台账.xlsx", {"基本信息": BASIC, "党员名册": ROSTER})
 
+def test_leaves_no_workbook(tmp_path):
+    (tmp_path / "说明.txt").write_text("不是台账", encoding="utf-8")
+"""
 
-def test_sweep_runs_after_tests_that_build_workbooks_b():
-    # The previous test's folder was read by the sweep (tests in a file run in order).
-    assert any(p.name == "扫" for p in conftest.SWEPT)
+
+def test_the_sweep_reads_each_folder_of_workbooks_a_test_leaves(pytester):
+    pytester.makeconftest(SWEEP_ONLY)
+    pytester.makepyfile(test_leaves=LEAVES)
+    before = len(conftest.SWEPT)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    swept = conftest.SWEPT[before:]
+    assert [(p.name, p.parent.name) for p in swept] == [("扫", "test_leaves_a_branch0")]
+
+
+def test_the_sweep_fails_a_test_whose_workbooks_do_not_balance(pytester):
+    # The defect must outlive the test's own fixtures (the sweep runs after their teardown),
+    # hence a session-scoped one, undone when the inner session ends.
+    pytester.makeconftest(SWEEP_ONLY + """
+import pytest
+from pipeline.reading import ingest
+
+@pytest.fixture(scope="session", autouse=True)
+def losing_a_row():
+    real = ingest._data_rows
+
+    def losing(*args, **kwargs):
+        data, totals, examples, skipped = real(*args, **kwargs)
+        return data[1:], totals, examples, skipped
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "_data_rows", losing)
+        yield
+""")
+    pytester.makepyfile(test_leaves=LEAVES)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_leaves_a_branch*",
+                                 "*AccountingError*行数核对不平：台账.xlsx「党员名册」读取 3 行 = 计入 2*"])

@@ -23,6 +23,8 @@ from pipeline.rules import settings
 from tests.builders import EMPTY_LEDGERS, ROSTER, assert_zip_is_fixed, branch, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
+# Among the longest modules: `heavy` has xdist start it first, not leave it for the end.
+pytestmark = pytest.mark.heavy
 
 
 def info(name: str, year: int | None = 2023) -> dict:
@@ -56,6 +58,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.spawns
 def test_outputs_are_the_same_bytes_with_one_or_two_processes(run, tmp_path):
     base, _ = run
     result = invoke("report", "--inputs", str(base / "in"), "--outputs", str(tmp_path / "one"), "--jobs", "1")
@@ -66,6 +69,7 @@ def test_outputs_are_the_same_bytes_with_one_or_two_processes(run, tmp_path):
     assert [name for name in one if one[name] != two[name]] == []
 
 
+@pytest.mark.spawns
 def test_console_one_line_per_branch_and_closing_lines(run):
     base, result = run
     out = base / "out"
@@ -88,6 +92,7 @@ def test_console_one_line_per_branch_and_closing_lines(run):
     assert "未能处理该支部的台账" in (out / "第四党支部" / "校验报告.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.spawns
 def test_verbose_adds_every_problem_and_a_clean_run_exits_0(tmp_path):
     inputs = tmp_path / "in"
     branch(inputs / "甲", [["2023-02-30", "支委会", "学习"]], extra=info("甲支部"))
@@ -144,6 +149,7 @@ def raise_second(task):
 
 @pytest.mark.parametrize("worker, reason", [(crash_second, "处理该支部时程序意外退出"),
                                             (raise_second, "坏了")])
+@pytest.mark.spawns
 def test_a_branch_that_crashes_its_worker_fails_alone(tmp_path, worker, reason):
     inputs = tmp_path / "in"
     for name in ("第一党支部", "第二党支部", "第三党支部", "第四党支部", "第五党支部"):
@@ -157,6 +163,7 @@ def test_a_branch_that_crashes_its_worker_fails_alone(tmp_path, worker, reason):
     assert all((tmp_path / "out" / name / "report.md").exists() for name in ("第一党支部", "第五党支部"))
 
 
+@pytest.mark.spawns
 def test_a_template_error_stops_the_run_with_exit_2(tmp_path):
     inputs = tmp_path / "in"
     branch(inputs / "甲", [["2023-05-06", "支委会", "学习"]], extra=info("甲支部"))
@@ -297,6 +304,7 @@ def test_rollup_report_uses_the_default_templates_styles(rollup):
     assert document.sections[0].left_margin == template.sections[0].left_margin
 
 
+@pytest.mark.spawns
 def test_the_run_writes_the_summary_from_the_branches(run):
     base, _ = run
     wb = openpyxl.load_workbook(base / "out" / "各支部汇总.xlsx")

@@ -144,6 +144,7 @@ def test_missing_template_exits_2(good, tmp_path):
     assert result.output == "错误：找不到模板文件：无.docx\n"
 
 
+@pytest.mark.spawns
 def test_multi_branch_outputs_and_summary(tmp_path):
     inputs = tmp_path / "in"
     branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
@@ -182,6 +183,7 @@ def test_loose_files_beside_branch_folders_exit_2(tmp_path):
     assert "散落.xlsx" in result.output and "子文件夹" in result.output
 
 
+@pytest.mark.spawns
 def test_python_m_pipeline_runs_without_traceback(tmp_path):
     import subprocess
     import sys
@@ -466,6 +468,7 @@ def test_init_never_writes_into_the_sample_inputs(monkeypatch):
     assert sorted(p.name for p in (root / "inputs").iterdir()) == before
 
 
+@pytest.mark.spawns
 def test_an_empty_branch_folder_is_named(tmp_path):
     inputs = tmp_path / "in"
     branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
@@ -484,6 +487,7 @@ def test_a_conflict_names_the_value_that_was_used(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.spawns
 def test_make_ends_a_failed_run_with_a_chinese_line(tmp_path):
     import subprocess
     import sys

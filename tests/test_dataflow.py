@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from pipeline import api
 from pipeline.reading import readers
@@ -28,12 +29,16 @@ def _fresh(code: str) -> str:
                           check=True).stdout.strip()
 
 
+@pytest.mark.spawns
+@pytest.mark.spawns
 def test_cli_starts_without_openpyxl_or_numpy():
     loaded = _fresh("import sys, pipeline.cli; print(sorted(m for m in ('openpyxl', 'numpy', 'docxtpl', 'pandas')"
                     " if m in sys.modules))")
     assert loaded == "[]"
 
 
+@pytest.mark.spawns
+@pytest.mark.spawns
 def test_rules_do_not_import_settings():
     assert _fresh("import sys, pipeline.rules.check; print('pipeline.rules.settings' in sys.modules)") == "False"
 

@@ -27,6 +27,10 @@ def messages(result, code: str | None = None) -> list[str]:
     return [i.message() for i in result.log.items if code is None or i.code == code]
 
 
+# Among the longest modules: `heavy` has xdist start it first, not leave it for the end.
+pytestmark = pytest.mark.heavy
+
+
 # ---------------------------------------------------------------- value forms
 
 @pytest.mark.parametrize("raw", [

@@ -245,6 +245,7 @@ def test_cli_init_bad_year_exits_2(tmp_path, capsys, year):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.spawns
 def test_make_init_calls_the_init_command():
     import shutil
     import subprocess

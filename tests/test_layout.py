@@ -29,9 +29,9 @@ TOL = 2.5  # points
 _MISSING = [tool for tool in ("pdftotext", "pdffonts") if shutil.which(tool) is None]
 if pdf.find_soffice() is None:
     _MISSING.insert(0, "LibreOffice (soffice)")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.spawns, pytest.mark.skipif(
     bool(_MISSING), reason=f"layout test needs {', '.join(_MISSING)}: apt-get install "
-    "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai")
+    "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai")]
 
 
 @dataclass

@@ -139,6 +139,7 @@ def test_a_full_disk_is_said_plainly(good, tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the stand-in soffice is a POSIX script")
+@pytest.mark.spawns
 def test_a_locked_pdf_is_named_and_the_rest_stays_written(good, tmp_path, monkeypatch, fake):
     fake("ok")
     out = tmp_path / "out"

@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # `make test` downloads this machine's runtime wheels here (Makefile, $(DEV)).
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
+# Builds a wheel and a venv, among the longest modules: `heavy` has xdist start it first.
+pytestmark = [pytest.mark.spawns, pytest.mark.heavy]
 
 
 def _runtime_lock() -> dict[str, str]:
@@ -48,8 +50,13 @@ def installed(tmp_path_factory) -> Path:
     if not any(WHEELHOUSE.glob("*.whl")):
         pytest.fail(f"{WHEELHOUSE} 中没有 wheel：请用 make test 运行测试（它会先下载本机的运行依赖）")
     work = tmp_path_factory.mktemp("pkg")
+    # Built from a copy: setuptools leaves build/ beside the sources, and a build/ in the checkout
+    # would put modules since deleted into the next wheel (and race a parallel run).
+    source = work / "src"
+    shutil.copytree(ROOT / "pipeline", source / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", source)
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-         "-w", work / "dist", ROOT, cwd=work)
+         "-w", work / "dist", source, cwd=work)
     wheels = list((work / "dist").glob("dangjian_report-*.whl"))
     assert len(wheels) == 1, wheels
     _run(sys.executable, "-m", "venv", work / "venv", cwd=work)

@@ -78,6 +78,7 @@ def test_without_libreoffice_the_report_is_written_and_the_user_told_how(good, t
     assert "报告已生成。" in result.output
 
 
+@pytest.mark.spawns
 def test_one_soffice_run_converts_report_and_validation_workbook(good, tmp_path, fake):
     log = fake("ok")
     out = tmp_path / "out"
@@ -93,6 +94,7 @@ def test_one_soffice_run_converts_report_and_validation_workbook(good, tmp_path,
     assert f"  {out / '校验报告.pdf'}" in listed
 
 
+@pytest.mark.spawns
 def test_check_converts_the_validation_workbook_of_every_branch(tmp_path, fake):
     log = fake("ok")
     for name in ("一支部", "二支部"):
@@ -112,6 +114,7 @@ def test_check_pdf_needs_an_output_folder(good):
     assert "--pdf 需要同时指定 --outputs" in result.output
 
 
+@pytest.mark.spawns
 def test_a_failing_conversion_names_itself_and_exits_4(good, tmp_path, fake):
     fake("fail")
     result = invoke("report", "--inputs", str(good), "--outputs", str(tmp_path / "out"), "--pdf")
@@ -119,6 +122,7 @@ def test_a_failing_conversion_names_itself_and_exits_4(good, tmp_path, fake):
     assert "未生成 PDF：LibreOffice 转换失败（退出码 1：Error: source file could not be loaded）。" in result.output
 
 
+@pytest.mark.spawns
 def test_a_file_left_unconverted_is_named(good, tmp_path, fake):
     fake("docx-only")
     result = invoke("report", "--inputs", str(good), "--outputs", str(tmp_path / "out"), "--pdf")
@@ -126,6 +130,7 @@ def test_a_file_left_unconverted_is_named(good, tmp_path, fake):
     assert "未能生成 PDF：LibreOffice 没有转换 校验报告.xlsx。" in result.output
 
 
+@pytest.mark.spawns
 def test_a_hanging_soffice_is_stopped_with_its_children(tmp_path, fake):
     log = fake("hang")
     source = tmp_path / "a.docx"
@@ -145,6 +150,7 @@ def test_a_hanging_soffice_is_stopped_with_its_children(tmp_path, fake):
         pytest.fail("soffice's child process survived the time limit")
 
 
+@pytest.mark.spawns
 def test_report_of_many_branches_converts_their_reports_and_the_roll_up(tmp_path, fake):
     log = fake("ok")
     for name in ("一支部", "二支部"):

@@ -46,6 +46,7 @@ def test_ledgers_saved_by_libreoffice_give_the_same_figures(fmt, sample_metrics)
     assert metrics == sample_metrics
 
 
+@pytest.mark.spawns
 def test_sample_ledgers_verify():
     result = subprocess.run([sys.executable, "tools/make_sample.py", "--verify"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)

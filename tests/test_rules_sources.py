@@ -481,6 +481,7 @@ def test_a_meeting_dated_next_year_without_its_year_says_how_to_count_it(tmp_pat
     assert actions == {f"如果日期写错，请改正；如果是为{YEAR}年召开的，请在“所属年度”一栏填写{YEAR}"}
 
 
+@pytest.mark.spawns
 def test_each_branch_of_a_multi_branch_run_has_its_own_settings(tmp_path):
     # Both branches pay 张一's dues at each quarter's end, January's late (in September);
     # only the second agreed payment by quarter, so only the first is six months late.
