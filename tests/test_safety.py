@@ -77,6 +77,7 @@ def typed_as_text(path: Path) -> Path:
     return path
 
 
+@pytest.mark.spawns
 def test_ledger_text_and_folder_names_stay_text_in_the_summary_and_the_diff(tmp_path):
     inputs = tmp_path / "in"
     info = {"基本信息": [["党支部名称", "=1+1"], ["支部书记", "=HYPERLINK(\"http://127.0.0.1/\",\"x\")"],
@@ -218,6 +219,7 @@ def check_under_limit(inputs: Path, limit_gib: int = 3):
                           cwd=Path(__file__).resolve().parent.parent)
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("make, shown", [
     (lambda p: bomb_xlsx(p / "远处.xlsx", [("A1", "日期"), ("XFD1048576", "x")]), "第 1048576 行、第 16384 列"),
     (lambda p: bomb_xlsx(p / "远处.xlsx", [("A1", "日期"), ("CV1000000", "x"), ("B2", "y")]), "第 1000000 行、第 100 列"),
@@ -233,6 +235,7 @@ def test_a_small_file_that_reaches_far_is_refused_by_name_in_bounded_memory(tmp_
     assert "Ctrl+End" in result.stdout and "Traceback" not in result.stderr
 
 
+@pytest.mark.spawns
 def test_a_wide_but_small_sheet_is_still_read(tmp_path):
     from pipeline.reading.readers import sheet_extent
 
@@ -270,6 +273,7 @@ def state(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text("utf-8") for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("kill_at", range(1, 9))
 def test_a_commit_killed_at_any_step_is_undone_or_finished_by_the_next_run(tmp_path, kill_at):
     import subprocess
@@ -312,6 +316,7 @@ main()
                           timeout=120, cwd=Path(__file__).resolve().parent.parent)
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("how, code, said", [("SIGINT", 130, "已中断"), ("SIGTERM", 143, "已被终止")])
 def test_an_interrupt_exits_as_the_shell_expects_with_nothing_half_written(tmp_path, how, code, said):
     result = interrupted(tmp_path, how)
@@ -344,6 +349,7 @@ def test_a_link_that_leaves_the_input_folder_is_not_followed(tmp_path):
     assert "里面的链接.xlsx：是指向" not in result.output
 
 
+@pytest.mark.spawns
 def test_a_branch_folder_linked_from_elsewhere_is_named_and_skipped(tmp_path):
     inputs = tmp_path / "in"
     branch(inputs / "第一党支部", [["2023-05-06", "支委会", "学习"]])
@@ -403,6 +409,7 @@ def test_last_year_s_metrics_are_checked_before_use(tmp_path, text, said):
     assert "nan" not in result.output.lower().replace("含有非数字的值 nan", "")
 
 
+@pytest.mark.spawns
 # ---------------------------------------------------------------- make variables
 
 @pytest.mark.parametrize("value", ['x"; touch {p}; "', "x$(touch {p})", "x`touch {p}`", "x$(shell touch {p})"])

@@ -12,6 +12,7 @@ import time
 import unittest
 from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import LiveServerTestCase, override_settings
 
@@ -19,6 +20,8 @@ from pipeline import api
 from pipeline.web.models import Branch, Committee
 
 from .helpers import PASSWORD, ROOT, SAMPLE, planted_error
+
+pytestmark = pytest.mark.spawns  # worker processes (and, for the browser, Chromium)
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHOTS = ROOT / ".screenshots"

@@ -9,12 +9,15 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from pipeline import api
 from pipeline.web.models import AuditEvent, Submission, Version
 
 from .helpers import SAMPLE, PortalCase, planted_error, sample_files, sample_zip
+
+pytestmark = pytest.mark.spawns  # worker processes (and, for the browser, Chromium)
 
 
 class FlowTests(PortalCase):

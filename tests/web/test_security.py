@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -137,10 +138,12 @@ class WorkerLimitTests(PortalCase):
 
         return settings.DATA
 
+    @pytest.mark.spawns
     def test_an_overrun_is_stopped_and_said(self):
         result = worker.run("check", (SAMPLE, Path(self.settings_data()) / "out"), 0, 2 ** 31)
         assert "已停止" in result["failure"]
 
+    @pytest.mark.spawns
     def test_a_memory_limit_stops_the_worker(self):
         result = worker.run("check", (SAMPLE, Path(self.settings_data()) / "out"), 60, 40 * 1024 * 1024)
         assert "failure" in result and ("内存" in result["failure"] or "异常退出" in result["failure"]), result
