@@ -52,7 +52,7 @@ class BranchOut:
 
 
 def get(metrics: dict, path: str):
-    value = metrics
+    value: object = metrics
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value

@@ -7,9 +7,11 @@ votes are in, 反馈意见.docx. Every file goes through keep_edited and the fol
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.core.cnfmt import cn_date
 from pipeline.core.manifest import keep_edited, read_manifest, write_manifest
 from pipeline.core.outputs import all_or_nothing, dumps_json, write_bytes
 from pipeline.evaluation import checklists, forms, indicators, outline, paper, results
@@ -55,8 +57,8 @@ def plan(outputs: Path, config: EvalSettings, results_path: Path | None = None,
     if results_path is not None:
         evaluation.results = results.read_results(results_path, branches, config.rule)
         evaluation.results_source = results_path
-    for folder, result in (decided or {}).items():
-        evaluation.results.setdefault(folder, result)
+    for folder, given in (decided or {}).items():
+        evaluation.results.setdefault(folder, given)
     superior = next((str((b.metrics.get("支部") or {}).get("上级党组织") or "") for b in branches), "")
     files: dict[Path, bytes] = {
         outputs / FORM: paper.build(forms.form_blocks(branches, figures, year, superior), "述职评议测评表", year),
@@ -79,14 +81,14 @@ def plan(outputs: Path, config: EvalSettings, results_path: Path | None = None,
         said = (result.comments if result else []) or (comments or {}).get(branch.folder, [])
         if result is not None:
             result.comments = said
-        folder = outputs / branch.folder
-        files[folder / OUTLINE] = paper.build(outline.outline_blocks(branch, common, figures, len(branches)),
+        place = outputs / branch.folder
+        files[place / OUTLINE] = paper.build(outline.outline_blocks(branch, common, figures, len(branches)),
                                               "点评提纲", branch.year)
-        files[folder / CHECKLISTS] = checklists.checklist_workbook(branch, found, said, config)
+        files[place / CHECKLISTS] = checklists.checklist_workbook(branch, found, said, config)
         if result is not None and result.grade:
             when = checklists.deadline(branch, config)
-            shown = f"{when.year}年{when.month}月{when.day}日" if hasattr(when, "year") else str(when or "规定时限")
-            files[folder / LETTER] = paper.build(results.letter_blocks(branch, result, found, shown, branch.year),
+            shown = cn_date(when) if isinstance(when, dt.date) else (when or "规定时限")
+            files[place / LETTER] = paper.build(results.letter_blocks(branch, result, found, shown, branch.year),
                                                  "述职评议反馈意见", branch.year)
     return evaluation, files
 

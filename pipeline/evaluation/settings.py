@@ -7,16 +7,17 @@ own in its 述职评议考核办法 and enters the thresholds here.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.errors import ConfigError
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 GRADES = ("好", "较好", "一般", "差")
 DEFAULT_INDICATORS = ("三会一课", "主题党日", "谈心谈话", "党费", "发展党员", "整改")
@@ -90,7 +91,9 @@ def load(path: Path | None) -> EvalSettings:
     extra = [k for k in grade if k not in names]
     if extra:
         raise ConfigError(f"“等次”中的“{extra[0]}”不是可设置的项目：可设置 {'、'.join(names)}")
-    rule = replace(config.rule, **{names[k]: _fraction(v, k) for k, v in grade.items()})
+    rule = config.rule
+    for key, value in grade.items():
+        rule = replace(rule, **{names[key]: _fraction(value, key)})  # type: ignore[arg-type]
     return replace(config, rule=rule)
 
 
