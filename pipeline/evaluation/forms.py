@@ -33,6 +33,6 @@ def form_blocks(branches: list[BranchOut], figures: dict[str, list[Figure]], yea
     for index, branch in enumerate(branches, 1):
         who = f"{branch.name}\n{branch.secretary}" if branch.secretary else branch.name
         rows.append([str(index), who, reference_line(figures[branch.folder]), *[BOX] * len(GRADES)])
-    out.append((TABLE, (["序号", "党支部\n书记", "测评参考", *GRADES], rows, [10, 32, 78, 9, 9, 9, 9])))
+    out.append((TABLE, (["序号", "党支部\n书记", "测评参考", *GRADES], rows, [10, 32, 70, 11, 11, 11, 11])))
     out.append((NOTE, "等次：好、较好、一般、差。测评表不记名，请于会后当场交回。"))
     return out

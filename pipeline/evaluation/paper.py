@@ -8,6 +8,7 @@ import io
 
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -61,6 +62,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
         for cell, text, width in zip(row.cells, values, widths):
             cell.width = Mm(width)
             lines = str(text).split("\n")
+            left = index > 0 and width >= 50  # a wide column of sentences reads better flush left
             paragraph = cell.paragraphs[0]
             paragraph._p.style = cell_style
             paragraph.add_run(lines[0]).bold = index == 0 or None
@@ -68,6 +70,9 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
                 more = cell.add_paragraph()
                 more._p.style = cell_style
                 more.add_run(line)
+            if left:
+                for item in cell.paragraphs:
+                    item.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def build(blocks: list[tuple[str, object]], title: str, year: int | None) -> bytes:
