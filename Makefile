@@ -50,7 +50,7 @@ EXPLAIN_3 = make $@ 未完成（退出码 3）：程序内部错误，输入文�
 EXPLAIN_4 = make $@ 基本完成（退出码 4）：Word 报告等文件都已生成，只有要求的 PDF 没有生成，原因见上面的说明
 EXPLAIN_130 = make $@ 已中断（退出码 130），没有写出不完整的文件
 
-.PHONY: report check init diff test test-web-pg serve lint bench golden template sample wheelhouse clean _report _check _init
+.PHONY: report check init evaluate diff test test-web-pg serve lint bench golden template sample wheelhouse clean _report _check _init
 
 # --no-deps + pip check: every installed package is pinned in the lock, or the install fails.
 $(STAMP): requirements.lock
@@ -92,6 +92,10 @@ _init: $(STAMP)
 	echo $$? > $(STATUS)
 
 # Compare two output folders (two drafts or two years): make diff OLD=旧输出 NEW=新输出
+# 述职评议 on a many-branch output folder (docs/述职评议.md); ARGS=--results 测评结果.xlsx
+evaluate: $(STAMP)
+	$(PY) -m pipeline evaluate --outputs "$$OUTPUTS" $$ARGS
+
 diff: $(STAMP)
 	$(if $(and $(OLD),$(NEW)),,$(error 请指定两个输出文件夹，如 make diff OLD=outputs-第一稿 NEW=outputs))
 	$(PY) -m pipeline diff "$$OLD" "$$NEW" $$ARGS

@@ -22,7 +22,8 @@ from pipeline.years import prefill as prefill_mod
 from pipeline.years.previous import analyse_with_previous, with_previous
 
 __all__ = ["Batch", "BranchRun", "DEFAULT_TEMPLATE", "Listener", "Outcome", "REPORT_FILES", "analyse", "branches",
-           "diff_summary", "export_pdf", "run_check", "run_diffs", "run_init", "run_report", "show_value", "with_previous"]
+           "diff_summary", "export_pdf", "run_check", "run_diffs", "run_evaluate", "run_init", "run_report", "show_value",
+           "with_previous"]
 
 ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds the sample ledgers
 
@@ -111,6 +112,20 @@ def run_init(inputs: Path, year: int | None = None, previous: Path | None = None
     except (OSError, OutputError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "没有写入权限，或同名台账正在 Excel/WPS 中打开"
         raise UsageError(f"无法在 {inputs} 中写入空白台账（{why or exc}）。请检查该文件夹是否可写") from None
+
+
+def run_evaluate(outputs: Path, results: Path | None = None, config_path: Path | None = None,
+                 comments: dict | None = None, decided: dict | None = None):
+    """述职评议 (docs/述职评议.md) on a many-branch output folder: 测评表, 点评提纲, 三张清单, a blank
+    测评结果.xlsx and, with votes (`results`, or that workbook filled in place), 评议结果 and 反馈意见.
+    `comments` (folder -> 点评 items) and `decided` (folder -> {等次: votes…}) come from the portal."""
+    from pipeline.evaluation import settings as evaluation_settings
+    from pipeline.evaluation.run import evaluate
+
+    if results is not None and not results.is_file():
+        raise UsageError(f"找不到测评结果文件：{results}")
+    with output_lock(outputs):
+        return evaluate(outputs, evaluation_settings.load(config_path), results, comments, decided)
 
 
 def run_diffs(old: Path, new: Path, outputs: Path | None = None):

@@ -197,6 +197,29 @@ def diff_command(old, new, outputs) -> None:
         sys.exit(EXIT_DATA)
 
 
+@cli.command(help="述职评议：对多支部的输出文件夹生成测评表、点评提纲、三张清单和测评结果表；"
+                  "填好测评结果后再运行，生成评议结果和各支部的反馈意见。")
+@click.option("--outputs", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="make report 生成的多支部输出文件夹")
+@click.option("--results", type=click.Path(path_type=Path), default=None,
+              help="填好的测评结果.xlsx（默认读取输出文件夹中已填写的测评结果.xlsx）")
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="述职评议设置文件（见 docs/述职评议.md）")
+def evaluate(outputs, results, config) -> None:
+    done = api.run_evaluate(outputs, results, config)
+    for line in done.skipped:
+        click.echo(f"未列入评议：{line}")
+    for notice in done.notices:
+        click.echo(notice)
+    click.echo(f"共评议 {len(done.branches)} 个支部；共性问题 {len(done.common)} 项"
+               + (f"；已读取测评结果 {done.results_source}（{len(done.results)} 名书记）。" if done.results else "。"))
+    click.echo("已生成：")
+    for path in done.written:
+        click.echo(f"  {path}")
+    if not done.results:
+        click.echo(f"下一步：打印述职评议测评表；评议后把票数填入 {outputs / '测评结果.xlsx'}，再运行 make evaluate "
+                   f"OUTPUTS={outputs}，生成评议结果和反馈意见。")
+
+
 def _make(command: str, inputs: Path | None) -> str:
     """The make command to run next, naming the ledger folder unless it is the default."""
     return f"make {command}" + ("" if inputs in (None, Path("inputs")) else f" INPUTS={inputs}")

@@ -14,6 +14,7 @@ from pipeline.core.names import LedgerKind
 from pipeline.facts.membership import year_end_members
 from pipeline.facts.rectify import KIND
 from pipeline.reading.records import Ledgers
+from pipeline.years.checklist import CHECKLISTS, read_rectify
 from pipeline.years.previous import load
 
 
@@ -33,11 +34,16 @@ def _members_at_year_end(ledgers: Ledgers) -> list[dict]:
 
 def prefill(folder: Path, year: int, config) -> tuple[dict[LedgerKind, list[dict]], str]:
     """Rows to pre-fill `init`'s blank ledgers for `year` from last year's ledgers or outputs:
-    the 整改台账 from last year's 问题清单 (问题 only), the roster from last year's roster."""
+    the 整改台账 from last year's 问题清单 (问题 only) or, in an outputs folder with the
+    述职评议's 三张清单.xlsx, from its 整改清单 (问题, 整改措施, 责任人, 完成时限); the roster
+    from last year's roster."""
     if (folder / "metrics.json").is_file():  # an outputs folder (it also holds 校验报告.xlsx)
         last, source, _ = load(folder, year, config)
         problems = [i for i in last.get("问题") or [] if isinstance(i, Mapping)]
         rows = {KIND: [{"问题": _problem_text(i)} for i in problems], LedgerKind.INFO: [_info(last.get("支部"))]}
+        if (folder / CHECKLISTS).is_file():  # the 述职评议's 整改清单 (it holds the 问题 above too)
+            rows[KIND] = read_rectify(folder / CHECKLISTS)
+            source = f"{source}、{folder / CHECKLISTS}（整改清单）"
         return rows, f"{source}（上年输出中没有党员名单，党员名册未预填）"
     if not folder.is_dir():
         raise UsageError(f"找不到上年度文件夹：{folder}。PREVIOUS 应为上年度的台账文件夹或输出文件夹")
