@@ -137,11 +137,11 @@ def test_dues_six_months_unpaid_cites_the_charter_even_when_paid_later(tmp_path)
     paid = {m: 50 for m in range(1, 13) if m not in range(2, 8)}
     got = findings(tmp_path, dues=dues_paid("张一", paid))
     assert [(f["说明"], f["依据"], f["依据类别"], f.get("严重")) for f in got] == [
-        ("张一连续6个月（2月至7月）未缴纳党费，属于应予严肃处理的情形", f"{CHARTER}第九条", "党章", True)]
+        ("张一连续6个月（2月至7月）未缴纳党费，台账未记载正当理由", f"{CHARTER}第九条", "党章", True)]
     paid[8] = 50 * 7  # all six paid back in August: still six months without paying at the time
     got = findings(tmp_path / "back", dues=dues_paid("张一", paid))
     assert [f["说明"] for f in got] == [
-        "张一连续6个月（2月至7月）未按时缴纳党费，属于应予严肃处理的情形"]
+        "张一连续6个月（2月至7月）未按时缴纳党费，台账未记载正当理由"]
     paid = {m: 50 for m in range(1, 13) if m not in range(2, 7)}  # five months: not serious
     assert [f.get("严重") for f in findings(tmp_path / "five", dues=dues_paid("张一", paid))] == [None]
 

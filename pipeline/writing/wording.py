@@ -246,7 +246,7 @@ ACTIVITY_RULES: dict[str, tuple[RuleId, ...]] = {
     "党员大会": (RuleId.MEMBERS_MEETING,),
     "党小组会": (RuleId.GROUP_MEETING,),
     "党课": (RuleId.LESSON, RuleId.SECRETARY_LESSON),
-    "主题党日": (RuleId.THEME_DAY,),
+    "主题党日": (RuleId.THEME_DAY, RuleId.THEME_DAY_DEADLINE, RuleId.THEME_DAY_FIXED),
 }
 
 
@@ -269,8 +269,16 @@ def life_rules_sentence(m: Mapping) -> str:
         if not rule_met(m, rule_id, *others):
             return ""
     text = "认真落实“三会一课”、主题党日等党内基本组织生活制度"
-    deadline = rules[RuleId.THEME_DAY].get("截止日")
+    deadline = _deadline(rules)
     return f"严格按照每月{deadline}日前完成当月组织生活的要求，{text}" if deadline else text
+
+
+def _deadline(rules: Mapping):
+    """The day of the month 主题党日 is due by, when that local rule was checked (else None)."""
+    entry = rules.get(RuleId.THEME_DAY_DEADLINE)
+    if not isinstance(entry, Mapping) or not entry.get("已检查"):
+        return None
+    return entry.get("截止日")
 
 
 def leaders_sentence(m: Mapping) -> str:
@@ -416,8 +424,8 @@ def appendix_note(m: Mapping) -> str:
     kinds = [k for k, *_ in ACTIVITY_RULES.values() if isinstance(rules.get(k), Mapping)]
     checked = [k for k in kinds if rules[k].get("已检查")]
     limits = [f"{k}{rules[k]['周期']}至少{rules[k]['最少次数']}次" for k in checked if rules[k].get("最少次数")]
-    if RuleId.THEME_DAY in checked and rules[RuleId.THEME_DAY].get("截止日"):
-        limits.append(f"主题党日于每月{rules[RuleId.THEME_DAY]['截止日']}日前开展")
+    if RuleId.THEME_DAY in checked and _deadline(rules):
+        limits.append(f"主题党日于每月{_deadline(rules)}日前开展")
     basis = f"（{'，'.join(limits)}）" if limits else ""
     # A rule that could not be judged (台账 with error rows) shades nothing: say so.
     unjudged = [k for k in kinds if rules[k].get("启用", True) and rules[k].get("适用", True)
