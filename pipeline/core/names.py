@@ -170,7 +170,6 @@ class IssueCode(Name):
     HIDDEN_SHEET = "hidden-sheet"
     HIDDEN_ROWS = "hidden-rows"
     UNVERIFIED = "unverified"  # a rule's finding withheld from the report: 待核实
-    EMPTY_LEDGER = "empty-ledger"  # a ledger kept without a data row: its rules are not checked
     NAME_VARIANT = "name-variant"  # 张三（书记）, 阿依·古丽 read as the roster's name
     # bad-<type>, one per ColumnType
     BAD_TEXT = "bad-text"
@@ -287,7 +286,6 @@ ISSUE_LABELS: dict[IssueCode, str] = {
     IssueCode.HIDDEN_SHEET: "隐藏的工作表（已统计）",
     IssueCode.HIDDEN_ROWS: "隐藏的行（已统计）",
     IssueCode.UNVERIFIED: "检查发现待核实（未写入报告）",
-    IssueCode.EMPTY_LEDGER: "台账未填写",
     IssueCode.NAME_VARIANT: "姓名写法不同，按名册姓名计",
     **{_BAD_CODES[t]: f"{noun}无法识别" for t, noun in _TYPE_NOUNS.items()},
     **{_UNKNOWN_CODES[t]: f"不是已知的{noun}" for t, noun in _TYPE_NOUNS.items()},

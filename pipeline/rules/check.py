@@ -31,12 +31,11 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
     Trust first: a finding the checker could not decide (`uncertain`) or that rests on a cell
     the run warned about (a year-month that may be October, a name not on the roster that may
     be the member named, a name twice on the roster) is no 检查发现: `log` gets it as 待核实,
-    for the 校验报告, and the report says nothing about it. An empty ledger is warned about
-    once (台账未填写) and judges nothing."""
+    for the 校验报告, and the report says nothing about it. A ledger kept without a data row
+    judges nothing: its rules are 未检查 (`…未填写（没有数据行）`, in the 校验报告's and the
+    console's 未检查 line)."""
     findings: list[Finding] = []
     doubts = Doubts.of(log, ledgers) if log is not None else Doubts()
-    if log is not None:
-        _warn_empty(ledgers, log)
     for rule in RULES:
         cfg = settings_of(config, rule)
         applies, basis = _applies(rule, cfg, ledgers, metrics)
@@ -59,6 +58,7 @@ def check(ledgers: Ledgers, metrics: dict, config: Settings | None, provenance: 
     return findings
 
 
+_EMPTY = "未填写（没有数据行）"
 # Checkers that count the names of a row (a quorum from 参加人员).
 _COUNTS_NAMES = (meetings.quorum, meetings.committee_quorum)
 # Warnings that put a cell in doubt: a finding resting on it is withheld (待核实).
@@ -134,26 +134,6 @@ def _withhold(log: IssueLog, finding: Finding, sources: list, doubt: str) -> Non
                 f"待核实，未写入报告：【{finding.rule}】{finding.note}；{why}（依据：{finding.source}）",
                 "请核对台账后重新生成报告", sheet=first.sheet if first else None, row=first.row if first else None,
                 code=IssueCode.UNVERIFIED)
-
-
-def _warn_empty(ledgers: Ledgers, log: IssueLog) -> None:
-    """A ledger sheet kept without a data row: blank means unknown, so its rules say nothing."""
-    for kind, sheets in _empty_sheets(ledgers).items():
-        for file, sheet in sheets:
-            log.warning(file, f"“{kind}”台账未填写（没有数据行），与之相关的规则未检查，报告不据此作任何结论",
-                        f"如果本年度有这类记录，请在“{kind}”中填写", sheet=sheet, code=IssueCode.EMPTY_LEDGER)
-
-
-def _empty_sheets(ledgers: Ledgers) -> dict[LedgerKind, list[tuple[str, str]]]:
-    """Ledger kinds kept in some sheet but holding no record, with those sheets."""
-    out: dict[LedgerKind, list[tuple[str, str]]] = {}
-    for account in ledgers.accounts:
-        if account.kind not in _KIND_NAMES:
-            continue
-        kind = LedgerKind.of(account.kind)
-        if kind not in (LedgerKind.INFO, LedgerKind.PROBLEMS, LedgerKind.TASKS) and not ledgers.of(kind):
-            out.setdefault(kind, []).append((account.file, account.sheet))
-    return out
 
 
 _OPTION_NAMES = {"deadline_day": "截止日", "min_full_members": "正式党员人数下限", "serious_months": "严重连续月数",
@@ -248,7 +228,7 @@ def _not_checked(rule: Rule, cfg: RuleSettings, applies: bool, ledgers: Ledgers)
     if not any(k in ledgers.records for k in kinds):
         return f"没有{kinds[0]}"
     if not any(ledgers.of(k) for k in kinds):
-        return f"{kinds[0]}未填写（没有数据行）"
+        return f"{kinds[0]}{_EMPTY}"
     if any(k in ledgers.incomplete for k in kinds):
         return f"{kinds[0]}中有错误行，改正后才能检查"
     if rule.check is dues.dues and not months_due(ledgers):
