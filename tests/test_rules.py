@@ -72,10 +72,10 @@ def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list
              "依据类别": kind_of(source), **extra}]
 
 
-def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
+def test_compliant_branch_has_no_findings_and_says_nothing_hollow(tmp_path):
     assert findings(tmp_path) == []
-    assert wording.evidence_sentence([]) == (
-        "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。")
+    # No “all rules met” under 存在的主要问题.
+    assert wording.evidence_sentence([]) == ""
 
 
 # ---------------------------------------------------------------- 支委会
@@ -377,15 +377,17 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     assert "台账.xlsx / 党费 / 3" in prov["检查发现.3"]  # 张一's dues row
     assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
     assert wording.evidence_sentence(run.findings) == (
-        f"经对照{TIAOLI}、{DUES_SOURCE[:-4]}和本地有关规定对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
-        "有1名党员全年未开展谈心谈话；1名党员存在未按月缴纳党费的情况。")
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：一是落实“三会一课”等组织生活制度还不够严格，5月未召开支委会，1个月的主题党日晚于当月10日开展（7月12日）；"
+        "二是谈心谈话开展得还不够全面，有1名党员全年未开展谈心谈话；三是党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况。")
 
 
 def test_evidence_tells_members_by_number_and_groups_dues():
     dues = [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "李二连续6个月…", "严重": True}]
-    assert wording.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
-    assert wording.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
+    assert wording.evidence_sentence(dues) == (
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：党费收缴管理还不够规范，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。")
+    assert wording.evidence_sentence(dues[1:], after_own=True) == (
+        "此外，对照台账逐项自查，还存在以下不足：党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
 
 
 def test_validation_report_lists_findings_as_their_own_part(tmp_path):
@@ -483,8 +485,9 @@ def test_sample_findings_in_full():
 def test_all_met_names_only_what_was_checked(tmp_path):
     run = analyse(tmp_path, dues=None)
     assert run.findings == [] and not run.metrics["检查规则"]["党费"]["已检查"]
-    assert wording.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
+    assert wording.met_sentence(run.metrics["检查规则"]) == (
         "经对全年台账核查，“三会一课”、主题党日、谈心谈话、组织生活会等制度均按规定落实。")
+    assert wording.evidence_sentence(run.findings, run.metrics["检查规则"]) == ""
     assert wording.met_sentence({}) == ""
 
 
@@ -541,5 +544,5 @@ def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
 def test_evidence_groups_dues_by_rule_id_not_by_display_name():
     dues = [{"规则": "党费", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "谈心谈话", "说明": "李二全年未参加谈心谈话"}]
-    assert wording.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
-                                             "李二全年未参加谈心谈话。")
+    assert wording.evidence_sentence(dues) == (
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：一是谈心谈话开展得还不够全面，李二全年未参加谈心谈话；二是党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况。")
