@@ -201,7 +201,7 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
                 if (bare, record.src) not in warned:
                     warned.add((bare, record.src))
                     what = "不计入党员覆盖情况" if not attendance else "不计入到会情况"
-                    log.warning(record.src.file, f"“{bare}”不在党员名册中，{what}；涉及此人的检查发现列为待核实",
+                    log.warning(record.src.file, f"“{bare}”不在党员名册中，{what}",
                                 "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册",
                                 sheet=record.src.sheet, row=record.src.row, column=column,
                                 value=bare, code=IssueCode.NOT_IN_ROSTER)

@@ -276,6 +276,8 @@ def life_rules_sentence(m: Mapping) -> str:
 def _deadline(rules: Mapping):
     """The day of the month 主题党日 is due by, when that local rule was checked (else None)."""
     entry = rules.get(RuleId.THEME_DAY_DEADLINE)
+    if entry is None:  # a metrics.json written when the deadline was part of the 主题党日 rule
+        entry = rules.get(RuleId.THEME_DAY)
     if not isinstance(entry, Mapping) or not entry.get("已检查"):
         return None
     return entry.get("截止日")
