@@ -77,7 +77,8 @@ class Doubts:
 
     @classmethod
     def of(cls, log: IssueLog, ledgers: Ledgers) -> Doubts:
-        kinds = {(a.file, a.sheet): LedgerKind.of(a.kind) for a in ledgers.accounts if a.kind in _KIND_NAMES}
+        kinds: dict[tuple[str, str | None], LedgerKind] = {
+            (a.file, a.sheet): LedgerKind.of(a.kind) for a in ledgers.accounts if a.kind in _KIND_NAMES}
         out = cls()
         for issue in log.items:
             if issue.code not in _DOUBTING:

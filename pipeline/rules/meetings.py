@@ -18,6 +18,7 @@ from pipeline.rules.periods import by_period, join, shortfall
 from pipeline.rules.rule import Finding, Found, Rule, RuleSettings, bare_names, needed
 from pipeline.rules.talks import by_secretary, committee_all
 
+
 def count(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     """At least `threshold` activities of a type in every month, quarter or the year."""
     rows = ledgers.activities(rule.counted)
@@ -183,13 +184,15 @@ def committee_quorum(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Fo
     for r in ledgers.activities(rule.counted):
         day = r["日期"]
         present, absent = bare_names(r["参加人员"]), bare_names(r["缺席人员"])
+        due: int | None
+        came: int | None
         if len(members) >= 2 and (present & members or absent & members):
             came = len(present & members) if present & members else len(members - absent)
             due = len(members)
         else:
             due, came = r.values.get("应到人数"), r.values.get("实到人数")
-            if not due or came is None:
-                continue
+        if not due or came is None:
+            continue
         if came * 2 <= due:
             short.append(r)
             parts.append(f"{day.month}月{day.day}日支委会委员{due}人、到会{came}人")
