@@ -38,7 +38,9 @@ def compliant(year: int = YEAR) -> dict:
         "year": year,
         "members": [member(n) for n in NAMES],
         "activities": activities,
-        "talks": [(d(i, 10), SECRETARY, n) for i, n in enumerate(others, 1)],
+        # 条例第十九条: the secretary (the one 支委 here) with every member, and members in pairs.
+        "talks": [(d(i, 10), SECRETARY, n) for i, n in enumerate(others, 1)]
+        + [(d(11, 10 + i), others[i], others[i + 1]) for i in range(0, len(others) - 1, 2)],
         "dues": [(n, 50, range(1, 13)) for n in NAMES],
         "checks": [(n, q, d(*CHECK_DAYS[q - 1]), 5000) for q in range(1, 5) for n in NAMES],
     }

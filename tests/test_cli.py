@@ -34,7 +34,8 @@ def test_check_clean_exits_0(good):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "[规则检查] 全年未召开党员大会。"
-    assert lines[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 8 项。",
+    # The 谈心谈话 and 学习笔记 sheets are kept without a row: blank is unknown, no finding.
+    assert lines[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 6 项。",
                           f"下一步：运行 make report INPUTS={good} 生成述职报告。"]
 
 
@@ -214,7 +215,7 @@ def test_keep_going_does_not_judge_rules_on_a_ledger_with_error_rows(bad, tmp_pa
     invoke("report", "--inputs", str(bad), "--outputs", str(out), "--keep-going")
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert not metrics["检查规则"]["党课"]["已检查"] and not metrics["检查规则"]["主题党日"]["已检查"]
-    assert [f["规则"] for f in metrics["检查发现"]] == ["每名党员参加谈心谈话", "学习笔记每季度检查"]
+    assert [f["规则"] for f in metrics["检查发现"]] == []  # the other ledgers are kept empty: unknown
     assert metrics["检查规则"]["党课"]["未检查原因"] == "组织生活台账中有错误行，改正后才能检查"
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "严格按照每月" not in report and "党课未作规则检查" not in report
@@ -245,7 +246,7 @@ def test_console_names_rules_that_could_not_be_checked(tmp_path):
     result = invoke("check", "--inputs", str(folder))
     assert ("[规则检查] 未检查：党员大会每季度召开（没有组织生活台账）；大会到会人数过半数（没有组织生活台账）；"
             "党课每季度开展（没有组织生活台账）；支部书记每年讲党课（没有组织生活台账）；"
-            "主题党日每月开展（没有组织生活台账）；组织生活会每年召开（没有组织生活台账）；"
+            "主题党日每月开展（没有组织生活台账）；主题党日按时开展（没有组织生活台账）；组织生活会每年召开（没有组织生活台账）；"
             "民主评议党员每年开展（没有组织生活台账）；谈心谈话全覆盖（没有谈心谈话记录）；"
             "党费按月缴纳（没有党费收缴台账）；党员参加组织生活（没有组织生活台账）；"
             "支部委员会按期换届（基本信息中没有填写“本届任期起始”）；学习笔记每季度检查（没有学习笔记检查）。"
@@ -256,10 +257,10 @@ def test_a_rule_turned_off_stays_listed_for_templates(good, tmp_path):
     import json
 
     config = tmp_path / "p.toml"
-    config.write_text('[rules."主题党日"]\nenabled = false\n', encoding="utf-8")
+    config.write_text('[rules."主题党日按时开展"]\nenabled = false\n', encoding="utf-8")
     out = tmp_path / "out"
     invoke("report", "--inputs", str(good), "--outputs", str(out), "--config", str(config))
-    entry = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["检查规则"]["主题党日"]
+    entry = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["检查规则"]["主题党日按时开展"]
     assert entry["启用"] is False and entry["截止日"] == 10 and entry["未检查原因"] == "已在规则设置中关闭"
     assert "日前完成当月组织生活" not in (out / "report.md").read_text(encoding="utf-8")
 

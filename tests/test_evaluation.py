@@ -109,7 +109,9 @@ def test_common_problems_are_listed_once(run):
     text = "\n".join(p.text for p in docx.Document(str(out / "述职评议共性问题.docx")).paragraphs)
     assert text.count("未落实“主题党日每月开展”（2个支部）") == 1
     outline = "\n".join(p.text for p in docx.Document(str(out / "第三党支部" / "点评提纲.docx")).paragraphs)
-    assert "（一）未落实“每名党员参加谈心谈话”" in outline and "（二）共性问题。本支部也未落实“主题党日每月开展”" in outline
+    # The rule as 条例第十九条 puts it (谈心谈话 between 支委 and members), this branch's own problem.
+    assert "（一）未落实“支部委员和党员之间谈心谈话”。赵三、钱四、孙五、周六全年未与支部委员开展谈心谈话。" in outline
+    assert "（二）共性问题。本支部也未落实“主题党日每月开展”（3月、4月、5月未开展主题党日）" in outline
 
 
 def test_votes_give_the_results_the_letters_and_the_checklists_round_trip(run, tmp_path):

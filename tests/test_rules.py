@@ -23,6 +23,9 @@ THEME_SOURCE = f"{TIAOLI}第十六条"
 LATE_SOURCE = f"本地主题党日制度（每月10日前开展；{TIAOLI}第十六条：每月相对固定1天开展主题党日）"
 CHARTER = "《中国共产党章程》"
 SEC_ALL = '[rules."谈心谈话"]\nsecretary_all = true\n'
+# The 条例's three pairings off: the local variants alone.
+PAIRINGS_OFF = "committee_pairs = false\ncommittee_members = false\nmember_pairs = false\n"
+LOCAL_TALKS = talks.LOCAL_TALKS
 
 
 def kind_of(source: str) -> str:
@@ -55,9 +58,11 @@ def findings(tmp_path: Path, config: str | None = None, **changes) -> list[dict]
 # Each 规则 a finding can carry -> its 规则编号 (the rule id), spelled out here apart from rules.py.
 RULE_IDS = {"支委会每月召开": "支委会", "党员大会每季度召开": "党员大会", "大会到会人数过半数": "党员大会到会人数",
             "党小组会每月召开": "党小组会", "党课每季度开展": "党课", "支部书记每年讲党课": "书记讲党课",
-            "主题党日每月开展": "主题党日", "主题党日按时开展": "主题党日", "组织生活会每年召开": "组织生活会",
+            "主题党日每月开展": "主题党日", "主题党日按时开展": "主题党日按时开展", "组织生活会每年召开": "组织生活会",
             "民主评议党员每年开展": "民主评议党员", "谈心谈话全覆盖": "谈心谈话", "每名党员参加谈心谈话": "谈心谈话",
-            "书记与支委谈心谈话": "谈心谈话", "组织生活会前谈心谈话": "谈心谈话", "党费按月缴纳": "党费",
+            "书记与支委谈心谈话": "谈心谈话", "组织生活会前谈心谈话": "谈心谈话",
+            "支部委员之间谈心谈话": "谈心谈话", "支部委员和党员之间谈心谈话": "谈心谈话", "党员和党员之间谈心谈话": "谈心谈话",
+            "支委会到会委员过半数": "支委会到会委员", "党费按月缴纳": "党费",
             "党员参加组织生活": "缺席组织生活", "预备党员按期转正": "预备党员转正", "支部委员会按期换届": "换届",
             "学习笔记每季度检查": "学习笔记检查", "整改按期完成": "整改", "上年问题再次出现": "上年问题再次出现"}
 
@@ -67,10 +72,10 @@ def one(rule: str, note: str, involved: list[str], source: str, **extra) -> list
              "依据类别": kind_of(source), **extra}]
 
 
-def test_compliant_branch_has_no_findings_and_says_so(tmp_path):
+def test_compliant_branch_has_no_findings_and_says_nothing_hollow(tmp_path):
     assert findings(tmp_path) == []
-    assert wording.evidence_sentence([]) == (
-        "经对全年台账核查，“三会一课”、主题党日、谈心谈话、党费收缴等制度均按规定落实。")
+    # No “all rules met” under 存在的主要问题.
+    assert wording.evidence_sentence([]) == ""
 
 
 # ---------------------------------------------------------------- 支委会
@@ -169,14 +174,15 @@ def test_lesson_threshold_changed_to_two_a_quarter(tmp_path):
     # No 党课 by the secretary either: that is the 书记讲党课 rule's finding, a local one.
     assert findings(tmp_path / "none", config, activities=acts)[1:] == one(
         "支部书记每年讲党课", "支部书记全年未讲党课", ["全年"],
-        f"本地“三会一课”制度（{TIAOLI}第十五条要求党员领导干部定期讲党课）")
+        f"本地“三会一课”制度（{TIAOLI}第十六条要求党员领导干部定期为基层党员讲党课、党委（党组）书记每年至少讲1次党课）")
 
 
 # ---------------------------------------------------------------- 主题党日
 
 @pytest.mark.parametrize("day,expected", [
     (10, []),
-    (11, one("主题党日按时开展", "7月主题党日在10日后召开（7月11日）", ["7月"], LATE_SOURCE)),
+    (11, one("主题党日按时开展", "7月主题党日在10日后召开（7月11日）", ["7月"], LATE_SOURCE,
+             报告说明="1个月的主题党日晚于当月10日开展（7月11日）")),
 ])
 def test_theme_day_10th_versus_11th(tmp_path, day, expected):
     acts = moved(compliant()["activities"], "主题党日", 7, day)
@@ -186,7 +192,8 @@ def test_theme_day_10th_versus_11th(tmp_path, day, expected):
 def test_theme_day_late_months_are_one_finding(tmp_path):
     acts = moved(moved(compliant()["activities"], "主题党日", 6, 12), "主题党日", 9, 15)
     assert findings(tmp_path, activities=acts) == one(
-        "主题党日按时开展", "6月、9月主题党日在10日后召开（6月12日、9月15日）", ["6月", "9月"], LATE_SOURCE)
+        "主题党日按时开展", "6月、9月主题党日在10日后召开（6月12日、9月15日）", ["6月", "9月"], LATE_SOURCE,
+        报告说明="2个月的主题党日晚于当月10日开展（6月12日、9月15日）")
 
 
 def test_theme_day_missing_month_and_a_second_later_one_is_fine(tmp_path):
@@ -198,10 +205,10 @@ def test_theme_day_missing_month_and_a_second_later_one_is_fine(tmp_path):
 
 def test_theme_day_deadline_configurable(tmp_path):
     acts = moved(moved(compliant()["activities"], "主题党日", 7, 15), "主题党日", 8, 16)
-    config = '[rules."主题党日"]\ndeadline_day = 15\n'
+    config = '[rules."主题党日按时开展"]\ndeadline_day = 15\n'
     assert findings(tmp_path, config, activities=acts) == one(
         "主题党日按时开展", "8月主题党日在15日后召开（8月16日）", ["8月"],
-        LATE_SOURCE.replace("10日", "15日"))
+        LATE_SOURCE.replace("10日", "15日"), 报告说明="1个月的主题党日晚于当月15日开展（8月16日）")
 
 
 # ---------------------------------------------------------------- 组织生活会, 民主评议党员
@@ -220,13 +227,13 @@ def talk(month: int, talker: str, names: str):
     return (dt.date(YEAR, month, 8), talker, names)
 
 
-SEC_ALL_ONLY = SEC_ALL + "before_meeting_months = 0\n"
+SEC_ALL_ONLY = SEC_ALL + "before_meeting_months = 0\n" + PAIRINGS_OFF
 
 
 def test_talks_member_never_talked_with(tmp_path):
     talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
     assert findings(tmp_path, SEC_ALL_ONLY, talks=talks) == one(
-        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], f"{TIAOLI}第十九条",
+        "谈心谈话全覆盖", "支部书记全年未与李二、周六开展谈心谈话", ["李二", "周六"], LOCAL_TALKS,
         报告说明="有2名党员全年未开展谈心谈话")
 
 
@@ -248,19 +255,20 @@ def test_talks_logged_only_as_activities_cannot_be_verified(tmp_path):
     acts = compliant()["activities"] + [(dt.date(YEAR, 2, 12), "谈心谈话")]
     assert findings(tmp_path, SEC_ALL_ONLY, activities=acts, talks=None) == one(
         "谈心谈话全覆盖", "谈心谈话未记录谈话对象，无法核实支部书记与每名党员谈心谈话的情况",
-        list(NAMES[1:]), f"{TIAOLI}第十九条", 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
-    assert findings(tmp_path / "default", activities=acts, talks=None) == one(
-        "每名党员参加谈心谈话", "谈心谈话未记录谈话人和谈话对象，无法核实每名党员参加谈心谈话的情况",
-        list(NAMES), f"{TIAOLI}第十九条", 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
+        list(NAMES[1:]), LOCAL_TALKS, 报告说明="谈心谈话未记录谈话对象，无法核实是否覆盖全体党员")
+    # The 条例's pairings cannot be judged from rows that name no one: no claim either way.
+    assert findings(tmp_path / "default", activities=acts, talks=None) == []
 
 
 def test_talks_none_at_all(tmp_path):
-    assert findings(tmp_path, SEC_ALL_ONLY, talks=[]) == one(
-        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), f"{TIAOLI}第十九条",
+    assert findings(tmp_path, SEC_ALL_ONLY, talks=[talk(3, "张一", "李二")]) == one(
+        "谈心谈话全覆盖", "支部书记全年未与党员开展谈心谈话", list(NAMES[1:]), LOCAL_TALKS,
         报告说明="全年未与党员开展谈心谈话")
-    assert findings(tmp_path / "default", talks=[]) == one(
-        "每名党员参加谈心谈话", "全年未开展谈心谈话", list(NAMES), f"{TIAOLI}第十九条",
-        报告说明="全年未开展谈心谈话")
+    # 条例第十九条 by default. A ledger kept without a row is no record of none held (blank is unknown).
+    run = analyse(tmp_path / "default", talks=[])
+    assert run.findings == []
+    assert run.metrics["检查规则"][RuleId.TALKS]["未检查原因"] == "谈心谈话记录未填写（没有数据行）"
+
 
 
 def test_a_missing_ledger_is_warned_about_not_found_wanting(tmp_path):
@@ -301,9 +309,9 @@ def test_dues_missed_months(tmp_path, paid, note, involved):
 
 
 @pytest.mark.parametrize("paid,note", [
-    (range(1, 7), "张一连续6个月（7月至12月）未缴纳党费，属于应予严肃处理的情形"),
-    ([1, *range(3, 7)], "张一2月未缴纳党费，连续6个月（7月至12月）未缴纳党费，属于应予严肃处理的情形"),
-    ([], "张一全年未缴纳党费，属于应予严肃处理的情形"),
+    (range(1, 7), "张一连续6个月（7月至12月）未缴纳党费，台账未记载正当理由"),
+    ([1, *range(3, 7)], "张一2月未缴纳党费，连续6个月（7月至12月）未缴纳党费，台账未记载正当理由"),
+    ([], "张一全年未缴纳党费，台账未记载正当理由"),
 ])
 def test_dues_six_consecutive_months_are_serious(tmp_path, paid, note):
     got = findings(tmp_path, dues=dues_with("张一", paid))
@@ -327,7 +335,7 @@ def test_dues_serious_months_configurable_and_members_in_ledger_order(tmp_path):
     got = findings(tmp_path, config, dues=dues)
     assert [(f["说明"], f.get("严重", False)) for f in got] == [
         ("张一4月未缴纳党费", False),
-        ("李二连续3个月（10月至12月）未缴纳党费，属于应予严肃处理的情形", True),
+        ("李二连续3个月（10月至12月）未缴纳党费，台账未记载正当理由", True),
     ]
 
 
@@ -347,7 +355,11 @@ def test_study_checks_quarter_from_date_else_quarter_column(tmp_path):
 
 
 def test_study_checks_absent(tmp_path):
-    assert [f["说明"] for f in findings(tmp_path, checks=[])] == ["全年未开展学习笔记检查"]
+    # Blank means unknown: a 学习笔记检查 sheet without a row is no record that none was held.
+    run = analyse(tmp_path, checks=[])
+    assert run.findings == []
+    assert run.metrics["检查规则"][RuleId.STUDY]["未检查原因"] == "学习笔记检查未填写（没有数据行）"
+    assert any("学习笔记每季度检查（学习笔记检查未填写（没有数据行））" in line for line in run.detail_lines())
 
 
 # ---------------------------------------------------------------- order, provenance, evidence
@@ -365,15 +377,17 @@ def test_findings_follow_the_rule_table_and_cite_their_rows(tmp_path):
     assert "台账.xlsx / 党费 / 3" in prov["检查发现.3"]  # 张一's dues row
     assert len([r for r in prov["检查发现.0"] if r.startswith(sheet)]) == 11  # the year's 支委会
     assert wording.evidence_sentence(run.findings) == (
-        f"经对照{TIAOLI}、{DUES_SOURCE[:-4]}和本地有关规定对全年台账核查，5月未召开支委会；7月主题党日在10日后召开（7月12日）；"
-        "有1名党员全年未开展谈心谈话；1名党员存在未按月缴纳党费的情况。")
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：一是落实“三会一课”等组织生活制度还不够严格，5月未召开支委会，1个月的主题党日晚于当月10日开展（7月12日）；"
+        "二是谈心谈话开展得还不够全面，有1名党员全年未开展谈心谈话；三是党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况。")
 
 
 def test_evidence_tells_members_by_number_and_groups_dues():
     dues = [{"规则": "党费按月缴纳", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "党费", "说明": "李二连续6个月…", "严重": True}]
-    assert wording.evidence_sentence(dues) == "经对全年台账核查，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。"
-    assert wording.evidence_sentence(dues[1:]) == "经对全年台账核查，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。"
+    assert wording.evidence_sentence(dues) == (
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：党费收缴管理还不够规范，2名党员存在未按月缴纳党费的情况，其中1名连续多月未缴纳。")
+    assert wording.evidence_sentence(dues[1:], after_own=True) == (
+        "此外，对照台账逐项自查，还存在以下不足：党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
 
 
 def test_validation_report_lists_findings_as_their_own_part(tmp_path):
@@ -390,7 +404,7 @@ def test_validation_report_lists_findings_as_their_own_part(tmp_path):
 
 def test_rule_turned_off(tmp_path):
     acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
-    config = '[rules."主题党日"]\nenabled = false\n'
+    config = '[rules."主题党日按时开展"]\nenabled = false\n'
     assert [f["说明"] for f in findings(tmp_path, config, activities=acts)] == ["5月未召开支委会"]
 
 
@@ -412,16 +426,18 @@ def test_packaged_settings_list_every_rule_with_its_defaults():
 
 @pytest.mark.parametrize("text,words", [
     ('[rules.支委会]\nenabled = true\n', ["第1行", '[rules."支委会"]']),
-    ('[rules."支部会"]\nenabled = false\n', ["没有名为“支部会”的规则", "支委会、党员大会"]),
+    ('[rules."支部会"]\nenabled = false\n', ["没有名为“支部会”的规则", "支委会、支委会到会委员、党员大会"]),
     ('[rules."党课"]\nthreshold = "2"\n', ['[rules."党课"] 的 threshold', "不小于0的整数"]),
     ('[rules."党课"]\nthreshold = -1\n', ['[rules."党课"] 的 threshold', "-1", "不小于0的整数"]),
-    ('[rules."主题党日"]\ndeadline_day = 32\n', ["deadline_day", "1至31的整数"]),
+    ('[rules."主题党日按时开展"]\ndeadline_day = 32\n', ["deadline_day", "1至31的整数"]),
+    # The deadline is its own (local) rule now: under 主题党日 it is refused, naming what is settable.
+    ('[rules."主题党日"]\ndeadline_day = 10\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
     ('[rules."主题党日"]\nenabled = "否"\n', ["enabled", "true（检查）或 false（不检查）"]),
     ('[rules."党课"]\ndeadline_day = 5\n', ["“deadline_day”不是可设置项", "enabled、threshold、source"]),
     ('[rules."党费"]\nthreshold = 2\n', ["“threshold”不是可设置项", "enabled、serious_months、pay_by、late_months、source、source_kind"]),
     ('["规则"]\nenabled = true\n', ["“规则”不是可设置的项目", '[rules."规则名"]']),
     # A rule id that is no rule of RULES (previous.py's finding) has no settings either.
-    ('[rules."上年问题再次出现"]\nenabled = false\n', ["没有名为“上年问题再次出现”的规则", "支委会、党员大会"]),
+    ('[rules."上年问题再次出现"]\nenabled = false\n', ["没有名为“上年问题再次出现”的规则", "支委会、支委会到会委员、党员大会"]),
 ])
 def test_invalid_project_file(tmp_path, text, words):
     path = write_config(tmp_path / "pipeline.toml", text)
@@ -448,24 +464,30 @@ def test_missing_project_file_and_cli_exit_code(tmp_path, capsys):
 
 def test_sample_findings_in_full():
     run = api.analyse(ROOT / "inputs", "", None, settings.load(None))
-    assert run.findings == [{
+    assert run.findings[0] == {
         "规则": "主题党日按时开展",
-        "规则编号": "主题党日",
+        "规则编号": "主题党日按时开展",
         "说明": "7月主题党日在10日后召开（7月12日）",
         "涉及": ["7月"],
+        "报告说明": "1个月的主题党日晚于当月10日开展（7月12日）",
         "依据": LATE_SOURCE,
         "依据类别": "本地规定",
-    }]
+    }
+    # 条例第十九条: the sample's talks all went through the secretary.
+    assert [(f["规则"], f["说明"], f["依据"]) for f in run.findings[1:]] == [
+        ("支部委员之间谈心谈话", "支部委员王建国与张丽娟、王建国与刘志强、张丽娟与刘志强全年未开展谈心谈话",
+         f"{TIAOLI}第十九条"),
+        ("党员和党员之间谈心谈话", "全年没有党员和党员之间的谈心谈话记录", f"{TIAOLI}第十九条")]
     prov = run.provenance.as_dict(run.metrics)
     assert prov["检查发现.0"] == ["2022年组织生活台账.xlsx / 组织生活 / 34"]
-    assert wording.evidence_sentence(run.findings) == "经对照本地有关规定对全年台账核查，7月主题党日在10日后召开（7月12日）。"
 
 
 def test_all_met_names_only_what_was_checked(tmp_path):
     run = analyse(tmp_path, dues=None)
     assert run.findings == [] and not run.metrics["检查规则"]["党费"]["已检查"]
-    assert wording.evidence_sentence(run.findings, run.metrics["检查规则"]) == (
+    assert wording.met_sentence(run.metrics["检查规则"]) == (
         "经对全年台账核查，“三会一课”、主题党日、谈心谈话、组织生活会等制度均按规定落实。")
+    assert wording.evidence_sentence(run.findings, run.metrics["检查规则"]) == ""
     assert wording.met_sentence({}) == ""
 
 
@@ -490,7 +512,7 @@ def test_rule_ids_are_one_registry():
     # One RuleId per rule, in order, valued as the pipeline.toml sections; RECURRING is no rule.
     assert [rule.id for rule in rules.RULES] == [i for i in RuleId if i is not RuleId.RECURRING]
     assert all(type(rule.id) is RuleId for rule in rules.RULES) and RuleId.RECURRING not in rules.RULE_BY_ID
-    assert [i.value for i in RuleId][:3] == ["支委会", "党员大会", "党员大会到会人数"]
+    assert [i.value for i in RuleId][:4] == ["支委会", "支委会到会委员", "党员大会", "党员大会到会人数"]
     assert set(settings.Settings().rules) == set(rules.RULE_BY_ID)
     with pytest.raises(ValueError):
         RuleId("支部会")
@@ -499,9 +521,11 @@ def test_rule_ids_are_one_registry():
 def test_every_finding_carries_its_rule_id(tmp_path):
     # Parts of a rule reported under names of their own carry the rule's id (谈心谈话, 主题党日).
     acts = moved(without(compliant()["activities"], "支委会", 5), "主题党日", 7, 12)
-    got = findings(tmp_path, activities=acts, talks=[])
+    got = findings(tmp_path, activities=acts, talks=[talk(2, SECRETARY, "张一")])
+    # 主题党日 每月开展 and 10日前 are two rules, each its own id (and rate in a summary).
     assert [(f["规则"], f["规则编号"]) for f in got] == [
-        ("支委会每月召开", "支委会"), ("主题党日按时开展", "主题党日"), ("每名党员参加谈心谈话", "谈心谈话")]
+        ("支委会每月召开", "支委会"), ("主题党日按时开展", "主题党日按时开展"),
+        ("支部委员和党员之间谈心谈话", "谈心谈话"), ("党员和党员之间谈心谈话", "谈心谈话")]
     assert all(type(f["规则编号"]) is RuleId for f in got)
 
 
@@ -509,7 +533,8 @@ def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
     assert rules.rule_of({"规则编号": "党费", "规则": "别的文字"}) is RuleId.DUES
     # A metrics.json written before findings carried 规则编号: the rule its 规则 names.
     assert rules.rule_of({"规则": "每名党员参加谈心谈话"}) is RuleId.TALKS
-    assert rules.rule_of({"规则": "主题党日按时开展"}) is RuleId.THEME_DAY
+    assert rules.rule_of({"规则": "主题党日按时开展"}) is RuleId.THEME_DAY_DEADLINE
+    assert rules.rule_of({"规则": "主题党日按时开展", "规则编号": "主题党日"}) is RuleId.THEME_DAY
     assert rules.rule_of({"规则": "上年问题再次出现"}) is RuleId.RECURRING
     # Neither tells: no guess.
     assert rules.rule_of({"规则": "主题党日"}) is None and rules.rule_of({"规则编号": "无此规则"}) is None
@@ -519,5 +544,5 @@ def test_rule_of_reads_the_id_and_falls_back_to_the_display_name():
 def test_evidence_groups_dues_by_rule_id_not_by_display_name():
     dues = [{"规则": "党费", "规则编号": "党费", "说明": "张一2月未缴纳党费"},
             {"规则": "党费按月缴纳", "规则编号": "谈心谈话", "说明": "李二全年未参加谈心谈话"}]
-    assert wording.evidence_sentence(dues) == ("经对全年台账核查，1名党员存在未按月缴纳党费的情况；"
-                                             "李二全年未参加谈心谈话。")
+    assert wording.evidence_sentence(dues) == (
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：一是谈心谈话开展得还不够全面，李二全年未参加谈心谈话；二是党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况。")

@@ -11,6 +11,7 @@ import pytest
 from pipeline import api
 from pipeline.core.errors import ConfigError
 from pipeline.rules import settings
+from pipeline.rules import talks as talks_mod
 from pipeline.rules.rule import LOCAL, SOURCE_KINDS
 from pipeline.rules.table import RULES
 from pipeline.writing import wording
@@ -47,12 +48,14 @@ def test_source_kind_is_settable_and_checked(tmp_path):
         settings.load(bad)
 
 
-def test_section_two_names_the_documents(tmp_path):
+def test_section_two_is_the_secretarys_own_shortcomings_with_figures(tmp_path):
     acts = without(compliant()["activities"], "支委会", 5)
     run = analyse(tmp_path, activities=acts, dues=[(n, 50, range(1, 13) if n != "张一" else range(1, 7))
                                                    for n in NAMES])
+    # First person, one shortcoming per kind of work with its figures; the 依据 is the 校验报告's.
     assert wording.evidence_sentence(run.findings) == (
-        f"经对照{TIAOLI}和{CHARTER}对全年台账核查，5月未召开支委会；1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：一是落实“三会一课”等组织生活制度还不够严格，5月未召开支委会；"
+        "二是党费收缴管理还不够规范，1名党员存在未按月缴纳党费的情况，且连续多月未缴纳。")
 
 
 def test_validation_report_says_source_kind_and_the_settings_used(tmp_path):
@@ -78,7 +81,7 @@ def test_dues_one_yuan_against_eighty_is_short_every_month(tmp_path):
                                + "实缴少于缴纳标准（标准80元，实缴1元）", [
         f"{m}月" for m in range(1, 13)], DUES_SOURCE, 姓名="张一", 少缴=True)
     assert wording.evidence_sentence(run.findings) == (
-        f"经对照{DUES_SOURCE[:-4]}对全年台账核查，1名党员存在未足额缴纳党费的情况。")
+        "对照台账逐项自查，我在抓党建工作中还存在以下不足：党费收缴管理还不够规范，1名党员存在未足额缴纳党费的情况。")
     assert run.metrics["党费"]["欠缴"] == []  # something was paid every month
 
 
@@ -137,11 +140,12 @@ def test_dues_six_months_unpaid_cites_the_charter_even_when_paid_later(tmp_path)
     paid = {m: 50 for m in range(1, 13) if m not in range(2, 8)}
     got = findings(tmp_path, dues=dues_paid("张一", paid))
     assert [(f["说明"], f["依据"], f["依据类别"], f.get("严重")) for f in got] == [
-        ("张一连续6个月（2月至7月）未缴纳党费，属于应予严肃处理的情形", f"{CHARTER}第九条", "党章", True)]
+        ("张一连续6个月（2月至7月）未缴纳党费，台账未记载正当理由", f"{CHARTER}第九条；{DUES_SOURCE[:-4]}第十三条", "党章",
+         True)]
     paid[8] = 50 * 7  # all six paid back in August: still six months without paying at the time
     got = findings(tmp_path / "back", dues=dues_paid("张一", paid))
     assert [f["说明"] for f in got] == [
-        "张一连续6个月（2月至7月）未按时缴纳党费，属于应予严肃处理的情形"]
+        "张一连续6个月（2月至7月）未按时缴纳党费，台账未记载正当理由"]
     paid = {m: 50 for m in range(1, 13) if m not in range(2, 7)}  # five months: not serious
     assert [f.get("严重") for f in findings(tmp_path / "five", dues=dues_paid("张一", paid))] == [None]
 
@@ -177,37 +181,78 @@ def talk(month: int, talker: str, names: str, day: int = 8):
     return (dt.date(YEAR, month, day), talker, names)
 
 
-def test_a_talk_held_by_another_member_covers_the_member_by_default(tmp_path):
+# 条例第十九条: “党支部委员之间、党支部委员和党员之间、党员和党员之间，每年谈心谈话一般不少于1次”
+# — three pairings, each its own switch. The secretary-only variants are local (本地规定).
+PAIRINGS_OFF = "committee_pairs = false\ncommittee_members = false\nmember_pairs = false\n"
+LOCAL_ONLY = '[rules."谈心谈话"]\n' + PAIRINGS_OFF + "before_meeting_months = 0\n"
+
+
+def committee_roster() -> list[dict]:
+    return [member(n, 党内职务=("书记" if n == SECRETARY else "组织委员" if n == "张一" else
+                                "宣传委员" if n == "李二" else None)) for n in NAMES]
+
+
+def test_talks_all_through_the_secretary_fail_the_member_pairing(tmp_path):
+    # Every member appears once, all with the secretary: 党员和党员之间 none.
+    talks = [talk(1 + i, SECRETARY, n) for i, n in enumerate(OTHERS)]
+    got = findings(tmp_path, talks=talks)
+    assert [(f["规则"], f["说明"], f["依据"], f["依据类别"]) for f in got] == [
+        ("党员和党员之间谈心谈话", "全年没有党员和党员之间的谈心谈话记录", f"{TIAOLI}第十九条", "条例")]
+    assert got[0]["报告说明"] == "党员和党员之间的谈心谈话没有记录（支部委员以外的党员6名）"
+    # The pairing is a switch: off, the branch's talks meet the rest of 第十九条.
+    assert notes(tmp_path / "off", '[rules."谈心谈话"]\nmember_pairs = false\n', talks=talks) == []
+
+
+def test_talks_between_committee_members_and_with_members(tmp_path):
+    members = committee_roster()
+    base = [talk(1, SECRETARY, "张一、李二"), talk(2, "张一", "李二")]
+    pairs = [talk(3, "赵三", "钱四"), talk(3, "孙五", "周六")]
+    with_members = [talk(4, "李二", "赵三、钱四"), talk(4, "张一", "孙五、周六")]
+    assert notes(tmp_path, members=members, talks=base + pairs + with_members) == []
+    # 张一 and 李二 never talked: one pair of 支委 short.
+    got = findings(tmp_path / "pair", members=members, talks=[talk(1, SECRETARY, "张一、李二"), *pairs,
+                                                               *with_members])
+    assert [(f["规则"], f["说明"]) for f in got] == [("支部委员之间谈心谈话", "支部委员张一与李二全年未开展谈心谈话")]
+    assert got[0]["报告说明"] == "支部委员之间有1对全年未开展谈心谈话（支委共3人）"
+    # 周六 talked only with 孙五: no 支委 talked with 周六.
+    got = notes(tmp_path / "member", members=members, talks=base + pairs + [talk(4, "李二", "赵三、钱四、孙五")])
+    assert got == [("支部委员和党员之间谈心谈话", "周六全年未与支部委员开展谈心谈话")]
+    off = '[rules."谈心谈话"]\ncommittee_members = false\n'
+    assert notes(tmp_path / "off", off, members=members, talks=base + pairs + [talk(4, "李二", "赵三、钱四、孙五")]) == []
+
+
+def test_the_local_variants_cite_local_practice(tmp_path):
     talks = [t for t in compliant()["talks"] if t[2] != "周六"] + [talk(6, "张一", "周六")]
-    assert notes(tmp_path, talks=talks) == []
-    # The branch that wants the secretary with everyone says so, in pipeline.toml or 基本信息.
-    assert notes(tmp_path / "toml", '[rules."谈心谈话"]\nsecretary_all = true\n', talks=talks) == [
-        ("谈心谈话全覆盖", "支部书记全年未与周六开展谈心谈话")]
-    assert notes(tmp_path / "info", talks=talks, info={"书记与每名党员谈话": "是"}) == [
+    config = LOCAL_ONLY + "secretary_all = true\n"
+    got = findings(tmp_path, config, talks=talks)
+    assert [(f["说明"], f["依据类别"]) for f in got] == [("支部书记全年未与周六开展谈心谈话", "本地规定")]
+    assert got[0]["依据"].startswith("本地谈心谈话制度")
+    assert notes(tmp_path / "info", LOCAL_ONLY, talks=talks, info={"书记与每名党员谈话": "是"}) == [
         ("谈心谈话全覆盖", "支部书记全年未与周六开展谈心谈话")]
 
 
 def test_every_member_takes_part_and_the_threshold(tmp_path):
     talks = [t for t in compliant()["talks"] if t[2] not in ("李二", "周六")]
     talks.append(talk(2, SECRETARY, "李二"))  # 李二 back in: only 周六 left out
-    assert findings(tmp_path, talks=talks) == one(
-        "每名党员参加谈心谈话", "周六全年未参加谈心谈话", ["周六"], f"{TIAOLI}第十九条",
-        报告说明="有1名党员全年未参加谈心谈话")
-    assert notes(tmp_path / "off", '[rules."谈心谈话"]\neach_member = false\n', talks=talks) == []
-    two = '[rules."谈心谈话"]\nthreshold = 2\n'
-    assert notes(tmp_path / "two", two, talks=compliant()["talks"] + [talk(9, SECRETARY, "、".join(OTHERS[:5]))]) == [
+    config = LOCAL_ONLY + "each_member = true\n"
+    assert findings(tmp_path, config, talks=talks) == [{
+        "规则": "每名党员参加谈心谈话", "规则编号": "谈心谈话", "说明": "周六全年未参加谈心谈话", "涉及": ["周六"],
+        "报告说明": "有1名党员全年未参加谈心谈话", "依据": talks_mod.LOCAL_TALKS, "依据类别": "本地规定"}]
+    assert notes(tmp_path / "off", LOCAL_ONLY, talks=talks) == []
+    two = config + "threshold = 2\n"
+    by_secretary = [t for t in compliant()["talks"] if t[1] == SECRETARY]
+    assert notes(tmp_path / "two", two, talks=by_secretary + [talk(9, SECRETARY, "、".join(OTHERS[:5]))]) == [
         ("每名党员参加谈心谈话", "周六全年参加谈心谈话不足2次")]
 
 
 def test_secretary_talks_with_every_committee_member(tmp_path):
-    members = [member(n, 党内职务=("书记" if n == SECRETARY else "组织委员" if n == "张一" else
-                                   "宣传委员" if n == "李二" else None)) for n in NAMES]
+    members = committee_roster()
     talks = [t for t in compliant()["talks"] if t[2] != "张一"] + [talk(1, "李二", "张一")]
-    assert findings(tmp_path, members=members, talks=talks) == one(
-        "书记与支委谈心谈话", "支部书记全年未与支委张一开展谈心谈话", ["张一"], f"{TIAOLI}第十九条",
-        报告说明="支部书记全年未与1名支委开展谈心谈话")
-    off = '[rules."谈心谈话"]\nsecretary_committee = false\n'
-    assert notes(tmp_path / "off", off, members=members, talks=talks) == []
+    config = LOCAL_ONLY + "secretary_committee = true\n"
+    got = findings(tmp_path, config, members=members, talks=talks)
+    assert [(f["规则"], f["说明"], f["报告说明"], f["依据类别"]) for f in got] == [
+        ("书记与支委谈心谈话", "支部书记全年未与支委张一开展谈心谈话", "支部书记全年未与1名支委开展谈心谈话", "本地规定")]
+    assert notes(tmp_path / "off", LOCAL_ONLY, members=members, talks=talks) == []
 
 
 @pytest.mark.parametrize("talk_day,expected", [
@@ -218,21 +263,26 @@ def test_secretary_talks_with_every_committee_member(tmp_path):
 ])
 def test_talks_before_the_meeting(tmp_path, talk_day, expected):
     talks = [(talk_day, SECRETARY, "、".join(OTHERS))]
-    assert notes(tmp_path, talks=talks) == expected
+    got = findings(tmp_path, '[rules."谈心谈话"]\n' + PAIRINGS_OFF, talks=talks)
+    assert [(f["规则"], f["说明"]) for f in got] == expected
+    # 条例第十七条 (组织生活会), not 第十九条.
+    assert all(f["依据"] == f"{TIAOLI}第十七条" for f in got)
 
 
 def test_talks_before_the_meeting_window_and_off(tmp_path):
     acts = [a for a in compliant()["activities"] if a[1] != "组织生活会"] + [(dt.date(YEAR, 11, 20), "组织生活会")]
     talks = [talk(9, SECRETARY, "、".join(OTHERS), day=30)]
-    assert notes(tmp_path, activities=acts, talks=talks) == [
+    base = '[rules."谈心谈话"]\n' + PAIRINGS_OFF
+    assert notes(tmp_path, base, activities=acts, talks=talks) == [
         ("组织生活会前谈心谈话", "11月20日组织生活会当月及前1个月会前没有谈心谈话记录")]
-    assert notes(tmp_path / "two", '[rules."谈心谈话"]\nbefore_meeting_months = 2\n', activities=acts, talks=talks) == []
-    assert notes(tmp_path / "off", '[rules."谈心谈话"]\nbefore_meeting_months = 0\n', activities=acts, talks=talks) == []
+    assert notes(tmp_path / "two", base + "before_meeting_months = 2\n", activities=acts, talks=talks) == []
+    assert notes(tmp_path / "off", base + "before_meeting_months = 0\n", activities=acts, talks=talks) == []
 
 
 def test_talks_before_a_january_meeting_are_in_last_years_ledger_and_not_judged(tmp_path):
     acts = [a for a in compliant()["activities"] if a[1] != "组织生活会"] + [(dt.date(YEAR, 1, 20), "组织生活会")]
-    assert notes(tmp_path, activities=acts, talks=[talk(6, SECRETARY, "、".join(OTHERS))]) == []
+    assert notes(tmp_path, '[rules."谈心谈话"]\n' + PAIRINGS_OFF, activities=acts,
+                 talks=[talk(6, SECRETARY, "、".join(OTHERS))]) == []
 
 
 # ---------------------------------------------------------------- 党小组会 per group
@@ -304,21 +354,67 @@ def test_out_of_window_message_says_what_to_do(tmp_path):
 
 # ---------------------------------------------------------------- 党员大会 quorum
 
+# 条例第十一条: “表决必须有半数以上有表决权的党员到会方可进行” — 预备党员 have no vote.
+
+def assembly(columns: dict) -> list:
+    return [(a[0], a[1], None, columns if a[1] == "党员大会" and a[0].month == 3 else {})
+            for a in compliant()["activities"]]
+
+
+def probationers() -> list[dict]:
+    """5 正式党员 and 2 预备党员 admitted in January of the report year."""
+    return [member(n) for n in NAMES[:5]] + [member(n, "预备党员", joined=f"{YEAR}-01") for n in NAMES[5:]]
+
+
+@pytest.mark.parametrize("present,found", [
+    # 3 of 7 came, but only the secretary has a vote: 1 of 5.
+    (f"{SECRETARY}、孙五、周六", ["3月20日党员大会有表决权的党员5人、到会1人，到会人数未超过有表决权的党员的一半"]),
+    (f"{SECRETARY}、张一、李二、孙五", []),  # 3 of 5 with a vote
+    (f"{SECRETARY}、张一、孙五、周六", ["3月20日党员大会有表决权的党员5人、到会2人，到会人数未超过有表决权的党员的一半"]),
+])
+def test_assembly_quorum_counts_members_with_a_vote(tmp_path, present, found):
+    got = notes(tmp_path, members=probationers(), activities=assembly({"参加人员": present}))
+    assert [n for r, n in got if r == "大会到会人数过半数"] == found
+
+
+def test_assembly_quorum_undecidable_from_a_headcount_is_to_be_verified(tmp_path):
+    # 实到 4 of 7: between 2 and 4 of the 5 with a vote came. No claim; the 校验报告 lists it.
+    run = analyse(tmp_path, members=probationers(), activities=assembly({"应到人数": 7, "实到人数": 4}))
+    assert [f for f in run.findings if f["规则"] == "大会到会人数过半数"] == []
+    held = [i.reason for i in run.log.items if i.code == "unverified"]
+    assert len(held) == 1 and held[0].startswith("待核实，未写入报告：【大会到会人数过半数】3月20日党员大会只填了实到人数")
+    # 实到 2: at most 2 of 5 with a vote: short whoever they were.
+    got = notes(tmp_path / "two", members=probationers(), activities=assembly({"应到人数": 7, "实到人数": 2}))
+    assert ("大会到会人数过半数", "3月20日党员大会有表决权的党员5人、到会2人，到会人数未超过有表决权的党员的一半") in got
+
+
 @pytest.mark.parametrize("expected_n,present,found", [
     (10, 5, ["3月20日党员大会应到10人、实到5人，到会人数未超过应到人数的一半"]),
     (10, 6, []),
     (7, 4, []),
     (7, 3, ["3月20日党员大会应到7人、实到3人，到会人数未超过应到人数的一半"]),
 ])
-def test_assembly_quorum(tmp_path, expected_n, present, found):
-    acts = [(a[0], a[1], None, {"应到人数": expected_n, "实到人数": present} if a[1] == "党员大会" and a[0].month == 3
-             else {}) for a in compliant()["activities"]]
-    assert [n for r, n in notes(tmp_path, activities=acts) if r == "大会到会人数过半数"] == found
+def test_assembly_quorum_by_expected_numbers_is_the_local_variant(tmp_path, expected_n, present, found):
+    config = '[rules."党员大会到会人数"]\nvoting_only = false\n'
+    acts = assembly({"应到人数": expected_n, "实到人数": present})
+    assert [n for r, n in notes(tmp_path, config, activities=acts) if r == "大会到会人数过半数"] == found
 
 
-def test_assembly_quorum_not_checked_without_expected_numbers(tmp_path):
+def test_assembly_quorum_not_checked_without_numbers(tmp_path):
     run = analyse(tmp_path)
-    assert run.metrics["检查规则"]["党员大会到会人数"]["未检查原因"] == "党员大会没有填写应到人数"
+    assert run.metrics["检查规则"]["党员大会到会人数"]["未检查原因"] == "党员大会没有填写应到人数、实到人数或参加人员"
+
+
+# 条例第十二条: “支部委员会会议须有半数以上委员到会方可进行”.
+
+def test_committee_meeting_needs_more_than_half_of_its_members(tmp_path):
+    members = [member(n, 党内职务=("书记" if n == SECRETARY else "组织委员" if n == "张一" else
+                                   "宣传委员" if n == "李二" else "纪检委员" if n == "赵三" else None)) for n in NAMES]
+    acts = [(a[0], a[1], None, {"参加人员": SECRETARY + ("、张一" if a[0].month == 4 else "、张一、李二")}
+             if a[1] == "支委会" else {}) for a in compliant()["activities"]]
+    got = findings(tmp_path, members=members, activities=acts)
+    assert [(f["规则"], f["说明"], f["依据"]) for f in got if f["规则编号"] == "支委会到会委员"] == [
+        ("支委会到会委员过半数", "4月3日支委会委员4人、到会2人，到会委员未超过半数", f"{TIAOLI}第十二条")]
 
 
 # ---------------------------------------------------------------- 书记讲党课
@@ -343,7 +439,7 @@ def attended(absent: str, months: set[int], column: str = "参加人员") -> lis
             if column == "参加人员":
                 people = "、".join(n for n in NAMES if not (n == absent and a[0].month in months))
             else:
-                people = f"{absent}（请假）" if a[0].month in months else "无"
+                people = absent if a[0].month in months else "无"
             out.append((a[0], a[1], None, {column: people}))
         else:
             out.append(a)
@@ -361,6 +457,17 @@ def test_absence_for_six_months(tmp_path, months, expected):
         assert [f["说明"] for f in got if f["规则"] == "党员参加组织生活"] == expected, column
     if expected:
         assert got[-1]["依据"] == f"{CHARTER}第九条" and got[-1]["依据类别"] == "党章"
+
+
+# 党章第九条: “党员如果没有正当理由，连续六个月不参加党的组织生活…” — an absence with a reason
+# (病假、事假、公差、请假, in the cell or in 备注) is none.
+@pytest.mark.parametrize("absent,remark", [
+    ("张一（病假）", None), ("张一（公差）", None), ("张一", "张一请假"), ("张一", "张一、李二事假"),
+])
+def test_excused_absence_does_not_count(tmp_path, absent, remark):
+    acts = [(a[0], a[1], None, {"缺席人员": absent if a[0].month <= 6 else "无", "备注": remark})
+            if a[1] == "主题党日" else a for a in compliant()["activities"]]
+    assert [n for r, n in notes(tmp_path, activities=acts) if r == "党员参加组织生活"] == []
 
 
 def test_absence_a_month_without_attendance_breaks_the_run(tmp_path):
@@ -426,7 +533,7 @@ def test_dues_a_run_partly_paid_back_says_which_months_are_still_unpaid(tmp_path
     got = findings(tmp_path, dues=dues_paid("张一", {10: 100, 11: 50, 12: 50}))
     assert [f["说明"] for f in got] == [
         "张一连续9个月（1月至9月）未按时缴纳党费（其中2月至9月至年底仍未缴纳），1月党费于10月补交，超过6个月，"
-        "属于应予严肃处理的情形"]
+        "台账未记载正当理由"]
     assert got[0]["涉及"] == [f"{m}月" for m in range(1, 10)]
 
 
@@ -435,14 +542,15 @@ def test_lesson_count_from_the_branch_basic_info_and_secretary_all_turned_off_th
     got = notes(tmp_path, info={"党课每季度次数": 3})
     assert got == [("党课每季度开展", "各季度讲党课均不足3次")]
     talks = [t for t in compliant()["talks"] if t[2] != "周六"] + [talk(6, "张一", "周六")]
-    on = '[rules."谈心谈话"]\nsecretary_all = true\n'
+    on = LOCAL_ONLY + "secretary_all = true\n"
     assert notes(tmp_path / "off", on, talks=talks, info={"书记与每名党员谈话": "否"}) == []
 
 
 def test_talks_in_december_serve_a_meeting_held_next_january_for_this_year(tmp_path):
     acts = yearly(dt.date(YEAR + 1, 1, 18), YEAR)
-    assert notes(tmp_path, activities=acts, talks=[talk(12, SECRETARY, "、".join(OTHERS))]) == []
-    assert notes(tmp_path / "early", activities=acts, talks=[talk(11, SECRETARY, "、".join(OTHERS), day=30)]) == [
+    off = '[rules."谈心谈话"]\n' + PAIRINGS_OFF
+    assert notes(tmp_path, off, activities=acts, talks=[talk(12, SECRETARY, "、".join(OTHERS))]) == []
+    assert notes(tmp_path / "early", off, activities=acts, talks=[talk(11, SECRETARY, "、".join(OTHERS), day=30)]) == [
         ("组织生活会前谈心谈话", f"{YEAR + 1}年1月18日组织生活会当月及前1个月会前没有谈心谈话记录")]
 
 
@@ -504,3 +612,58 @@ def test_attendance_written_as_a_head_count_names_no_one(tmp_path):
     run = analyse(tmp_path, activities=acts)
     assert run.findings == []
     assert run.metrics["检查规则"]["缺席组织生活"]["未检查原因"] == "组织生活台账没有“参加人员”或“缺席人员”"
+
+
+# ---------------------------------------------------------------- no accusation from a doubted cell
+
+def test_a_finding_about_a_member_a_stray_name_may_be_is_withheld(tmp_path):
+    # 周陆 is not on the roster and may be 周六 mistyped: the findings naming 周六 are 待核实, not claims.
+    talks = [t if t[2] != "周六" else (t[0], t[1], "周陆") for t in compliant()["talks"]]
+    run = analyse(tmp_path, talks=talks)
+    assert [f for f in run.findings if "周六" in f["涉及"]] == []
+    held = [i.reason for i in run.log.items if i.code == "unverified"]
+    assert held and all("周六" in r and "待核实，未写入报告" in r and "周陆" not in r.split("；")[0] for r in held)
+
+
+def test_names_equal_after_folding_dots_and_a_role_are_one_person(tmp_path):
+    members = [member(n) for n in NAMES[:-1]] + [member("阿依·古丽")]
+    talks = [(t[0], t[1], "阿依•古丽" if t[2] == "周六" else t[2]) for t in compliant()["talks"]]
+    dues = [(n if n != "周六" else "阿依·古丽", s, p) for n, s, p in compliant()["dues"]]
+    checks = [(n if n != "周六" else "阿依·古丽", *rest) for n, *rest in compliant()["checks"]]
+    run = analyse(tmp_path, members=members, talks=talks, dues=dues, checks=checks)
+    assert run.findings == []
+    assert [i.code for i in run.log.items if i.code == "not-in-roster"] == []
+    notices = [i.message() for i in run.log.items if i.code == "name-variant"]
+    assert any("“阿依•古丽”按党员名册中的“阿依·古丽”计" in n for n in notices)
+
+
+def test_a_probation_resting_on_a_month_that_may_be_october_is_withheld(tmp_path):
+    # 入党时间 typed as the number 2021.1: January or October? 转正 overdue either way for
+    # January, not for October of an earlier reading: no claim, 待核实.
+    members = [member(n) for n in NAMES[:-1]] + [member("周六", "预备党员", joined=float(f"{YEAR - 1}.1"))]
+    run = analyse(tmp_path, members=members)
+    assert [f for f in run.findings if f["规则编号"] == "预备党员转正"] == []
+    held = [i.reason for i in run.log.items if i.code == "unverified"]
+    assert any("【预备党员按期转正】" in r and "年月可能" not in r for r in held)
+
+
+# 细则第三十二条: “可以延长一次预备期，延长时间不能少于半年，最长不超过一年”.
+@pytest.mark.parametrize("remark,expected", [
+    ("延长预备期6个月", []),  # joined last January: 12 + 6 months end in July of the report year
+    ("延长预备期半年", []),
+    ("延长预备期3个月", ["周六延长预备期3个月，不符合延长时间不少于6个月、最长不超过12个月的规定"]),
+    ("延长预备期两年", ["周六延长预备期24个月，不符合延长时间不少于6个月、最长不超过12个月的规定"]),
+])
+def test_extended_probation(tmp_path, remark, expected):
+    members = [member(n) for n in NAMES[:-1]] + [member("周六", "预备党员", joined=f"{YEAR - 1}-01",
+                                                       转正时间=f"{YEAR}-07", 备注=remark)]
+    got = notes(tmp_path, members=members)
+    assert [n for r, n in got if r == "预备党员按期转正"] == expected
+
+
+def test_conversion_date_is_the_end_of_the_probation(tmp_path):
+    # 党章第七条: the 预备期 is one year; the 转正时间 is when it ends.
+    members = [member(n) for n in NAMES[:-1]] + [member("周六", "预备党员", joined=f"{YEAR - 1}-03",
+                                                       转正时间=f"{YEAR}-05")]
+    assert [n for r, n in notes(tmp_path, members=members) if r == "预备党员按期转正"] == [
+        f"周六{YEAR - 1}年3月入党，预备期应于{YEAR}年3月届满，名册记载转正时间为{YEAR}年5月，与预备期满时间不一致"]

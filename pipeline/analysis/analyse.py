@@ -124,7 +124,7 @@ def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Set
     run.metrics, provenance = aggregate(run.ledgers, config.rules[RuleId.DUES].pay_by == "按季度")
     if (rectified := rectify.metrics(run.ledgers, provenance, run.log)) is not None:
         run.metrics[Section.RECTIFY] = rectified  # only with a 整改台账: last year's problems (pipeline/facts/rectify.py)
-    run.findings = [finding.as_dict() for finding in rules.check(run.ledgers, run.metrics, config, provenance)]
+    run.findings = [finding.as_dict() for finding in rules.check(run.ledgers, run.metrics, config, provenance, run.log)]
     run.metrics[Section.FINDINGS] = run.findings
     run.metrics[Section.RULES] = rules.applied(config, run.ledgers, run.metrics)
     run.metrics[Section.VALIDATION] = run.log.counts()

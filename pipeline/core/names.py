@@ -105,12 +105,15 @@ class RuleId(Name):
     """
 
     COMMITTEE = "支委会"
+    COMMITTEE_QUORUM = "支委会到会委员"
     MEMBERS_MEETING = "党员大会"
     QUORUM = "党员大会到会人数"
     GROUP_MEETING = "党小组会"
     LESSON = "党课"
     SECRETARY_LESSON = "书记讲党课"
     THEME_DAY = "主题党日"
+    THEME_DAY_DEADLINE = "主题党日按时开展"
+    THEME_DAY_FIXED = "主题党日相对固定"
     LIFE_MEETING = "组织生活会"
     APPRAISAL = "民主评议党员"
     TALKS = "谈心谈话"
@@ -166,6 +169,8 @@ class IssueCode(Name):
     TOTAL_MISMATCH = "total-mismatch"
     HIDDEN_SHEET = "hidden-sheet"
     HIDDEN_ROWS = "hidden-rows"
+    UNVERIFIED = "unverified"  # a rule's finding withheld from the report: 待核实
+    NAME_VARIANT = "name-variant"  # 张三（书记）, 阿依·古丽 read as the roster's name
     # bad-<type>, one per ColumnType
     BAD_TEXT = "bad-text"
     BAD_DATE = "bad-date"
@@ -280,6 +285,8 @@ ISSUE_LABELS: dict[IssueCode, str] = {
     IssueCode.TOTAL_MISMATCH: "合计行与各行之和不一致",
     IssueCode.HIDDEN_SHEET: "隐藏的工作表（已统计）",
     IssueCode.HIDDEN_ROWS: "隐藏的行（已统计）",
+    IssueCode.UNVERIFIED: "检查发现待核实（未写入报告）",
+    IssueCode.NAME_VARIANT: "姓名写法不同，按名册姓名计",
     **{_BAD_CODES[t]: f"{noun}无法识别" for t, noun in _TYPE_NOUNS.items()},
     **{_UNKNOWN_CODES[t]: f"不是已知的{noun}" for t, noun in _TYPE_NOUNS.items()},
 }

@@ -83,6 +83,17 @@ def norm_key(value) -> str:
     return _SPACE.sub("", half_width(str(value))).lower()
 
 
+# The middle dots of minority and foreign names as typed (· • ・ ． ‧ ∙ ⋅ ･ and a full stop).
+_DOTS = str.maketrans({c: "·" for c in "•・．‧∙⋅･.·"})
+_ROLE = re.compile(r"[（(][^（()）]*[)）]")
+
+
+def fold_name(name) -> str:
+    """A name as compared with the roster: middle-dot variants made one (`阿依•古丽` is
+    `阿依·古丽`), a role or remark in brackets dropped (`张三（书记）` is 张三), spaces dropped."""
+    return _SPACE.sub("", _ROLE.sub("", str(name or "")).translate(_DOTS))
+
+
 def clean_text(value) -> str:
     """Text as typed, with every kind of space trimmed at the ends; inside, invisible characters
     dropped and a line break, tab or no-break space made one ordinary space (so `栽植核桃树`

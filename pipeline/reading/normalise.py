@@ -14,7 +14,7 @@ from collections import Counter
 from pipeline.core import vocab
 from pipeline.core.issues import ERROR, IssueLog
 from pipeline.core.names import ColumnType, IssueCode, LedgerKind, RowFate
-from pipeline.core.values import SPACES, has_content, parse_number
+from pipeline.core.values import SPACES, fold_name, has_content, parse_number
 from pipeline.reading.ingest import Table, read_columns, totals_label
 from pipeline.reading.readers import column_letter
 from pipeline.reading.records import FOLDER, OUTCOMES, Account, Ledgers, Record, is_remit_row
@@ -170,21 +170,47 @@ def _check_roster_names(ledgers: Ledgers, log: IssueLog) -> None:
     roster = set(seen_names)
     if not roster:
         return
+    folded: dict[str, str | None] = {}
+    for name in roster:
+        key = fold_name(name)
+        folded[key] = None if key in folded else name  # two roster names folding alike: no match
     checks = [(LedgerKind.TALKS, "谈话对象"), (LedgerKind.STUDY, "姓名"), (LedgerKind.DUES_WIDE, "姓名"),
-              (LedgerKind.DUES_LONG, "姓名")]
+              (LedgerKind.DUES_LONG, "姓名"), (LedgerKind.ACTIVITIES, "参加人员"), (LedgerKind.ACTIVITIES, "缺席人员")]
     warned = set()
     for kind, column in checks:
+        attendance = kind == LedgerKind.ACTIVITIES
         for record in ledgers.of(kind):
             if kind in (LedgerKind.DUES_WIDE, LedgerKind.DUES_LONG) and is_remit_row(record):
                 continue
             names = record[column]
-            for name in (names if isinstance(names, tuple) else (names,)):
-                if name and name not in roster and (name, record.src) not in warned:
-                    warned.add((name, record.src))
-                    log.warning(record.src.file, f"“{name}”不在党员名册中，不计入党员覆盖情况",
+            many = isinstance(names, tuple)
+            out = []
+            for name in (names if many else (names,)):
+                out.append(name)
+                bare = _BRACKETS.sub("", name).strip() if name else name
+                if not bare or bare in roster or (attendance and (bare in vocab.ALL_MEMBERS or _COUNT.match(bare))):
+                    continue
+                same = folded.get(fold_name(bare))
+                if same:
+                    # 张三（书记）, 阿依•古丽: the roster's member, said once per cell.
+                    out[-1] = name.replace(bare, same) if attendance else same
+                    log.info(record.src.file, f"“{name}”按党员名册中的“{same}”计（写法不同：中间点或括号内的职务）",
+                             "如果不是同一人，请改正姓名", sheet=record.src.sheet, row=record.src.row, column=column,
+                             value=name, code=IssueCode.NAME_VARIANT)
+                    continue
+                if (bare, record.src) not in warned:
+                    warned.add((bare, record.src))
+                    what = "不计入党员覆盖情况" if not attendance else "不计入到会情况"
+                    log.warning(record.src.file, f"“{bare}”不在党员名册中，{what}",
                                 "如果是笔误，请改为名册中的姓名；如果是新党员，请补入党员名册",
                                 sheet=record.src.sheet, row=record.src.row, column=column,
-                                value=name, code=IssueCode.NOT_IN_ROSTER)
+                                value=bare, code=IssueCode.NOT_IN_ROSTER)
+            if out != list(names if many else (names,)):
+                record.values[column] = tuple(out) if many else out[0]
+
+
+_BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
+_COUNT = re.compile(r"^(共|计)?\d+(人|名)?$")
 
 
 # ---------------------------------------------------------------- facts combined across rows

@@ -9,7 +9,7 @@ from pipeline.facts.dues import MonthDue, dues_by_month, dues_payments, monthly_
 from pipeline.facts.membership import roster
 from pipeline.reading.records import Ledgers, Source
 from pipeline.rules.periods import join, runs
-from pipeline.rules.rule import CHARTER, CONSTITUTION, Finding, Found, Rule, RuleSettings, needed
+from pipeline.rules.rule import CHARTER, CONSTITUTION, DUES_REGULATIONS, Finding, Found, Rule, RuleSettings, needed
 
 
 def dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
@@ -22,8 +22,20 @@ def dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
         rows[name].append(src)
     standards = monthly_standards(ledgers)
     found = []
-    for name, owed in dues_by_month(ledgers, cfg.pay_by == "按季度").items():
-        finding = _finding(name, owed, cfg)
+    branch = cfg.pay_by == "按季度"
+    # 党费规定第十二条: 按季度 is an exception the branch approves, per member (名册“党费缴纳方式”)
+    # as well as for the whole branch.
+    own = {name: "季" in str(m.values.get("党费缴纳方式") or "") if m.values.get("党费缴纳方式") else branch
+           for name, m in members.items()}
+    modes = {*own.values(), branch}
+    monthly = dues_by_month(ledgers, False) if False in modes else {}
+    quarterly = dues_by_month(ledgers, True) if True in modes else {}
+    for name in dict.fromkeys([*monthly, *quarterly]):
+        by_quarter = own.get(name, branch)
+        owed = (quarterly if by_quarter else monthly).get(name)
+        if owed is None:
+            continue
+        finding = _finding(name, owed, cfg, by_quarter)
         if finding is None:
             continue
         first = int(finding.involved[0].removesuffix("月"))
@@ -32,13 +44,13 @@ def dues(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
     return found
 
 
-def _due_by(month: int, cfg: RuleSettings) -> int:
+def _due_by(month: int, by_quarter: bool) -> int:
     """The month by whose end a month's dues are to be paid."""
-    return (month - 1) // 3 * 3 + 3 if cfg.pay_by == "按季度" else month
+    return (month - 1) // 3 * 3 + 3 if by_quarter else month
 
 
-def _on_time(due: MonthDue, cfg: RuleSettings) -> bool:
-    return due.settled is not None and due.settled <= _due_by(due.month, cfg)
+def _on_time(due: MonthDue, by_quarter: bool) -> bool:
+    return due.settled is not None and due.settled <= _due_by(due.month, by_quarter)
 
 
 def _months(months: list[int]) -> str:
@@ -49,22 +61,24 @@ def _months(months: list[int]) -> str:
     return join(parts)
 
 
-def _finding(name: str, owed: list[MonthDue], cfg: RuleSettings) -> Finding | None:
+def _finding(name: str, owed: list[MonthDue], cfg: RuleSettings, by_quarter: bool) -> Finding | None:
     """`张某某2月、3月未缴纳党费`; short payments (`少缴`), 补交 more than `late_months` late and
     a run of `serious_months` or more months not paid on time (党章第九条) are told too."""
     missed = [d.month for d in owed if d.unpaid]
     short = [d for d in owed if d.short]
     # month -> the month it was settled in, for 补交 more than `late_months` late
     late = {d.month: d.settled for d in owed
-            if d.settled is not None and d.settled - _due_by(d.month, cfg) > needed(cfg.late_months)}
+            if d.settled is not None and d.settled - _due_by(d.month, by_quarter) > needed(cfg.late_months)}
     # 党章第九条 is about not paying: a month paid in part is short, not unpaid.
-    not_paid = [d.month for d in owed if d.unpaid or (d.settled is not None and not _on_time(d, cfg))]
+    not_paid = [d.month for d in owed if d.unpaid or (d.settled is not None and not _on_time(d, by_quarter))]
     serious = [run for run in runs(not_paid) if len(run) >= needed(cfg.serious_months)]
     if not (missed or short or late or serious):
         return None
     involved = sorted({*missed, *(d.month for d in short), *late, *(m for r in serious for m in r)})
+    # 党费规定第十三条 and 党章第九条 turn on 没有正当理由: the ledgers record no reason, and say so.
+    no_reason = "，台账未记载正当理由"
     if len(missed) == len(owed) == 12 and serious:
-        note = f"{name}全年未缴纳党费，属于应予严肃处理的情形"
+        note = f"{name}全年未缴纳党费{no_reason}"
     else:
         in_runs = {m for run in serious for m in run}
         parts = []
@@ -85,10 +99,10 @@ def _finding(name: str, owed: list[MonthDue], cfg: RuleSettings) -> Finding | No
             by_settled[settled].append(month)
         for paid_in, months in by_settled.items():
             parts.append(f"{_months(months)}党费于{paid_in}月补交，超过{cfg.late_months}个月")
-        note = name + "，".join(parts) + ("，属于应予严肃处理的情形" if serious else "")
-    # Six months without dues is 自行脱党 under the 党章, not a matter of the dues rules (whose
-    # source check() fills in otherwise).
-    source, kind = (f"{CONSTITUTION}第九条", CHARTER) if serious else ("", "")
+        note = name + "，".join(parts) + (no_reason if serious else "")
+    # Six months without dues and without a good reason: 党章第九条 and 党费规定第十三条 (the
+    # rule's own source, 第十二条, otherwise: check() fills it in).
+    source, kind = (f"{CONSTITUTION}第九条；{DUES_REGULATIONS}第十三条", CHARTER) if serious else ("", "")
     return Finding(note, [f"{m}月" for m in involved], name=name, short=bool(short), serious=bool(serious),
                    source=source, source_kind=kind)
 

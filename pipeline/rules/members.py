@@ -4,7 +4,6 @@ the 支部委员会's 换届 (term) and last year's 整改 by their deadlines (o
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -14,8 +13,8 @@ from pipeline.core.names import LedgerKind
 from pipeline.core.values import norm_key
 from pipeline.facts.membership import memberships, roster, year_end_members
 from pipeline.reading.records import Ledgers, Record
-from pipeline.rules.periods import runs
-from pipeline.rules.rule import Finding, Found, Rule, RuleSettings, needed
+from pipeline.rules.periods import join, runs
+from pipeline.rules.rule import DEVELOPMENT, TIAOLI, Finding, Found, Rule, RuleSettings, bare_names, excused, needed
 
 
 def attendance_rows(ledgers: Ledgers) -> list[Record]:
@@ -41,26 +40,20 @@ def attendance_rows(ledgers: Ledgers) -> list[Record]:
 
 def _names_present(row: Record, members: set[str]) -> bool:
     """A 参加人员 cell that names someone on the roster (or 全体党员); `7人` names no one."""
-    present = _bare_names(row["参加人员"])
+    present = bare_names(row["参加人员"])
     return bool(present & members) or any(p in vocab.ALL_MEMBERS for p in present)
 
 
 def _attended(row: Record, name: str, members: set[str]) -> bool:
-    """Whether a row shows `name` present: listed in 参加人员 (or 全体党员), else not listed in
-    缺席人员 (`张一（病假）` names 张一)."""
+    """Whether a row shows `name` present or excused: listed in 参加人员 (or 全体党员), else not
+    listed in 缺席人员 (`张一（病假）` names 张一); an absence with a reason (病假、事假、公差、请假
+    in the cell or 备注) is no absence without reason (党章第九条 无正当理由)."""
+    if name in excused(row["缺席人员"], row["备注"], members):
+        return True
     if _names_present(row, members):
-        present = _bare_names(row["参加人员"])
+        present = bare_names(row["参加人员"])
         return name in present or any(p in vocab.ALL_MEMBERS for p in present)
-    return name not in _bare_names(row["缺席人员"])
-
-
-@functools.lru_cache(maxsize=4096)
-def _bare_names(names: tuple[str, ...] | None) -> frozenset[str]:
-    """Names without a remark in brackets (`张一（病假）` -> 张一); the same cells recur all year."""
-    return frozenset(_REMARK.sub("", n).strip() for n in names or ())
-
-
-_REMARK = re.compile(r"[（(].*?[)）]")
+    return name not in bare_names(row["缺席人员"])
 
 
 def _expected_at(row: Record, group: str | None) -> bool:
@@ -106,29 +99,91 @@ def absence(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
 
 
 _EXTENDED = ("延长预备期", "延期转正", "延长预备")
+_EXT_MONTHS = re.compile(r"(?:延长预备期?|延期转正)\D{0,4}?(\d{1,2}|[一二两三四五六七八九十]{1,3}|半)\s*(个月|月|年)")
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+       "十一": 11, "十二": 12}
+
+
+def _extension(member: Record) -> tuple[bool, int | None]:
+    """(extended, months): the roster's 延长预备期 (months) or a 备注 such as `延长预备期6个月`,
+    `延长预备期一年`, `延长预备期半年`; extended with months None when the length is not written."""
+    months = member.values.get("延长预备期")
+    if isinstance(months, int) and months > 0:
+        return True, months
+    remark = str(member["备注"] or "")
+    if not any(w in remark for w in _EXTENDED):
+        return False, None
+    m = _EXT_MONTHS.search(remark)
+    if not m:
+        return True, None
+    n = 1 if m[1] == "半" else int(m[1]) if m[1].isdigit() else _CN.get(m[1])
+    if n is None:
+        return True, None
+    if m[2] == "年":
+        n = 6 if m[1] == "半" else n * 12
+    return True, n
+
+
+def _plus(ym: tuple[int, int], months: int) -> tuple[int, int]:
+    total = ym[0] * 12 + ym[1] - 1 + months
+    return total // 12, total % 12 + 1
+
+
+def _ym(ym: tuple[int, int]) -> str:
+    return f"{ym[0]}年{ym[1]}月"
 
 
 def probation(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
-    """A 预备党员 whose year of probation (from 入党时间) ended before December of the report
-    year and whose 转正时间 is blank: 转正 not discussed on time (党章第七条). A 备注 that says
-    the probation was extended (延长预备期) is respected."""
+    """预备党员 转正 as the 党章 (第七条) and the 细则 (第三十二条) have it: the 预备期 is one year
+    (`probation_months`) from admission (入党时间), extended at most once by
+    `extension_min_months`–`extension_max_months`; 转正 is discussed when it ends, and the
+    转正时间 is the day it ends (党龄 counts from it). Found: a 预备期 that ended before
+    December with no 转正 (overdue), a 转正时间 in the report year that is not the end of the
+    预备期, an extension outside the limits. An extension whose length is not written is for
+    the 校验报告 (待核实)."""
     year = ledgers.year
-    late = []
+    found: list[Found] = []
+    overdue, off, unsure = [], [], []
     for m in year_end_members(ledgers):
         joined = m["入党时间"]
-        if m["人员类别"] != "预备党员" or not joined or m["转正时间"]:
+        if not joined:
             continue
-        if any(w in str(m["备注"] or "") for w in _EXTENDED):
+        extended, ext = _extension(m)
+        if extended and ext is not None and not (needed(cfg.extension_min_months) <= ext
+                                                 <= needed(cfg.extension_max_months)):
+            note = (f"{m['姓名']}延长预备期{ext}个月，不符合延长时间不少于{cfg.extension_min_months}个月、"
+                    f"最长不超过{cfg.extension_max_months}个月的规定")
+            found.append((Finding(note, [m["姓名"]], name=m["姓名"], source=f"{DEVELOPMENT}第三十二条",
+                                  source_kind=TIAOLI, report_note="1名预备党员延长预备期的期限不符合规定"), [m]))
             continue
-        if (joined[0] + 1, joined[1]) < (year, 12):
-            late.append(m)
-    if not late:
-        return []
-    parts = [f"{m['姓名']}{m['入党时间'][0]}年{m['入党时间'][1]}月入党，预备期已于{m['入党时间'][0] + 1}年"
-             f"{m['入党时间'][1]}月届满，名册未记载转正" for m in late]
-    finding = Finding("；".join(parts), [m["姓名"] for m in late],
-                      report_note=f"{len(late)}名预备党员预备期满未记载按期转正")
-    return [(finding, late)]
+        if extended and ext is None:
+            if m["人员类别"] == "预备党员" and not m["转正时间"]:
+                unsure.append(m)
+            continue
+        end = _plus(tuple(joined[:2]), needed(cfg.probation_months) + (ext or 0))
+        passed = m["转正时间"]
+        if passed:
+            passed = tuple(passed[:2])
+            if passed[0] == year and passed != end:
+                off.append((m, end, passed))
+            continue
+        if m["人员类别"] == "预备党员" and end < (year, 12):
+            overdue.append((m, end, ext))
+    if overdue:
+        parts = [f"{m['姓名']}{_ym(tuple(m['入党时间'][:2]))}入党"
+                 + (f"，延长预备期{ext}个月" if ext else "") + f"，预备期已于{_ym(end)}届满，名册未记载转正"
+                 for m, end, ext in overdue]
+        found.append((Finding("；".join(parts), [m["姓名"] for m, _, _ in overdue],
+                              report_note=f"{len(overdue)}名预备党员预备期满未记载按期转正"), [m for m, _, _ in overdue]))
+    if off:
+        parts = [f"{m['姓名']}{_ym(tuple(m['入党时间'][:2]))}入党，预备期应于{_ym(end)}届满，名册记载转正时间为"
+                 f"{_ym(passed)}，与预备期满时间不一致" for m, end, passed in off]
+        found.append((Finding("；".join(parts), [m["姓名"] for m, _, _ in off],
+                              report_note=f"{len(off)}名预备党员转正时间与预备期满时间不一致"), [m for m, _, _ in off]))
+    if unsure:
+        note = f"{join(m['姓名'] for m in unsure)}备注记载延长预备期，但未写明延长期限，能否按期转正待核实"
+        found.append((Finding(note, [m["姓名"] for m in unsure], uncertain=True), unsure))
+    return found
 
 
 def term(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:

@@ -7,6 +7,8 @@ checker never imports the table that names it.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 REGULATIONS = "《中国共产党支部工作条例（试行）》"
 DUES_REGULATIONS = "《关于中国共产党党费收缴、使用和管理的规定》"
 CONSTITUTION = "《中国共产党章程》"
+DEVELOPMENT = "《中国共产党发展党员工作细则》"
+EDUCATION = "《中国共产党党员教育管理工作条例》"
 # What kind of document a source is: the 党章, the 条例 (Party regulations such as the 支部工作条例),
 # a 规定 of the central departments (the 党费 rules), or local practice (本地规定: a 上级党委's
 # 实施细则 or the branch's own system). Every rule names one; pipeline.toml may change it.
@@ -50,6 +54,9 @@ class Finding:
     serious: bool = False  # 严重: a run of months long enough to be 自行脱党 under the 党章
     source: str = ""  # 依据: a finding may cite its own (a late 主题党日 is local practice)
     source_kind: str = ""  # 依据类别
+    # 待核实: what the checker could not decide from the ledgers (or check() withheld because it
+    # rests on a cell the run warned about). Never a 检查发现: the 校验报告 lists it to verify.
+    uncertain: bool = False
 
     def as_dict(self) -> dict:
         """The finding as metrics.json `检查发现` holds it: optional keys only when set, in the
@@ -85,6 +92,7 @@ class Rule:
     kind: str  # 依据类别: one of SOURCE_KINDS
     applies: str = ""  # "": always; full_members: ≥ min_full_members 正式党员; party_groups
     options: dict = field(default_factory=dict)  # further settable values and their defaults
+    enabled: bool = True  # off by default: an optional local rule a branch may turn on
 
 
 @dataclass(frozen=True)
@@ -108,10 +116,21 @@ class RuleSettings:
     secretary_committee: bool | None = None
     secretary_all: bool | None = None
     pay_by: str | None = None
+    committee_pairs: bool | None = None
+    committee_members: bool | None = None
+    member_pairs: bool | None = None
+    voting_only: bool | None = None
+    spread_days: int | None = None
+    hours: int | None = None
+    leader_hours: int | None = None
+    activist_months: int | None = None
+    probation_months: int | None = None
+    extension_min_months: int | None = None
+    extension_max_months: int | None = None
 
     @classmethod
     def default(cls, rule: Rule) -> RuleSettings:
-        return cls(enabled=True, threshold=rule.threshold, source=rule.source, source_kind=rule.kind,
+        return cls(enabled=rule.enabled, threshold=rule.threshold, source=rule.source, source_kind=rule.kind,
                    **rule.options)
 
 
@@ -125,3 +144,24 @@ def needed(value: int | None) -> int:
     if value is None:
         raise ValueError("rule setting without a default in pipeline.rules.table.RULES")
     return value
+
+
+_REMARK = re.compile(r"[（(](.*?)[)）]")
+# A member excused from a meeting (病假、事假、公差、请假 …): not absent without reason.
+EXCUSES = ("病假", "事假", "公差", "请假", "出差", "产假", "因公", "公假", "住院")
+
+
+@functools.lru_cache(maxsize=4096)
+def bare_names(names: tuple[str, ...] | None) -> frozenset[str]:
+    """Names without a remark in brackets (`张一（病假）` -> 张一); the same cells recur all year."""
+    return frozenset(_REMARK.sub("", n).strip() for n in names or ())
+
+
+def excused(names: tuple[str, ...] | None, remark: object, members: set[str]) -> frozenset[str]:
+    """The members a row excuses: `张一（病假）` in 缺席人员, or named in 备注 beside an excuse
+    (`张一病假`, `李二、王三公差`)."""
+    out = {_REMARK.sub("", n).strip() for n in names or () if any(w in n for w in EXCUSES)}
+    text = str(remark or "")
+    if any(w in text for w in EXCUSES):
+        out |= {m for m in members if m and m in text}
+    return frozenset(out)

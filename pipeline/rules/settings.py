@@ -40,9 +40,17 @@ NUMBERS: dict[str, tuple[int, int | None, str]] = {
     "term_years": (1, 10, "支部委员会每届任期（年）"),
     "village_term_years": (1, 10, "村、社区党支部委员会每届任期（年）"),
     "late_months": (1, 24, "补交党费晚于所属月份几个月以上时提示"),
+    "spread_days": (0, 15, "当月主题党日偏离全年最常用的日子几天以上时提示"),
+    "probation_months": (1, 24, "预备期（月）"),
+    "extension_min_months": (1, 12, "延长预备期最短几个月"),
+    "extension_max_months": (1, 24, "延长预备期最长几个月"),
 }
 # Settable yes/no switches: key -> what `true` means.
 SWITCHES: dict[str, str] = {
+    "committee_pairs": "支部委员之间每两人全年至少谈心谈话1次（条例第十九条）",
+    "committee_members": "每名党员全年至少与1名支部委员谈心谈话（条例第十九条）",
+    "member_pairs": "每名党员全年至少与1名其他党员（支部委员以外）谈心谈话（条例第十九条）",
+    "voting_only": "党员大会到会人数按有表决权的党员（正式党员）计算；false 按应到人数（含预备党员）计算",
     "each_member": "每名党员全年至少参加1次谈心谈话（谈话人或谈话对象）",
     "secretary_committee": "支部书记与每名支委（党员名册“党内职务”）谈心谈话",
     "secretary_all": "支部书记与每名党员谈心谈话",

@@ -33,34 +33,51 @@ MONTH, QUARTER, YEAR = Period.MONTH, Period.QUARTER, Period.YEAR
 RULES: tuple[Rule, ...] = (
     Rule(RuleId.COMMITTEE, "支委会每月召开", meetings.count, "支委会", "召开支委会", MONTH, 1,
          f"{REGULATIONS}第十二条", TIAOLI, applies="full_members", options={"min_full_members": 7}),
+    # 第十二条: 支部委员会会议须有半数以上委员到会方可进行 (the 委员 from the roster's 党内职务).
+    Rule(RuleId.COMMITTEE_QUORUM, "支委会到会委员过半数", meetings.committee_quorum, "支委会", "召开支委会", YEAR,
+         None, f"{REGULATIONS}第十二条", TIAOLI, applies="full_members", options={"min_full_members": 7}),
     Rule(RuleId.MEMBERS_MEETING, "党员大会每季度召开", meetings.count, "党员大会", "召开党员大会", QUARTER, 1,
          f"{REGULATIONS}第十一条", TIAOLI),
     # A meeting short of a quorum was still held: not one of context.ACTIVITY_RULES (the
-    # appendix does not shade its month).
+    # appendix does not shade its month). 第十一条 counts 有表决权的党员 (正式党员): voting_only
+    # false counts 应到人数 as written, 预备党员 included (本地规定).
     Rule(RuleId.QUORUM, "大会到会人数过半数", meetings.quorum, "党员大会", "召开党员大会", YEAR, None,
-         f"{REGULATIONS}第十一条", TIAOLI),
+         f"{REGULATIONS}第十一条", TIAOLI, options={"voting_only": True}),
     Rule(RuleId.GROUP_MEETING, "党小组会每月召开", meetings.groups, "党小组会", "召开党小组会", MONTH, 1,
          f"{REGULATIONS}第十三条", TIAOLI, applies="party_groups"),
     Rule(RuleId.LESSON, "党课每季度开展", meetings.count, "党课", "讲党课", QUARTER, 1,
          "本地“三会一课”制度（党课次数由上级党委规定）", LOCAL),
+    # 第十六条 asks 党委（党组）书记 for a 党课 a year; for a 支部书记 the duty is local.
     Rule(RuleId.SECRETARY_LESSON, "支部书记每年讲党课", meetings.secretary_lesson, "党课", "讲党课", YEAR, 1,
-         f"本地“三会一课”制度（{REGULATIONS}第十五条要求党员领导干部定期讲党课）", LOCAL),
-    Rule(RuleId.THEME_DAY, "主题党日每月开展", meetings.theme_day, "主题党日", "开展主题党日", MONTH, 1,
-         f"{REGULATIONS}第十六条", TIAOLI, options={"deadline_day": 10}),
+         f"本地“三会一课”制度（{REGULATIONS}第十六条要求党员领导干部定期为基层党员讲党课、"
+         "党委（党组）书记每年至少讲1次党课）", LOCAL),
+    # 第十六条: 以每月1天为相对固定的时间 — held every month is the article's; the day of the
+    # month (deadline) and how fixed the day must be are local rules, each its own.
+    Rule(RuleId.THEME_DAY, "主题党日每月开展", meetings.count, "主题党日", "开展主题党日", MONTH, 1,
+         f"{REGULATIONS}第十六条", TIAOLI),
+    Rule(RuleId.THEME_DAY_DEADLINE, "主题党日按时开展", meetings.theme_day_deadline, "主题党日", "开展主题党日", MONTH,
+         None, f"本地主题党日制度（每月{{deadline_day}}日前开展；{REGULATIONS}第十六条：每月相对固定1天开展主题党日）",
+         LOCAL, options={"deadline_day": 10}),
+    Rule(RuleId.THEME_DAY_FIXED, "主题党日相对固定1天", meetings.theme_day_fixed, "主题党日", "开展主题党日", MONTH,
+         None, f"本地主题党日制度（{REGULATIONS}第十六条：以每月1天为相对固定的时间）", LOCAL,
+         options={"spread_days": 5}, enabled=False),
     Rule(RuleId.LIFE_MEETING, "组织生活会每年召开", meetings.count, "组织生活会", "召开组织生活会", YEAR, 1,
          f"{REGULATIONS}第十七条", TIAOLI, options={"next_year_months": 3}),
     Rule(RuleId.APPRAISAL, "民主评议党员每年开展", meetings.count, "民主评议党员", "开展民主评议党员", YEAR, 1,
          f"{REGULATIONS}第十八条", TIAOLI, options={"next_year_months": 3}),
+    # 第十九条's three pairings, each a switch; the others are local variants (off by default)
+    # and 第十七条's talks before the 组织生活会.
     Rule(RuleId.TALKS, "谈心谈话全覆盖", talks.talks, LedgerKind.TALKS, "开展谈心谈话", YEAR, 1,
          f"{REGULATIONS}第十九条", TIAOLI,
-         options={"each_member": True, "secretary_committee": True, "secretary_all": False,
-                  "before_meeting_months": 1}),
+         options={"committee_pairs": True, "committee_members": True, "member_pairs": True, "each_member": False,
+                  "secretary_committee": False, "secretary_all": False, "before_meeting_months": 1}),
     Rule(RuleId.DUES, "党费按月缴纳", dues.dues, LedgerKind.DUES_WIDE, "缴纳党费", MONTH, None,
          f"{DUES_REGULATIONS}第十二条", GUIDING, options={"serious_months": 6, "pay_by": "按月", "late_months": 6}),
     Rule(RuleId.ABSENCE, "党员参加组织生活", members.absence, LedgerKind.ACTIVITIES, "参加组织生活", MONTH, None,
          f"{CONSTITUTION}第九条", CHARTER, options={"absent_months": 6}),
     Rule(RuleId.PROBATION, "预备党员按期转正", members.probation, LedgerKind.ROSTER, "讨论转正", YEAR, None,
-         f"{CONSTITUTION}第七条", CHARTER),
+         f"{CONSTITUTION}第七条", CHARTER,
+         options={"probation_months": 12, "extension_min_months": 6, "extension_max_months": 12}),
     Rule(RuleId.TERM, "支部委员会按期换届", members.term, LedgerKind.INFO, "换届", YEAR, None,
          f"{REGULATIONS}第二十一条", TIAOLI, options={"term_years": 3, "village_term_years": 5}),
     Rule(RuleId.STUDY, "学习笔记每季度检查", meetings.study, LedgerKind.STUDY, "开展学习笔记检查", QUARTER, 1,
@@ -77,8 +94,9 @@ RECURRING_NAME = "上年问题再次出现"
 # under a name of their own carry the rule's id).
 _ID_BY_NAME: dict[str, RuleId] = {
     **{rule.name: rule.id for rule in RULES},
-    meetings.LATE_THEME_DAY: RuleId.THEME_DAY, talks.EACH_MEMBER_TALKS: RuleId.TALKS,
-    talks.SECRETARY_COMMITTEE_TALKS: RuleId.TALKS, talks.BEFORE_MEETING_TALKS: RuleId.TALKS,
+    talks.EACH_MEMBER_TALKS: RuleId.TALKS, talks.SECRETARY_COMMITTEE_TALKS: RuleId.TALKS,
+    talks.BEFORE_MEETING_TALKS: RuleId.TALKS, talks.COMMITTEE_PAIRS_TALKS: RuleId.TALKS,
+    talks.COMMITTEE_MEMBER_TALKS: RuleId.TALKS, talks.MEMBER_PAIRS_TALKS: RuleId.TALKS,
     RECURRING_NAME: RuleId.RECURRING,
 }
 _RULE_IDS = {rule_id.value for rule_id in RuleId}

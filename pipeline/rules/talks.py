@@ -1,11 +1,14 @@
-"""The 谈心谈话 checker: every member talked with, the secretary with the 支委 (or everyone), and
-talks before each 组织生活会 (支部工作条例第十九条), each part a setting."""
+"""The 谈心谈话 checker. 支部工作条例第十九条: talks 支部委员之间、支部委员和党员之间、党员和党员之间,
+each 每年一般不少于1次 — three pairings, each a setting of its own. Talks before each 组织生活会
+are 第十七条's; every member at least once, the secretary with every 支委 or with everyone are
+local variants (本地规定), each a setting too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 
 from pipeline.core import vocab
 from pipeline.core.names import LedgerKind
@@ -14,35 +17,132 @@ from pipeline.facts.aggregate import secretary, talk_records
 from pipeline.facts.membership import year_end_members
 from pipeline.reading.records import Ledgers, Record
 from pipeline.rules.periods import join
-from pipeline.rules.rule import Finding, Found, Rule, RuleSettings, needed
+from pipeline.rules.rule import LOCAL, REGULATIONS, TIAOLI, Finding, Found, Rule, RuleSettings, needed
 
 # The 规则 of the parts of the rule that report under a name of their own (their 规则编号 is
 # the rule's id).
 EACH_MEMBER_TALKS = "每名党员参加谈心谈话"
 SECRETARY_COMMITTEE_TALKS = "书记与支委谈心谈话"
 BEFORE_MEETING_TALKS = "组织生活会前谈心谈话"
+COMMITTEE_PAIRS_TALKS = "支部委员之间谈心谈话"
+COMMITTEE_MEMBER_TALKS = "支部委员和党员之间谈心谈话"
+MEMBER_PAIRS_TALKS = "党员和党员之间谈心谈话"
+# The sources of the parts that are not 第十九条's pairings.
+LOCAL_TALKS = f"本地谈心谈话制度（{REGULATIONS}第十九条规定支部委员之间、支部委员和党员之间、党员和党员之间谈心谈话）"
+BEFORE_MEETING_SOURCE = f"{REGULATIONS}第十七条"
 # Who may be named as 谈话人 for the secretary besides their name.
 SECRETARY_TITLES = ("书记", "支部书记", "党支部书记")
 
 
 def talks(rule: Rule, cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
-    """谈心谈话 as the 条例 has it, each part a setting: every member takes part at least
-    `threshold` times a year; the secretary talks with every 支委 (or, with secretary_all,
-    every member); and talks are held in the `before_meeting_months` before each 组织生活会."""
+    """谈心谈话 as the 条例 has it, each part a setting: the three pairings of 第十九条
+    (committee_pairs, committee_members, member_pairs), at least `threshold` times a year; the
+    local variants (each_member, secretary_committee, secretary_all); and talks in the
+    `before_meeting_months` before each 组织生活会 (第十七条)."""
     found: list[Found] = []
+    if cfg.committee_pairs:
+        found += _committee_pairs(cfg, ledgers)
+    if cfg.committee_members:
+        found += _committee_members(cfg, ledgers)
+    if cfg.member_pairs:
+        found += _member_pairs(cfg, ledgers)
+    local: list[Found] = []
     flagged: set[str] = set()
     if cfg.secretary_all:
-        found += _secretary_all(rule, cfg, ledgers)
+        local += _secretary_all(rule, cfg, ledgers)
         # Those already named (and the secretary, whose missing talks that finding tells) are
         # not named twice.
-        flagged = {n for f, _ in found for n in f.involved} | ({secretary(ledgers)} if found else set())
+        flagged = {n for f, _ in local for n in f.involved} | ({secretary(ledgers)} if local else set())
     elif cfg.secretary_committee:
-        found += _secretary_committee(cfg, ledgers)
+        local += _secretary_committee(cfg, ledgers)
     if cfg.each_member:
-        found += _each_member(cfg, ledgers, flagged)
+        local += _each_member(cfg, ledgers, flagged)
+    found += [(f if f.source else replace(f, source=LOCAL_TALKS, source_kind=LOCAL), rows) for f, rows in local]
     if cfg.before_meeting_months:
-        found += _before_meeting(cfg, ledgers)
+        found += [(replace(f, source=BEFORE_MEETING_SOURCE, source_kind=TIAOLI), rows)
+                  for f, rows in _before_meeting(cfg, ledgers)]
     return found
+
+
+def _pairs(ledgers: Ledgers) -> Counter:
+    """Talks per pair of people (a frozenset of two names): each 谈话人 with each 谈话对象."""
+    sec = secretary(ledgers)
+    out: Counter = Counter()
+    for r in ledgers.of(LedgerKind.TALKS):
+        for talker in _talkers(r, sec):
+            for target in set(r["谈话对象"] or ()):
+                if target != talker:
+                    out[frozenset((talker, target))] += 1
+    return out
+
+
+def committee_all(ledgers: Ledgers) -> list[str]:
+    """The 支部委员: the secretary (基本信息) and the members whose 党内职务 names a 支委 post."""
+    sec = secretary(ledgers)
+    names = [m["姓名"] for m in committee(ledgers)]
+    on_roster = {m["姓名"] for m in year_end_members(ledgers)}
+    return [*([sec] if sec and sec in on_roster else []), *names]
+
+
+def _unnamed(ledgers: Ledgers) -> bool:
+    """Talks logged only as 组织生活 rows: they name no one, so no pairing can be judged."""
+    return not ledgers.of(LedgerKind.TALKS)
+
+
+def _committee_pairs(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """第十九条 支部委员之间: every two 支委 talk at least `threshold` times a year."""
+    members = committee_all(ledgers)
+    if len(members) < 2 or _unnamed(ledgers):
+        return []  # no 支委会 named on the roster: nothing to judge
+    pairs = _pairs(ledgers)
+    threshold = needed(cfg.threshold)
+    short = [(a, b) for i, a in enumerate(members) for b in members[i + 1:] if pairs[frozenset((a, b))] < threshold]
+    if not short:
+        return []
+    named = [f"{a}与{b}" for a, b in short]
+    finding = Finding(f"支部委员{join(named)}全年未开展谈心谈话", named, rule=COMMITTEE_PAIRS_TALKS,
+                      report_note=f"支部委员之间有{len(short)}对全年未开展谈心谈话（支委共{len(members)}人）")
+    return [(finding, [m for m in year_end_members(ledgers) if m["姓名"] in {n for p in short for n in p}])]
+
+
+def _committee_members(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """第十九条 支部委员和党员之间: every member who is not a 支委 talks with some 支委."""
+    members = committee_all(ledgers)
+    if not members or _unnamed(ledgers):
+        return []
+    pairs = _pairs(ledgers)
+    threshold = needed(cfg.threshold)
+    others = [m for m in year_end_members(ledgers) if m["姓名"] not in members]
+    short = [m for m in others if sum(pairs[frozenset((m["姓名"], c))] for c in members) < threshold]
+    if not short:
+        return []
+    names = [m["姓名"] for m in short]
+    finding = Finding(f"{join(names)}全年未与支部委员开展谈心谈话", names, rule=COMMITTEE_MEMBER_TALKS,
+                      report_note=f"{len(names)}名党员全年未与支部委员开展谈心谈话（共{len(others)}名党员）")
+    return [(finding, short)]
+
+
+def _member_pairs(cfg: RuleSettings, ledgers: Ledgers) -> list[Found]:
+    """第十九条 党员和党员之间: every member who is not a 支委 talks with another such member
+    (a branch whose talks all went through the secretary has none)."""
+    members = set(committee_all(ledgers))
+    others = [m for m in year_end_members(ledgers) if m["姓名"] not in members]
+    if len(others) < 2 or _unnamed(ledgers):
+        return []
+    pairs = _pairs(ledgers)
+    names = {m["姓名"] for m in others}
+    threshold = needed(cfg.threshold)
+    short = [m for m in others if sum(pairs[frozenset((m["姓名"], n))] for n in names if n != m["姓名"]) < threshold]
+    if not short:
+        return []
+    if len(short) == len(others):
+        finding = Finding("全年没有党员和党员之间的谈心谈话记录", [m["姓名"] for m in short], rule=MEMBER_PAIRS_TALKS,
+                          report_note=f"党员和党员之间的谈心谈话没有记录（支部委员以外的党员{len(others)}名）")
+        return [(finding, short)]
+    got = [m["姓名"] for m in short]
+    finding = Finding(f"{join(got)}全年未与其他党员开展谈心谈话", got, rule=MEMBER_PAIRS_TALKS,
+                      report_note=f"{len(got)}名党员全年未与其他党员开展谈心谈话（共{len(others)}名党员）")
+    return [(finding, short)]
 
 
 def by_secretary(talker, sec: str) -> bool:

@@ -230,6 +230,8 @@ def _place_signature(body: etree._Element) -> None:
     if len(lines) < 2:
         return
     *names, date = lines
+    for p in names:
+        _set_ppr(p, "keepNext")  # the signature and its date on one page
     n = max(_cells(_p_text(p).strip()) for p in names)
     d = _cells(_p_text(date).strip())
     right_name = 2 if n - d >= 2 else d - n + 4

@@ -246,7 +246,7 @@ ACTIVITY_RULES: dict[str, tuple[RuleId, ...]] = {
     "党员大会": (RuleId.MEMBERS_MEETING,),
     "党小组会": (RuleId.GROUP_MEETING,),
     "党课": (RuleId.LESSON, RuleId.SECRETARY_LESSON),
-    "主题党日": (RuleId.THEME_DAY,),
+    "主题党日": (RuleId.THEME_DAY, RuleId.THEME_DAY_DEADLINE, RuleId.THEME_DAY_FIXED),
 }
 
 
@@ -269,8 +269,18 @@ def life_rules_sentence(m: Mapping) -> str:
         if not rule_met(m, rule_id, *others):
             return ""
     text = "认真落实“三会一课”、主题党日等党内基本组织生活制度"
-    deadline = rules[RuleId.THEME_DAY].get("截止日")
+    deadline = _deadline(rules)
     return f"严格按照每月{deadline}日前完成当月组织生活的要求，{text}" if deadline else text
+
+
+def _deadline(rules: Mapping):
+    """The day of the month 主题党日 is due by, when that local rule was checked (else None)."""
+    entry = rules.get(RuleId.THEME_DAY_DEADLINE)
+    if entry is None:  # a metrics.json written when the deadline was part of the 主题党日 rule
+        entry = rules.get(RuleId.THEME_DAY)
+    if not isinstance(entry, Mapping) or not entry.get("已检查"):
+        return None
+    return entry.get("截止日")
 
 
 def leaders_sentence(m: Mapping) -> str:
@@ -315,10 +325,35 @@ def causes_sentence(items: list[dict]) -> str:
 
 
 def findings_sentence(m: Mapping) -> str:
-    """检查发现句: the rule-check findings as evidence, or that the rules were met."""
+    """检查发现句: the rule-check findings as the branch's own shortcomings, in the first person
+    and with their figures (their 依据 is in the 校验报告). With no finding nothing is said
+    here — no "all rules met" under 存在的主要问题 — and a report with neither findings nor
+    问题清单 items says what to fill in (the 草稿标记 marks it as a draft)."""
     if m.get("检查发现") is None:
         return ""
-    return evidence_sentence([f for f in m["检查发现"] if isinstance(f, dict)], m.get("检查规则"))
+    findings = [f for f in m["检查发现"] if isinstance(f, dict)]
+    if not findings:
+        return "" if titled_items(m.get("问题")) else TO_FILL
+    return evidence_sentence(findings, m.get("检查规则"), after_own=bool(titled_items(m.get("问题"))))
+
+
+# Section 二 with nothing to say: what the secretary is to fill in.
+TO_FILL = ("【待填写】规则检查未发现问题，问题清单也没有填写。请在“问题清单”中写明本支部存在的主要问题及原因"
+           "（类型填“问题”或“原因”），重新生成报告。")
+
+
+# Section 二's shortcomings, each a group of rules in the secretary's words (问题 → the figures).
+SHORTCOMINGS: tuple[tuple[str, tuple[RuleId, ...]], ...] = (
+    ("落实“三会一课”等组织生活制度还不够严格", (
+        RuleId.COMMITTEE, RuleId.COMMITTEE_QUORUM, RuleId.MEMBERS_MEETING, RuleId.QUORUM, RuleId.GROUP_MEETING,
+        RuleId.LESSON, RuleId.SECRETARY_LESSON, RuleId.THEME_DAY, RuleId.THEME_DAY_DEADLINE, RuleId.THEME_DAY_FIXED,
+        RuleId.LIFE_MEETING, RuleId.APPRAISAL, RuleId.ABSENCE)),
+    ("谈心谈话开展得还不够全面", (RuleId.TALKS,)),
+    ("党费收缴管理还不够规范", (RuleId.DUES,)),
+    ("党员队伍和班子建设还有薄弱环节", (RuleId.PROBATION, RuleId.TERM)),
+    ("督促党员学习还不够经常", (RuleId.STUDY,)),
+    ("上年度查摆问题整改还不够到位", (RuleId.RECTIFY, RuleId.RECURRING)),
+)
 
 
 # What the all-met sentence may name, and the rules behind each name.
@@ -333,7 +368,8 @@ MET_NAMES: tuple[tuple[str, tuple[RuleId, ...]], ...] = (
 
 
 def met_sentence(checked: dict | None) -> str:
-    """The all-met sentence, naming only what was checked (nothing checked: no sentence)."""
+    """The all-met sentence, naming only what was checked (nothing checked: no sentence). Not
+    section 二's: a template may still use it where the work done is told."""
     if checked is None:
         return ALL_MET
     names = [name for name, ids in MET_NAMES if any((checked.get(i) or {}).get("已检查") for i in ids)]
@@ -342,26 +378,35 @@ def met_sentence(checked: dict | None) -> str:
     return f"经对全年台账核查，{'、'.join(names[:4])}等制度均按规定落实。"
 
 
-def evidence_sentence(findings: list[dict], checked: dict | None = None) -> str:
-    """Section 二's evidence: the findings in one sentence, or that every checked rule was met.
+def evidence_sentence(findings: list[dict], checked: dict | None = None, after_own: bool = False) -> str:
+    """Section 二's shortcomings from the findings, in the first person: `对照台账逐项自查，我在
+    抓党建工作中还存在以下不足：一是…，5月未召开支委会；二是…。` Each group of rules
+    (SHORTCOMINGS) is one item with the findings' figures; `after_own` (the secretary listed
+    problems of their own above) opens with 此外. No finding: "" (nothing hollow).
 
     Findings about named members are told by number (`2名党员…`): a 述职报告 is read aloud
     at the 评议 meeting; the names stay in 校验报告 and metrics.json.
     """
-    notes: list[str] = []
+    groups: dict[str, list[str]] = {}
     dues = [f for f in findings or [] if f.get("规则编号") == RuleId.DUES]
     for f in findings or []:
+        title = next((t for t, ids in SHORTCOMINGS if f.get("规则编号") in ids), "其他方面还有差距")
         if f in dues:
-            if f is dues[0]:
-                notes.append(_dues_summary(dues))
-            continue
-        notes.append(str(f.get("报告说明") or f.get("说明") or "").strip().rstrip("。；;，, "))
-    notes = [n for n in notes if n]
-    if not notes:
-        return met_sentence(checked)
-    documents = cited_documents(findings)
-    basis = f"经对照{_and(documents)}对全年台账核查，" if documents else "经对全年台账核查，"
-    return basis + "；".join(notes) + "。"
+            if f is not dues[0]:
+                continue
+            note = _dues_summary(dues)
+        else:
+            note = str(f.get("报告说明") or f.get("说明") or "").strip().rstrip(_TRAILING_PUNCT)
+        if note:
+            groups.setdefault(title, [])
+            if note not in groups[title]:
+                groups[title].append(note)
+    if not groups:
+        return ""
+    items = [(t, groups[t]) for t in [*(t for t, _ in SHORTCOMINGS), "其他方面还有差距"] if t in groups]
+    body = "；".join(f"{_enum(i, len(items))}{title}，{'，'.join(notes)}" for i, (title, notes) in enumerate(items, 1))
+    opening = "此外，对照台账逐项自查，还存在以下不足：" if after_own else "对照台账逐项自查，我在抓党建工作中还存在以下不足："
+    return opening + body + "。"
 
 
 def cited_documents(findings: list[dict]) -> list[str]:
@@ -404,9 +449,14 @@ def signature_date(m: Mapping) -> str:
 
 
 def draft_mark(m: Mapping) -> str:
-    """草稿标记: a report rendered despite error rows says so on every page."""
+    """草稿标记: a report rendered despite error rows says so on every page, and so does one
+    whose section 二 is still to be filled in (no finding, no 问题清单 item)."""
     errors = figure(dig(m, "校验", "错误"))
-    return f"（台账有 {_num(errors)} 处错误未计入，本稿仅供核对）" if errors else ""
+    if errors:
+        return f"（台账有 {_num(errors)} 处错误未计入，本稿仅供核对）"
+    if m.get("检查发现") == [] and not titled_items(m.get("问题")):
+        return "（“存在的主要问题”待填写，本稿仅供核对）"
+    return ""
 
 
 def appendix_note(m: Mapping) -> str:
@@ -416,8 +466,8 @@ def appendix_note(m: Mapping) -> str:
     kinds = [k for k, *_ in ACTIVITY_RULES.values() if isinstance(rules.get(k), Mapping)]
     checked = [k for k in kinds if rules[k].get("已检查")]
     limits = [f"{k}{rules[k]['周期']}至少{rules[k]['最少次数']}次" for k in checked if rules[k].get("最少次数")]
-    if RuleId.THEME_DAY in checked and rules[RuleId.THEME_DAY].get("截止日"):
-        limits.append(f"主题党日于每月{rules[RuleId.THEME_DAY]['截止日']}日前开展")
+    if RuleId.THEME_DAY in checked and _deadline(rules):
+        limits.append(f"主题党日于每月{_deadline(rules)}日前开展")
     basis = f"（{'，'.join(limits)}）" if limits else ""
     # A rule that could not be judged (台账 with error rows) shades nothing: say so.
     unjudged = [k for k in kinds if rules[k].get("启用", True) and rules[k].get("适用", True)
