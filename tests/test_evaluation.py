@@ -76,8 +76,10 @@ def test_every_indicator_and_problem_rests_on_ledger_rows(run):
         for problem in branch["问题"]:
             assert problem["依据"] and problem["台账行"], (folder, problem)
         assert rows  # the rows cited are the run's rows
-    assert [p["规则"] for p in basis["第三党支部"]["问题"]] == ["主题党日每月开展", "每名党员参加谈心谈话"]
-    assert all(p["共性问题"] == (p["规则"] == "主题党日每月开展") for b in basis.values() for p in b["问题"])
+    assert [p["规则"] for p in basis["第三党支部"]["问题"]] == ["主题党日每月开展", "支部委员和党员之间谈心谈话",
+                                                         "党员和党员之间谈心谈话"]
+    common = {"主题党日每月开展", "党员和党员之间谈心谈话"}  # failed by most of the four branches
+    assert all(p["共性问题"] == (p["规则"] in common) for b in basis.values() for p in b["问题"])
 
 
 def test_strengths_only_where_a_figure_beats_every_other_branch(run):
@@ -140,13 +142,13 @@ def test_votes_give_the_results_the_letters_and_the_checklists_round_trip(run, t
     book = openpyxl.load_workbook(out / "第三党支部" / "三张清单.xlsx")
     assert book.sheetnames == ["问题清单", "责任清单", "整改清单"]
     sources = [r[3] for r in book["问题清单"].iter_rows(min_row=3, values_only=True)]
-    assert sources == ["规则检查（共性问题）", "规则检查", "领导点评", "领导点评"]
+    assert sources == ["规则检查（共性问题）", "规则检查", "规则检查（共性问题）", "领导点评", "领导点评"]
     init = invoke("init", "--inputs", str(tmp_path / "台账2023"), "--year", "2023", "--previous", str(out / "第三党支部"))
     assert init.exit_code == 0 and "三张清单.xlsx（整改清单）" in init.output
     rectify = openpyxl.load_workbook(tmp_path / "台账2023" / "13-整改台账.xlsx").active
     rows = [r for r in rectify.iter_rows(min_row=4, values_only=True) if r[1]]
-    assert [r[1] for r in rows][2:] == ["领导点评：谈心谈话覆盖面不够", "领导点评：台账记录不够规范"]
-    assert rows[1][1].startswith("未落实“每名党员参加谈心谈话”") and rows[1][3] == "王书记"
+    assert [r[1] for r in rows][3:] == ["领导点评：谈心谈话覆盖面不够", "领导点评：台账记录不够规范"]
+    assert rows[1][1].startswith("未落实“支部委员和党员之间谈心谈话”") and rows[1][3] == "王书记"
     assert rows[0][4].date().isoformat() == "2023-06-30"
     check = invoke("check", "--inputs", str(tmp_path / "台账2023"))
     errors = [line for line in check.output.splitlines() if line.startswith("[错误]") and "整改台账" in line]

@@ -58,12 +58,14 @@ def meetings(branch: BranchOut) -> Figure:
 def theme_day(branch: BranchOut) -> Figure:
     if not _has(branch, "组织生活."):
         return Figure("主题党日", "未提供组织生活台账")
+    # 每月开展 and 10日前 are two rules: a month counts when neither found it missing or late.
+    ids = ("主题党日", "主题党日按时开展")
     held = set(_months((get(branch.metrics, "组织生活.按月") or {}).get("主题党日")))
-    flagged = {int(m[1]) for f in branch.findings if f.rule_id == "主题党日"
+    flagged = {int(m[1]) for f in branch.findings if f.rule_id in ids
                for i in f.involved if (m := re.fullmatch(r"(\d{1,2})月", i))}
-    checked = (get(branch.metrics, "检查规则.主题党日") or {}).get("已检查")
+    checked = (get(branch.metrics, "检查规则.主题党日按时开展") or {}).get("已检查")
     rows = branch.rows("主题党日.举办日", *[f"检查发现.{i}" for i, f in enumerate(branch.findings)
-                                      if f.rule_id == "主题党日"])
+                                      if f.rule_id in ids])
     if not checked:
         return Figure("主题党日", f"开展{len(held)}个月（未检查是否按时）", rows)
     on_time = len(held - flagged)
