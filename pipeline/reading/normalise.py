@@ -15,6 +15,7 @@ from pipeline.core import vocab
 from pipeline.core.issues import ERROR, IssueLog
 from pipeline.core.names import ColumnType, IssueCode, LedgerKind, RowFate
 from pipeline.core.values import SPACES, has_content, parse_number
+from pipeline.reading.branches import other_branch_files
 from pipeline.reading.ingest import Table, read_columns, totals_label
 from pipeline.reading.readers import column_letter
 from pipeline.reading.records import FOLDER, OUTCOMES, Account, Ledgers, Record, is_remit_row
@@ -32,8 +33,10 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     A 组织生活会 or 民主评议党员 held in the first `next_year_months` months of the next year
     counts for `year` when its 所属年度 says so (and one held this year for last year does not).
     """
-    info, info_src = read_info(tables, log, year)
+    others: dict[str, str] = {}
+    info, info_src = read_info(tables, log, year, others)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
+    foreign = other_branch_files(tables, info, info_src, others, log)
     kept: dict[LedgerKind, Kept] = {}  # per kind: its records so far, duplicates left out
     possible = ledgers.fields = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, RowFate]]] = []
@@ -41,6 +44,11 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
         if table.kind.name == LedgerKind.INFO:
             continue
         kind = table.kind
+        if table.sheet.file in foreign:
+            # Another branch's ledger: never merged; its rows are named as 出错 (the error says why).
+            ledgers.incomplete.add(kind.name)
+            outcomes.append((table, _whole(table, RowFate.FAILED)))
+            continue
         other = name_year(table)
         # 任务清单 plans next year's work: `2024年工作打算` belongs in the 2023 report.
         next_year_plan = kind.name == LedgerKind.TASKS and other == year + 1
@@ -53,10 +61,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
                         sheet=table.sheet.name, code=IssueCode.OUT_OF_YEAR_SHEET)
             ledgers.excluded.append(table)
             # Counted as 非本年度, row by row, so the sheet's accounting still balances.
-            outcome = dict.fromkeys(table.data_rows, RowFate.OUT_OF_YEAR)
-            outcome.update(dict.fromkeys(table.totals, RowFate.TOTALS))
-            outcome.update(dict.fromkeys(table.examples, RowFate.EXAMPLE))
-            outcomes.append((table, outcome))
+            outcomes.append((table, _whole(table, RowFate.OUT_OF_YEAR)))
             continue
         if kind.name not in kept:
             kept[kind.name] = Kept.of(kind, possible[kind.name], ledgers.records.setdefault(kind.name, []))
@@ -75,6 +80,14 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     _check_roster_names(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
+
+
+def _whole(table: Table, fate: RowFate) -> dict[int, RowFate]:
+    """A table left out whole: each data row gets `fate` (totals and examples keep theirs)."""
+    outcome = dict.fromkeys(table.data_rows, fate)
+    outcome.update(dict.fromkeys(table.totals, RowFate.TOTALS))
+    outcome.update(dict.fromkeys(table.examples, RowFate.EXAMPLE))
+    return outcome
 
 
 def _possible_fields(tables: list[Table]) -> dict[LedgerKind, frozenset[str]]:
