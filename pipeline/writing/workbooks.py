@@ -217,13 +217,14 @@ ACCOUNT_SHEET = "行数核对"
 
 
 def _accounts(ws, accounts: list) -> None:
-    """Row accounting per ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错."""
+    """Row accounting per ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错."""
     widths = [24, 16, 16, *[8] * (len(ACCOUNT_COLUMNS) - 4), 16]
     _header(ws, 1, list(ACCOUNT_COLUMNS), widths)
     for n, account in enumerate(accounts, 2):
         for index, value in enumerate(account_row(account), 1):
             _put(ws, n, index, value, _BOXED)
-    _put(ws, len(accounts) + 3, 1, "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错（见 README“看懂校验报告”）。")
+    _put(ws, len(accounts) + 3, 1,
+         "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错（见 README“看懂校验报告”）。")
     ws.freeze_panes = "A2"
 
 
