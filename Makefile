@@ -7,7 +7,9 @@ STAMP  := $(VENV)/.runtime
 DEV    := $(VENV)/.dev
 
 INPUTS  ?= inputs
-OUTPUTS ?= outputs
+# outputs/ holds the sample's committed outputs: another folder's ledgers write beside it,
+# into 输出-<folder> (make report INPUTS=台账2023 -> 输出-台账2023), never over the sample's.
+OUTPUTS ?= $(if $(filter inputs inputs/ ./inputs ./inputs/,$(INPUTS)),outputs,输出-$(notdir $(patsubst %/,%,$(INPUTS))))
 YEAR    ?=
 TEMPLATE ?=
 PDF     ?=

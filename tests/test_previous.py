@@ -74,8 +74,10 @@ def test_metrics_gain_last_year_and_the_change(years):
     # No existing key changes: the sample's metrics are the committed ones plus 同比, and one
     # finding more (the late 主题党日 of 2021 recurs in 2022).
     assert m["检查发现"][:-1] == same["检查发现"]
-    assert {k: v for k, v in m.items() if k not in ("同比", "检查发现")} == {k: v for k, v in same.items()
-                                                                      if k != "检查发现"}
+    # With last year given, no warning that last year's 整改 is missing (the sample alone has one).
+    assert m["校验"] == {**same["校验"], "警告": same["校验"]["警告"] - 1}
+    assert {k: v for k, v in m.items() if k not in ("同比", "检查发现", "校验")} == {
+        k: v for k, v in same.items() if k not in ("检查发现", "校验")}
     yoy = m["同比"]
     assert yoy["上年度"] == 2021 and yoy["来源"] == str(years["2021"] / "metrics.json")
     assert yoy["上年"]["组织生活"]["党课"] == 8 and yoy["增减"]["组织生活"]["党课"] == 2

@@ -227,3 +227,71 @@ def test_files_an_earlier_run_wrote_are_set_aside_never_left_looking_current(tmp
     current = {p.name for p in out.iterdir() if "（" not in p.name}
     assert current == {"校验报告.md", "校验报告.xlsx", MANIFEST}
     assert set(read_manifest(out)) == {"校验报告.md", "校验报告.xlsx"}
+
+
+# ---------------------------------------------------------------- 10. no empty or missing section
+
+def test_an_empty_required_section_makes_the_report_a_draft_and_a_missing_rectify_is_warned(tmp_path):
+    import docx
+
+    from pipeline.api import run_report
+
+    folder = tmp_path / "支部"
+    write_xlsx(folder / "台账.xlsx", ledgers(**{"组织生活": _life(12), "任务清单": [["标题", "内容"]]}))
+    out = tmp_path / "输出"
+    (result,) = run_report(folder, out, YEAR)
+    assert result.report_written and not result.log.errors
+    mark = "（“三、下一步工作打算”没有内容，请填写任务清单，本稿仅供核对）"
+    assert (out / "report.md").read_text(encoding="utf-8").splitlines()[0] == mark
+    section = docx.Document(str(out / "2023年度测试党支部书记抓党建工作述职报告.docx")).sections[0]
+    assert [p.text for p in section.header.paragraphs] == [mark]
+    warned = [i.reason for i in result.log.items if i.code == IssueCode.MISSING_LEDGER]
+    assert warned == ["“任务清单”中没有内容，报告“三、下一步工作打算”部分将没有内容，报告将注明“本稿仅供核对”",
+                      "没有整改台账，也没有指定上年度的台账，报告“二、存在的主要问题及原因”中不写上年度查摆问题的整改情况"]
+    assert result.metrics["校验"]["警告"] == len(result.log.warnings)
+
+
+# ---------------------------------------------------------------- 15. words the user reads
+
+@SAVERS
+def test_study_notes_that_look_cumulative_are_named(tmp_path, saver):
+    notes = [["姓名", "季度", "学习笔记", "心得体会"],
+             ["张三", "第一季度", 7000, 1], ["张三", "第二季度", 14000, 1], ["张三", "第三季度", 21500, 1],
+             ["李四", "第一季度", 7000, 1], ["李四", "第二季度", 7600, 1], ["李四", "第三季度", 7900, 1]]
+    result = run(_folder(tmp_path, {"学习笔记检查": notes}, saver))
+    assert [(i.row, i.reason) for i in result.log.items if i.code == IssueCode.CUMULATIVE] == [
+        (2, "张三各次检查的学习笔记字数逐次增加（7000、14000、21500），像是笔记本上的累计字数；报告把各次相加（共42500字）")]
+
+
+def test_another_folders_outputs_never_go_into_the_samples_outputs(tmp_path):
+    from pipeline.analysis.folders import check_folders
+    from pipeline.core.errors import UsageError
+
+    root = Path(__file__).resolve().parent.parent
+    with pytest.raises(UsageError, match="存放的是样例台账的输出（已纳入版本管理），不能写入其他台账的输出。"
+                                         "请指定另一个输出文件夹，如：make report INPUTS=.*台账2023 OUTPUTS=输出-台账2023"):
+        check_folders(tmp_path / "台账2023", root / "outputs")
+    check_folders(root / "inputs", root / "outputs")  # the sample's own: allowed
+    made = subprocess.run(["make", "-n", "report", "INPUTS=台账2023"], cwd=root, capture_output=True, text=True)
+    if made.returncode == 0:  # make is there: its default output folder is the ledgers' own
+        assert '--outputs "输出-台账2023"' in made.stdout
+
+
+# ---------------------------------------------------------------- 14. init PREVIOUS= carries every setting
+
+def test_init_previous_carries_every_basic_setting_forward(tmp_path):
+    from pipeline.api import run_init
+
+    last = tmp_path / "台账2023"
+    info = [["党支部名称", "城关社区第一党支部"], ["支部书记", "王书记"], ["年度", YEAR], ["上级党组织", "城关街道党工委"],
+            ["报告日期", "2024年1月10日"], ["支部类型", "社区"], ["本届任期起始", "2021.06"], ["党费缴纳方式", "按季度"],
+            ["党小组", "第一党小组、第二党小组"], ["书记与每名党员谈话", "是"], ["党课每季度次数", 2]]
+    roster = [["姓名", "人员类别", "党小组"], ["王书记", "正式党员", "第一党小组"], ["张三", "正式党员", "第二党小组"]]
+    write_xlsx(last / "台账.xlsx", {**ledgers(**{"组织生活": _life(12)}), "基本信息": info, "党员名册": roster})
+    new = tmp_path / "台账2024"
+    run_init(new, YEAR + 1, last)
+    ws = openpyxl.load_workbook(new / "01-基本信息.xlsx")["基本信息"]
+    got = {row[0]: row[1] for row in ws.iter_rows(min_row=3, max_col=2, values_only=True) if row[1] is not None}
+    assert got == {"党支部名称": "城关社区第一党支部", "支部书记": "王书记", "年度": YEAR + 1, "上级党组织": "城关街道党工委",
+                   "支部类型": "社区", "本届任期起始": "2021.06", "党费缴纳方式": "按季度",
+                   "党小组": "第一党小组、第二党小组", "书记与每名党员谈话": "是", "党课每季度次数": 2}
