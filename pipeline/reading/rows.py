@@ -302,11 +302,12 @@ def _not_held(table: Table, index: int, log: IssueLog, outcome: dict[int, RowFat
     found = set()
     for r in table.data_rows:
         row = rows[r]
-        remark = row[index] if index < len(row) else None
-        if remark.__class__ is str and search(remark) and not _HELD_ANYWAY.search(remark):
+        remark = row[index] if index < len(row) else ""
+        said = search(remark) if isinstance(remark, str) else None
+        if said is not None and not _HELD_ANYWAY.search(remark):
             found.add(r)
             outcome[r] = RowFate.NOT_HELD
-            word = search(remark).group(0)
+            word = said.group(0)
             log.warning(table.sheet.file, f"备注写明“{word}”，这次活动按未召开处理，不计入统计",
                         "如果活动已经召开（日期是实际召开的日期），请在备注中写明“已召开”",
                         sheet=table.sheet.name, row=r + 1, column=table.headers.get(index, "备注"),

@@ -50,7 +50,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
     lines.append(f"- 结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}")
     lines += [f"- 说明：{note}" for note in notes or []]
     if log.infos:
-        lines.append(f"- 提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见下面的“提示”）")
+        lines.append(f"- 提示：{len(log.infos)} 条（不需改正：隐藏的工作表或行已照常统计等，见下面的“提示”）")
     lines.append("")
     if log.items:
         per_file: dict[str, Counter] = {}
@@ -62,7 +62,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         lines.append("")
     lines += accounting_md(accounts)
     for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）"),
-                            (INFO, "提示（已照常读取的隐藏工作表和行）")):
+                            (INFO, "提示（不需改正，已照常统计）")):
         items = [i for i in log.items if i.severity == severity]
         if not items:
             continue

@@ -174,7 +174,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
     lines += [f"说明：{note}" for note in notes or []]
     if log.infos:
-        lines.append(f"提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见“{LIST_SHEET}”）")
+        lines.append(f"提示：{len(log.infos)} 条（不需改正：隐藏的工作表或行已照常统计等，见“{LIST_SHEET}”）")
     if findings is not None:
         lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
     lines += [f"怎样改：在“{LIST_SHEET}”中逐条查看，点“行”列的链接可跳到出错的行；",
