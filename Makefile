@@ -9,7 +9,9 @@ DEV    := $(VENV)/.dev
 WEB    := $(VENV)/.web
 
 INPUTS  ?= inputs
-OUTPUTS ?= outputs
+# outputs/ holds the sample's committed outputs: another folder's ledgers write beside it,
+# into 输出-<folder> (make report INPUTS=台账2023 -> 输出-台账2023), never over the sample's.
+OUTPUTS ?= $(if $(filter inputs inputs/ ./inputs ./inputs/,$(INPUTS)),outputs,输出-$(notdir $(patsubst %/,%,$(INPUTS))))
 YEAR    ?=
 TEMPLATE ?=
 PDF     ?=
@@ -28,7 +30,7 @@ PREVIOUS ?=
 # $(value …) keeps make from expanding them either (a `$(shell …)` in a name stays text).
 INPUTS_ORIGIN := $(origin INPUTS)
 PASSED := INPUTS OUTPUTS YEAR TEMPLATE PREVIOUS JOBS ARGS OLD NEW
-$(foreach v,$(PASSED),$(eval override $(v) := $$(value $(v))))
+$(foreach v,$(PASSED),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 export $(PASSED)
 COMMON := --inputs "$$INPUTS" $${YEAR:+--year "$$YEAR"} $(if $(filter-out 0 no false,$(PDF)),--pdf) \
           $${PREVIOUS:+--previous "$$PREVIOUS"} $$ARGS

@@ -1,6 +1,6 @@
 """Row accounting: every row of every ledger sheet ends in exactly one place, and it is shown.
 
-读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错, per sheet; normalise raises when it does not
+读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错, per sheet; normalise raises when it does not
 balance, and tests/conftest.py sweeps every workbook the suite builds through the same check.
 """
 
@@ -35,7 +35,7 @@ ACTIVITIES = [
     ["合计", None, "共4次"],  # 合计行
     [None, None, None],  # blank: not a row
 ]
-LINE = ("读取 7 行 = 计入 2 + 重复 1 + 合计行 1 + 非本年度 1 + 示例 1 + 出错 1"
+LINE = ("读取 7 行 = 计入 2 + 重复 1 + 合计行 1 + 非本年度 1 + 未召开 0 + 示例 1 + 出错 1"
         "（另有 3 行不是数据：标题、分节、重复的表头或只在未识别的列中有内容）")
 
 
@@ -48,7 +48,7 @@ def test_every_fate_is_counted_once(folder):
     run = api.analyse(folder, "", 2023, load(None))
     account = next(a for a in run.ledgers.accounts if a.sheet == "组织生活")
     assert (account.read, account.skipped) == (7, 3)
-    assert account.counts == {"计入": 2, "重复": 1, "合计行": 1, "非本年度": 1, "示例": 1, "出错": 1}
+    assert account.counts == {"计入": 2, "重复": 1, "合计行": 1, "非本年度": 1, "未召开": 0, "示例": 1, "出错": 1}
     assert account.line() == LINE
     assert run.metrics["组织生活"]["支委会"] == 1 and run.metrics["组织生活"]["党课"] == 1
 
@@ -57,24 +57,25 @@ def test_check_prints_one_line_per_ledger_sheet_and_both_reports_hold_the_table(
     result = CliRunner().invoke(cli, ["check", "--inputs", str(folder), "--outputs", str(tmp_path / "out"),
                                       "--year", "2023"], catch_exceptions=False)
     lines = [line for line in result.output.splitlines() if line.startswith("[行数核对]")]
+    zeros = "重复 0 + 合计行 0 + 非本年度 0 + 未召开 0 + 示例 0 + 出错 0"
     assert lines == [
-        "[行数核对] 台账.xlsx「党员名册」（党员名册）：读取 3 行 = 计入 3 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「谈心谈话」（谈心谈话记录）：读取 0 行 = 计入 0 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「学习笔记检查」（学习笔记检查）：读取 0 行 = 计入 0 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「党费」（党费收缴台账）：读取 0 行 = 计入 0 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「信息报送」（信息报送台账）：读取 0 行 = 计入 0 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「问题清单」（问题清单）：读取 1 行 = 计入 1 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
-        "[行数核对] 台账.xlsx「任务清单」（任务清单）：读取 1 行 = 计入 1 + 重复 0 + 合计行 0 + 非本年度 0 + 示例 0 + 出错 0",
+        "[行数核对] 台账.xlsx「党员名册」（党员名册）：读取 3 行 = 计入 3 + " + zeros,
+        "[行数核对] 台账.xlsx「谈心谈话」（谈心谈话记录）：读取 0 行 = 计入 0 + " + zeros,
+        "[行数核对] 台账.xlsx「学习笔记检查」（学习笔记检查）：读取 0 行 = 计入 0 + " + zeros,
+        "[行数核对] 台账.xlsx「党费」（党费收缴台账）：读取 0 行 = 计入 0 + " + zeros,
+        "[行数核对] 台账.xlsx「信息报送」（信息报送台账）：读取 0 行 = 计入 0 + " + zeros,
+        "[行数核对] 台账.xlsx「问题清单」（问题清单）：读取 1 行 = 计入 1 + " + zeros,
+        "[行数核对] 台账.xlsx「任务清单」（任务清单）：读取 1 行 = 计入 1 + " + zeros,
         f"[行数核对] 台账.xlsx「组织生活」（组织生活台账）：{LINE}"]
     md = (tmp_path / "out" / "校验报告.md").read_text(encoding="utf-8")
-    assert "| 台账.xlsx | 组织生活 | 组织生活台账 | 7 | 2 | 1 | 1 | 1 | 1 | 1 | 3 |" in md
+    assert "| 台账.xlsx | 组织生活 | 组织生活台账 | 7 | 2 | 1 | 1 | 1 | 0 | 1 | 1 | 3 |" in md
     import openpyxl
 
     ws = openpyxl.load_workbook(tmp_path / "out" / "校验报告.xlsx")["行数核对"]
     rows = [r for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ("文件", "工作表", "台账", "读取", "计入", "重复", "合计行", "非本年度", "示例", "出错",
+    assert rows[0] == ("文件", "工作表", "台账", "读取", "计入", "重复", "合计行", "非本年度", "未召开", "示例", "出错",
                        "不是数据的行")
-    assert ("台账.xlsx", "组织生活", "组织生活台账", 7, 2, 1, 1, 1, 1, 1, 3) in rows
+    assert ("台账.xlsx", "组织生活", "组织生活台账", 7, 2, 1, 1, 1, 0, 1, 1, 3) in rows
 
 
 def test_a_row_lost_by_a_defect_stops_the_run_as_an_internal_error(folder, monkeypatch):

@@ -76,9 +76,9 @@ def test_console_one_line_per_branch_and_closing_lines(run):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "共 4 个支部，用 2 个进程同时处理。",
-        "【第一党支部】0 个错误，1 个警告，规则检查发现 3 项；报告已生成。",
-        "【第二党支部】0 个错误，0 个警告，规则检查发现 6 项；报告已生成。",
-        "【第三党支部】1 个错误，0 个警告；因有错误，未生成报告。",
+        "【第一党支部】0 个错误，4 个警告，规则检查发现 3 项；报告已生成。",
+        "【第二党支部】0 个错误，1 个警告，规则检查发现 6 项；报告已生成。",
+        "【第三党支部】1 个错误，1 个警告；因有错误，未生成报告。",
         f"【第四党支部】未能处理：无法确定报告年度（{base / 'in' / '第四党支部'}）：请在“基本信息”表中填写“年度”，"
         "或在命令中指定，如 make report YEAR=2023。",
         "共 4 个支部：2 个已生成报告，1 个有错误，1 个未能处理。",
@@ -101,7 +101,7 @@ def test_verbose_adds_every_problem_and_a_clean_run_exits_0(tmp_path):
     assert result.exit_code == 1
     assert lines[0] == "共 1 个支部，逐个处理。"
     assert "【甲】[错误] 台账.xlsx，工作表「组织生活」，第2行，「日期」列：值「2023-02-30」" in lines[1]
-    assert "【甲】1 个错误，0 个警告。" in lines
+    assert "【甲】1 个错误，1 个警告。" in lines
     assert lines[-1] == (f"下一步：改正上列支部的台账后重新运行 make check INPUTS={inputs}"
                          "（加 --outputs 可写出标出问题单元格的 校验报告.xlsx）。")
     quiet = invoke("check", "--inputs", str(inputs), "--jobs", "1").output.splitlines()

@@ -33,9 +33,9 @@ def test_check_clean_exits_0(good):
     result = invoke("check", "--inputs", str(good))
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "[规则检查] 全年未召开党员大会。"
-    # The 谈心谈话 and 学习笔记 sheets are kept without a row: blank is unknown, no finding.
-    assert lines[-2:] == ["校验完成：0 个错误，0 个警告，规则检查发现 6 项。",
+    assert lines[0].startswith("[警告] （输入文件夹）：没有整改台账，也没有指定上年度的台账")
+    assert lines[1] == "[规则检查] 全年未召开党员大会。"
+    assert lines[-2:] == ["校验完成：0 个错误，1 个警告，规则检查发现 6 项。",
                           f"下一步：运行 make report INPUTS={good} 生成述职报告。"]
 
 
@@ -156,7 +156,7 @@ def test_multi_branch_outputs_and_summary(tmp_path):
     assert (out / "第一党支部" / "metrics.json").exists()
     assert not (out / "第二党支部" / "metrics.json").exists()
     assert (out / "第二党支部" / "校验报告.md").exists()
-    assert "【第二党支部】1 个错误，0 个警告；因有错误，未生成报告。" in result.output.splitlines()
+    assert "【第二党支部】1 个错误，1 个警告；因有错误，未生成报告。" in result.output.splitlines()
     import openpyxl
 
     rows = list(openpyxl.load_workbook(out / "各支部汇总.xlsx").active.iter_rows(values_only=True))
@@ -368,8 +368,10 @@ def test_a_failed_run_says_older_outputs_were_not_updated(bad, tmp_path):
     invoke("report", "--inputs", str(branch(tmp_path / "good", [["2023-05-06", "支委会", "学习"]])),
            "--outputs", str(out))
     result = invoke("report", "--inputs", str(bad), "--outputs", str(out))
-    assert (f"注意：{out} 中的2023年度测试党支部书记抓党建工作述职报告.docx、report.md、metrics.json、"
-            "provenance.json、rows.json是以前生成的，本次因有错误没有更新。") in result.output.splitlines()
+    old = ("2023年度测试党支部书记抓党建工作述职报告.docx", "metrics.json", "provenance.json", "report.md", "rows.json")
+    assert (f"注意：本次因有错误没有生成报告，{out} 中以前生成的文件已改名为“（旧版）”，以免误以为是本次生成的："
+            + "；".join(f"{n} → {n.rsplit('.', 1)[0]}（旧版）.{n.rsplit('.', 1)[1]}" for n in old) + "。"
+            ) in result.output.splitlines()
 
 
 def test_a_branch_output_folder_inside_the_inputs_is_refused(tmp_path):

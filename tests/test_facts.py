@@ -101,7 +101,7 @@ def test_identical_dues_rows_count_once_and_repeated_months_once(tmp_path):
         "如果是旧版本文件重复放入，请删除多余的文件或行；如果确是两条记录，请写明区别（如时间、地点、参加人员）。",
         "[警告] 台账.xlsx，工作表「党费」，第4行：1月的金额已在台账.xlsx「党费」第2行记过（同一党员、同一月份、同样金额），"
         "只计一次。请删去重复填写的月份。"]
-    assert account(result, "党费").counts == {"计入": 2, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 0}
+    assert account(result, "党费").counts == {"计入": 2, "重复": 1, "合计行": 0, "非本年度": 0, "未召开": 0, "示例": 0, "出错": 0}
 
 
 # ---------------------------------------------------------------- other ledgers
@@ -146,7 +146,7 @@ def test_same_other_item_with_two_figures_is_an_error(tmp_path):
     assert messages(result, "other-conflict") == [
         "[错误] 台账.xlsx，工作表「其他事项」，第3行：与台账.xlsx「其他事项」第2行的事项同名（“购买学习读本”），"
         "数量却不同（100本、120本），报告中无法确定引用哪一个。请核对后删去错误的一行；如果是两件事，请把事项名称写得有所区别。"]
-    assert account(result, "其他事项").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 1}
+    assert account(result, "其他事项").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "未召开": 0, "示例": 0, "出错": 1}
 
 
 def test_every_ledger_key_names_its_own_fields():
@@ -297,7 +297,7 @@ def test_long_form_payments_already_in_the_wide_form(tmp_path):
     assert messages(result, "dues-conflict") == [
         "[错误] 台账.xlsx，工作表「党费逐笔」，第3行，「金额」列：值「60」与台账.xlsx「党费」第2行的1月（C2，50）"
         "是同一党员同一月份，金额却不同，无法确定哪个对。请核对后只在一处保留正确的金额（同一笔党费只记在横表或逐笔表中的一种）。"]
-    assert account(result, "党费逐笔").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 1}
+    assert account(result, "党费逐笔").counts == {"计入": 1, "重复": 1, "合计行": 0, "非本年度": 0, "未召开": 0, "示例": 0, "出错": 1}
 
 
 def test_init_previous_prefills_only_members_still_in_the_branch(tmp_path):
@@ -371,7 +371,7 @@ def test_a_sheet_named_for_another_year_is_counted_as_outside_the_year(tmp_path)
     dues = [["姓名", "缴纳标准", "1月", "2月"], ["张一", 50, 50, 50], ["李二", 50, 50, 50], ["合计", None, 100, 100]]
     result = run(book(tmp_path, {"2022年度党费": dues}))
     assert result.metrics["党费"]["实缴总额"] == 0
-    assert account(result, "2022年度党费").counts == {"计入": 0, "重复": 0, "合计行": 1, "非本年度": 2, "示例": 0,
+    assert account(result, "2022年度党费").counts == {"计入": 0, "重复": 0, "合计行": 1, "非本年度": 2, "未召开": 0, "示例": 0,
                                                    "出错": 0}
 
 
@@ -379,4 +379,4 @@ def test_measures_are_counted_and_an_identical_one_is_a_duplicate(tmp_path):
     rows = [["板块", "内容"], ["理论学习", "制定年度学习计划"], ["理论学习", "制定年度学习计划"], ["作风建设", "开展作风纪律整顿"]]
     result = run(book(tmp_path, {"工作举措": rows}))
     assert result.metrics["工作举措"]["理论学习"] == ["制定年度学习计划"]
-    assert account(result, "工作举措").counts == {"计入": 2, "重复": 1, "合计行": 0, "非本年度": 0, "示例": 0, "出错": 0}
+    assert account(result, "工作举措").counts == {"计入": 2, "重复": 1, "合计行": 0, "非本年度": 0, "未召开": 0, "示例": 0, "出错": 0}

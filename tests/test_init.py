@@ -130,7 +130,11 @@ def test_unfilled_ledgers_only_ask_for_the_basic_info(tmp_path):
         "[错误] 01-基本信息.xlsx，工作表「基本信息」：基本信息缺少“党支部名称”。请在基本信息表中补填“党支部名称”。",
         "[错误] 01-基本信息.xlsx，工作表「基本信息」：基本信息缺少“支部书记”。请在基本信息表中补填“支部书记”。",
         "[警告] （输入文件夹）：“问题清单”中没有内容，报告“二、存在的主要问题及原因”部分将没有内容。请在“问题清单”中填写。",
-        "[警告] （输入文件夹）：“任务清单”中没有内容，报告“三、下一步工作打算”部分将没有内容。请在“任务清单”中填写。"]
+        "[警告] （输入文件夹）：“任务清单”中没有内容，报告“三、下一步工作打算”部分将没有内容，报告将注明“本稿仅供核对”。"
+        "请在“任务清单”中填写。",
+        "[警告] （输入文件夹）：没有整改台账，也没有指定上年度的台账，报告“二、存在的主要问题及原因”中不写上年度查摆问题的"
+        "整改情况。请把上年度问题的整改情况填入整改台账（make init 生成的 13-整改台账.xlsx：问题、整改措施、完成情况），"
+        "或运行时用 PREVIOUS= 指定上年度的台账文件夹。"]
 
 
 def _append(path: Path, rows: list[list]) -> None:
@@ -170,7 +174,9 @@ def test_filled_blank_ledgers_pass_check_and_examples_never_count(tmp_path):
     api.run_init(tmp_path, YEAR)
     fill(tmp_path)
     run = api.run_check(tmp_path, None, None)[0]
-    assert not run.log.items, [i.message() for i in run.log.items]
+    # Only that last year's 整改 is missing (no 整改台账, no PREVIOUS): said, never silent.
+    assert [i.code for i in run.log.items] == ["missing-ledger"], [i.message() for i in run.log.items]
+    assert run.log.items[0].reason.startswith("没有整改台账，也没有指定上年度的台账")
     m = run.metrics
     assert m["年度"] == YEAR and m["支部"]["名称"] == "第一党支部"
     assert m["党员"] == {"总数": 2, "正式党员": 1, "预备党员": 1, "增加": 0, "减少": 0, "变动": [],

@@ -363,18 +363,18 @@ def test_hidden_ones_are_listed_in_both_validation_reports_without_counting_as_p
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path / "in"), "--outputs", str(out), "--year", "2023"])
     assert result.exit_code == 0, result.output
-    assert "校验完成：0 个错误，7 个警告，3 条提示，规则检查发现 6 项。" in result.output.splitlines()
+    assert "校验完成：0 个错误，8 个警告，3 条提示，规则检查发现 6 项。" in result.output.splitlines()
     assert HIDDEN_INFOS[0] in result.output.splitlines()
     md = (out / "校验报告.md").read_text(encoding="utf-8")
-    assert "- 提示：3 条（隐藏的工作表或行，已照常统计，见下面的“提示”）" in md
-    section = md[md.index("## 提示（已照常读取的隐藏工作表和行）：3 个"):].split("\n## ")[0]
+    assert "- 提示：3 条（不需改正：隐藏的工作表或行已照常统计等，见下面的“提示”）" in md
+    section = md[md.index("## 提示（不需改正，已照常统计）：3 个"):].split("\n## ")[0]
     assert [line.split(". ", 1)[1] for line in section.splitlines() if line[:1].isdigit()] == HIDDEN_INFOS
     wb = openpyxl.load_workbook(out / "校验报告.xlsx")
     listed = [(row[1], row[3], row[4]) for row in wb["全部问题"].iter_rows(min_row=2, values_only=True)]
     assert ("提示", "组织生活", 3) in listed and ("提示", "组织生活", 8) in listed and ("提示", "组织生活（旧）", None) in listed
     assert not any(title.startswith("问题行-") for title in wb.sheetnames)  # nothing to correct, no copies
     summary = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c]
-    assert "提示：3 条（隐藏的工作表或行，已照常统计，见“全部问题”）" in summary
+    assert "提示：3 条（不需改正：隐藏的工作表或行已照常统计等，见“全部问题”）" in summary
 
 
 def test_hidden_rows_of_an_ods_and_hidden_sheets_of_an_xls(tmp_path):

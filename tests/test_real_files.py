@@ -41,7 +41,8 @@ def test_ledgers_saved_by_libreoffice_give_the_same_figures(fmt, sample_metrics)
     assert metrics["组织生活"]["支委会"] == 12
     assert metrics["党费"]["实缴总额"] == 5760 and metrics["党费"]["按月"] == [480] * 12
     assert metrics["信息报送"]["报送篇数"] == 126 and metrics["信息报送"]["采用篇数"] == 18
-    assert [i.code for i in run.log.items] == ["unknown-sheet"]  # the 填表说明 page, as in the sample
+    # the 填表说明 page, and the four 组织生活会 / 民主评议党员 rows whose topic names their year, as in the sample
+    assert [i.code for i in run.log.items] == ["unknown-sheet", *["year-from-topic"] * 4]
     # and every other figure exactly as the openpyxl-written sample gives it
     assert metrics == sample_metrics
 

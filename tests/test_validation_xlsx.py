@@ -51,11 +51,13 @@ def test_summary_counts_by_file_and_kind(report):
     ws = report["汇总"]
     values = rows(ws)
     assert values[0][0] == "校验报告：测试党支部"
-    assert ("结果：2 个错误，1 个警告。有错误，改正后才能生成报告。", None, None, None) in values
-    assert ("台账.xlsx", 2, 1, 3) in values and ("合计", 2, 1, 3) in values
+    assert ("结果：2 个错误，2 个警告。有错误，改正后才能生成报告。", None, None, None) in values
+    # The second warning: no 整改台账 and no PREVIOUS (last year's 整改 is not silent).
+    assert ("台账.xlsx", 2, 1, 3) in values and ("（输入文件夹）", 0, 1, 1) in values and ("合计", 2, 2, 4) in values
     start = values.index(("问题种类", "级别", "个数", None))
     assert values[start + 1:start + 4] == [("日期无法识别", "错误", 1, None), ("缺少必填内容", "错误", 1, None),
                                            ("不在报告年度内", "警告", 1, None)]
+    assert values[start + 4] == ("缺少台账", "警告", 1, None)
 
 
 def test_problem_list_has_every_issue(report):
@@ -67,8 +69,12 @@ def test_problem_list_has_every_issue(report):
         (2, "错误", "台账.xlsx", "组织生活", 3, "日期", None, "缺少必填内容“日期”", "请补填，或删除这一行"),
         (3, "警告", "台账.xlsx", "组织生活", 5, "日期", "2022-05-06", "日期不在报告年度（2023年）内，本行不计入统计",
          "如果日期写错，请改正；如果是往年记录，可忽略此提示"),
+        (4, "警告", "（输入文件夹）", None, None, None, None,
+         "没有整改台账，也没有指定上年度的台账，报告“二、存在的主要问题及原因”中不写上年度查摆问题的整改情况",
+         "请把上年度问题的整改情况填入整改台账（make init 生成的 13-整改台账.xlsx：问题、整改措施、完成情况），"
+         "或运行时用 PREVIOUS= 指定上年度的台账文件夹"),
     ]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I5"
     assert fill(ws["B2"]) == RED and fill(ws["B4"]) == YELLOW
     assert ws["E2"].hyperlink.location == "'问题行-组织生活'!A3"
 
@@ -108,8 +114,9 @@ def test_clean_branch_has_an_empty_problem_list(tmp_path):
     api.run_check(branch(tmp_path / "in", [["2023-05-06", "支委会", "学习"]]), tmp_path / "out", 2023)
     wb = openpyxl.load_workbook(tmp_path / "out" / VALIDATION_XLSX)
     assert wb.sheetnames == ["汇总", "全部问题", "规则检查", "行数核对"]
-    assert rows(wb["全部问题"], 2) == []
-    assert ("没有发现问题。", None, None, None) in rows(wb["汇总"])
+    # Only that last year's 整改 is missing (no 整改台账, no PREVIOUS).
+    assert [r[2:4] + r[7:8] for r in rows(wb["全部问题"], 2)] == [
+        ("（输入文件夹）", None, "没有整改台账，也没有指定上年度的台账，报告“二、存在的主要问题及原因”中不写上年度查摆问题的整改情况")]
     assert rows(wb["规则检查"], 2)[0][1] == "党员大会每季度召开"
 
 

@@ -162,6 +162,10 @@ LIFE = [
     (D(2022, 12, 13), "讲党课", "深入学习贯彻党的二十大关于党的建设的部署", "刘志强", "领导干部", ROOM),
     (D(2022, 12, 20), "党员大会", "第四季度党员大会：通报全年党建工作情况", SECRETARY, "", ROOM),
     (D(2022, 12, 22), "专题研究党建", "专题研究第四季度机关党建工作", SECRETARY, "", ROOM),
+    # 次年1月: 2022年度的组织生活会和民主评议党员 (the topic names the year they belong to; the
+    # February 2022 ones above are 2021's and do not count for 2022).
+    (D(2023, 1, 6), "专题组织生活会", "召开2022年度专题组织生活会", SECRETARY, "", ROOM),
+    (D(2023, 1, 6), "民主评议党员", "开展2022年度民主评议党员", SECRETARY, "", ROOM),
 ]
 ATTEND = (10, 9, 10, 10, 8, 10, 9)  # 实到人数, cycled; 应到 is always 10
 
@@ -713,11 +717,18 @@ def verify(folder: Path) -> None:
     assert ws["A1"].value == f"{YEAR}年度组织生活台账" and ws["A2"].value is None
     h = header_map(ws, 3)
     types, speakers, keys, by_month = Counter(), Counter(), set(), {}
+    other_years = []
     for row in data_rows(ws, 4):
         when = as_date(row[h["活动时间"] - 1].value)
         kind = canon(row[h["会议类型"] - 1].value, vocab.ACTIVITY_TYPES)
         topic = row[h["会议主题"] - 1].value
-        assert when.year == YEAR, when
+        # 组织生活会 / 民主评议党员 belong to the year their topic names (`2021年度`).
+        named = re.search(r"(20\d\d)年度", topic) if kind in vocab.YEAR_OF_MEETING_TYPES else None
+        belongs = int(named.group(1)) if named else when.year
+        assert when.year == YEAR or (named and belongs == YEAR and when.year == YEAR + 1), when
+        if belongs != YEAR:
+            other_years.append((when, kind, belongs))
+            continue
         key = (when, kind, topic)
         assert key not in keys, f"duplicate {key}"
         keys.add(key)
@@ -739,8 +750,9 @@ def verify(folder: Path) -> None:
     assert late == [D(2022, 7, 12)], late
     assert sorted((d.month - 1) // 3 for d in by_month["党员大会"]) == [0, 1, 2, 3]
     assert sorted((d.month - 1) // 3 for d in by_month["书记党课"]) == [0, 1, 2, 3]
+    assert [(k, y) for _, k, y in other_years] == [("组织生活会", YEAR - 1), ("民主评议党员", YEAR - 1)], other_years
     last = [c.value for c in ws[ws.max_row]]
-    assert last[0] == "合计" and last[3] == f"共{sum(types.values())}次", last
+    assert last[0] == "合计" and last[3] == f"共{len(LIFE)}次", last
     report.append(f"组织生活: {sum(types.values())} 条 {dict(types)}; 党课主讲人 {dict(speakers)}; "
                   f"主题党日晚于10日: {[d.isoformat() for d in late]}")
 
@@ -912,8 +924,12 @@ def write_previous(folder: Path) -> None:
         if month % 3 == 0:
             rows.append((D(PREV_YEAR, month, 25), "党员大会", f"第{month // 3}季度党员大会", SECRETARY, None))
     rows += [(D(PREV_YEAR, m, 18), "党课", f"{m}月专题党课", who, kind) for m, who, kind in PREV_LECTURES]
+    # 2020's held in February 2021 (not 2021's), and 2021's held in February 2022 (as in the
+    # 2022 ledger): each belongs to the year its topic names.
     rows += [(D(PREV_YEAR, 2, 20), "组织生活会", "2020年度组织生活会", SECRETARY, None),
-             (D(PREV_YEAR, 2, 20), "民主评议党员", "2020年度民主评议党员", SECRETARY, None)]
+             (D(PREV_YEAR, 2, 20), "民主评议党员", "2020年度民主评议党员", SECRETARY, None),
+             (D(YEAR, 2, 18), "组织生活会", "召开2021年度专题组织生活会", SECRETARY, None),
+             (D(YEAR, 2, 18), "民主评议党员", "开展2021年度民主评议党员", SECRETARY, None)]
     rows.sort(key=lambda row: row[0])
     for r, (when, kind, topic, speaker, category) in enumerate(rows, start=2):
         for c, value in enumerate((when, kind, topic, speaker, category, 10, 10), start=1):

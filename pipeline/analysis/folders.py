@@ -38,6 +38,11 @@ def check_folders(inputs: Path, outputs: Path | None) -> None:
     i, o = inputs.resolve(), outputs.resolve()
     if o == i or i in o.parents:
         raise UsageError("输出文件夹不能是输入文件夹或位于其中（程序从不改动输入文件夹）。请换一个输出文件夹")
+    sample = Path(__file__).resolve().parents[2]  # a checkout: its outputs/ are the sample's, committed
+    if (o == sample / "outputs" and i != (sample / "inputs").resolve()
+            and (sample / "tools" / "make_sample.py").is_file()):
+        raise UsageError(f"{outputs} 存放的是样例台账的输出（已纳入版本管理），不能写入其他台账的输出。"
+                         f"请指定另一个输出文件夹，如：make report INPUTS={inputs} OUTPUTS=输出-{inputs.name}")
     check_folder(outputs)  # a file in its place or no permission: said now, before any work
 
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from pipeline.analysis.analyse import BranchRun
 from pipeline.core.manifest import MANIFEST, keep_edited, read_manifest, write_manifest
-from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, safe_filename
+from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, move, safe_filename
 from pipeline.writing.rows import ROWS_JSON, row_contents
 from pipeline.writing.validation import render_validation_md
 
@@ -26,10 +26,11 @@ def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool
     from pipeline.writing.context import build_context
 
     if run.log.errors and not keep_going:
-        write_validation(run, target, keep_going)
-        old = sorted(p.name for p in target.glob("*.docx")) + [n for n in REPORT_FILES if (target / n).exists()]
-        if old:
-            run.notices.append(f"注意：{target} 中的{'、'.join(old)}是以前生成的，本次因有错误没有更新。")
+        manifest = read_manifest(target)
+        # The report of an earlier run is not this run's: set aside, so nothing looks current.
+        _set_aside_stale(run, target, manifest, {VALIDATION_MD, VALIDATION_XLSX}, "本次因有错误没有生成报告，")
+        write_validation(run, target, keep_going, manifest)
+        _write_manifest(run, target, manifest)
         return
     ledgers, metrics, provenance = run.analysed()
     # Render in memory first: a template error must leave no file behind.
@@ -39,6 +40,7 @@ def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool
     manifest = read_manifest(target)
     if notice := keep_edited(target / docx_name, docx, manifest, lambda old: _renders_as(old, template, target)):
         run.notices.append(notice)
+    _set_aside_stale(run, target, manifest, {docx_name, *REPORT_FILES, VALIDATION_MD, VALIDATION_XLSX}, "")
     others = sorted(p.name for p in target.glob("*.docx") if p.name != docx_name and not p.name.startswith("~$"))
     if others:
         run.notices.append(f"注意：{target} 中另有报告 {'、'.join(others)}，不是本次生成的。")
@@ -57,6 +59,30 @@ def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool
         run.notices.append(NO_DATE_NOTE)
     write_validation(run, target, keep_going, manifest)
     _write_manifest(run, target, manifest)
+
+
+def _set_aside_stale(run: BranchRun, target: Path, manifest: dict[str, str], writing: set[str], why: str) -> None:
+    """Files an earlier run wrote here (the manifest lists them) that this run does not write —
+    an old report, its PDF, the PDF of the 校验报告 — are renamed （旧版）: nothing in the folder
+    looks current unless this run wrote it. A file changed since is set aside as （修改稿） instead;
+    nothing is deleted. (A PDF this run is asked for is written after this, afresh.)"""
+    stale = []
+    for name in sorted(manifest):
+        path = target / name
+        if name in writing or name == MANIFEST or "（旧版" in name or not path.is_file():
+            continue
+        if notice := keep_edited(path, b"", manifest):
+            run.notices.append(notice)
+            continue
+        n = 1
+        while (old := path.with_name(f"{path.stem}（旧版{n if n > 1 else ''}）{path.suffix}")).exists():
+            n += 1
+        move(path, old)
+        manifest.pop(name, None)
+        stale.append(f"{name} → {old.name}")
+    if stale:
+        run.notices.append(f"注意：{why}{target} 中以前生成的文件已改名为“（旧版）”，以免误以为是本次生成的："
+                           f"{'；'.join(stale)}。")
 
 
 def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> None:
@@ -117,7 +143,12 @@ def export_pdf(runs: Sequence[_Written], report: bool):
               if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
     outcome = pdf.convert([path for _, path in wanted])
     made = set(outcome.written)
+    folders: dict[Path, dict[str, bytes]] = {}
     for run, path in wanted:
         if path.with_suffix(".pdf") in made:
             run.written.append(path.with_suffix(".pdf"))
+            folders.setdefault(path.parent, {})[path.with_suffix(".pdf").name] = path.with_suffix(".pdf").read_bytes()
+    for folder, written in folders.items():  # recorded, so a later run can prove them its own
+        if (folder / MANIFEST).is_file():
+            write_manifest(folder, read_manifest(folder), written)
     return outcome

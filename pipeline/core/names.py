@@ -77,12 +77,13 @@ class ColumnType(Name):
 
 class RowFate(Name):
     """Where a row of a ledger sheet ended up: exactly one per row (the row accounting,
-    读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错, in this order)."""
+    读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错, in this order)."""
 
     COUNTED = "计入"
     DUPLICATE = "重复"
     TOTALS = "合计行"
     OUT_OF_YEAR = "非本年度"
+    NOT_HELD = "未召开"
     EXAMPLE = "示例"
     FAILED = "出错"
 
@@ -171,6 +172,14 @@ class IssueCode(Name):
     HIDDEN_ROWS = "hidden-rows"
     UNVERIFIED = "unverified"  # a rule's finding withheld from the report: 待核实
     NAME_VARIANT = "name-variant"  # 张三（书记）, 阿依·古丽 read as the roster's name
+    YEAR_FROM_TOPIC = "year-from-topic"
+    NOT_HELD = "not-held"
+    OTHER_BRANCH = "other-branch"
+    FORM_SHEET = "form-sheet"
+    SECTION_ROW = "section-row"
+    PAIRED_COLUMNS = "paired-columns"
+    CUMULATIVE = "cumulative"
+    MISSING_SECTION = "missing-section"
     # bad-<type>, one per ColumnType
     BAD_TEXT = "bad-text"
     BAD_DATE = "bad-date"
@@ -287,6 +296,14 @@ ISSUE_LABELS: dict[IssueCode, str] = {
     IssueCode.HIDDEN_ROWS: "隐藏的行（已统计）",
     IssueCode.UNVERIFIED: "检查发现待核实（未写入报告）",
     IssueCode.NAME_VARIANT: "姓名写法不同，按名册姓名计",
+    IssueCode.YEAR_FROM_TOPIC: "按主题认定所属年度",
+    IssueCode.NOT_HELD: "活动未召开（取消、延期）",
+    IssueCode.OTHER_BRANCH: "其他支部的台账",
+    IssueCode.FORM_SHEET: "表单式工作表",
+    IssueCode.SECTION_ROW: "分组标题行",
+    IssueCode.PAIRED_COLUMNS: "成对的列（应缴、实缴）",
+    IssueCode.CUMULATIVE: "数字疑似累计数",
+    IssueCode.MISSING_SECTION: "报告缺少内容",
     **{_BAD_CODES[t]: f"{noun}无法识别" for t, noun in _TYPE_NOUNS.items()},
     **{_UNKNOWN_CODES[t]: f"不是已知的{noun}" for t, noun in _TYPE_NOUNS.items()},
 }

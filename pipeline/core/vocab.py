@@ -415,7 +415,7 @@ CHECK_ONLY: tuple[str, ...] = ("合计",)
 
 # A totals row: its label is one of these words on its own (after one of TOTAL_PREFIXES at
 # most: 本页合计, 第二季度小计), and the row holds nothing but figures besides.
-TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计")
+TOTAL_MARKERS: tuple[str, ...] = ("合计", "小计", "总计", "共计", "汇总")  # 汇总: an Excel Table's total row
 # Regular-expression parts: the periods and pages a totals label may name before its word.
 TOTAL_PREFIXES: tuple[str, ...] = (
     "本页", "本表", "全年度?", "本年度?", "年度", "本月", "本季度?", "[上下]半年", "第?[一二三四1-4]季度",
@@ -425,6 +425,11 @@ TOTAL_PREFIXES: tuple[str, ...] = (
 # Totals words that close only the rows since the previous totals row of any kind; every other
 # totals word (合计, 总计, 共计) closes every row since the previous one of those.
 SUBTOTALS: tuple[str, ...] = ("小计",)
+
+# Wide dues with two columns under each merged month header: what is paid (read as the month)
+# and what is due (only there to compare; never read as paid).
+PAID_SUBHEADERS: tuple[str, ...] = ("实缴", "实交", "已缴", "实缴金额", "实缴党费", "实收", "缴纳金额", "实缴额")
+DUE_SUBHEADERS: tuple[str, ...] = ("应缴", "应交", "应缴金额", "应缴党费", "应收", "缴纳标准", "标准", "应缴额")
 
 # Columns that are never data.
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "编号", "序")
@@ -465,6 +470,11 @@ HELP_MARKER = "填表说明（本页只供阅读，程序不读取）"
 # of the next year is a rule setting (next_year_months); this is its default.
 YEAR_OF_MEETING_TYPES: tuple[str, ...] = ("组织生活会", "民主评议党员")
 NEXT_YEAR_MONTHS = 3
+
+# Words in a 组织生活 row's 备注 saying the activity was not held on that day (it is not counted);
+# words saying it was held after all win (`由3日延期至5日召开，已召开`).
+NOT_HELD_WORDS: tuple[str, ...] = ("取消", "延期", "改期", "推迟", "未召开", "未开展", "未举行", "没有召开")
+HELD_ANYWAY_WORDS: tuple[str, ...] = ("已召开", "已开展", "已举行", "如期召开", "如期举行")
 
 QUARTERS: tuple[str, ...] = ("第一季度", "第二季度", "第三季度", "第四季度")
 

@@ -23,6 +23,7 @@ from pipeline.core.values import (
     parse_number,
     printable,
 )
+from pipeline.reading.pairs import due_columns
 from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file
 
 # kind name -> {normalised synonym -> canonical column}
@@ -178,6 +179,11 @@ def recognise(sheet: Sheet, log: IssueLog) -> Table | None:
     if choice is None:
         return None
     _, kind, columns, months = choice
+    if kind.name == LedgerKind.DUES_WIDE and header.row == header.top and header.row + 1 < len(sheet.rows):
+        scan.upto(header.row + 1)  # 应缴 | 实缴 under each month: the row below is part of the header
+        if due := due_columns(months, scan.names[header.row + 1], sheet, header.row, log):
+            months = {i: m for i, m in months.items() if i not in due}
+            header = _Header(header.row, header.row + 1, header.names, header.units, header.found)
     table = Table(kind, sheet, columns, _typed_headers(sheet.rows, header), months=_october(months, sheet.rows[header.row]),
                   units={i: u for i, u in enumerate(header.units) if u}, header_row=header.row)
     _warn_unknown_columns(table, header.names, log, header.row)

@@ -15,6 +15,7 @@ from pipeline.core import vocab
 from pipeline.core.issues import ERROR, IssueLog
 from pipeline.core.names import ColumnType, IssueCode, LedgerKind, RowFate
 from pipeline.core.values import SPACES, fold_name, has_content, parse_number
+from pipeline.reading.branches import other_branch_files
 from pipeline.reading.ingest import Table, read_columns, totals_label
 from pipeline.reading.readers import column_letter
 from pipeline.reading.records import FOLDER, OUTCOMES, Account, Ledgers, Record, is_remit_row
@@ -32,8 +33,10 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     A 组织生活会 or 民主评议党员 held in the first `next_year_months` months of the next year
     counts for `year` when its 所属年度 says so (and one held this year for last year does not).
     """
-    info, info_src = read_info(tables, log, year)
+    others: dict[str, str] = {}
+    info, info_src = read_info(tables, log, year, others)
     ledgers = Ledgers(year=year, info=info, info_src=info_src, files=files)
+    foreign = other_branch_files(tables, info, info_src, others, log)
     kept: dict[LedgerKind, Kept] = {}  # per kind: its records so far, duplicates left out
     possible = ledgers.fields = _possible_fields(tables)
     outcomes: list[tuple[Table, dict[int, RowFate]]] = []
@@ -41,6 +44,11 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
         if table.kind.name == LedgerKind.INFO:
             continue
         kind = table.kind
+        if table.sheet.file in foreign:
+            # Another branch's ledger: never merged; its rows are named as 出错 (the error says why).
+            ledgers.incomplete.add(kind.name)
+            outcomes.append((table, _whole(table, RowFate.FAILED)))
+            continue
         other = name_year(table)
         # 任务清单 plans next year's work: `2024年工作打算` belongs in the 2023 report.
         next_year_plan = kind.name == LedgerKind.TASKS and other == year + 1
@@ -53,10 +61,7 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
                         sheet=table.sheet.name, code=IssueCode.OUT_OF_YEAR_SHEET)
             ledgers.excluded.append(table)
             # Counted as 非本年度, row by row, so the sheet's accounting still balances.
-            outcome = dict.fromkeys(table.data_rows, RowFate.OUT_OF_YEAR)
-            outcome.update(dict.fromkeys(table.totals, RowFate.TOTALS))
-            outcome.update(dict.fromkeys(table.examples, RowFate.EXAMPLE))
-            outcomes.append((table, outcome))
+            outcomes.append((table, _whole(table, RowFate.OUT_OF_YEAR)))
             continue
         if kind.name not in kept:
             kept[kind.name] = Kept.of(kind, possible[kind.name], ledgers.records.setdefault(kind.name, []))
@@ -73,8 +78,35 @@ def normalise(tables: list[Table], log: IssueLog, year: int, files: list[str],
     ledgers.accounts = [_account(table, outcome) for table, outcome in outcomes]
     _expand_talk_targets(ledgers)
     _check_roster_names(ledgers, log)
+    _warn_cumulative(ledgers, log)
     _warn_missing_ledgers(ledgers, log)
     return ledgers
+
+
+def _warn_cumulative(ledgers: Ledgers, log: IssueLog) -> None:
+    """学习笔记 typed as the running total of the notebook (7000, 14000, 21000 …) is summed as if
+    each check's own: a member whose counts rise at every check to twice the first is named."""
+    checks: dict[str, list[Record]] = {}
+    for record in ledgers.of(LedgerKind.STUDY):
+        if isinstance(record.values.get("学习笔记"), (int, float)):
+            checks.setdefault(record["姓名"], []).append(record)
+    for name, records in checks.items():
+        words = [r["学习笔记"] for r in records]
+        if len(words) >= 3 and words[0] > 0 and all(a < b for a, b in zip(words, words[1:])) and words[-1] >= 2 * words[0]:
+            shown = "、".join(_show_number(w) for w in words)
+            first = records[0].src
+            log.warning(first.file, f"{name}各次检查的学习笔记字数逐次增加（{shown}），像是笔记本上的累计字数；"
+                        f"报告把各次相加（共{_show_number(sum(words))}字）",
+                        "如果填的是累计字数，请改为每次检查期间新记的字数（如后一次减去前一次）", sheet=first.sheet,
+                        row=first.row, column="学习笔记", code=IssueCode.CUMULATIVE)
+
+
+def _whole(table: Table, fate: RowFate) -> dict[int, RowFate]:
+    """A table left out whole: each data row gets `fate` (totals and examples keep theirs)."""
+    outcome = dict.fromkeys(table.data_rows, fate)
+    outcome.update(dict.fromkeys(table.totals, RowFate.TOTALS))
+    outcome.update(dict.fromkeys(table.examples, RowFate.EXAMPLE))
+    return outcome
 
 
 def _possible_fields(tables: list[Table]) -> dict[LedgerKind, frozenset[str]]:
@@ -128,11 +160,13 @@ def _warn_missing_ledgers(ledgers: Ledgers, log: IssueLog) -> None:
     for kinds in vocab.EXPECTED_LEDGERS:
         if kinds == (LedgerKind.INFO,):
             continue  # warned about by read_info
+        draft = "，报告将注明“本稿仅供核对”" if kinds[0] == LedgerKind.TASKS else ""
         if not any(k in ledgers.records for k in kinds):
-            log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查",
+            log.warning(FOLDER, f"没有找到“{kinds[0]}”，报告中与之相关的内容将略去，相关规则不作检查"
+                        + (f"；{_SECTIONS[kinds[0]]}部分没有内容{draft}" if draft else ""),
                         "如果本年度有这类记录，请把台账放进输入文件夹", code=IssueCode.MISSING_LEDGER)
         elif kinds[0] in _SECTIONS and not ledgers.of(kinds[0]):
-            log.warning(FOLDER, f"“{kinds[0]}”中没有内容，报告{_SECTIONS[kinds[0]]}部分将没有内容",
+            log.warning(FOLDER, f"“{kinds[0]}”中没有内容，报告{_SECTIONS[kinds[0]]}部分将没有内容{draft}",
                         f"请在“{kinds[0]}”中填写", code=IssueCode.MISSING_LEDGER)
 
 

@@ -58,7 +58,7 @@ _FIELDS = {kind.name: kind.fields for kind in vocab.KINDS}
 
 @dataclass
 class Account:
-    """Row accounting of one ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错.
+    """Row accounting of one ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错.
 
     `skipped` (section headings, the header pasted again, content only in unread columns)
     are not rows of the ledger and not part of 读取; they are shown beside it so that nothing

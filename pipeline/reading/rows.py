@@ -10,6 +10,7 @@ lookup per cell; any other row is read cell by cell (_read_cells), saying what i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -63,6 +64,10 @@ def _scales(table: Table) -> dict[str, int]:
 
 # A cell's fate in its row (_Cell.fate).
 _KEEP, _BLANK, _BAD, _OUTSIDE, _NEXT_YEAR = "keep", "blank", "bad", "outside", "next-year"
+# A 组织生活会 / 民主评议党员 (its year may be another: its 主题 or 所属年度 says); such rows are
+# rare, so they leave the fast path through their 类型 cell and cost the others nothing.
+_YEARLY = "yearly"
+_YEAR_OF_MEETING = frozenset(vocab.YEAR_OF_MEETING_TYPES)
 
 
 class _Cell(NamedTuple):
@@ -71,7 +76,7 @@ class _Cell(NamedTuple):
     Reading depends only on the column and what is typed, so it is worked out once per distinct
     cell of a column (_interpret); each row it appears in then says it at its own row number."""
 
-    fate: str  # _KEEP the value, _BLANK (nothing stored), _BAD (row error), _OUTSIDE, _NEXT_YEAR
+    fate: str  # _KEEP the value, _BLANK (nothing stored), _BAD (row error), _OUTSIDE, _NEXT_YEAR, _YEARLY
     value: Any = None
     approx: bool = False  # typed as approximate (`1500余`)
     notes: tuple = ()  # (severity, reason, action, code, value shown) to say at the row
@@ -126,6 +131,10 @@ def _interpret(reader: _Reader, raw, year: int, next_year_ok: bool):
         if reader.scale != 1:
             value = round(value * reader.scale, 6)
         return _Cell(_KEEP, value, approx, notes) if approx or notes else value
+    if next_year_ok and name == "类型" and (
+            value in _YEAR_OF_MEETING if value.__class__ is str
+            else value.__class__ is tuple and all(v in _YEAR_OF_MEETING for v in value)):
+        return _Cell(_YEARLY, value)
     if value.__class__ is Fallback:
         note = (WARNING, value.reason, value.action, value.code or unknown_code(ctype), raw)
         return _Cell(_BAD if value.exclude else _KEEP, value.value, notes=(note,))
@@ -145,6 +154,7 @@ class _Row(NamedTuple):
     outside: bool  # a date outside the report year
     next_year: tuple | None  # (header, date) of a 组织生活 row dated next year
     approx: frozenset  # columns typed as approximate (`1500余`)
+    yearly: bool = False  # a 组织生活会 / 民主评议党员: its year may be another
 
 
 _CLEAN_ROW = _Row(True, False, None, _NONE)
@@ -253,7 +263,12 @@ def table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, Row
     bad_rows = {r for r, _ in table.sheet.bad_cells}  # formula cells without a value
     kind, file, name = reading.kind, table.sheet.file, table.sheet.name
     fields, add, new = kept.fields, kept.add, tuple.__new__
-    for r in table.data_rows:
+    data_rows = table.data_rows
+    if kind is _ACTIVITIES and (remarks := table.columns.get("备注")) is not None:
+        not_held = _not_held(table, remarks, log, outcome)
+        if not_held:
+            data_rows = [r for r in data_rows if r not in not_held]
+    for r in data_rows:
         row = rows[r]
         values = _read_memoised(row, fast) if len(row) >= width and r not in bad_rows else None
         state = _CLEAN_ROW
@@ -273,6 +288,31 @@ def table_records(table: Table, log: IssueLog, year: int, outcome: dict[int, Row
             # Source made as the tuple it is: NamedTuple's own __new__ is Python code.
             add(Record(kind, values, new(Source, (file, name, r + 1)), state.approx), r, outcome, log)
     _say_marks(reading.marked, log, table.sheet)
+
+
+_NOT_HELD = re.compile("|".join(vocab.NOT_HELD_WORDS))
+_HELD_ANYWAY = re.compile("|".join(vocab.HELD_ANYWAY_WORDS))
+
+
+def _not_held(table: Table, index: int, log: IssueLog, outcome: dict[int, RowFate]) -> set[int]:
+    """Rows whose 备注 says the activity was cancelled or put off (取消, 延期至…): not held on
+    that day, so not counted; each is named. One search of the column, not a cost per cell."""
+    rows = table.sheet.rows
+    search = _NOT_HELD.search
+    found = set()
+    for r in table.data_rows:
+        row = rows[r]
+        remark = row[index] if index < len(row) else ""
+        said = search(remark) if isinstance(remark, str) else None
+        if said is not None and not _HELD_ANYWAY.search(remark):
+            found.add(r)
+            outcome[r] = RowFate.NOT_HELD
+            word = said.group(0)
+            log.warning(table.sheet.file, f"备注写明“{word}”，这次活动按未召开处理，不计入统计",
+                        "如果活动已经召开（日期是实际召开的日期），请在备注中写明“已召开”",
+                        sheet=table.sheet.name, row=r + 1, column=table.headers.get(index, "备注"),
+                        value=remark.strip(SPACES), code=IssueCode.NOT_HELD)
+    return found
 
 
 def _read_memoised(row: list, fast: list[tuple[str, int, dict, bool]]) -> dict | None:
@@ -302,7 +342,7 @@ def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
     table, log = reading.table, reading.log
     sheet = table.sheet
     values: dict = {}
-    ok, outside, next_year = True, False, None
+    ok, outside, next_year, yearly = True, False, None, False
     approx: set[str] = set()
     for reader in reading.readers:
         index, header = reader.index, reader.header
@@ -329,11 +369,13 @@ def _read_cells(reading: _Reading, r: int, row: list) -> tuple[dict, _Row]:
             ok = False
         elif got.fate == _OUTSIDE:
             outside = True
-        elif got.fate in (_KEEP, _NEXT_YEAR):
+        elif got.fate in (_KEEP, _NEXT_YEAR, _YEARLY):
             values[reader.name] = got.value
             if got.fate == _NEXT_YEAR:
                 next_year = (header, got.value)
-    return values, _Row(ok, outside, next_year, frozenset(approx) if approx else _NONE)
+            elif got.fate == _YEARLY:
+                yearly = True
+    return values, _Row(ok, outside, next_year, frozenset(approx) if approx else _NONE, yearly)
 
 
 def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row) -> RowFate | None:
@@ -345,7 +387,7 @@ def _settle_row(reading: _Reading, r: int, row: list, values: dict, state: _Row)
         if state.outside:
             return _OUT_OF_YEAR
     kind = reading.kind
-    if kind is _ACTIVITIES and (state.next_year is not None or "所属年度" in values):
+    if kind is _ACTIVITIES and (state.yearly or state.next_year is not None or "所属年度" in values):
         if other_year(values, state.next_year, reading.year, reading.next_year_months, reading.log,
                       reading.table.sheet, r):
             return _OUT_OF_YEAR

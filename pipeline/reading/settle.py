@@ -4,8 +4,10 @@ and a 组织生活 row's year. Called per row by the row reader (rows.py)."""
 
 from __future__ import annotations
 
+import re
+
 from pipeline.core import vocab
-from pipeline.core.issues import IssueLog
+from pipeline.core.issues import INFO, IssueLog
 from pipeline.core.names import IssueCode
 from pipeline.core.values import SPACES, is_blank, parse_number
 from pipeline.reading.cells import bad_cell, change_in_text, warn_negative
@@ -13,6 +15,7 @@ from pipeline.reading.ingest import Table
 from pipeline.reading.records import Source
 
 _NONE_MARKS = frozenset(vocab.NONE_MARKS)
+_TOPIC_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _PAID = frozenset(vocab.PAID_MARKS)
 
 
@@ -41,9 +44,24 @@ def other_year(values: dict, next_year: tuple | None, year: int, window: int, lo
     meeting = all(t in vocab.YEAR_OF_MEETING_TYPES for t in types)
     belongs = values.get("所属年度")
     where = dict(sheet=sheet.name, row=r + 1, code=IssueCode.OUT_OF_YEAR)
+    if meeting and belongs is None and (found := _TOPIC_YEAR.search(values.get("主题") or "")):
+        # `召开2021年度专题组织生活会` held in February 2022 is 2021's meeting.
+        belongs = int(found.group(1))
+        if belongs != year:
+            log.warning(sheet.file, f"主题写明是{belongs}年度的{'、'.join(types)}，按所属年度{belongs}年处理，"
+                        f"不计入{year}年度统计", f"如果它是{year}年度的，请改正主题中的年度，或加一列“所属年度”填写{year}",
+                        column="主题", value=values.get("主题"), **{**where, "code": IssueCode.YEAR_FROM_TOPIC})
+            return True
+        topic = True
+    else:
+        topic = False
     if next_year is not None:
         header, day = next_year
         if meeting and belongs == year and day.month <= window:
+            if topic:
+                log.add(INFO, sheet.file, f"召开日期在{year + 1}年，主题写明是{year}年度的{'、'.join(types)}，"
+                        f"计入{year}年度统计", sheet=sheet.name, row=r + 1, column="主题", value=values.get("主题"),
+                        code=IssueCode.YEAR_FROM_TOPIC)
             return False
         if meeting and belongs == year:
             log.warning(sheet.file, f"所属年度为{year}年，但召开日期晚于{year + 1}年{window}月，本行不计入统计",

@@ -10,6 +10,7 @@ from pipeline.core import vocab
 from pipeline.core.issues import IssueLog
 from pipeline.core.names import ColumnType, IssueCode, LedgerKind
 from pipeline.core.values import is_blank, parse_date
+from pipeline.reading.branches import same_branch
 from pipeline.reading.cells import parse_cell
 from pipeline.reading.ingest import Table
 from pipeline.reading.records import FOLDER, Source
@@ -79,13 +80,21 @@ def guess_year(tables: list[Table]) -> int | None:
     return min(years.items(), key=lambda kv: (-kv[1], -kv[0]))[0]
 
 
-def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tuple[dict, dict]:
-    """基本信息 values (first seen wins; a conflicting second value is a warning)."""
+def read_info(tables: list[Table], log: IssueLog, year: int | None = None,
+              others: dict[str, str] | None = None) -> tuple[dict, dict]:
+    """基本信息 values (first seen wins; a conflicting second value is a warning). A 基本信息
+    naming another branch is not read: its file goes into `others` (file -> that branch's name)."""
     info: dict = {}
     sources: dict = {}
     kind = vocab.KIND_BY_NAME[LedgerKind.INFO]
+    ours = _our_branch(tables)
     for table in (t for t in tables if t.kind.name == LedgerKind.INFO):
         sheet = table.sheet
+        named = _branch_named(table)
+        if named is not None and ours is not None and not same_branch(named, ours):
+            if others is not None:
+                others.setdefault(sheet.file, named)
+            continue
         for r, name, raw in table.pairs:
             src = Source(sheet.file, sheet.name, r + 1)
             if is_blank(raw):
@@ -116,6 +125,29 @@ def read_info(tables: list[Table], log: IssueLog, year: int | None = None) -> tu
             log.error(tables[0].sheet.file, f"基本信息缺少“{required}”", f"请在基本信息表中补填“{required}”",
                       sheet=tables[0].sheet.name, code=IssueCode.MISSING_VALUE)
     return info, sources
+
+
+def _branch_named(table: Table) -> str | None:
+    return next((" ".join(str(raw).split()) for _, name, raw in table.pairs
+                 if name == "党支部名称" and not is_blank(raw)), None)
+
+
+def _our_branch(tables: list[Table]) -> str | None:
+    """The branch this folder is, when two 基本信息 name different ones: the one whose files hold
+    more ledgers (then the first); the other's files are named as another branch's."""
+    files = Counter(t.sheet.file for t in tables if t.kind.name != LedgerKind.INFO)
+    named: list[tuple[str, int]] = []  # (name, ledgers in the files of its 基本信息)
+    for table in (t for t in tables if t.kind.name == LedgerKind.INFO):
+        name = _branch_named(table)
+        if name is None:
+            continue
+        for i, (seen, count) in enumerate(named):
+            if same_branch(seen, name):
+                named[i] = (seen, count + files[table.sheet.file])
+                break
+        else:
+            named.append((name, files[table.sheet.file]))
+    return max(named, key=lambda item: item[1])[0] if named else None
 
 
 def _show_info(value) -> str:

@@ -77,7 +77,7 @@ NOTES: dict[tuple[LedgerKind, str], str] = {
     (LedgerKind.ACTIVITIES, "所属年度"): "组织生活会、民主评议党员在次年年初召开的，填所属的年度，如 2023。",
     (LedgerKind.TALKS, "谈话人"): "书记谈话写书记姓名或“书记”。",
     (LedgerKind.STUDY, "季度"): "没填检查日期时按季度统计检查次数。",
-    (LedgerKind.STUDY, "学习笔记"): "本次检查时的笔记字数。",
+    (LedgerKind.STUDY, "学习笔记"): "上次检查以来新记的笔记字数，不是笔记本上的累计总字数（各次检查的字数相加即全年字数）。",
     (LedgerKind.STUDY, "心得体会"): "心得体会篇数。",
     (LedgerKind.DUES_WIDE, "缴纳标准"): "每月应缴金额（元）；填了标准的党员，程序检查每月是否缴纳。",
     (LedgerKind.DUES_WIDE, "合计"): "可不填；填了会与各月金额之和核对。",

@@ -22,6 +22,7 @@ from pipeline.writing.wording import (
     assistance_sentence,
     causes_sentence,
     draft_mark,
+    empty_sections,
     figure,
     findings_of,
     findings_sentence,
@@ -158,6 +159,7 @@ def build_context(metrics: Mapping, *, show_party_groups: bool | None = None) ->
     }
     derived.update(year_on_year_words(m))
     derived.update(rectify_words(m))
+    derived["草稿标记"] = draft_mark(m, empty_sections(derived))
     derived["小节"] = sections(m, derived)
     check_derived(derived)  # the names (spelled above) are those pipeline/core/variables.py documents
     m.update(derived)

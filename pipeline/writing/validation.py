@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.core.issues import ERROR, INFO, WARNING, IssueLog
+from pipeline.core.names import RowFate
 
 
 def verdict(log: IssueLog, keep_going: bool = False) -> str:
@@ -49,7 +50,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
     lines.append(f"- 结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}")
     lines += [f"- 说明：{note}" for note in notes or []]
     if log.infos:
-        lines.append(f"- 提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见下面的“提示”）")
+        lines.append(f"- 提示：{len(log.infos)} 条（不需改正：隐藏的工作表或行已照常统计等，见下面的“提示”）")
     lines.append("")
     if log.items:
         per_file: dict[str, Counter] = {}
@@ -61,7 +62,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
         lines.append("")
     lines += accounting_md(accounts)
     for severity, title in ((ERROR, "错误（必须改正）"), (WARNING, "警告（请核对）"),
-                            (INFO, "提示（已照常读取的隐藏工作表和行）")):
+                            (INFO, "提示（不需改正，已照常统计）")):
         items = [i for i in log.items if i.severity == severity]
         if not items:
             continue
@@ -94,8 +95,7 @@ def render_validation_md(log: IssueLog, *, branch: str, year: int | None, files:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-ACCOUNT_COLUMNS = ("文件", "工作表", "台账", "读取", "计入", "重复", "合计行", "非本年度", "示例", "出错",
-                   "不是数据的行")
+ACCOUNT_COLUMNS = ("文件", "工作表", "台账", "读取", *(fate.value for fate in RowFate), "不是数据的行")
 
 
 def account_row(account) -> list:
@@ -107,10 +107,10 @@ def account_row(account) -> list:
 
 
 def accounting_md(accounts: list | None) -> list[str]:
-    """The row accounting of every ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错."""
+    """The row accounting of every ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错."""
     if not accounts:
         return []
-    lines = ["## 各表行数核对", "", "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错。", "",
+    lines = ["## 各表行数核对", "", "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错。", "",
              "| " + " | ".join(ACCOUNT_COLUMNS) + " |", "|" + " --- |" * len(ACCOUNT_COLUMNS)]
     lines += ["| " + " | ".join(_cell(str(v)) for v in account_row(a)) + " |" for a in accounts]
     return lines + [""]

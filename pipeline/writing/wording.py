@@ -9,7 +9,7 @@ assembles the context from these.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.core import vocab
@@ -448,15 +448,29 @@ def signature_date(m: Mapping) -> str:
     return FILTERS["日期"](day) if day else BLANK_DATE
 
 
-def draft_mark(m: Mapping) -> str:
-    """草稿标记: a report rendered despite error rows says so on every page, and so does one
-    whose section 二 is still to be filled in (no finding, no 问题清单 item)."""
+def draft_mark(m: Mapping, empty: Sequence[str] = ()) -> str:
+    """草稿标记: a report rendered despite error rows, or with a required section left empty
+    (`empty`: why, per section), or whose section 二 has neither a finding nor a 问题清单 item,
+    says so on every page."""
     errors = figure(dig(m, "校验", "错误"))
-    if errors:
-        return f"（台账有 {_num(errors)} 处错误未计入，本稿仅供核对）"
-    if m.get("检查发现") == [] and not titled_items(m.get("问题")):
-        return "（“存在的主要问题”待填写，本稿仅供核对）"
-    return ""
+    reasons = [f"台账有 {_num(errors)} 处错误未计入"] if errors else []
+    reasons += list(empty)
+    if m.get("检查发现") == [] and not titled_items(m.get("问题")) and not empty:
+        # No finding and none of the branch's own problems: section 二 would say nothing of its own.
+        reasons.append("“存在的主要问题”待填写")
+    return f"（{'；'.join(reasons)}，本稿仅供核对）" if reasons else ""
+
+
+# Required sections of the report: what makes one empty, and what to fill in (draft_mark).
+EMPTY_SECTIONS = (
+    (("整改句", "问题句", "检查发现句", "原因句"), "“二、存在的主要问题及原因”没有内容，请填写问题清单"),
+    (("打算项",), "“三、下一步工作打算”没有内容，请填写任务清单"),
+)
+
+
+def empty_sections(derived: Mapping) -> list[str]:
+    """Why each required section with nothing to say is empty (draft_mark)."""
+    return [why for names, why in EMPTY_SECTIONS if not any(derived.get(n) for n in names)]
 
 
 def appendix_note(m: Mapping) -> str:

@@ -174,7 +174,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
     lines += [f"说明：{note}" for note in notes or []]
     if log.infos:
-        lines.append(f"提示：{len(log.infos)} 条（隐藏的工作表或行，已照常统计，见“{LIST_SHEET}”）")
+        lines.append(f"提示：{len(log.infos)} 条（不需改正：隐藏的工作表或行已照常统计等，见“{LIST_SHEET}”）")
     if findings is not None:
         lines.append(f"规则检查发现：{len(findings)} 项（见“规则检查”工作表）")
     lines += [f"怎样改：在“{LIST_SHEET}”中逐条查看，点“行”列的链接可跳到出错的行；",
@@ -217,13 +217,14 @@ ACCOUNT_SHEET = "行数核对"
 
 
 def _accounts(ws, accounts: list) -> None:
-    """Row accounting per ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错."""
+    """Row accounting per ledger sheet: 读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错."""
     widths = [24, 16, 16, *[8] * (len(ACCOUNT_COLUMNS) - 4), 16]
     _header(ws, 1, list(ACCOUNT_COLUMNS), widths)
     for n, account in enumerate(accounts, 2):
         for index, value in enumerate(account_row(account), 1):
             _put(ws, n, index, value, _BOXED)
-    _put(ws, len(accounts) + 3, 1, "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 示例 + 出错（见 README“看懂校验报告”）。")
+    _put(ws, len(accounts) + 3, 1,
+         "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错（见 README“看懂校验报告”）。")
     ws.freeze_panes = "A2"
 
 

@@ -54,7 +54,24 @@ def prefill(folder: Path, year: int, config) -> tuple[dict[LedgerKind, list[dict
     ledgers, metrics, _ = run.analysed()
     problems = [{"标题": r["标题"], "内容": r["内容"]} for r in ledgers.of(LedgerKind.PROBLEMS) if r["类型"] == "问题"]
     return ({KIND: [{"问题": _problem_text(i)} for i in problems], LedgerKind.ROSTER: _members_at_year_end(ledgers),
-             LedgerKind.INFO: [_info(metrics.get("支部"))]}, f"{folder}（{year - 1}年度台账）")
+             LedgerKind.INFO: [{**_settings(ledgers.info), **_info(metrics.get("支部"))}]}, f"{folder}（{year - 1}年度台账）")
+
+
+def _settings(info: Mapping) -> dict:
+    """Every 基本信息 setting of last year (支部类型, 本届任期起始, 党小组, 党费缴纳方式, the talk and
+    党课 settings …) as it is typed; 年度 and 报告日期 are the new year's."""
+    out = {}
+    for name, value in info.items():
+        if name in ("年度", "报告日期") or value is None:
+            continue
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            value = f"{value[0]}.{value[1]:02d}"  # a year and month
+        elif isinstance(value, tuple):
+            value = "、".join(map(str, value)) or "无"
+        out[name] = value
+    return out
 
 
 def _info(branch: Mapping | None) -> dict:

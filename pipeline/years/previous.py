@@ -15,9 +15,10 @@ from typing import Any
 
 from pipeline.analysis.analyse import BranchRun, analyse
 from pipeline.core.errors import UsageError
-from pipeline.core.names import RuleId
+from pipeline.core.names import IssueCode, RuleId
 from pipeline.core.variables import Section, check_metrics
 from pipeline.reading.readers import SPREADSHEET_SUFFIXES
+from pipeline.reading.records import FOLDER
 from pipeline.rules.settings import Settings
 from pipeline.rules.table import RECURRING_NAME, rule_of
 
@@ -233,6 +234,13 @@ def attach(metrics: dict, last: dict, source: str, known: set[str] | None = None
 def with_previous(run: BranchRun, previous: Path | None, config: Settings) -> None:
     """Last year's figures beside this year's in `run.metrics`, when asked for."""
     if previous is None:
+        if run.metrics is not None and Section.RECTIFY not in run.metrics:
+            # Section 二 opens with last year's problems put right: with neither source it is silent.
+            run.log.warning(FOLDER, "没有整改台账，也没有指定上年度的台账，报告“二、存在的主要问题及原因”"
+                            "中不写上年度查摆问题的整改情况",
+                            "请把上年度问题的整改情况填入整改台账（make init 生成的 13-整改台账.xlsx：问题、整改措施、"
+                            "完成情况），或运行时用 PREVIOUS= 指定上年度的台账文件夹", code=IssueCode.MISSING_LEDGER)
+            run.metrics[Section.VALIDATION] = run.log.counts()
         return
     ledgers, metrics, _ = run.analysed()
     last, source, known = load(previous, ledgers.year, config, run.name)
