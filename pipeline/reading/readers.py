@@ -407,18 +407,18 @@ class _Extents:
             return self._found.get(name)
 
 
-# Every letter as A, every digit as 0, quotes and white space as one each: what a cell or row
-# reference looks like, so two searches tell whether any reaches column AA or row 1,000,000.
-_SHAPE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\n\r", b"A" * 26 + b"0" * 10 + b'"   ')
+# A cell or row reference reaching column AA or row 1,000,000: one regex pass over the sheet
+# with white space squeezed out (XML allows `r = "A1"`), its literal prefix keeping it to the
+# references. Only a sheet where one matches is scanned exactly.
+_FAR = re.compile(rb"r=[\"'](?:[A-Z]{2}|[A-Z]?\d{7})")
+_WHITE = b" \t\r\n"
 _REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]*)(\d+)["']""")
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int] | None:
     """(rows, columns) from A1 that a sheet's cells reach, found in its XML before anything is
     allocated; None when no cell reaches column AA or row 1,000,000 (the common ledger)."""
-    shape = xml.translate(_SHAPE)
-    if shape.find(b' r="AA') < 0 and shape.find(b' r="0000000') < 0 and shape.find(b' r="A0000000') < 0 \
-            and b" r =" not in shape and b" r= " not in shape:
+    if _FAR.search(xml.translate(None, _WHITE)) is None:
         return None
     rows = columns = 0
     for letters, number in _REFERENCE.findall(xml):
