@@ -61,21 +61,23 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         raise UsageError(f"找不到模板文件：{template}")
     from pipeline.writing import render  # docxtpl is only needed when a report is rendered
 
-    render.check_template(template)  # a broken or unsafe template stops the run before any file is written
+    # Opened, checked and compiled once for the whole run (a broken or unsafe template stops
+    # it before any file is written); every branch renders this prepared template.
+    prepared = render.prepare_template(template)
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
     with output_lock(outputs):  # two runs at once on one folder could lose an edited report
         if found[0][0]:
             from pipeline.many.summary import write_summary
 
-            batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
+            batch = run_batch(inputs, found, Job("report", outputs, year, config, prepared, keep_going, detail,
                                                  previous), jobs, listener)
             batch.summary = write_summary(batch.rollup, outputs)
             return batch
         runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
         with all_or_nothing():  # a report open in Word leaves every old output as it was
             for run in runs:
-                report_branch(run, outputs, template, keep_going)
+                report_branch(run, outputs, prepared, keep_going)
         return runs
 
 

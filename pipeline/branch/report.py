@@ -7,12 +7,15 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.analysis.analyse import BranchRun
 from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, move, safe_filename
 from pipeline.writing.rows import ROWS_JSON, row_contents
 from pipeline.writing.validation import render_validation_md
+
+if TYPE_CHECKING:
+    from pipeline.writing.sandbox import PreparedTemplate
 
 VALIDATION_MD = "校验报告.md"
 # What the run wrote into an output folder, with each file's sha256: an edited report is
@@ -23,8 +26,9 @@ NO_DATE_NOTE = ("基本信息中没有填写“报告日期”：报告落款日
 REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
-def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool) -> None:
-    """One branch's report, metrics, provenance and validation report into `target`."""
+def report_branch(run: BranchRun, target: Path, template: PreparedTemplate | Path, keep_going: bool) -> None:
+    """One branch's report, metrics, provenance and validation report into `target` (the
+    template as the run prepared it, or a path to prepare for this branch)."""
     from pipeline.writing import render  # docxtpl is only needed when a report is rendered
     from pipeline.writing.context import build_context
 

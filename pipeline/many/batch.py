@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.branch.report import REPORT_FILES, report_branch, write_validation
 from pipeline.core.errors import PipelineError, TemplateError
@@ -30,6 +30,9 @@ from pipeline.core.values import natural_key
 from pipeline.many.rollup import FAILED, BranchRow, Rollup, branch_row, failed_row
 from pipeline.rules import settings as settings_mod
 from pipeline.years.previous import analyse_with_previous
+
+if TYPE_CHECKING:
+    from pipeline.writing.sandbox import PreparedTemplate
 
 CRASHED = ("处理该支部时程序意外退出（可能是内存不足，或某个台账文件损坏使读取程序崩溃）。"
            "请用 Excel 或 WPS 打开并另存该支部的台账后重试；仍然出现请联系维护人员")
@@ -43,7 +46,7 @@ class Job:
     outputs: Path | None
     year: int | None
     config: settings_mod.Settings
-    template: Path | None
+    template: PreparedTemplate | Path | None  # prepared once per run (api.run_report)
     keep_going: bool
     detail: bool  # send back the per-issue console lines (--verbose)
     previous: Path | None = None  # last year's outputs or ledgers (--previous)
@@ -51,6 +54,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Task:
+    """One branch of the run. Only index, name and folder cross to a worker: the job went to
+    each worker once, when it started (_start_worker)."""
+
     index: int
     name: str
     folder: Path
@@ -182,9 +188,26 @@ def _failed(task: Task, target: Path | None, reason: str) -> Outcome:
     return outcome
 
 
+_job: Job | None = None  # this worker's job, from _start_worker
+
+
+def _start_worker(job: Job) -> None:
+    """Worker initializer: keep the run's job (settings, the prepared template), sent once per
+    worker rather than with every branch; and leave when the parent is gone."""
+    global _job
+    _job = job
+    _watch_parent()
+
+
+def _run_task(worker: Callable[[Task], Outcome], index: int, name: str, folder: Path) -> Outcome:
+    """In a worker: one branch of the job this worker was started with."""
+    assert _job is not None, "worker started without its job"
+    return worker(Task(index, name, folder, _job))
+
+
 def _watch_parent() -> None:
-    """Worker initializer: leave when the parent is gone (killed, or its window closed), rather
-    than wait for work forever; Ctrl-C reaches the workers by itself, a kill does not."""
+    """Leave when the parent is gone (killed, or its window closed), rather than wait for work
+    forever; Ctrl-C reaches the workers by itself, a kill does not."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -262,7 +285,8 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
     puts under suspicion) only those, not every branch still waiting.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_watch_parent)
+    job = queue[0].job
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
     inflight: dict = {}
     lost: list[Task] = []
     try:
@@ -270,7 +294,7 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
             while queue and len(inflight) < window and not collector.fatal:
                 task = queue.popleft()
                 try:
-                    inflight[pool.submit(worker, task)] = task
+                    inflight[pool.submit(_run_task, worker, task.index, task.name, task.folder)] = task
                 except BrokenProcessPool:
                     queue.appendleft(task)
                     break

@@ -19,19 +19,18 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.writing.layout import PIPELINE_NAME, W, finalize_docx
-from pipeline.writing.sandbox import open_template, render_template
+from pipeline.writing.sandbox import PreparedTemplate, prepare_template, render_template
+
+__all__ = ["PreparedTemplate", "core_properties", "docx_to_markdown", "is_generated", "prepare_template", "render_docx"]
 
 
-def check_template(template_path: str | os.PathLike) -> None:
-    """Raise TemplateError for a template that cannot be opened, has broken tags or unsafe ones;
-    run before any ledger is read so a bad template writes nothing."""
-    open_template(template_path)
+def render_docx(template: str | os.PathLike | PreparedTemplate, context: Mapping) -> bytes:
+    """Render a template with context and return the .docx bytes (nothing is written).
 
-
-def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
-    """Render template_path with context and return the .docx bytes (nothing is written)."""
-    tpl, env, name = open_template(template_path)
-    render_template(tpl, env, name, context)
+    A run prepares its template once (prepare_template: opened, checked, compiled) and renders
+    that for every branch; given a path, the template is prepared for this one render."""
+    prepared = template if isinstance(template, PreparedTemplate) else prepare_template(template)
+    tpl = render_template(prepared, context)
     buf = io.BytesIO()
     tpl.save(buf)
     return finalize_docx(buf.getvalue(), core_properties(context), layout=True)

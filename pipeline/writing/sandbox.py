@@ -8,9 +8,12 @@ written; and no template may ever run code.
 
 from __future__ import annotations
 
+import io
+import marshal
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -120,11 +123,13 @@ def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
     return [(where, re.sub(r"<w:p([ >])", r"\n<w:p\1", src)) for where, src in parts]
 
 
-def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> None:
-    """Compile every part so a broken tag is reported with the text around it."""
+def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> dict[str, bytes]:
+    """Compile every part so a broken tag is reported with the text around it; the compiled
+    code of each part's source, marshalled."""
+    compiled = {}
     for where, src in _template_parts(tpl):
         try:
-            env.from_string(src)
+            compiled[src] = marshal.dumps(env.compile(src))
         except TemplateSyntaxError as exc:
             lines = src.splitlines()
             line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
@@ -139,6 +144,7 @@ def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> None:
                 f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
                 f"{where_text}请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
             ) from None
+    return compiled
 
 
 _BLOCK_TAG = re.compile(r"\{%-?\s*(?:[ptrc]{1,2}\s+)?(if|for|endif|endfor)\b[^%]*%\}")
@@ -232,9 +238,9 @@ def _refused(tpl: DocxTemplate, exc: SecurityError, name: str) -> TemplateError:
     return _unsafe(name, "正文", what, what)
 
 
-def _check_names(tpl: DocxTemplate, env: Environment, context: Mapping, name: str) -> None:
+def _check_names(used: frozenset[str], context: Mapping, name: str) -> None:
     """Every top-level name the template uses must be in the context."""
-    missing = sorted(tpl.get_undeclared_template_variables(env) - set(context))
+    missing = sorted(used - set(context))
     if missing:
         raise _unknown_variables(name, missing)
 
@@ -249,6 +255,11 @@ def _unknown_variables(name: str, missing: list[str]) -> TemplateError:
 def open_template(template_path: str | os.PathLike) -> tuple[DocxTemplate, Environment, str]:
     """The template opened, its tags compiled and checked for safety, before any context;
     with the environment to render it in and its file name for messages."""
+    tpl, env, name, _ = _open_checked(template_path)
+    return tpl, env, name
+
+
+def _open_checked(template_path: str | os.PathLike) -> tuple[DocxTemplate, Environment, str, dict[str, bytes]]:
     name = os.path.basename(os.fspath(template_path))
     try:
         tpl = DocxTemplate(os.fspath(template_path))
@@ -256,17 +267,110 @@ def open_template(template_path: str | os.PathLike) -> tuple[DocxTemplate, Envir
     except Exception as exc:  # python-docx raises several kinds for a bad file
         raise TemplateError(f"无法打开模板 {name}：不是有效的 Word（.docx）文件（{exc}）。请用 Word 或 WPS 另存为 .docx 后重试") from None
     env = make_environment()
-    _check_syntax(tpl, env, name)
+    compiled = _check_syntax(tpl, env, name)
     _check_safety(tpl, env, name)
-    return tpl, env, name
+    return tpl, env, name, compiled
 
 
-def render_template(tpl: DocxTemplate, env: Environment, name: str, context: Mapping) -> None:
-    """Render the opened template in place; every failure becomes a TemplateError naming the
-    variable or tag."""
-    _check_names(tpl, env, context, name)
+# The core properties docxtpl renders as templates (DocxTemplate.render_properties).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+@dataclass
+class PreparedTemplate:
+    """A template opened, checked and compiled once per run, then rendered for every branch.
+
+    It crosses to worker processes (pickled once per worker): the file's bytes, the Jinja source
+    docxtpl derives from each part with its compiled code (marshalled), and the top-level names
+    the template uses. Rendering it repeats neither a check nor a compile; a source not compiled
+    here (none is expected) is compiled when met, so the output never depends on this sharing.
+    """
+
+    name: str  # the file name, for messages
+    data: bytes
+    patched: dict[str, str]  # a part's XML as docxtpl serialises it -> docxtpl's patched source
+    code: dict[str, bytes]  # each Jinja source docxtpl compiles -> marshal.dumps(code object)
+    names: frozenset[str]  # the undeclared top-level variables
+    _env: Environment | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_env": None}  # the environment is built again in each process
+
+    def environment(self) -> Environment:
+        """This process's sandboxed environment, whose from_string returns the compiled templates."""
+        if self._env is None:
+            self._env = _CompiledEnvironment(self.code)
+        return self._env
+
+
+class _CompiledEnvironment(ImmutableSandboxedEnvironment):
+    """The report sandbox (make_environment) whose from_string loads a source's precompiled code
+    and keeps the template for the next branch, instead of parsing and compiling it again."""
+
+    def __init__(self, code: Mapping[str, bytes]) -> None:
+        super().__init__(undefined=_Missing, autoescape=True)
+        self.filters.update(FILTERS)
+        self._code = code
+        self._ready: dict[str, Any] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        ready = self._ready.get(source)
+        if ready is None:
+            code = marshal.loads(self._code[source]) if source in self._code else self.compile(source)
+            ready = self.template_class.from_code(self, code, self.make_globals(None), None)
+            if len(self._ready) < 256:  # a template has a few parts and properties
+                self._ready[source] = ready
+        return ready
+
+
+class _PatchedDocx(DocxTemplate):
+    """A DocxTemplate that takes each part's patched source from the prepared template."""
+
+    def __init__(self, prepared: PreparedTemplate) -> None:
+        super().__init__(io.BytesIO(prepared.data))
+        self._patched = prepared.patched
+
+    def patch_xml(self, src_xml):
+        patched = self._patched.get(src_xml)
+        return patched if patched is not None else super().patch_xml(src_xml)
+
+
+def _render_sources(tpl: DocxTemplate) -> dict[str, str]:
+    """Each part's XML as docxtpl's render serialises it -> its patched Jinja source (body,
+    headers, footers, footnotes)."""
+    raws = [tpl.get_xml()]
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        raws += [tpl.get_part_xml(part) for _, part in tpl.get_headers_footers(uri)]
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml":
+            raws.append(part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob)
+    return {raw: tpl.patch_xml(raw) for raw in raws}
+
+
+def prepare_template(template_path: str | os.PathLike) -> PreparedTemplate:
+    """Open, check (syntax, safety) and compile a template once: a TemplateError naming the
+    file and the tag when it is broken or unsafe, before any ledger is read."""
+    tpl, env, name, compiled = _open_checked(template_path)
+    with open(template_path, "rb") as handle:
+        data = handle.read()
+    patched = _render_sources(tpl)
+    sources = [re.sub(r"<w:p([ >])", r"\n<w:p\1", src) for src in patched.values()]  # as render_xml_part does
+    sources += [getattr(tpl.docx.core_properties, prop) or "" for prop in _PROPERTIES]
+    code = {src: compiled.get(src) or marshal.dumps(env.compile(src)) for src in dict.fromkeys(sources)}
+    names = frozenset(tpl.get_undeclared_template_variables(env))
+    return PreparedTemplate(name, data, patched, code, names)
+
+
+def render_template(prepared: PreparedTemplate, context: Mapping) -> DocxTemplate:
+    """Render a prepared template with `context`; every failure becomes a TemplateError naming
+    the variable or tag. Returns the rendered document, to be saved."""
+    name = prepared.name
+    _check_names(prepared.names, context, name)
+    tpl = _PatchedDocx(prepared)
     try:
-        tpl.render(dict(context), env, autoescape=True)
+        tpl.render(dict(context), prepared.environment(), autoescape=True)
     except SecurityError as exc:
         raise _refused(tpl, exc, name) from None
     except UndefinedError as exc:
@@ -275,3 +379,4 @@ def render_template(tpl: DocxTemplate, env: Environment, name: str, context: Map
         raise TemplateError(f"模板 {name} 中有写错的标签：{_translate(exc.message)}") from None
     except (ValueError, TypeError, ArithmeticError, jinja2.TemplateError) as exc:
         raise TemplateError(f"模板 {name} 渲染时出错：{exc}。请检查该处使用的变量和过滤器") from None
+    return tpl
