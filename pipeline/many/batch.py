@@ -140,7 +140,13 @@ def work(task: Task) -> Outcome:
         # which Python would collect only after the worker had grown a lot; collecting every
         # few branches keeps a worker's memory flat for ~1 % of the time.
         gc.collect()
-    return _work(task)
+    outcome = _work(task)
+    if _done_here == 1:
+        # After the first branch everything that lives as long as the worker exists (modules,
+        # the compiled template, caches): frozen, a collection no longer walks it each time.
+        gc.collect()
+        gc.freeze()
+    return outcome
 
 
 def _work(task: Task) -> Outcome:

@@ -76,6 +76,7 @@ def docx_to_markdown(docx_bytes: bytes) -> str:
     # A page header (the draft mark of a --keep-going report) comes first, as on every page.
     header = " ".join(p.text.strip() for p in document.sections[0].header.paragraphs if p.text.strip())
     blocks: list[str] = [header] if header else []
+    styles: dict[str | None, str] = {}  # style id -> name: python-docx looks a style up by XPath each time
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":
             para = Paragraph(child, document)
@@ -84,7 +85,9 @@ def docx_to_markdown(docx_bytes: bytes) -> str:
             text = para.text.replace("\n", "").strip(" \t\r\n")
             if not text.strip():
                 continue
-            prefix = _MD_PREFIX.get(para.style.name if para.style is not None else "", "")
+            if child.style not in styles:
+                styles[child.style] = para.style.name if para.style is not None else ""
+            prefix = _MD_PREFIX.get(styles[child.style], "")
             if not prefix and _LEVEL1.match(text) and not text.endswith(("。", "；", "：")):
                 prefix = "## "
             blocks.append(prefix + text)
