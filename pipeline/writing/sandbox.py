@@ -13,12 +13,13 @@ import marshal
 import os
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
@@ -123,28 +124,21 @@ def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
     return [(where, re.sub(r"<w:p([ >])", r"\n<w:p\1", src)) for where, src in parts]
 
 
-def _check_syntax(tpl: DocxTemplate, env: Environment, name: str) -> dict[str, bytes]:
-    """Compile every part so a broken tag is reported with the text around it; the compiled
-    code of each part's source, marshalled."""
-    compiled = {}
-    for where, src in _template_parts(tpl):
-        try:
-            compiled[src] = marshal.dumps(env.compile(src))
-        except TemplateSyntaxError as exc:
-            lines = src.splitlines()
-            line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
-            text = re.sub(r"<[^>]+>", "", line).strip()
-            if "end of template" in (exc.message or ""):
-                # The error points at the end: name the tag left open and the text around it.
-                opened = _unclosed_tag(src)
-                where_text = (f"没有结束的标签是「{opened[0]}」，所在处的文字：「{opened[1]}」。" if opened else "")
-            else:
-                where_text = f"出错处的文字：「{text if len(text) <= 80 else text[:80] + '…'}」。" if text else ""
-            raise TemplateError(
-                f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
-                f"{where_text}请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
-            ) from None
-    return compiled
+def _syntax_error(exc: TemplateSyntaxError, src: str, where: str, name: str) -> TemplateError:
+    """A broken tag, named with the text around it."""
+    lines = src.splitlines()
+    line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    if "end of template" in (exc.message or ""):
+        # The error points at the end: name the tag left open and the text around it.
+        opened = _unclosed_tag(src)
+        where_text = (f"没有结束的标签是「{opened[0]}」，所在处的文字：「{opened[1]}」。" if opened else "")
+    else:
+        where_text = f"出错处的文字：「{text if len(text) <= 80 else text[:80] + '…'}」。" if text else ""
+    return TemplateError(
+        f"模板 {name} 的{where}中有写错的标签：{_translate(exc.message)}。"
+        f"{where_text}请检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确"
+    )
 
 
 _BLOCK_TAG = re.compile(r"\{%-?\s*(?:[ptrc]{1,2}\s+)?(if|for|endif|endfor)\b[^%]*%\}")
@@ -211,17 +205,17 @@ def _unsafe(name: str, where: str, tag: str, what: str) -> TemplateError:
     )
 
 
-def _check_safety(tpl: DocxTemplate, env: Environment, name: str) -> None:
+def _check_safety(tree: nodes.Template, src: str, where: str, name: str) -> None:
     """Refuse, before rendering, any tag that reaches for a private attribute (the sandbox would
-    refuse it too; checking first names the tag and its place)."""
-    for where, src in _template_parts(tpl):
-        lines = src.splitlines()
-        for node in env.parse(src).find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
-            reached = _reached(node)
-            if reached is None:
-                continue
-            line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-            raise _unsafe(name, where, _tag_with(re.sub(r"<[^>]+>", "", line), reached), reached)
+    refuse it too; checking first names the tag and its place). `tree` is `src` as parsed, before
+    any compilation (whose constant folding changes the tree)."""
+    lines = src.splitlines()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        reached = _reached(node)
+        if reached is None:
+            continue
+        line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        raise _unsafe(name, where, _tag_with(re.sub(r"<[^>]+>", "", line), reached), reached)
 
 
 def _refused(tpl: DocxTemplate, exc: SecurityError, name: str) -> TemplateError:
@@ -253,23 +247,24 @@ def _unknown_variables(name: str, missing: list[str]) -> TemplateError:
 
 # --------------------------------------------------------------------------- opening and rendering
 def open_template(template_path: str | os.PathLike) -> tuple[DocxTemplate, Environment, str]:
-    """The template opened, its tags compiled and checked for safety, before any context;
-    with the environment to render it in and its file name for messages."""
-    tpl, env, name, _ = _open_checked(template_path)
-    return tpl, env, name
+    """The template opened and checked (prepare_template), with the environment to render it in
+    and its file name for messages."""
+    prepare_template(template_path)
+    tpl = DocxTemplate(os.fspath(template_path))
+    tpl.init_docx()
+    return tpl, make_environment(), os.path.basename(os.fspath(template_path))
 
 
-def _open_checked(template_path: str | os.PathLike) -> tuple[DocxTemplate, Environment, str, dict[str, bytes]]:
-    name = os.path.basename(os.fspath(template_path))
+def _open(template_path: str | os.PathLike, name: str) -> tuple[DocxTemplate, bytes]:
+    """The template's bytes, read once, and the document opened from them."""
     try:
-        tpl = DocxTemplate(os.fspath(template_path))
+        with open(template_path, "rb") as handle:
+            data = handle.read()
+        tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several kinds for a bad file
         raise TemplateError(f"无法打开模板 {name}：不是有效的 Word（.docx）文件（{exc}）。请用 Word 或 WPS 另存为 .docx 后重试") from None
-    env = make_environment()
-    compiled = _check_syntax(tpl, env, name)
-    _check_safety(tpl, env, name)
-    return tpl, env, name, compiled
+    return tpl, data
 
 
 # The core properties docxtpl renders as templates (DocxTemplate.render_properties).
@@ -337,30 +332,57 @@ class _PatchedDocx(DocxTemplate):
         return patched if patched is not None else super().patch_xml(src_xml)
 
 
-def _render_sources(tpl: DocxTemplate) -> dict[str, str]:
-    """Each part's XML as docxtpl's render serialises it -> its patched Jinja source (body,
-    headers, footers, footnotes)."""
-    raws = [tpl.get_xml()]
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        raws += [tpl.get_part_xml(part) for _, part in tpl.get_headers_footers(uri)]
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _render_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """(where, XML) of each part docxtpl renders, serialised as its render does: the body, the
+    headers and footers, the footnotes."""
+    parts = [("正文", tpl.get_xml())]
+    for uri, where in ((tpl.HEADER_URI, "页眉"), (tpl.FOOTER_URI, "页脚")):
+        parts += [(where, tpl.get_part_xml(part)) for _, part in tpl.get_headers_footers(uri)]
     for part in tpl.docx.part.package.parts:
-        if part.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml":
-            raws.append(part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob)
-    return {raw: tpl.patch_xml(raw) for raw in raws}
+        if part.content_type == _FOOTNOTES:
+            parts.append(("脚注", part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob))
+    return parts
 
 
 def prepare_template(template_path: str | os.PathLike) -> PreparedTemplate:
-    """Open, check (syntax, safety) and compile a template once: a TemplateError naming the
-    file and the tag when it is broken or unsafe, before any ledger is read."""
-    tpl, env, name, compiled = _open_checked(template_path)
-    with open(template_path, "rb") as handle:
-        data = handle.read()
-    patched = _render_sources(tpl)
-    sources = [re.sub(r"<w:p([ >])", r"\n<w:p\1", src) for src in patched.values()]  # as render_xml_part does
-    sources += [getattr(tpl.docx.core_properties, prop) or "" for prop in _PROPERTIES]
-    code = {src: compiled.get(src) or marshal.dumps(env.compile(src)) for src in dict.fromkeys(sources)}
-    names = frozenset(tpl.get_undeclared_template_variables(env))
-    return PreparedTemplate(name, data, patched, code, names)
+    """Open, check and compile a template once, before any ledger is read: a TemplateError
+    naming the file, the part and the tag when it is broken (syntax, unknown filter) or unsafe.
+
+    Each part's Jinja source is parsed once: the safety check walks that tree, then it is
+    compiled, and the names it uses are read from it."""
+    name = os.path.basename(os.fspath(template_path))
+    tpl, data = _open(template_path, name)
+    env = make_environment()
+    patched: dict[str, str] = {}
+    sources: list[tuple[str, str]] = []
+    for where, raw in _render_parts(tpl):
+        if raw not in patched:
+            patched[raw] = tpl.patch_xml(raw)
+        sources.append((where, re.sub(r"<w:p([ >])", r"\n<w:p\1", patched[raw])))  # as render_xml_part does
+    trees = []
+    for where, src in sources:
+        try:
+            trees.append(env.parse(src))
+        except TemplateSyntaxError as exc:
+            raise _syntax_error(exc, src, where, name) from None
+    for (where, src), tree in zip(sources, trees):
+        _check_safety(tree, src, where, name)
+    code: dict[str, bytes] = {}
+    names: set[str] = set()
+    for (where, src), tree in zip(sources, trees):
+        try:
+            code[src] = marshal.dumps(env.compile(tree))
+        except TemplateSyntaxError as exc:  # e.g. an unknown filter, found when compiling
+            raise _syntax_error(exc, src, where, name) from None
+        names |= meta.find_undeclared_variables(tree)
+    for prop in _PROPERTIES:  # rendered as templates too (a broken one fails when rendered, as before)
+        text = getattr(tpl.docx.core_properties, prop) or ""
+        with suppress(TemplateSyntaxError):
+            code.setdefault(text, marshal.dumps(env.compile(text)))
+    return PreparedTemplate(name, data, patched, code, frozenset(names))
 
 
 def render_template(prepared: PreparedTemplate, context: Mapping) -> DocxTemplate:
