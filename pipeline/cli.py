@@ -15,6 +15,7 @@ from pipeline import api
 from pipeline.core.errors import PipelineError
 from pipeline.core.names import BlankStatus, LedgerKind
 from pipeline.core.outputs import VALIDATION_XLSX
+from pipeline.core.startup import skip_numpy
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 COMMAND = "dangjian-report"  # the console script of the installed package (pyproject.toml)
@@ -374,4 +375,5 @@ def main(argv: list[str] | None = None) -> None:
     shows a traceback for user mistakes."""
     installed = Path(sys.argv[0]).stem == COMMAND
     signal.signal(signal.SIGTERM, _on_sigterm)
+    skip_numpy()
     cli.main(args=argv, prog_name=COMMAND if installed else None)

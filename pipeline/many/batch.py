@@ -12,13 +12,10 @@ entry point with `if __name__ == "__main__":`, as every spawned worker imports i
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from pipeline.branch.report import REPORT_FILES, report_branch, write_validation
 from pipeline.core.errors import PipelineError, TemplateError
 from pipeline.core.outputs import all_or_nothing, write_text
+from pipeline.core.startup import skip_numpy
 from pipeline.core.values import natural_key
 from pipeline.many.rollup import FAILED, BranchRow, Rollup, branch_row, failed_row
 from pipeline.rules import settings as settings_mod
@@ -202,6 +200,7 @@ def _start_worker(job: Job) -> None:
     worker rather than with every branch; and leave when the parent is gone."""
     global _job
     _job = job
+    skip_numpy()
     _watch_parent()
 
 
@@ -214,6 +213,8 @@ def _run_task(worker: Callable[[Task], Outcome], index: int, name: str, folder: 
 def _watch_parent() -> None:
     """Leave when the parent is gone (killed, or its window closed), rather than wait for work
     forever; Ctrl-C reaches the workers by itself, a kill does not."""
+    import multiprocessing
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -290,6 +291,11 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
     At most `window` tasks are handed to the pool at a time, so a dead worker costs (and
     puts under suspicion) only those, not every branch still waiting.
     """
+    # Imported here: a single branch's run needs no process pool (~10 ms of imports).
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     job = queue[0].job
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(job,))

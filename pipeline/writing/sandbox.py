@@ -19,7 +19,9 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2.compiler import CodeGenerator
+from jinja2.idtracking import VAR_LOAD_RESOLVE
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
@@ -55,6 +57,19 @@ for _cls in (Undefined, StrictUndefined):
     for _attr, _value in list(vars(_cls).items()):
         if _value is Undefined._fail_with_undefined_error and _attr != "_fail_with_undefined_error":
             setattr(_Missing, _attr, _Missing._fail_with_undefined_error)
+
+
+class _NamesRecorded(CodeGenerator):
+    """Jinja's code generator that also records, into its environment's `undeclared` set, the
+    names a template takes from its context: what jinja2.meta.find_undeclared_variables finds
+    by a second walk of the tree (its generator does exactly this in each frame it enters)."""
+
+    def enter_frame(self, frame) -> None:
+        super().enter_frame(frame)
+        record = getattr(self.environment, "undeclared", None)
+        if record is not None:
+            record.update(param for action, param in frame.symbols.loads.values()
+                          if action == VAR_LOAD_RESOLVE and param not in self.environment.globals)
 
 
 def make_environment() -> Environment:
@@ -372,12 +387,14 @@ def prepare_template(template_path: str | os.PathLike) -> PreparedTemplate:
         _check_safety(tree, src, where, name)
     code: dict[str, bytes] = {}
     names: set[str] = set()
+    env.code_generator_class = _NamesRecorded
+    env.undeclared = names  # type: ignore[attr-defined]  # filled while compiling
     for (where, src), tree in zip(sources, trees):
         try:
             code[src] = marshal.dumps(env.compile(tree))
         except TemplateSyntaxError as exc:  # e.g. an unknown filter, found when compiling
             raise _syntax_error(exc, src, where, name) from None
-        names |= meta.find_undeclared_variables(tree)
+    env.undeclared = None  # type: ignore[attr-defined]  # the properties' names are not checked
     for prop in _PROPERTIES:  # rendered as templates too (a broken one fails when rendered, as before)
         text = getattr(tpl.docx.core_properties, prop) or ""
         with suppress(TemplateSyntaxError):
