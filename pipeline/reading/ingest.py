@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.core import vocab
 from pipeline.core.issues import IssueLog
+from pipeline.core.limits import DEFAULT, Limits
 from pipeline.core.names import IssueCode, LedgerKind
 from pipeline.core.values import (
     has_content,
@@ -22,7 +23,7 @@ from pipeline.core.values import (
     norm_key,
     parse_number,
 )
-from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file
+from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file, too_large
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -62,16 +63,23 @@ class Ingested:
     sheets: list[Sheet] = field(default_factory=list)  # every sheet read, recognised or not
 
 
-def ingest(folder: Path, log: IssueLog) -> Ingested:
-    """Read every file of one branch folder and recognise its sheets."""
+def ingest(folder: Path, log: IssueLog, limits: Limits = DEFAULT) -> Ingested:
+    """Read every file of one branch folder and recognise its sheets.
+
+    The size limits are checked for every file before any file is read: a workbook too large
+    to read is said first, by name, with its size and the limit."""
     tables: list[Table] = []
     files: list[str] = []
     sheets: list[Sheet] = []
-    for path in list_input_files(folder):
+    paths = list_input_files(folder)
+    refused = {path for path in paths if is_spreadsheet(path) and too_large(path, path.name, log, limits)}
+    for path in paths:
         display = path.name
         if is_spreadsheet(path):
             files.append(display)
-        for sheet in read_file(path, display, log):
+        if path in refused:
+            continue
+        for sheet in read_file(path, display, log, limits, sized=True):
             sheets.append(sheet)
             table = recognise(sheet, log)
             if table is not None:
