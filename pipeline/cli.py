@@ -104,9 +104,9 @@ def cli() -> None:
 def report(inputs, outputs, year, template, keep_going, config, pdf, previous, jobs, verbose) -> None:
     console = _Console(report=True, verbose=verbose)
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous, jobs=jobs,
-                          listener=console, detail=verbose)
+                          listener=console, detail=verbose, pdf=pdf)
     if isinstance(runs, api.Batch):
-        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
+        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=runs.pdf)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
             pdf=api.export_pdf(runs, report=True) if pdf else None)
 
@@ -124,9 +124,10 @@ def check(inputs, outputs, year, config, pdf, previous, jobs, verbose) -> None:
     if pdf and outputs is None:
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     console = _Console(report=False, verbose=verbose)
-    runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose)
+    runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose,
+                         pdf=pdf)
     if isinstance(runs, api.Batch):
-        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
+        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=runs.pdf)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
             pdf=api.export_pdf(runs, report=False) if pdf else None)
 
@@ -306,13 +307,6 @@ def branch_line(outcome: api.Outcome, report: bool) -> str:
     if report:
         return text + ("；报告已生成。" if row.report_written else "；因有错误，未生成报告。")
     return text + "。"
-
-
-def _batch_pdf(batch: api.Batch, report: bool):
-    """PDFs of every branch's report and 校验报告.xlsx, and of 各支部汇总.docx, in one LibreOffice run."""
-    from types import SimpleNamespace
-
-    return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
 
 
 def _finish_batch(batch: api.Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:

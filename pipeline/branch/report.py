@@ -122,13 +122,18 @@ class _Written(Protocol):
     written: list[Path]
 
 
+def pdf_sources(paths: Sequence[Path], report: bool) -> list[Path]:
+    """The files of `paths` that get a PDF copy: the Word reports (for `report`) and the
+    validation workbooks."""
+    return [path for path in paths if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
+
+
 def export_pdf(runs: Sequence[_Written], report: bool):
     """PDF copies of this run's Word reports (report) and validation workbooks, in one
     LibreOffice run; each PDF is listed with its branch's outputs."""
     from pipeline.writing import pdf
 
-    wanted = [(run, path) for run in runs for path in run.written
-              if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
+    wanted = [(run, path) for run in runs for path in pdf_sources(run.written, report)]
     outcome = pdf.convert([path for _, path in wanted])
     made = set(outcome.written)
     for run, path in wanted:

@@ -30,6 +30,7 @@ from pipeline.rules import settings as settings_mod
 from pipeline.years.previous import analyse_with_previous
 
 if TYPE_CHECKING:
+    from pipeline.writing.pdf import Outcome as PdfOutcome
     from pipeline.writing.sandbox import PreparedTemplate
 
 CRASHED = ("处理该支部时程序意外退出（可能是内存不足，或某个台账文件损坏使读取程序崩溃）。"
@@ -111,6 +112,7 @@ class Batch:
     notices: list[str]
     jobs: int
     summary: list[Path] = field(default_factory=list)
+    pdf: PdfOutcome | None = None  # with --pdf: what the conversions alongside the run made
 
     @property
     def rollup(self) -> Rollup:
@@ -236,8 +238,8 @@ def _empty_folders(inputs: Path, found: list[tuple[str, Path]]) -> list[str]:
 class _Collector:
     """Counts outcomes as they finish and hands them to the listener in folder order."""
 
-    def __init__(self, total: int, listener: Listener | None) -> None:
-        self.total, self.listener = total, listener
+    def __init__(self, total: int, listener: Listener | None, on_done: Callable[[Outcome], None] | None = None) -> None:
+        self.total, self.listener, self.on_done = total, listener, on_done
         self.outcomes: list[Outcome | None] = [None] * total
         self.done = self.with_errors = self.next = 0
         self.fatal = ""
@@ -247,6 +249,8 @@ class _Collector:
         self.done += 1
         self.with_errors += outcome.has_errors
         self.fatal = self.fatal or outcome.fatal
+        if self.on_done is not None and not self.fatal:
+            self.on_done(outcome)  # e.g. its PDFs start while the other branches go on
         if self.listener:
             self.listener.progress(self.done, self.total, self.with_errors)
         while self.next < self.total and (ready := self.outcomes[self.next]) is not None:
@@ -256,15 +260,23 @@ class _Collector:
             self.next += 1
 
 
+def batch_jobs(jobs: int | None, branches: int) -> int:
+    """The worker processes for `branches` branches: `jobs` or the cores, at most one a branch
+    (and 61 on Windows)."""
+    return max(1, min(jobs or default_jobs(), branches, 61 if os.name == "nt" else branches))
+
+
 def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int | None,
-              listener: Listener | None = None, worker: Callable[[Task], Outcome] | None = None) -> Batch:
+              listener: Listener | None = None, worker: Callable[[Task], Outcome] | None = None,
+              on_done: Callable[[Outcome], None] | None = None) -> Batch:
     """Every branch in `found` through `worker` (default `work`, a top-level function any
-    spawned process can import) on `jobs` processes (default: the cores)."""
+    spawned process can import) on `jobs` processes (default: the cores); `on_done` is given
+    each outcome as it arrives, in the parent."""
     worker = worker or work
     tasks = [Task(i, name, folder, job) for i, (name, folder) in enumerate(found)]
-    jobs = max(1, min(jobs or default_jobs(), len(tasks), 61 if os.name == "nt" else len(tasks)))  # Windows: ≤ 61
+    jobs = batch_jobs(jobs, len(tasks))
     notices = _empty_folders(inputs, found)
-    collector = _Collector(len(tasks), listener)
+    collector = _Collector(len(tasks), listener, on_done)
     if listener:
         listener.started(len(tasks), jobs, notices)
     try:
