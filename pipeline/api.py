@@ -12,11 +12,11 @@ from pathlib import Path
 
 from pipeline.analysis.analyse import BranchRun, analyse
 from pipeline.analysis.folders import branches, check_folders, check_ours, found_branches
-from pipeline.branch.report import REPORT_FILES, export_pdf, report_branch, write_validation
+from pipeline.branch.report import REPORT_FILES, export_pdf, pdf_sources, report_branch, write_validation
 from pipeline.core.errors import OutputError, UsageError
 from pipeline.core.outputs import all_or_nothing, output_lock
 from pipeline.core.packaged import DEFAULT_TEMPLATE
-from pipeline.many.batch import Batch, Job, Listener, Outcome, run_batch
+from pipeline.many.batch import Batch, Job, Listener, Outcome, batch_jobs, run_batch
 from pipeline.rules import settings as settings_mod
 from pipeline.years import prefill as prefill_mod
 from pipeline.years.previous import analyse_with_previous, with_previous
@@ -28,20 +28,37 @@ __all__ = ["Batch", "BranchRun", "DEFAULT_TEMPLATE", "Listener", "Outcome", "REP
 ROOT = Path(__file__).resolve().parent.parent  # a checkout: its inputs/ holds the sample ledgers
 
 
+def _converter(pdf: bool, jobs: int | None, branches: int, outputs: Path | None):
+    """With `pdf`, the PDF converter of a multi-branch run: a LibreOffice run per worker at most,
+    files named from the output folder."""
+    if not pdf:
+        return nullcontext()
+    from pipeline.writing.pdf import Converter
+
+    return Converter(batch_jobs(jobs, branches), root=outputs)
+
+
 def run_check(inputs: Path, outputs: Path | None, year: int | None,
               config_path: Path | None = None, previous: Path | None = None, *, jobs: int | None = None,
-              listener: Listener | None = None, detail: bool = False, force: bool = False) -> list[BranchRun] | Batch:
+              listener: Listener | None = None, detail: bool = False, pdf: bool = False,
+              force: bool = False) -> list[BranchRun] | Batch:
     """Validation only; writes 校验报告 per branch when `outputs` is given.
 
-    Several branches (sub-folders) are run in worker processes and give a Batch."""
+    Several branches (sub-folders) are run in worker processes and give a Batch; with `pdf`
+    (and `outputs`) their 校验报告.xlsx are converted while the run goes on (Batch.pdf). A single
+    branch's PDFs are made afterwards by export_pdf."""
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
     if outputs is not None and not force:
         check_ours(outputs)
     with output_lock(outputs) if outputs is not None else nullcontext():
         if found[0][0]:
-            return run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
-                             jobs, listener)
+            with _converter(pdf and outputs is not None, jobs, len(found), outputs) as converter:
+                batch = run_batch(inputs, found, Job("check", outputs, year, config, None, False, detail, previous),
+                                  jobs, listener, on_done=_feed(converter, report=False))
+                if converter is not None:
+                    batch.pdf = converter.finish()
+            return batch
         runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
         if outputs is not None:
             with all_or_nothing():
@@ -50,21 +67,32 @@ def run_check(inputs: Path, outputs: Path | None, year: int | None,
         return runs
 
 
+def _feed(converter, report: bool):
+    """What hands a finished branch's files to the PDF converter (None without one)."""
+    if converter is None:
+        return None
+    return lambda outcome: converter.add(pdf_sources(outcome.written, report))
+
+
 def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | None = None,
                keep_going: bool = False, config_path: Path | None = None, previous: Path | None = None, *,
                jobs: int | None = None, listener: Listener | None = None,
-               detail: bool = False, force: bool = False) -> list[BranchRun] | Batch:
+               detail: bool = False, pdf: bool = False, force: bool = False) -> list[BranchRun] | Batch:
     """The whole job: every branch's report, metrics, provenance and validation report.
 
     Several branches (sub-folders) are run in worker processes and give a Batch, with
-    各支部汇总.xlsx/.docx written from their roll-up rows."""
+    各支部汇总.xlsx/.docx written from their roll-up rows; with `pdf` the reports and 校验报告.xlsx
+    are converted while the run goes on, 各支部汇总.docx last (Batch.pdf). A single branch's PDFs
+    are made afterwards by export_pdf."""
     check_folders(inputs, outputs)  # before the template: a usage error names the folder first
     template = template or DEFAULT_TEMPLATE
     if not template.is_file():
         raise UsageError(f"找不到模板文件：{template}")
     from pipeline.writing import render  # docxtpl is only needed when a report is rendered
 
-    render.check_template(template)  # a broken or unsafe template stops the run before any file is written
+    # Opened, checked and compiled once for the whole run (a broken or unsafe template stops
+    # it before any file is written); every branch renders this prepared template.
+    prepared = render.prepare_template(template)
     config = settings_mod.load(config_path)
     found = found_branches(inputs, outputs, year, previous)
     if not force:
@@ -73,14 +101,18 @@ def run_report(inputs: Path, outputs: Path, year: int | None, template: Path | N
         if found[0][0]:
             from pipeline.many.summary import write_summary
 
-            batch = run_batch(inputs, found, Job("report", outputs, year, config, template, keep_going, detail,
-                                                 previous), jobs, listener)
-            batch.summary, batch.summary_notices = write_summary(batch.rollup, outputs)
+            with _converter(pdf, jobs, len(found), outputs) as converter:
+                batch = run_batch(inputs, found, Job("report", outputs, year, config, prepared, keep_going, detail,
+                                                     previous), jobs, listener, on_done=_feed(converter, report=True))
+                batch.summary, batch.summary_notices = write_summary(batch.rollup, outputs)
+                if converter is not None:
+                    converter.add(pdf_sources(batch.summary, report=True))
+                    batch.pdf = converter.finish()
             return batch
         runs = [analyse_with_previous(folder, name, year, config, previous) for name, folder in found]
         with all_or_nothing():  # a report open in Word leaves every old output as it was
             for run in runs:
-                report_branch(run, outputs, template, keep_going)
+                report_branch(run, outputs, prepared, keep_going)
         return runs
 
 

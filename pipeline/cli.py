@@ -15,6 +15,7 @@ from pipeline import api
 from pipeline.core.errors import PipelineError
 from pipeline.core.names import BlankStatus, LedgerKind
 from pipeline.core.outputs import VALIDATION_XLSX
+from pipeline.core.startup import skip_numpy
 from pipeline.core.values import printable
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -107,9 +108,9 @@ def cli() -> None:
 def report(inputs, outputs, year, template, keep_going, config, pdf, previous, jobs, verbose, force) -> None:
     console = _Console(report=True, verbose=verbose)
     runs = api.run_report(inputs, outputs, year, template, keep_going, config, previous, jobs=jobs,
-                          listener=console, detail=verbose, force=force)
+                          listener=console, detail=verbose, pdf=pdf, force=force)
     if isinstance(runs, api.Batch):
-        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=_batch_pdf(runs, report=True) if pdf else None)
+        _finish_batch(runs, outputs, report=True, inputs=inputs, pdf=runs.pdf)
     _finish(runs, outputs, report=True, keep_going=keep_going, inputs=inputs,
             pdf=api.export_pdf(runs, report=True) if pdf else None)
 
@@ -129,9 +130,9 @@ def check(inputs, outputs, year, config, pdf, previous, jobs, verbose, force) ->
         raise click.UsageError("--pdf 需要同时指定 --outputs（校验报告的 PDF 写在那里）")
     console = _Console(report=False, verbose=verbose)
     runs = api.run_check(inputs, outputs, year, config, previous, jobs=jobs, listener=console, detail=verbose,
-                         force=force)
+                         pdf=pdf, force=force)
     if isinstance(runs, api.Batch):
-        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=_batch_pdf(runs, report=False) if pdf else None)
+        _finish_batch(runs, outputs, report=False, inputs=inputs, pdf=runs.pdf)
     _finish(runs, outputs, report=False, keep_going=False, inputs=inputs,
             pdf=api.export_pdf(runs, report=False) if pdf else None)
 
@@ -336,13 +337,6 @@ def branch_line(outcome: api.Outcome, report: bool) -> str:
     return text + "。"
 
 
-def _batch_pdf(batch: api.Batch, report: bool):
-    """PDFs of every branch's report and 校验报告.xlsx, and of 各支部汇总.docx, in one LibreOffice run."""
-    from types import SimpleNamespace
-
-    return api.export_pdf([*batch.outcomes, SimpleNamespace(written=batch.summary)], report=report)
-
-
 def _finish_batch(batch: api.Batch, outputs: Path | None, *, report: bool, inputs: Path | None, pdf=None) -> NoReturn:
     """The closing lines: the count, every branch that failed and where its 校验报告 is, next step."""
     outcomes = batch.outcomes
@@ -405,6 +399,7 @@ def main(argv: list[str] | None = None) -> None:
     shows a traceback for user mistakes."""
     installed = Path(sys.argv[0]).stem == COMMAND
     signal.signal(signal.SIGTERM, _on_sigterm)
+    skip_numpy()
     cli.main(args=argv, prog_name=COMMAND if installed else None)
 
 

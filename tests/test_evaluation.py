@@ -117,9 +117,9 @@ def test_common_problems_are_listed_once(run):
 
 
 def test_votes_give_the_results_the_letters_and_the_checklists_round_trip(run, tmp_path):
-    import docx
-
     import shutil
+
+    import docx
 
     out = tmp_path / "out"  # votes go into a copy: the other tests read the first run as it was
     shutil.copytree(run[0], out)

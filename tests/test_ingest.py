@@ -307,11 +307,15 @@ def test_encrypted_workbook(tmp_path):
 
 
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
-    from pipeline.reading import readers
-    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1024)
+    from dataclasses import replace
+
+    from pipeline.core import limits
+    monkeypatch.setattr(limits, "MB", 1024)  # 1 "MB" is 1 KB here: the small workbook is a bomb
     branch(tmp_path)
-    assert messages(run(tmp_path), "too-large") == [
-        "[错误] 台账.xlsx：文件解压后超过 0 MB，拒绝读取（可能已损坏或含有异常内容）。请删除无关的工作表或数据后重新保存。"]
+    found = messages(analyse(tmp_path, "", 2023, replace(load(None), limits=limits.Limits(unpacked_mb=1))), "too-large")
+    assert len(found) == 1 and found[0].startswith("[错误] 台账.xlsx：文件解压后 ")
+    assert "，超过读取上限 1 MB（可能已损坏或含有异常内容），整个文件没有读取。请删除无关的工作表或数据后重新保存；" in found[0]
+    assert "pipeline.toml 的 [limits] 中把 unpacked_mb 调高到 " in found[0]
 
 
 def test_impossible_date_unparseable_number_and_missing_value(tmp_path):

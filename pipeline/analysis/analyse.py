@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.core.errors import UsageError, WrongYearError
 from pipeline.core.issues import IssueLog
-from pipeline.core.names import RuleId
+from pipeline.core.names import IssueCode, RuleId
 from pipeline.core.outputs import write_bytes
 from pipeline.core.variables import Section, check_metrics
 from pipeline.facts import rectify
@@ -108,13 +108,18 @@ def analyse(folder: Path, name: str, year: int | None, config: settings_mod.Sett
 
 def _analyse(folder: Path, name: str, year: int | None, config: settings_mod.Settings) -> BranchRun:
     run = BranchRun(name, folder)
-    ingested = ingest(folder, run.log)
+    ingested = ingest(folder, run.log, config.limits)
     # The year decides which rows count, so it is settled before normalising.
     info, info_src = read_info(ingested.tables, IssueLog())
     given = year
     if year is None:
         year = info.get("年度") or guess_year(ingested.tables)
     if year is None:
+        too_large = [issue for issue in run.log.errors if issue.code == IssueCode.TOO_LARGE]
+        if too_large:  # the year was in what could not be read: say that, not that the year is missing
+            said = "".join(i.message().removeprefix(f"[{i.severity}] ") for i in too_large)
+            which = "这个文件" if len(too_large) == 1 else "这些文件"
+            raise UsageError(f"{said}没有读取{which}，也就无法确定报告年度（{folder}）")
         raise UsageError(f"无法确定报告年度（{folder}）：请在“基本信息”表中填写“年度”，"
                          "或在命令中指定，如 make report YEAR=2023")
     _check_year(folder, name, year, given, info.get("年度"), dated_years(ingested.tables),

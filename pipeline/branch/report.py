@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.analysis.analyse import BranchRun
 from pipeline.core.manifest import MANIFEST, keep_edited, read_manifest, write_manifest
@@ -14,14 +14,18 @@ from pipeline.core.outputs import VALIDATION_XLSX, dumps_json, move, safe_filena
 from pipeline.writing.rows import ROWS_JSON, row_contents
 from pipeline.writing.validation import render_validation_md
 
+if TYPE_CHECKING:
+    from pipeline.writing.sandbox import PreparedTemplate
+
 VALIDATION_MD = "校验报告.md"
 NO_DATE_NOTE = ("基本信息中没有填写“报告日期”：报告落款日期留作“　年　月　日”，请打印后手写，"
                 "或在基本信息中补填“报告日期”后重新生成。")
 REPORT_FILES = ("report.md", "metrics.json", "provenance.json", "rows.json")
 
 
-def report_branch(run: BranchRun, target: Path, template: Path, keep_going: bool) -> None:
-    """One branch's report, metrics, provenance and validation report into `target`."""
+def report_branch(run: BranchRun, target: Path, template: PreparedTemplate | Path, keep_going: bool) -> None:
+    """One branch's report, metrics, provenance and validation report into `target` (the
+    template as the run prepared it, or a path to prepare for this branch)."""
     from pipeline.writing import render  # docxtpl is only needed when a report is rendered
     from pipeline.writing.context import build_context
 
@@ -91,7 +95,7 @@ def _write_manifest(run: BranchRun, target: Path, manifest: dict[str, str]) -> N
     run.write(target / MANIFEST, dumps_json(manifest).encode("utf-8"))
 
 
-def _renders_as(old: bytes, template: Path, target: Path) -> bool:
+def _renders_as(old: bytes, template: PreparedTemplate | Path, target: Path) -> bool:
     """Whether `old` is byte for byte the report this tool renders from the metrics.json beside
     it (the proof that no one edited it, which a rewritten manifest cannot fake)."""
     from pipeline.writing import render
@@ -134,13 +138,18 @@ class _Written(Protocol):
     written: list[Path]
 
 
+def pdf_sources(paths: Sequence[Path], report: bool) -> list[Path]:
+    """The files of `paths` that get a PDF copy: the Word reports (for `report`) and the
+    validation workbooks."""
+    return [path for path in paths if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
+
+
 def export_pdf(runs: Sequence[_Written], report: bool):
     """PDF copies of this run's Word reports (report) and validation workbooks, in one
     LibreOffice run; each PDF is listed with its branch's outputs."""
     from pipeline.writing import pdf
 
-    wanted = [(run, path) for run in runs for path in run.written
-              if (report and path.suffix == ".docx") or path.name == VALIDATION_XLSX]
+    wanted = [(run, path) for run in runs for path in pdf_sources(run.written, report)]
     outcome = pdf.convert([path for _, path in wanted])
     made = set(outcome.written)
     folders: dict[Path, dict[str, bytes]] = {}

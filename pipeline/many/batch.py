@@ -12,25 +12,27 @@ entry point with `if __name__ == "__main__":`, as every spawned worker imports i
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.branch.report import REPORT_FILES, report_branch, write_validation
 from pipeline.core.errors import PipelineError, TemplateError
 from pipeline.core.outputs import all_or_nothing, write_text
+from pipeline.core.startup import skip_numpy
 from pipeline.core.values import natural_key
 from pipeline.many.rollup import FAILED, BranchRow, Rollup, branch_row, failed_row
 from pipeline.reading.readers import leaves_folder
 from pipeline.rules import settings as settings_mod
 from pipeline.years.previous import analyse_with_previous
+
+if TYPE_CHECKING:
+    from pipeline.writing.pdf import Outcome as PdfOutcome
+    from pipeline.writing.sandbox import PreparedTemplate
 
 CRASHED = ("处理该支部时程序意外退出（可能是内存不足，或某个台账文件损坏使读取程序崩溃）。"
            "请用 Excel 或 WPS 打开并另存该支部的台账后重试；仍然出现请联系维护人员")
@@ -44,7 +46,7 @@ class Job:
     outputs: Path | None
     year: int | None
     config: settings_mod.Settings
-    template: Path | None
+    template: PreparedTemplate | Path | None  # prepared once per run (api.run_report)
     keep_going: bool
     detail: bool  # send back the per-issue console lines (--verbose)
     previous: Path | None = None  # last year's outputs or ledgers (--previous)
@@ -52,6 +54,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Task:
+    """One branch of the run. Only index, name and folder cross to a worker: the job went to
+    each worker once, when it started (_start_worker)."""
+
     index: int
     name: str
     folder: Path
@@ -109,6 +114,7 @@ class Batch:
     jobs: int
     summary: list[Path] = field(default_factory=list)
     summary_notices: list[str] = field(default_factory=list)  # about the summary files found there
+    pdf: PdfOutcome | None = None  # with --pdf: what the conversions alongside the run made
 
     @property
     def rollup(self) -> Rollup:
@@ -136,7 +142,13 @@ def work(task: Task) -> Outcome:
         # which Python would collect only after the worker had grown a lot; collecting every
         # few branches keeps a worker's memory flat for ~1 % of the time.
         gc.collect()
-    return _work(task)
+    outcome = _work(task)
+    if _done_here == 1:
+        # After the first branch everything that lives as long as the worker exists (modules,
+        # the compiled template, caches): frozen, a collection no longer walks it each time.
+        gc.collect()
+        gc.freeze()
+    return outcome
 
 
 def _work(task: Task) -> Outcome:
@@ -184,9 +196,29 @@ def _failed(task: Task, target: Path | None, reason: str) -> Outcome:
     return outcome
 
 
+_job: Job | None = None  # this worker's job, from _start_worker
+
+
+def _start_worker(job: Job) -> None:
+    """Worker initializer: keep the run's job (settings, the prepared template), sent once per
+    worker rather than with every branch; and leave when the parent is gone."""
+    global _job
+    _job = job
+    skip_numpy()
+    _watch_parent()
+
+
+def _run_task(worker: Callable[[Task], Outcome], index: int, name: str, folder: Path) -> Outcome:
+    """In a worker: one branch of the job this worker was started with."""
+    assert _job is not None, "worker started without its job"
+    return worker(Task(index, name, folder, _job))
+
+
 def _watch_parent() -> None:
-    """Worker initializer: leave when the parent is gone (killed, or its window closed), rather
-    than wait for work forever; Ctrl-C reaches the workers by itself, a kill does not."""
+    """Leave when the parent is gone (killed, or its window closed), rather than wait for work
+    forever; Ctrl-C reaches the workers by itself, a kill does not."""
+    import multiprocessing
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -210,8 +242,8 @@ def _empty_folders(inputs: Path, found: list[tuple[str, Path]]) -> list[str]:
 class _Collector:
     """Counts outcomes as they finish and hands them to the listener in folder order."""
 
-    def __init__(self, total: int, listener: Listener | None) -> None:
-        self.total, self.listener = total, listener
+    def __init__(self, total: int, listener: Listener | None, on_done: Callable[[Outcome], None] | None = None) -> None:
+        self.total, self.listener, self.on_done = total, listener, on_done
         self.outcomes: list[Outcome | None] = [None] * total
         self.done = self.with_errors = self.next = 0
         self.fatal = ""
@@ -221,6 +253,8 @@ class _Collector:
         self.done += 1
         self.with_errors += outcome.has_errors
         self.fatal = self.fatal or outcome.fatal
+        if self.on_done is not None and not self.fatal:
+            self.on_done(outcome)  # e.g. its PDFs start while the other branches go on
         if self.listener:
             self.listener.progress(self.done, self.total, self.with_errors)
         while self.next < self.total and (ready := self.outcomes[self.next]) is not None:
@@ -230,15 +264,23 @@ class _Collector:
             self.next += 1
 
 
+def batch_jobs(jobs: int | None, branches: int) -> int:
+    """The worker processes for `branches` branches: `jobs` or the cores, at most one a branch
+    (and 61 on Windows)."""
+    return max(1, min(jobs or default_jobs(), branches, 61 if os.name == "nt" else branches))
+
+
 def run_batch(inputs: Path, found: list[tuple[str, Path]], job: Job, jobs: int | None,
-              listener: Listener | None = None, worker: Callable[[Task], Outcome] | None = None) -> Batch:
+              listener: Listener | None = None, worker: Callable[[Task], Outcome] | None = None,
+              on_done: Callable[[Outcome], None] | None = None) -> Batch:
     """Every branch in `found` through `worker` (default `work`, a top-level function any
-    spawned process can import) on `jobs` processes (default: the cores)."""
+    spawned process can import) on `jobs` processes (default: the cores); `on_done` is given
+    each outcome as it arrives, in the parent."""
     worker = worker or work
     tasks = [Task(i, name, folder, job) for i, (name, folder) in enumerate(found)]
-    jobs = max(1, min(jobs or default_jobs(), len(tasks), 61 if os.name == "nt" else len(tasks)))  # Windows: ≤ 61
+    jobs = batch_jobs(jobs, len(tasks))
     notices = _empty_folders(inputs, found)
-    collector = _Collector(len(tasks), listener)
+    collector = _Collector(len(tasks), listener, on_done)
     if listener:
         listener.started(len(tasks), jobs, notices)
     try:
@@ -265,8 +307,14 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
     At most `window` tasks are handed to the pool at a time, so a dead worker costs (and
     puts under suspicion) only those, not every branch still waiting.
     """
+    # Imported here: a single branch's run needs no process pool (~10 ms of imports).
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_watch_parent)
+    job = queue[0].job
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
     inflight: dict = {}
     lost: list[Task] = []
     try:
@@ -274,7 +322,7 @@ def _pool(queue: deque, jobs: int, collector: _Collector, window: int, worker) -
             while queue and len(inflight) < window and not collector.fatal:
                 task = queue.popleft()
                 try:
-                    inflight[pool.submit(worker, task)] = task
+                    inflight[pool.submit(_run_task, worker, task.index, task.name, task.folder)] = task
                 except BrokenProcessPool:
                     queue.appendleft(task)
                     break

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import vocab
 from pipeline.core.issues import IssueLog
+from pipeline.core.limits import DEFAULT, Limits
 from pipeline.core.names import IssueCode, LedgerKind
 from pipeline.core.values import (
     has_content,
@@ -20,11 +20,11 @@ from pipeline.core.values import (
     no_spaces,
     norm_header,
     norm_key,
-    parse_number,
     printable,
 )
 from pipeline.reading.pairs import due_columns
-from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file
+from pipeline.reading.readers import Sheet, is_spreadsheet, list_input_files, read_file, too_large
+from pipeline.reading.totals import TOTAL_HINT, is_totals_row
 
 # kind name -> {normalised synonym -> canonical column}
 _LOOKUP: dict[str, dict[str, str]] = {
@@ -64,16 +64,23 @@ class Ingested:
     sheets: list[Sheet] = field(default_factory=list)  # every sheet read, recognised or not
 
 
-def ingest(folder: Path, log: IssueLog) -> Ingested:
-    """Read every file of one branch folder and recognise its sheets."""
+def ingest(folder: Path, log: IssueLog, limits: Limits = DEFAULT) -> Ingested:
+    """Read every file of one branch folder and recognise its sheets.
+
+    The size limits are checked for every file before any file is read: a workbook too large
+    to read is said first, by name, with its size and the limit."""
     tables: list[Table] = []
     files: list[str] = []
     sheets: list[Sheet] = []
-    for path in list_input_files(folder):
+    paths = list_input_files(folder)
+    refused = {path for path in paths if is_spreadsheet(path) and too_large(path, path.name, log, limits)}
+    for path in paths:
         display = printable(path.name)
         if is_spreadsheet(path):
             files.append(display)
-        for sheet in read_file(path, display, log):
+        if path in refused:
+            continue
+        for sheet in read_file(path, display, log, limits, sized=True):
             sheets.append(sheet)
             table = recognise(sheet, log)
             if table is not None:
@@ -440,7 +447,7 @@ def _data_rows(sheet: Sheet, start: int, columns: list[int], headers: list[str],
             # The usual 序号 + value: never a heading or a repeated header, and a totals row only
             # when that value is its label (the cheap tests first: most rows are data).
             second = row[1]
-            if second.__class__ is str and _TOTAL_HINT.search(second) and _is_totals_row(row, unit_columns):
+            if second.__class__ is str and TOTAL_HINT.search(second) and is_totals_row(row, unit_columns):
                 totals.append(index)
             else:
                 out.append(index)
@@ -449,9 +456,9 @@ def _data_rows(sheet: Sheet, start: int, columns: list[int], headers: list[str],
             skipped.append(index)
             continue
         first, _ = _leading(row)
-        if first.__class__ is str and _compact(first).startswith(vocab.EXAMPLE_MARKER):
+        if first.__class__ is str and no_spaces(first).startswith(vocab.EXAMPLE_MARKER):
             examples.append(index)
-        elif _is_totals_row(row, unit_columns):
+        elif is_totals_row(row, unit_columns):
             totals.append(index)
         else:
             out.append(index)
@@ -501,67 +508,6 @@ def _leading(row: list) -> tuple[object, object]:
             return found[0], found[1]
     found += ["", ""]
     return found[0], found[1]
-
-
-# A totals label: a totals word on its own (合计, 小计, 总计, 共计), optionally after a period or
-# page word (本页合计, 全年合计, 第二季度小计), a unit in brackets (合计（元）) or a colon and a
-# figure (合计：4人). `党员自愿捐款合计 3200元` names a thing: it is data.
-_TOTAL_LABEL = re.compile(
-    r"^(?:" + "|".join(vocab.TOTAL_PREFIXES) + r")?(?:" + "|".join(vocab.TOTAL_MARKERS) + r")"
-    r"(?:[（(][^）)]{0,6}[)）])?(?:[:：]?(?:[约]?\d[\d.,]*[万千]?[余多]?[^\d]{0,2})?)?[:：]?$")
-
-
-# The last characters of the totals words (计 for all four): a row without one is no totals row.
-_TOTAL_HINT = re.compile("[" + "".join(sorted({re.escape(word[-1]) for word in vocab.TOTAL_MARKERS})) + "]")
-
-
-def _is_total(value) -> bool:
-    """A cell holding a totals label (see _TOTAL_LABEL), spaces of any kind ignored."""
-    return value.__class__ is str and bool(_TOTAL_LABEL.match(_compact(value)))
-
-
-def _is_totals_row(row: list, unit_columns: AbstractSet[int]) -> bool:
-    """A totals row: its first text cell is a totals label, and every other filled cell is a
-    figure (a number, `4人`, `3200元`, `/`) or a unit; any other text or a date makes it a record."""
-    label = ""
-    for index, value in enumerate(row):
-        kind = value.__class__
-        if kind is str:
-            if index in unit_columns or is_blank(value):
-                continue
-            if label:
-                # A label merged across cells repeats in each of them.
-                if value == label or _figure(value) or _compact(value) in vocab.NONE_MARKS:
-                    continue
-                return False
-            if _TOTAL_HINT.search(value) and _is_total(value):
-                label = value
-                continue
-            return False  # text before any totals label: a record
-        if value is not None and kind not in (int, float):
-            return False  # a date or time: record content
-    return bool(label)
-
-
-def totals_label(row: list) -> str:
-    """The totals label of a totals row, spaces removed ("" when there is none)."""
-    return next((_compact(v) for v in row if _is_total(v)), "")
-
-
-_COUNT_PREFIX = re.compile(r"^(?:共计|合计|总计|共|计)[:：]?")
-
-
-def _figure(text: str) -> bool:
-    """A figure as totals rows write them: `12`, `3200元`, `共60次`, `合计：4人`."""
-    try:
-        parse_number(_COUNT_PREFIX.sub("", _compact(text)))
-    except ValueError:
-        return False
-    return True
-
-
-def _compact(value) -> str:
-    return no_spaces(value)
 
 
 _INFO_LOOKUP = _LOOKUP[LedgerKind.INFO]

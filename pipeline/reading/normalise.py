@@ -16,10 +16,11 @@ from pipeline.core.issues import ERROR, IssueLog
 from pipeline.core.names import ColumnType, IssueCode, LedgerKind, RowFate
 from pipeline.core.values import SPACES, fold_name, has_content, parse_number
 from pipeline.reading.branches import other_branch_files
-from pipeline.reading.ingest import Table, read_columns, totals_label
+from pipeline.reading.ingest import Table, read_columns
 from pipeline.reading.readers import column_letter
 from pipeline.reading.records import FOLDER, OUTCOMES, Account, Ledgers, Record, is_remit_row
 from pipeline.reading.rows import Kept, table_records
+from pipeline.reading.totals import totals_label
 from pipeline.reading.year import name_year, read_info, table_years
 
 _NUMERIC = (ColumnType.NUMBER, ColumnType.INT)

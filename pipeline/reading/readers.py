@@ -22,6 +22,7 @@ import python_calamine as calamine
 from defusedxml import DefusedXmlException, ElementTree
 
 from pipeline.core.issues import IssueLog
+from pipeline.core.limits import DEFAULT, Limits, mb
 from pipeline.core.names import IssueCode
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et", ".ett")
@@ -32,14 +33,13 @@ SYSTEM_PREFIXES = ("~$", ".", "~wrl")
 SYSTEM_SUFFIXES = (".tmp",)
 # WPS's own spreadsheet format: read when it is an .xls or .xlsx inside (calamine goes by content).
 WPS_SUFFIXES = (".et", ".ett")
-# Refuse workbooks that would unpack to more than this (zip bombs, runaway exports).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_FILE_BYTES = 100 * 1024 * 1024
-# A sheet's grid is allocated from A1 to its farthest cell, whatever lies between: a 5 KB file
-# with one cell at XFD1048576 asks for 17 billion cells. The farthest cell is found in the XML
-# before any grid is allocated, and a sheet past these limits refuses its file.
-MAX_ROWS = 1_000_000  # Excel's own limit is 1,048,576; no branch ledger comes near
-MAX_CELLS = 20_000_000  # rows x columns counted from A1
+# The limits (pipeline/core/limits.py, settable in pipeline.toml): a file larger than file_mb, or
+# an .xlsx/.ods that would unpack to more than unpacked_mb (zip bombs, runaway exports), is
+# refused before it is read. A sheet's grid is allocated from A1 to its farthest cell, whatever
+# lies between: a 5 KB file with one cell at XFD1048576 asks for 17 billion cells. The farthest
+# cell is found in the XML before any grid is allocated, and a sheet past rows or cells refuses
+# its file.
+_RAISE = "确实需要读取这么大的工作簿时，可在规则设置文件 pipeline.toml 的 [limits] 中把 {key} 调高到 {need} 以上"
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formula-scan")
 
@@ -92,9 +92,40 @@ def list_input_files(folder: Path) -> list[Path]:
             if path.is_file() and not is_system_file(path.name)]
 
 
-def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
+def too_large(path: Path, display: str, log: IssueLog, limits: Limits = DEFAULT) -> bool:
+    """Whether a spreadsheet is past the size limits, said (the file, its figure, the limit)
+    before anything of it is read: its size on disk, then, for a zip (.xlsx, .ods), the sizes its
+    directory gives for its parts unpacked."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        log.error(display, f"文件大小 {mb(size)}，超过读取上限 {limits.file_mb} MB，整个文件没有读取",
+                  "请删除无关的工作表或数据后重试；"
+                  + _RAISE.format(key="file_mb", need=-(-size // (1024 * 1024))), code=IssueCode.TOO_LARGE)
+        return True
+    if size == 0 or not _is_zip(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return False  # read_file says what is wrong with it
+    if total > limits.unpacked_bytes:
+        log.error(display, f"文件解压后 {mb(total)}，超过读取上限 {limits.unpacked_mb} MB（可能已损坏或含有异常内容），"
+                  "整个文件没有读取", "请删除无关的工作表或数据后重新保存；"
+                  + _RAISE.format(key="unpacked_mb", need=-(-total // (1024 * 1024))), code=IssueCode.TOO_LARGE)
+        return True
+    return False
+
+
+def _is_zip(path: Path) -> bool:
+    """.xlsx, .xlsm, .ods, and an .et/.ett that is an .xlsx inside (a zip: its parts unpack)."""
+    suffix = path.suffix.lower()
+    return suffix in (".xlsx", ".xlsm", ".ods") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
+
+
+def read_file(path: Path, display: str, log: IssueLog, limits: Limits = DEFAULT, *, sized: bool = False) -> list[Sheet]:
     """Read every worksheet of one file; unreadable spreadsheets are logged as errors, other
-    documents (.docx, .pdf, pictures) as warnings."""
+    documents (.docx, .pdf, pictures) as warnings. `sized`: too_large() has passed it already."""
     suffix = path.suffix.lower()
     if leaves_folder(path):
         log.warning(display, "是指向输入文件夹以外的链接（快捷方式），没有读取",
@@ -109,25 +140,22 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
                     "如果其中有要统计的内容，请填入台账；否则可以不理会，或将其移出输入文件夹",
                     code=IssueCode.UNSUPPORTED_FILE)
         return []
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        log.error(display, f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限",
-                  "请删除无关的工作表或数据后重试", code=IssueCode.TOO_LARGE)
+    if not sized and too_large(path, display, log, limits):
         return []
-    if size == 0:
+    if path.stat().st_size == 0:
         log.error(display, "文件是空的（0 字节）", "请重新保存该文件，或将其移出输入文件夹",
                   code=IssueCode.UNREADABLE)
         return []
     if suffix == ".csv":
         return _read_csv(path, display, log)
     ooxml = suffix in (".xlsx", ".xlsm") or (suffix in WPS_SUFFIXES and zipfile.is_zipfile(path))
-    if ooxml and not _zip_is_safe(path, display, log):
+    if ooxml and not _zip_opens(path, display, log):
         return []
     # calamine parses an OpenDocument file whole when it opens it: its layout (merged ranges,
     # hidden rows and how far its cells reach) is read first.
     ods_merges, ods_hidden, ods_extents = _ods_layout(path) if suffix == ".ods" else ({}, {}, {})
     for name, extent in ods_extents.items():
-        if _too_big(extent, display, name, log):
+        if _too_big(extent, display, name, log, limits):
             return []
     extents = _Extents()
     # Finding formulas without values and hidden rows means inflating and searching every
@@ -136,7 +164,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     scan = None
     if ooxml:
         started = threading.Event()
-        scan = _SCANNER.submit(_scan_sheets, path, started, extents)
+        scan = _SCANNER.submit(_scan_sheets, path, started, extents, limits)
         started.wait(5)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -153,7 +181,7 @@ def read_file(path: Path, display: str, log: IssueLog) -> list[Sheet]:
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
-        if scan is not None and _too_big(extents.wait(meta.name), display, meta.name, log):
+        if scan is not None and _too_big(extents.wait(meta.name), display, meta.name, log, limits):
             workbook.close()
             return []
         try:
@@ -240,18 +268,13 @@ def _ods_layout(path: Path) -> tuple[dict[str, list[tuple[tuple[int, int], tuple
     return merges, hidden, extents
 
 
-def _zip_is_safe(path: Path, display: str, log: IssueLog) -> bool:
+def _zip_opens(path: Path, display: str, log: IssueLog) -> bool:
     try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
+        with zipfile.ZipFile(path):
+            return True
     except zipfile.BadZipFile:
         _unreadable(path, display, log)
         return False
-    if total > MAX_UNPACKED_BYTES:
-        log.error(display, f"文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，拒绝读取（可能已损坏或含有异常内容）",
-                  "请删除无关的工作表或数据后重新保存", code=IssueCode.TOO_LARGE)
-        return False
-    return True
 
 
 def _unsafe(display: str, log: IssueLog) -> None:
@@ -287,7 +310,7 @@ _FORMULA_NO_VALUE = re.compile(
 
 
 def _sheet_xml(path: Path, started: threading.Event | None = None,
-               extents: _Extents | None = None) -> dict[str, bytes]:
+               extents: _Extents | None = None, limits: Limits = DEFAULT) -> dict[str, bytes]:
     """Map sheet name -> its inflated XML (run in a thread: inflating releases the GIL); each
     sheet's extent is published to `extents` as soon as it is inflated."""
     found: dict[str, bytes] = {}
@@ -313,10 +336,10 @@ def _sheet_xml(path: Path, started: threading.Event | None = None,
                 # Set just before zlib runs: the reader waiting on it gets the GIL exactly
                 # when inflating lets it go.
                 started.set()
-            found[name] = (zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, MAX_UNPACKED_BYTES)
+            found[name] = (zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, limits.unpacked_bytes)
                            if method == zipfile.ZIP_DEFLATED else data)
             if extents is not None:
-                extents.put(name, sheet_extent(found[name]))
+                extents.put(name, sheet_extent(found[name], quick=_quick(limits)))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error):
         pass  # calamine reports a damaged workbook on its own
     finally:
@@ -327,10 +350,10 @@ def _sheet_xml(path: Path, started: threading.Event | None = None,
     return found
 
 
-def _scan_sheets(path: Path, started: threading.Event | None = None, extents: _Extents | None = None
-                 ) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
+def _scan_sheets(path: Path, started: threading.Event | None = None, extents: _Extents | None = None,
+                 limits: Limits = DEFAULT) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
     """Map sheet name -> (its bad formula cells, its hidden rows), read from its XML."""
-    xml = _sheet_xml(path, started, extents)
+    xml = _sheet_xml(path, started, extents, limits)
     scanned = {}
     for name in list(xml):
         data = xml.pop(name)  # each sheet's XML is let go once searched
@@ -415,10 +438,18 @@ _WHITE = b" \t\r\n"
 _REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]*)(\d+)["']""")
 
 
-def sheet_extent(xml: bytes) -> tuple[int, int] | None:
+def _quick(limits: Limits) -> bool:
+    """Whether a sheet within column Z and below row 1,000,000 may skip the exact extent: yes
+    under the default limits or higher ones (as before they were settable); lower ones are
+    checked exactly."""
+    return limits.rows >= DEFAULT.rows and limits.cells >= DEFAULT.cells
+
+
+def sheet_extent(xml: bytes, quick: bool = True) -> tuple[int, int] | None:
     """(rows, columns) from A1 that a sheet's cells reach, found in its XML before anything is
-    allocated; None when no cell reaches column AA or row 1,000,000 (the common ledger)."""
-    if _FAR.search(xml.translate(None, _WHITE)) is None:
+    allocated; with `quick`, None when no cell reaches column AA or row 1,000,000 (the common
+    ledger)."""
+    if quick and _FAR.search(xml.translate(None, _WHITE)) is None:
         return None
     rows = columns = 0
     for letters, number in _REFERENCE.findall(xml):
@@ -428,17 +459,22 @@ def sheet_extent(xml: bytes) -> tuple[int, int] | None:
     return rows, columns
 
 
-def _too_big(extent: tuple[int, int] | None, display: str, sheet: str, log: IssueLog) -> bool:
+def _too_big(extent: tuple[int, int] | None, display: str, sheet: str, log: IssueLog, limits: Limits = DEFAULT) -> bool:
     """Log and say whether a sheet's extent is past the limits (its file is then not read)."""
     if extent is None:
         return False
     rows, columns = extent
-    if rows <= MAX_ROWS and rows * max(columns, 1) <= MAX_CELLS:
+    cells = rows * max(columns, 1)
+    if rows <= limits.rows and cells <= limits.cells:
         return False
-    log.error(display, f"工作表的单元格一直延伸到第 {rows} 行、第 {columns} 列（{rows * max(columns, 1):,} 个单元格），"
-              f"超过程序能读取的上限（{MAX_ROWS:,} 行、{MAX_CELLS:,} 个单元格），整个文件没有读取",
+    raise_it = (_RAISE.format(key="rows", need=rows) if rows > limits.rows else "")
+    if cells > limits.cells:
+        raise_it += ("，并" if raise_it else "") + (_RAISE.format(key="cells", need=cells) if not raise_it
+                                                    else f"把 cells 调高到 {cells} 以上")
+    log.error(display, f"工作表的单元格一直延伸到第 {rows} 行、第 {columns} 列（{cells:,} 个单元格），"
+              f"超过程序能读取的上限（{limits.rows:,} 行、{limits.cells:,} 个单元格），整个文件没有读取",
               "多半是远处某个单元格误填了内容或格式：请在 Excel/WPS 中按 Ctrl+End 找到最后一个单元格，"
-              "删除多余的行列后保存，再运行", sheet=sheet, code=IssueCode.TOO_LARGE)
+              f"删除多余的行列后保存，再运行；{raise_it}", sheet=sheet, code=IssueCode.TOO_LARGE)
     return True
 
 

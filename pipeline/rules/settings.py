@@ -17,6 +17,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from pipeline.core.errors import ConfigError
+from pipeline.core.limits import SETTABLE as LIMITS
+from pipeline.core.limits import Limits
 from pipeline.core.names import IssueCode, RuleId
 from pipeline.core.packaged import DEFAULT_SETTINGS_NAME, data_file
 from pipeline.rules.rule import SOURCE_KINDS, Rule, RuleSettings
@@ -108,7 +110,8 @@ def load(path: Path | None = None) -> Settings:
     if not path.is_file():
         raise ConfigError(f"找不到规则设置文件：{path}。请检查 --config 指定的路径，"
                           "或去掉 --config 使用默认设置")
-    return Settings(rules=_apply(_read(path), path), path=path)
+    data = _read(path)
+    return Settings(rules=_apply(data, path), path=path, limits=_limits(data.get("limits", {}), path))
 
 
 def _read(path: Path) -> dict:
@@ -129,10 +132,10 @@ def _read(path: Path) -> dict:
 def _apply(data: dict, path: Path) -> dict[RuleId, RuleSettings]:
     """Validate the file's tables and lay them over the defaults."""
     names = "、".join(RULE_BY_ID)
-    unknown = [k for k in data if k != "rules"]
+    unknown = [k for k in data if k not in ("rules", "limits")]
     if unknown:
         raise ConfigError(f"规则设置文件 {path} 中的“{unknown[0]}”不是可设置的项目："
-                          f'只能包含 [rules."规则名"] 各节（规则名：{names}）')
+                          f'只能包含 [rules."规则名"] 各节（规则名：{names}）和 [limits] 一节（读取上限）')
     tables = data.get("rules", {})
     if not isinstance(tables, dict):
         raise ConfigError(f'规则设置文件 {path} 中的 rules 应写成 [rules."规则名"] 各节（规则名：{names}）')
@@ -206,3 +209,21 @@ def check_value(key: str, value, in_file: bool = False):
             return None, f"{shown} 不对：{key} 表示{meaning}，应为{span}的整数，不加引号"
         return None, f"{shown} 不对：{meaning}，应为{span}的整数"
     return value, None
+
+
+def _limits(table, path: Path) -> Limits:
+    """[limits]: how big a ledger file is read (pipeline/core/limits.py); each key a whole number
+    within its range, the rest as by default."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"规则设置文件 {path} 中的 limits 应写成一节：[limits]，下面每行一项，如 unpacked_mb = 400")
+    values = {}
+    for key, value in table.items():
+        if key not in LIMITS:
+            raise ConfigError(f"规则设置文件 {path} 中 [limits] 的“{key}”不是可设置项。可设置：{'、'.join(LIMITS)}")
+        low, high, meaning = LIMITS[key]
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not low <= value <= high:
+            raise ConfigError(f"规则设置文件 {path} 中 [limits] 的 {key} 的值 {value!r} 无效：{key} 表示{meaning}，"
+                              f"应为{low}至{high:,}的整数，不加引号")
+        values[key] = value
+    return Limits(**values)

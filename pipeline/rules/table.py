@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.core.limits import DEFAULT as DEFAULT_LIMITS
+from pipeline.core.limits import Limits
 from pipeline.core.names import LedgerKind, RuleId
 from pipeline.rules import dues, meetings, members, talks
 from pipeline.rules.rule import (
@@ -123,6 +125,7 @@ class Settings:
 
     rules: dict[RuleId, RuleSettings] = field(default_factory=default_settings)
     path: Path | None = None
+    limits: Limits = DEFAULT_LIMITS  # how big a ledger file is read ([limits] in pipeline.toml)
     # Settings a branch's 基本信息 gave (settings.for_branch): rule id -> {key: (value, Source)}.
     local: dict = field(default_factory=dict)
 

@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+from html import escape
 
 from lxml import etree
 
@@ -32,7 +32,7 @@ def _core_xml(props: Mapping[str, str]) -> bytes:
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(props['title'])}</dc:title>"
+        f"<dc:title>{escape(props['title'], quote=False)}</dc:title>"  # & < > only, as XML text needs
         f"<dc:creator>{PIPELINE_NAME}</dc:creator>"
         f"<cp:lastModifiedBy>{PIPELINE_NAME}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"

@@ -13,30 +13,26 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path
 
 import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.writing.layout import PIPELINE_NAME, W, finalize_docx
-from pipeline.writing.sandbox import open_template, render_template
-from pipeline.writing.template_limits import bounded, check_package
+from pipeline.writing.sandbox import PreparedTemplate, prepare_template, render_template
+from pipeline.writing.template_limits import bounded
+
+__all__ = ["PreparedTemplate", "core_properties", "docx_to_markdown", "is_generated", "prepare_template", "render_docx"]
 
 
-def check_template(template_path: str | os.PathLike) -> None:
-    """Raise TemplateError for a template that cannot be opened, has broken tags or unsafe ones;
-    run before any ledger is read so a bad template writes nothing."""
-    check_package(Path(template_path))
-    with bounded(os.path.basename(os.fspath(template_path))):
-        open_template(template_path)
+def render_docx(template: str | os.PathLike | PreparedTemplate, context: Mapping) -> bytes:
+    """Render a template with context and return the .docx bytes (nothing is written).
 
-
-def render_docx(template_path: str | os.PathLike, context: Mapping) -> bytes:
-    """Render template_path with context and return the .docx bytes (nothing is written)."""
-    with bounded(os.path.basename(os.fspath(template_path))):
-        tpl, env, name = open_template(template_path)
-        render_template(tpl, env, name, context)
+    A run prepares its template once (prepare_template: opened, checked, compiled) and renders
+    that for every branch; given a path, the template is prepared for this one render."""
+    prepared = template if isinstance(template, PreparedTemplate) else prepare_template(template)
+    with bounded(prepared.name):
+        tpl = render_template(prepared, context)
     buf = io.BytesIO()
     tpl.save(buf)
     return finalize_docx(buf.getvalue(), core_properties(context), layout=True)
@@ -82,6 +78,7 @@ def docx_to_markdown(docx_bytes: bytes) -> str:
     # A page header (the draft mark of a --keep-going report) comes first, as on every page.
     header = " ".join(p.text.strip() for p in document.sections[0].header.paragraphs if p.text.strip())
     blocks: list[str] = [header] if header else []
+    styles: dict[str | None, str] = {}  # style id -> name: python-docx looks a style up by XPath each time
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":
             para = Paragraph(child, document)
@@ -90,7 +87,9 @@ def docx_to_markdown(docx_bytes: bytes) -> str:
             text = para.text.replace("\n", "").strip(" \t\r\n")
             if not text.strip():
                 continue
-            prefix = _MD_PREFIX.get(para.style.name if para.style is not None else "", "")
+            if child.style not in styles:
+                styles[child.style] = para.style.name if para.style is not None else ""
+            prefix = _MD_PREFIX.get(styles[child.style], "")
             if not prefix and _LEVEL1.match(text) and not text.endswith(("。", "；", "：")):
                 prefix = "## "
             blocks.append(prefix + text)

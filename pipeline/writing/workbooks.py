@@ -6,9 +6,11 @@ The affected rows come with the run (pipeline.reading.affected); no input file i
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -79,10 +81,21 @@ def _add_styles(wb: Workbook) -> None:
     wb.add_named_style(NamedStyle(name=_BOXED_WRAP, border=_BORDER, alignment=_WRAP))
 
 
+# A workbook's header style, once its first header cell has registered it: setting the four
+# parts on every cell would look each one up again (openpyxl hashes a style on every assignment).
+_HEADER_STYLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _header(ws, row: int, values: list[str], widths: list[int] | None = None) -> None:
     for index, value in enumerate(values, 1):
         cell = _put(ws, row, index, value)
-        cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _CENTER
+        done = _HEADER_STYLES.get(ws.parent) if isinstance(value, str) else None
+        if done is not None:
+            cell._style = copy.copy(done)  # the same style, already registered in this workbook
+        else:
+            cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _CENTER
+            if isinstance(value, str):
+                _HEADER_STYLES[ws.parent] = copy.copy(cell._style)
         if widths:
             ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
 
