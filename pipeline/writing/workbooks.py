@@ -7,7 +7,6 @@ The affected rows come with the run (pipeline.reading.affected); no input file i
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import re
 import weakref
@@ -15,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
@@ -25,6 +23,7 @@ from pipeline.core.issues import ERROR, INFO, WARNING, Issue, IssueLog
 from pipeline.core.outputs import deterministic_zip
 from pipeline.core.values import is_blank
 from pipeline.core.xlsxstyle import BOLD, BORDER, CENTER, HEADER_FILL, WRAP, fit_height, fit_to_width
+from pipeline.core.xlsxwrite import excel_text, put
 from pipeline.reading.affected import AffectedSheet
 from pipeline.reading.readers import column_letter
 from pipeline.writing.validation import ACCOUNT_COLUMNS, KEEP_GOING_NOTE, account_row, findings_verdict, unchecked_rules, verdict
@@ -43,33 +42,8 @@ _BOLD = BOLD
 _TITLE = Font(bold=True, size=14)
 _LINK = Font(color="0563C1", underline="single")
 _WRAP, _CENTER = WRAP, CENTER
-_DATE_FORMAT = "yyyy-mm-dd"
 _AUTHOR = "校验报告"
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-
-def _text(value) -> str:
-    """A string Excel accepts: no control characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-def _put(ws, row: int, column: int, value, style: str | None = None):
-    """Write a value as typed: strings stay text (never a formula), dates get a date format.
-
-    `style` names one of the workbook's named styles (much faster than setting each part)."""
-    cell = ws.cell(row=row, column=column)
-    if style:
-        cell.style = style
-    if isinstance(value, str):
-        cell.value = _text(value)
-        cell.data_type = "s"
-    elif isinstance(value, (int, float, dt.date, dt.datetime, dt.time)) or value is None:
-        cell.value = value
-        if isinstance(value, (dt.date, dt.datetime)):
-            cell.number_format = _DATE_FORMAT
-    else:
-        cell.value = _text(value)
-    return cell
 
 
 # Named styles of the body cells, added to each workbook by _add_styles.
@@ -88,7 +62,7 @@ _HEADER_STYLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _header(ws, row: int, values: list[str], widths: list[int] | None = None) -> None:
     for index, value in enumerate(values, 1):
-        cell = _put(ws, row, index, value)
+        cell = put(ws, row, index, value)
         done = _HEADER_STYLES.get(ws.parent) if isinstance(value, str) else None
         if done is not None:
             cell._style = copy.copy(done)  # the same style, already registered in this workbook
@@ -113,7 +87,7 @@ class _Copied:
 
 def _sheet_title(name: str, used: set[str]) -> str:
     """问题行-<sheet>: at most 31 characters, none of []:*?/\\, unique (case-insensitive)."""
-    base = (ROWS_PREFIX + _BAD_TITLE.sub("_", _text(name))).strip("'")[:31]
+    base = (ROWS_PREFIX + _BAD_TITLE.sub("_", excel_text(name))).strip("'")[:31]
     title, n = base, 1
     while title.lower() in used:
         n += 1
@@ -133,7 +107,7 @@ def _comment_text(issues: list[Issue]) -> str:
         if issue.action:
             text += f"处理：{issue.action.rstrip('。')}。"
         lines.append(text)
-    return _text("\n".join(lines))
+    return excel_text("\n".join(lines))
 
 
 def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
@@ -145,7 +119,7 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
     # Up to the last filled cell or header (calamine pads rows to the sheet's width).
     filled = [i for row in originals.values() for i, v in enumerate(row) if not is_blank(v)]
     width = max(filled + [max(headers, default=0)]) + 1
-    _put(ws, 1, 1, f"文件：{affected.file}　工作表：{affected.sheet}"
+    put(ws, 1, 1, f"文件：{affected.file}　工作表：{affected.sheet}"
                    "　（出错行的副本：红色为错误，黄色为警告，鼠标指向单元格可看说明；请在原台账中改正）").font = _BOLD
     _header(ws, 2, ["原行号", *[headers.get(i) or f"（{column_letter(i)}列）" for i in range(width)]])
     ws.column_dimensions["A"].width = 8
@@ -158,7 +132,7 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
         number = ws.cell(row=n, column=1, value=r)
         number.border, number.alignment = _BORDER, _CENTER
         for i in range(width):
-            _put(ws, n, i + 2, row[i] if i < len(row) else None, _BOXED)
+            put(ws, n, i + 2, row[i] if i < len(row) else None, _BOXED)
         by_cell: dict[int, list[Issue]] = {}
         for issue in affected.issues[r]:
             by_cell.setdefault(-1 if issue.col is None else issue.col, []).append(issue)
@@ -169,7 +143,7 @@ def _rows_sheet(wb: Workbook, copied: _Copied) -> None:
             comment.width, comment.height = 320, 60 + 40 * len(issues)
             cell.comment = comment
     if len(rows) > MAX_COPIED_ROWS:
-        _put(ws, MAX_COPIED_ROWS + 3, 1, f"其余 {len(rows) - MAX_COPIED_ROWS} 行未复制，见“{LIST_SHEET}”。").font = _BOLD
+        put(ws, MAX_COPIED_ROWS + 3, 1, f"其余 {len(rows) - MAX_COPIED_ROWS} 行未复制，见“{LIST_SHEET}”。").font = _BOLD
     ws.freeze_panes = "B3"
 
 
@@ -181,7 +155,7 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     ws.column_dimensions["A"].width = 40
     for letter in "BCD":
         ws.column_dimensions[letter].width = 10
-    _put(ws, 1, 1, f"校验报告{f'：{branch}' if branch else ''}").font = _TITLE
+    put(ws, 1, 1, f"校验报告{f'：{branch}' if branch else ''}").font = _TITLE
     lines = [f"报告年度：{year}年" if year else "报告年度：未确定",
              f"读取文件：{len(files)} 个",
              f"结果：{counts['错误']} 个错误，{counts['警告']} 个警告。{verdict(log, keep_going)}"]
@@ -197,10 +171,10 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
         lines.append(f"已按 --keep-going 生成报告：{KEEP_GOING_NOTE}")
     row = 2
     for line in lines:
-        _put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
+        put(ws, row, 1, line).alignment = Alignment(wrap_text=False)
         row += 1
     row += 1
-    _put(ws, row, 1, "按文件统计").font = _BOLD
+    put(ws, row, 1, "按文件统计").font = _BOLD
     _header(ws, row + 1, ["文件", "错误", "警告", "合计"])
     per_file: dict[str, Counter] = {name: Counter() for name in files}
     for issue in log.items:
@@ -208,22 +182,22 @@ def _summary(ws, log: IssueLog, branch: str, year: int | None, files: list[str],
     row += 2
     for name, c in [*per_file.items(), ("合计", Counter({ERROR: counts["错误"], WARNING: counts["警告"]}))]:
         for index, value in enumerate((name, c[ERROR], c[WARNING], c[ERROR] + c[WARNING]), 1):
-            cell = _put(ws, row, index, value, _BOXED)
+            cell = put(ws, row, index, value, _BOXED)
             if name == "合计" and index == 1:
                 cell.font = _BOLD
         row += 1
     row += 1
-    _put(ws, row, 1, "按问题种类统计").font = _BOLD
+    put(ws, row, 1, "按问题种类统计").font = _BOLD
     _header(ws, row + 1, ["问题种类", "级别", "个数"])
     row += 2
     kinds = Counter((i.code.label, i.severity) for i in log.items)
     for (label, severity), n in sorted(kinds.items(), key=lambda kv: (kv[0][1] != ERROR, -kv[1], kv[0][0])):
         for index, value in enumerate((label, severity, n), 1):
-            _put(ws, row, index, value, _BOXED)
+            put(ws, row, index, value, _BOXED)
         ws.cell(row=row, column=2).fill = _FILLS[severity]
         row += 1
     if not kinds:
-        _put(ws, row, 1, "没有发现问题。")
+        put(ws, row, 1, "没有发现问题。")
 
 
 ACCOUNT_SHEET = "行数核对"
@@ -235,8 +209,8 @@ def _accounts(ws, accounts: list) -> None:
     _header(ws, 1, list(ACCOUNT_COLUMNS), widths)
     for n, account in enumerate(accounts, 2):
         for index, value in enumerate(account_row(account), 1):
-            _put(ws, n, index, value, _BOXED)
-    _put(ws, len(accounts) + 3, 1,
+            put(ws, n, index, value, _BOXED)
+    put(ws, len(accounts) + 3, 1,
          "每张台账工作表：读取 = 计入 + 重复 + 合计行 + 非本年度 + 未召开 + 示例 + 出错（见 README“看懂校验报告”）。")
     ws.freeze_panes = "A2"
 
@@ -249,7 +223,7 @@ def _problems(ws, log: IssueLog, links: dict[tuple[str, str, int], tuple[str, in
         values = (n, issue.severity, issue.file, issue.sheet or "", issue.row, issue.column or "",
                   issue.value or "", issue.reason, issue.action)
         for index, value in enumerate(values, 1):
-            _put(ws, n + 1, index, value, _BOXED_WRAP)
+            put(ws, n + 1, index, value, _BOXED_WRAP)
         ws.cell(row=n + 1, column=2).fill = _FILLS[issue.severity]
         fit_height(ws, n + 1, widths)
         target = links.get((issue.file, issue.sheet or "", issue.row or 0))
@@ -270,25 +244,25 @@ def _findings(ws, findings: list[dict], checked: dict | None = None) -> None:
         values = (n, finding.get("规则", ""), finding.get("说明", ""), involved, finding.get("依据", ""),
                   finding.get("依据类别", ""))
         for index, value in enumerate(values, 1):
-            _put(ws, n + 1, index, value, _BOXED_WRAP)
+            put(ws, n + 1, index, value, _BOXED_WRAP)
         fit_height(ws, n + 1, widths)
     row = len(findings) + 2
     if not findings:
-        _put(ws, row, 1, findings_verdict(findings, checked))
+        put(ws, row, 1, findings_verdict(findings, checked))
         row += 1
     skipped = unchecked_rules(checked)
     if skipped:
-        _put(ws, row + 1, 1, "未检查的规则：").font = _BOLD
+        put(ws, row + 1, 1, "未检查的规则：").font = _BOLD
         for n, item in enumerate(skipped, row + 2):
-            _put(ws, n, 1, f"- {item}")
+            put(ws, n, 1, f"- {item}")
         row += 2 + len(skipped)
     if checked:
         from pipeline.rules.check import settings_lines
 
         row += 1
-        _put(ws, row, 1, "本次检查使用的规则和依据（标有“本支部基本信息设置”的来自本支部基本信息表）").font = _BOLD
+        put(ws, row, 1, "本次检查使用的规则和依据（标有“本支部基本信息设置”的来自本支部基本信息表）").font = _BOLD
         for n, line in enumerate(settings_lines(checked), row + 1):
-            _put(ws, n, 1, line)
+            put(ws, n, 1, line)
     ws.freeze_panes = "A2"
 
 
