@@ -6,41 +6,17 @@ from __future__ import annotations
 
 import io
 
-import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from pipeline.core.packaged import DEFAULT_TEMPLATE
+from pipeline.many.rollup_report import blank_document, style_of
 from pipeline.writing.layout import finalize_docx
 
 TITLE, H1, H2, BODY, CELL, NOTE, SIGN = "报告标题", "一级标题", "二级标题", "报告正文", "表格文字", "表注", "落款"
 TABLE = "table"
 BOX = "□"
-
-
-def _template():
-    document = docx.Document(str(DEFAULT_TEMPLATE))
-    body = document.element.body
-    for child in list(body.iterchildren()):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    for section in document.sections:  # the report's header carries the draft-mark tags
-        for header in (section.header, section.even_page_header, section.first_page_header):
-            for paragraph in header.paragraphs:
-                if "{{" in paragraph.text or "{%" in paragraph.text:
-                    for run in list(paragraph.runs):
-                        run._r.getparent().remove(run._r)
-    return document
-
-
-def _style(document, name: str):
-    try:
-        return document.styles[name]
-    except KeyError:
-        return document.styles["Normal"]
 
 
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -51,7 +27,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
         pass
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    cell_style = _style(document, CELL).style_id
+    cell_style = style_of(document, CELL).style_id
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)
     for index, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
@@ -78,7 +54,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
 def build(blocks: list[tuple[str, object]], title: str, year: int | None) -> bytes:
     """Deterministic .docx bytes of (style, text) and (TABLE, (headers, rows, widths mm)) blocks;
     a "pagebreak" block starts a new page."""
-    document = _template()
+    document = blank_document()
     for style, content in blocks:
         if style == TABLE:
             assert isinstance(content, tuple)
@@ -86,7 +62,7 @@ def build(blocks: list[tuple[str, object]], title: str, year: int | None) -> byt
         elif style == "pagebreak":
             document.add_page_break()
         else:
-            document.add_paragraph(str(content), style=_style(document, style))
+            document.add_paragraph(str(content), style=style_of(document, style))
     document.core_properties.title = title
     buffer = io.BytesIO()
     document.save(buffer)

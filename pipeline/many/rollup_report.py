@@ -26,7 +26,9 @@ ROLLUP_NAME = "各支部汇总.docx"
 TITLE, H1, BODY, CELL, NOTE = "报告标题", "一级标题", "报告正文", "表格文字", "表注"
 
 
-def _template():
+def blank_document():
+    """The default template emptied of its text, keeping its page, styles and headers (GB/T 9704),
+    for the documents written beside the reports."""
     document = docx.Document(str(DEFAULT_TEMPLATE))
     body = document.element.body
     for child in list(body.iterchildren()):
@@ -42,7 +44,8 @@ def _template():
     return document
 
 
-def _style(document, name: str):
+def style_of(document, name: str):
+    """The template's style of that name, or Normal when a user's template lacks it."""
     try:
         return document.styles[name]
     except KeyError:  # a template without the style: Word's Normal rather than no report
@@ -50,7 +53,7 @@ def _style(document, name: str):
 
 
 def _para(document, style: str, text: str) -> None:
-    document.add_paragraph(text, style=_style(document, style))
+    document.add_paragraph(text, style=style_of(document, style))
 
 
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -65,7 +68,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
         pass
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    cell_style = _style(document, CELL).style_id
+    cell_style = style_of(document, CELL).style_id
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)  # w:gridCol, which LibreOffice and WPS follow
     for index, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
@@ -179,7 +182,7 @@ def rollup_paragraphs(rollup: Rollup) -> list[tuple[str, str | tuple]]:
 
 def rollup_docx(rollup: Rollup) -> bytes:
     """Deterministic .docx bytes of the roll-up report."""
-    document = _template()
+    document = blank_document()
     for style, content in rollup_paragraphs(rollup):
         if style == "table":
             _table(document, *content)
