@@ -31,7 +31,10 @@ PREVIOUS ?=
 INPUTS_ORIGIN := $(origin INPUTS)
 PASSED := INPUTS OUTPUTS YEAR TEMPLATE PREVIOUS JOBS ARGS OLD NEW
 $(foreach v,$(PASSED),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
-export $(PASSED)
+# Exported to the program's own recipes only: a `make test` must not hand them to the make
+# commands its tests start.
+RUNNERS := _report _check _init diff evaluate
+$(foreach v,$(PASSED),$(eval $(RUNNERS): export $(v) := $$($(v))))
 COMMON := --inputs "$$INPUTS" $${YEAR:+--year "$$YEAR"} $(if $(filter-out 0 no false,$(PDF)),--pdf) \
           $${PREVIOUS:+--previous "$$PREVIOUS"} $$ARGS
 RUN    := $${JOBS:+--jobs "$$JOBS"}

@@ -272,8 +272,8 @@ def test_another_folders_outputs_never_go_into_the_samples_outputs(tmp_path):
                                          "请指定另一个输出文件夹，如：make report INPUTS=.*台账2023 OUTPUTS=输出-台账2023"):
         check_folders(tmp_path / "台账2023", root / "outputs")
     check_folders(root / "inputs", root / "outputs")  # the sample's own: allowed
-    # make passes its variables through the environment: ask it what OUTPUTS it would export.
-    made = subprocess.run(["make", "-s", "--eval", 'show-outputs: ; @echo "$$OUTPUTS"', "show-outputs",
+    # Ask make what OUTPUTS it would use.
+    made = subprocess.run(["make", "-s", "--eval", 'show-outputs: ; @echo "$(OUTPUTS)"', "show-outputs",
                            "INPUTS=台账2023"], cwd=root, capture_output=True, text=True)
     if made.returncode == 0:  # make is there: its default output folder is the ledgers' own
         assert made.stdout.strip() == "输出-台账2023"
