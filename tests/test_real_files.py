@@ -56,8 +56,8 @@ def test_sample_ledgers_verify():
 
 
 def test_committed_outputs_match_a_fresh_run(tmp_path):
-    """outputs/ (committed for reviewers) is what `make report` writes today; `make golden`
-    refreshes it together with tests/golden."""
+    """outputs/ (committed for reviewers) is what `make report` writes today, file by file as
+    the sample lists them; `make golden` refreshes it (tests/test_golden.py compares the bytes)."""
     api.run_report(ROOT / "inputs", tmp_path, None)
     stale = [name for name in SAMPLE_FILES
              if (tmp_path / name).read_bytes() != (ROOT / "outputs" / name).read_bytes()]
